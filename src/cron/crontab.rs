@@ -1,0 +1,284 @@
+//! Cron strings, crontab(5) style: `minute hour day-of-month month day-of-week`,
+//! with an optional leading `second` and trailing `year`, the Quartz-style
+//! day extensions (`L`, `L-n`, `nW`, `LW`, `xL`, `x#n`), `?`, and `@` macros.
+
+use super::days::{Combine, DayItem, DayRule, DaySet};
+use super::error::CronError;
+use super::field::{FieldDef, MONTH_NAMES, SUNDAY_FIRST};
+use super::matcher::{Spec, YearRange, YearSet};
+
+const fn def(name: &'static str, min: u32, max: u32) -> FieldDef {
+    FieldDef {
+        name,
+        min,
+        max,
+        names: &[],
+        name_base: 0,
+        star_max: None,
+    }
+}
+
+const SECOND: FieldDef = def("second", 0, 59);
+const MINUTE: FieldDef = def("minute", 0, 59);
+const HOUR: FieldDef = def("hour", 0, 23);
+const DAY_OF_MONTH: FieldDef = def("day-of-month", 1, 31);
+const MONTH: FieldDef = FieldDef {
+    names: MONTH_NAMES,
+    name_base: 1,
+    ..def("month", 1, 12)
+};
+const DAY_OF_WEEK: FieldDef = FieldDef {
+    names: SUNDAY_FIRST,
+    name_base: 0,
+    star_max: Some(6),
+    ..def("day-of-week", 0, 7)
+};
+const YEAR: FieldDef = def("year", 1970, 2199);
+/// The `n` of `L-n`.
+const LAST_OFFSET: FieldDef = def("day-of-month", 0, 30);
+
+/// A parsed cron string.
+pub struct Parsed {
+    pub spec: Spec,
+    /// Canonical text: macros expanded, names as numbers, `?` as `*`.
+    pub normalized: String,
+}
+
+/// Expands an `@` macro to its five-field meaning, as crontab(5) defines it.
+fn expand_macro(text: &str) -> Result<&'static str, CronError> {
+    Ok(match text.to_ascii_lowercase().as_str() {
+        "@yearly" | "@annually" => "0 0 1 1 *",
+        "@monthly" => "0 0 1 * *",
+        "@weekly" => "0 0 * * 0",
+        "@daily" | "@midnight" => "0 0 * * *",
+        "@hourly" => "0 * * * *",
+        "@reboot" => {
+            return Err(CronError::new(
+                "expression",
+                text,
+                "@reboot is not a time schedule; apsched runs jobs at times only",
+            ));
+        }
+        _ => {
+            return Err(CronError::new(
+                "expression",
+                text,
+                format!(
+                    "unknown macro \"{text}\": use @yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly"
+                ),
+            ));
+        }
+    })
+}
+
+/// Parses a cron string.
+pub fn parse(text: &str) -> Result<Parsed, CronError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(CronError::new(
+            "expression",
+            text,
+            "the expression is empty",
+        ));
+    }
+    let expanded = if trimmed.starts_with('@') {
+        expand_macro(trimmed)?
+    } else {
+        trimmed
+    };
+    let fields: Vec<&str> = expanded.split_whitespace().collect();
+    let (second, rest) = match fields.len() {
+        5 => ("0", &fields[..]),
+        6 | 7 => (fields[0], &fields[1..]),
+        n => {
+            return Err(CronError::new(
+                "expression",
+                text,
+                format!(
+                    "expected 5, 6 or 7 fields (minute hour day-of-month month day-of-week, \
+                     with an optional leading second and trailing year), found {n}"
+                ),
+            ));
+        }
+    };
+    let year_text = rest.get(5).copied();
+    let (seconds, second_n) = numeric(&SECOND, second)?;
+    let (minutes, minute_n) = numeric(&MINUTE, rest[0])?;
+    let (hours, hour_n) = numeric(&HOUR, rest[1])?;
+    let (dom, dom_n) = day_of_month(rest[2])?;
+    let (months, month_n) = numeric(&MONTH, rest[3])?;
+    let (dow, dow_n) = day_of_week(rest[4])?;
+    let (years, year_n) = match year_text {
+        Some(t) => {
+            let (ranges, n) = year_ranges(t)?;
+            (YearSet(Some(ranges)), Some(n))
+        }
+        None => (YearSet(None), None),
+    };
+
+    // Vixie cron: a day field starting with `*` (or `?`) is unrestricted for
+    // the purpose of combining; when both are restricted, either may match.
+    let starred = |t: &str| t.starts_with('*') || t.starts_with('?');
+    let combine = if starred(rest[2]) || starred(rest[4]) {
+        Combine::All
+    } else {
+        Combine::Either
+    };
+    let unrestricted = |t: &str| t == "*" || t == "?";
+    let days = DayRule {
+        day_of_month: (!unrestricted(rest[2])).then_some(dom),
+        day_of_week: (!unrestricted(rest[4])).then_some(dow),
+        weeks: None,
+        combine,
+    };
+
+    let mut parts = Vec::with_capacity(7);
+    if fields.len() > 5 {
+        parts.push(second_n);
+    }
+    parts.extend([minute_n, hour_n, dom_n, month_n, dow_n]);
+    parts.extend(year_n);
+    Ok(Parsed {
+        spec: Spec {
+            seconds,
+            minutes,
+            hours,
+            months,
+            days,
+            years,
+        },
+        normalized: parts.join(" "),
+    })
+}
+
+/// Splits a field on commas, rejecting empty elements.
+fn elements<'a>(def: &FieldDef, text: &'a str) -> Result<Vec<&'a str>, CronError> {
+    let parts: Vec<&str> = text.split(',').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(CronError::new(
+            def.name,
+            text,
+            format!("\"{text}\" has an empty element in its comma list"),
+        ));
+    }
+    Ok(parts)
+}
+
+fn question_mark_misplaced(def: &FieldDef, text: &str) -> CronError {
+    CronError::new(
+        def.name,
+        text,
+        "\"?\" is only allowed in day-of-month and day-of-week",
+    )
+}
+
+/// A plain numeric field: its mask and normalized text.
+fn numeric(def: &FieldDef, text: &str) -> Result<(u64, String), CronError> {
+    let mut mask = 0;
+    let mut rendered = Vec::new();
+    for element in elements(def, text)? {
+        if element == "?" {
+            return Err(question_mark_misplaced(def, text));
+        }
+        let range = def.range(element)?;
+        mask |= range.mask();
+        rendered.push(range.render(def));
+    }
+    Ok((mask, rendered.join(",")))
+}
+
+fn year_ranges(text: &str) -> Result<(Vec<YearRange>, String), CronError> {
+    let mut ranges = Vec::new();
+    let mut rendered = Vec::new();
+    for element in elements(&YEAR, text)? {
+        if element == "?" {
+            return Err(question_mark_misplaced(&YEAR, text));
+        }
+        let r = YEAR.range(element)?;
+        ranges.push((r.first as i32, r.last as i32, r.step));
+        rendered.push(r.render(&YEAR));
+    }
+    Ok((ranges, rendered.join(",")))
+}
+
+fn day_of_month(text: &str) -> Result<(DaySet, String), CronError> {
+    let def = &DAY_OF_MONTH;
+    let mut set = DaySet::default();
+    let mut rendered = Vec::new();
+    for element in elements(def, text)? {
+        let upper = element.to_ascii_uppercase();
+        if element == "?" {
+            set.days |= def.range("*")?.mask();
+            rendered.push("*".to_string());
+        } else if upper == "L" {
+            set.items.push(DayItem::LastMinus(0));
+            rendered.push("L".to_string());
+        } else if upper == "LW" {
+            set.items.push(DayItem::LastWeekday);
+            rendered.push("LW".to_string());
+        } else if let Some(n) = upper.strip_prefix("L-") {
+            let n = LAST_OFFSET.value(n)?;
+            set.items.push(DayItem::LastMinus(n));
+            rendered.push(format!("L-{n}"));
+        } else if let Some(n) = upper.strip_suffix('W') {
+            let n = def.value(n)?;
+            set.items.push(DayItem::NearestWeekday(n));
+            rendered.push(format!("{n}W"));
+        } else {
+            let range = def.range(element)?;
+            set.days |= range.mask();
+            rendered.push(range.render(def));
+        }
+    }
+    Ok((set, rendered.join(",")))
+}
+
+/// A weekday value of cron's day-of-week field (7 is Sunday too), 0 = Sunday.
+fn weekday(text: &str) -> Result<u32, CronError> {
+    Ok(DAY_OF_WEEK.value(text)? % 7)
+}
+
+fn day_of_week(text: &str) -> Result<(DaySet, String), CronError> {
+    let def = &DAY_OF_WEEK;
+    let mut set = DaySet::default();
+    let mut rendered = Vec::new();
+    for element in elements(def, text)? {
+        if element == "?" {
+            set.weekdays = 0x7f;
+            rendered.push("*".to_string());
+        } else if let Some((day, nth)) = element.split_once('#') {
+            let weekday = weekday(day)?;
+            let nth = match nth.parse::<u32>() {
+                Ok(n @ 1..=5) => n,
+                _ => {
+                    return Err(CronError::new(
+                        def.name,
+                        element,
+                        format!("\"{nth}\" in \"{element}\" must be 1-5 (which week of the month)"),
+                    ));
+                }
+            };
+            set.items.push(DayItem::NthWeekday { weekday, nth });
+            rendered.push(format!("{weekday}#{nth}"));
+        } else if element.len() > 1 && element.ends_with(['L', 'l']) {
+            let weekday = weekday(&element[..element.len() - 1])?;
+            set.items.push(DayItem::LastOfWeekday(weekday));
+            rendered.push(format!("{weekday}L"));
+        } else if element.eq_ignore_ascii_case("L") {
+            return Err(CronError::new(
+                def.name,
+                element,
+                "\"L\" in day-of-week needs a weekday before it, as in 5L or friL (last Friday)",
+            ));
+        } else {
+            let range = def.range(element)?;
+            let mut mask = range.mask();
+            if mask & (1 << 7) != 0 {
+                mask = (mask & !(1 << 7)) | 1;
+            }
+            set.weekdays |= mask as u8;
+            rendered.push(range.render(def));
+        }
+    }
+    Ok((set, rendered.join(",")))
+}

@@ -1,0 +1,222 @@
+//! The expression grammar shared by cron strings and field-style triggers:
+//! `*`, `*/n`, `a`, `a-b`, `a-b/n`, `a/n`, and names for values.
+
+use super::error::CronError;
+
+/// What one field accepts.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldDef {
+    /// Name shown in errors (`minute`, `day_of_week`, ...).
+    pub name: &'static str,
+    pub min: u32,
+    pub max: u32,
+    /// Names for values, `names[i]` standing for `name_base + i`.
+    pub names: &'static [&'static str],
+    pub name_base: u32,
+    /// The value range `*` covers, when it differs from `min..=max`
+    /// (cron's day of week accepts 7 but `*` means 0-6).
+    pub star_max: Option<u32>,
+}
+
+pub const MONTH_NAMES: &[&str] = &[
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+/// Weekday names starting on Sunday (cron's order).
+pub const SUNDAY_FIRST: &[&str] = &["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+/// Weekday names starting on Monday (APScheduler's order).
+pub const MONDAY_FIRST: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// One parsed range element: values `first, first+step, ...` up to `last`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range {
+    pub first: u32,
+    pub last: u32,
+    pub step: u32,
+    /// Whether the element was written starting with `*`.
+    pub star: bool,
+}
+
+impl Range {
+    /// The values as a bit mask (values must be below 64).
+    pub fn mask(&self) -> u64 {
+        let mut mask = 0;
+        let mut v = self.first;
+        while v <= self.last {
+            mask |= 1 << v;
+            v += self.step;
+        }
+        mask
+    }
+
+    /// Canonical text of the element, numbers only.
+    pub fn render(&self, def: &FieldDef) -> String {
+        let full_last = def.star_max.unwrap_or(def.max);
+        let step = if self.step > 1 {
+            format!("/{}", self.step)
+        } else {
+            String::new()
+        };
+        if self.star {
+            format!("*{step}")
+        } else if self.first == self.last {
+            self.first.to_string()
+        } else if self.step > 1 && self.last == full_last {
+            format!("{}{step}", self.first)
+        } else {
+            format!("{}-{}{step}", self.first, self.last)
+        }
+    }
+}
+
+impl FieldDef {
+    /// Parses one value: a number or a name, case-insensitive.
+    pub fn value(&self, text: &str) -> Result<u32, CronError> {
+        let lower = text.to_ascii_lowercase();
+        if let Some(i) = self.names.iter().position(|n| *n == lower) {
+            return Ok(self.name_base + i as u32);
+        }
+        let value: u32 = match text.parse() {
+            Ok(v) if !text.starts_with('+') => v,
+            _ if text.is_empty() => {
+                return Err(CronError::new(self.name, text, "a value is missing"));
+            }
+            _ if text.bytes().all(|b| b.is_ascii_digit()) => {
+                return Err(self.out_of_range(text));
+            }
+            _ => {
+                let hint = if self.names.is_empty() {
+                    "a number".to_string()
+                } else {
+                    format!("a number or a name ({})", self.names.join(", "))
+                };
+                return Err(CronError::new(
+                    self.name,
+                    text,
+                    format!("\"{text}\" is not a valid value: expected {hint}"),
+                ));
+            }
+        };
+        if value < self.min || value > self.max {
+            return Err(self.out_of_range(text));
+        }
+        Ok(value)
+    }
+
+    fn out_of_range(&self, text: &str) -> CronError {
+        CronError::new(
+            self.name,
+            text,
+            format!("{text} is out of range {}-{}", self.min, self.max),
+        )
+    }
+
+    /// Parses `*`, `*/n`, `a`, `a-b`, `a-b/n` or `a/n`.
+    pub fn range(&self, text: &str) -> Result<Range, CronError> {
+        let (body, step) = match text.split_once('/') {
+            Some((body, step_text)) => {
+                let step = match step_text.parse::<u32>() {
+                    Ok(s) if s >= 1 && !step_text.starts_with('+') => s,
+                    Ok(_) => {
+                        return Err(CronError::new(
+                            self.name,
+                            text,
+                            format!("step in \"{text}\" must be at least 1"),
+                        ));
+                    }
+                    Err(_) => {
+                        return Err(CronError::new(
+                            self.name,
+                            text,
+                            format!("step \"{step_text}\" in \"{text}\" is not a number"),
+                        ));
+                    }
+                };
+                (body, Some(step))
+            }
+            None => (text, None),
+        };
+        let star_max = self.star_max.unwrap_or(self.max);
+        let (first, last, star) = if body == "*" {
+            (self.min, star_max, true)
+        } else if let Some((a, b)) = body.split_once('-') {
+            let (first, last) = (self.value(a)?, self.value(b)?);
+            if first > last {
+                return Err(CronError::new(
+                    self.name,
+                    text,
+                    format!("range \"{body}\" runs backwards: {first} is after {last}"),
+                ));
+            }
+            (first, last, false)
+        } else {
+            let first = self.value(body)?;
+            // `a/n` runs from a to the field's maximum.
+            let last = if step.is_some() { star_max } else { first };
+            (first, last, false)
+        };
+        Ok(Range {
+            first,
+            last,
+            step: step.unwrap_or(1),
+            star,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINUTE: FieldDef = FieldDef {
+        name: "minute",
+        min: 0,
+        max: 59,
+        names: &[],
+        name_base: 0,
+        star_max: None,
+    };
+    const MONTH: FieldDef = FieldDef {
+        name: "month",
+        min: 1,
+        max: 12,
+        names: MONTH_NAMES,
+        name_base: 1,
+        star_max: None,
+    };
+
+    #[test]
+    fn ranges_parse_to_values() {
+        let cases: &[(&FieldDef, &str, &[u32])] = &[
+            (&MINUTE, "*/15", &[0, 15, 30, 45]),
+            (&MINUTE, "5", &[5]),
+            (&MINUTE, "10-13", &[10, 11, 12, 13]),
+            (&MINUTE, "10-30/10", &[10, 20, 30]),
+            (&MINUTE, "50/4", &[50, 54, 58]),
+            (&MONTH, "JAN-mar", &[1, 2, 3]),
+            (&MONTH, "*/5", &[1, 6, 11]),
+            (&MONTH, "nov/1", &[11, 12]),
+        ];
+        for (def, text, want) in cases {
+            let mask = def.range(text).expect(text).mask();
+            let got: Vec<u32> = (0..64).filter(|v| mask & (1 << v) != 0).collect();
+            assert_eq!(got, want.to_vec(), "{text}");
+        }
+    }
+
+    #[test]
+    fn bad_ranges_name_the_problem() {
+        let cases = [
+            ("61", "minute: 61 is out of range 0-59"),
+            ("*/0", "minute: step in \"*/0\" must be at least 1"),
+            ("5-1", "minute: range \"5-1\" runs backwards: 5 is after 1"),
+            ("x", "minute: \"x\" is not a valid value: expected a number"),
+            ("1-", "minute: a value is missing"),
+            ("*/x", "minute: step \"x\" in \"*/x\" is not a number"),
+            ("99999999999", "minute: 99999999999 is out of range 0-59"),
+        ];
+        for (text, want) in cases {
+            let err = MINUTE.range(text).expect_err(text);
+            assert_eq!(err.to_string(), want);
+        }
+    }
+}

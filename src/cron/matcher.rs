@@ -1,0 +1,197 @@
+//! The compiled form of a schedule and the search for the next matching
+//! wall-clock time ("naive" time: no zone, no DST).
+//!
+//! Every field is a bit mask, so finding the next allowed value is a shift and
+//! a `trailing_zeros`. Day rules are turned into a mask once per month and
+//! cached, so the search never walks day by day, let alone minute by minute.
+
+use super::calendar::Civil;
+use super::days::{DayRule, MonthShape};
+
+/// Highest year the engine searches. Fire times are RFC 3339 with four-digit years.
+pub const MAX_YEAR: i32 = 9999;
+
+/// The Gregorian calendar repeats every 400 years, so a search that scanned
+/// that many years without a match will never find one.
+const CALENDAR_CYCLE_YEARS: u32 = 400;
+
+/// Years `first, first + step, ...` up to `last`.
+pub type YearRange = (i32, i32, u32);
+
+/// A set of years: `None` is every year, otherwise a union of ranges.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct YearSet(pub Option<Vec<YearRange>>);
+
+impl YearSet {
+    /// Smallest allowed year `>= year`.
+    pub fn next(&self, year: i32) -> Option<i32> {
+        let Some(ranges) = &self.0 else {
+            return Some(year);
+        };
+        ranges
+            .iter()
+            .filter_map(|&(first, last, step)| {
+                let start = year.max(first);
+                let step = step.max(1) as i32;
+                let value = start + (step - (start - first) % step) % step;
+                (value <= last).then_some(value)
+            })
+            .min()
+    }
+}
+
+/// A compiled schedule: which wall-clock times match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spec {
+    /// Bits 0-59.
+    pub seconds: u64,
+    /// Bits 0-59.
+    pub minutes: u64,
+    /// Bits 0-23.
+    pub hours: u64,
+    /// Bits 1-12.
+    pub months: u64,
+    pub days: DayRule,
+    pub years: YearSet,
+}
+
+/// Mask of all 24 hours.
+pub const ALL_HOURS: u64 = (1 << 24) - 1;
+
+/// The day mask of the last month looked at, reused while the search stays in it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MonthCache {
+    key: Option<(i32, u32)>,
+    mask: u64,
+}
+
+/// Smallest set bit of `mask` at position `from` or above.
+#[inline]
+fn next_bit(mask: u64, from: u32) -> Option<u32> {
+    if from >= 64 {
+        return None;
+    }
+    let rest = mask & (!0u64 << from);
+    (rest != 0).then(|| rest.trailing_zeros())
+}
+
+impl Spec {
+    /// Whether the hour field allows every hour of the day. Such schedules fire
+    /// in both passes of a repeated (fall-back) hour; see [`crate::timezone`].
+    pub fn every_hour(&self) -> bool {
+        self.hours & ALL_HOURS == ALL_HOURS
+    }
+
+    /// Whether any wall-clock time can ever match, years aside. Exact and cheap:
+    /// looks at each allowed month in every shape it can take.
+    pub fn can_match(&self) -> bool {
+        self.seconds != 0
+            && self.minutes != 0
+            && self.hours != 0
+            && self.months != 0
+            && self.days.can_match_in(self.months)
+    }
+
+    fn day_mask(&self, year: i32, month: u32, cache: &mut MonthCache) -> u64 {
+        if cache.key != Some((year, month)) {
+            cache.mask = self.days.mask(&MonthShape::new(year, month));
+            cache.key = Some((year, month));
+        }
+        cache.mask
+    }
+
+    /// The first matching wall-clock time at or after `from` (naive seconds,
+    /// see [`super::calendar`]), or `None` if there is none up to [`MAX_YEAR`].
+    pub fn next_naive(&self, from: i64, cache: &mut MonthCache) -> Option<i64> {
+        let c = Civil::from_secs(from);
+        let (mut year, mut month, mut day) = (c.year, c.month, c.day);
+        let (mut hour, mut minute, mut second) = (c.hour, c.minute, c.second);
+        let mut years_scanned = 0;
+        loop {
+            let allowed = self.years.next(year)?;
+            if allowed != year {
+                (year, month, day, hour, minute, second) = (allowed, 1, 1, 0, 0, 0);
+            }
+            if year > MAX_YEAR || years_scanned > CALENDAR_CYCLE_YEARS {
+                return None;
+            }
+            match next_bit(self.months, month) {
+                Some(m) if m == month => {}
+                Some(m) => (month, day, hour, minute, second) = (m, 1, 0, 0, 0),
+                None => {
+                    (year, month, day, hour, minute, second) = (year + 1, 1, 1, 0, 0, 0);
+                    years_scanned += 1;
+                    continue;
+                }
+            }
+            match next_bit(self.day_mask(year, month, cache), day) {
+                Some(d) if d == day => {}
+                Some(d) => (day, hour, minute, second) = (d, 0, 0, 0),
+                None => {
+                    (month, day, hour, minute, second) = (month + 1, 1, 0, 0, 0);
+                    continue;
+                }
+            }
+            match next_bit(self.hours, hour) {
+                Some(h) if h == hour => {}
+                Some(h) => (hour, minute, second) = (h, 0, 0),
+                None => {
+                    (day, hour, minute, second) = (day + 1, 0, 0, 0);
+                    continue;
+                }
+            }
+            match next_bit(self.minutes, minute) {
+                Some(m) if m == minute => {}
+                Some(m) => (minute, second) = (m, 0),
+                None => {
+                    (hour, minute, second) = (hour + 1, 0, 0);
+                    continue;
+                }
+            }
+            match next_bit(self.seconds, second) {
+                Some(s) => {
+                    let civil = Civil {
+                        year,
+                        month,
+                        day,
+                        hour,
+                        minute,
+                        second: s,
+                    };
+                    return Some(civil.to_secs());
+                }
+                None => (minute, second) = (minute + 1, 0),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_sets() {
+        let every = YearSet(None);
+        assert_eq!(every.next(2026), Some(2026));
+        let ranges = YearSet(Some(vec![(2030, 2040, 4), (2027, 2027, 1)]));
+        let cases = [
+            (2020, Some(2027)),
+            (2027, Some(2027)),
+            (2028, Some(2030)),
+            (2031, Some(2034)),
+            (2039, None),
+        ];
+        for (year, want) in cases {
+            assert_eq!(ranges.next(year), want, "{year}");
+        }
+    }
+
+    #[test]
+    fn next_bit_finds_the_smallest_set_bit_at_or_above() {
+        assert_eq!(next_bit(0b1010, 0), Some(1));
+        assert_eq!(next_bit(0b1010, 2), Some(3));
+        assert_eq!(next_bit(0b1010, 4), None);
+        assert_eq!(next_bit(u64::MAX, 64), None);
+    }
+}
