@@ -1,7 +1,12 @@
 //! apsched: a cron replacement with APScheduler's scheduling model.
 //!
 //! The library holds the pure parts (the cron engine and the time-zone
-//! policy) so they can be embedded, tested and benchmarked without the CLI.
+//! policy) so they can be embedded, tested and benchmarked without the CLI;
+//! `cli` is the thin layer that reads arguments and prints.
 
+pub mod cli;
 pub mod cron;
+pub mod error;
+mod suggest;
+pub mod timespec;
 pub mod timezone;

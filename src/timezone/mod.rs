@@ -25,8 +25,10 @@
 //! Offsets come from chrono-tz (the IANA database it bundles); its rules end in
 //! 2099, after which each zone keeps its last offset.
 
+mod local;
 mod table;
 
+pub use local::{parse_zone, system_zone, zone_or_system};
 pub use table::{Span, Table};
 
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone};

@@ -1,0 +1,45 @@
+//! The command line: argument parsing, dispatch, error rendering, exit codes.
+
+mod output;
+mod validate;
+
+use crate::error::{EXIT_OK, Error};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// apsched: run commands on cron, interval and date schedules, with
+/// APScheduler's misfire grace time, coalescing and persistent state.
+#[derive(Debug, Parser)]
+#[command(name = "apsched", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a cron expression and show when it fires next
+    Validate(validate::Args),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // clap prints help and version on stdout (exit 0) and usage errors
+        // on stderr (exit 2, EXIT_USAGE).
+        Err(err) => err.exit(),
+    };
+    let result = match cli.command {
+        Command::Validate(args) => validate::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(err) => report(&err),
+    }
+}
+
+fn report(err: &Error) -> ExitCode {
+    eprintln!("{}", err.render());
+    ExitCode::from(err.exit_code())
+}

@@ -1,0 +1,17 @@
+//! Writing to stdout without panicking on a closed pipe.
+
+use crate::error::Error;
+use std::io::{self, Write};
+
+/// Writes `text` to stdout. A reader that went away (`| head`) is not an
+/// error: the output is simply no longer wanted.
+pub fn print(text: &str) -> Result<(), Error> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::Io {
+            context: "cannot write to standard output".into(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,175 @@
+//! `apsched validate`: is a cron expression valid, and when does it fire?
+
+use super::output::print;
+use crate::cron::{CronSchedule, FireTime};
+use crate::error::Error;
+use crate::timespec::parse_time;
+use crate::timezone::{FireKind, zone_or_system};
+use chrono::{DateTime, SecondsFormat};
+use chrono_tz::Tz;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Time zone to evaluate the expression in (IANA name) [default: the
+    /// system's zone, from TZ or /etc/localtime]
+    #[arg(long, short = 'z', value_name = "ZONE")]
+    timezone: Option<String>,
+    /// List fire times strictly after this time: RFC 3339
+    /// (2026-03-29T00:30:00Z) or a local date-time in the zone
+    /// (2026-03-29T02:30) [default: now]
+    #[arg(long, value_name = "TIME")]
+    after: Option<String>,
+    /// How many fire times to list
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 5)]
+    count: usize,
+    /// Print one JSON object instead of text
+    #[arg(long)]
+    json: bool,
+    /// The cron expression, e.g. '30 2 * * *' (quote it; several words are
+    /// joined with spaces)
+    #[arg(required = true, num_args = 1.., value_name = "EXPRESSION")]
+    expression: Vec<String>,
+}
+
+/// A fire time adjusted by DST, in the JSON output.
+#[derive(Serialize)]
+struct Adjusted {
+    time: String,
+    /// `shifted` (the wall time was skipped) or `repeated` (second pass).
+    kind: &'static str,
+    /// The wall-clock time the schedule named, for shifted times.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wall_time: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Report {
+    expression: String,
+    normalized: String,
+    description: Option<String>,
+    timezone: String,
+    after: String,
+    next_run_times: Vec<String>,
+    dst_adjusted: Vec<Adjusted>,
+}
+
+fn rfc3339(t: &DateTime<Tz>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+}
+
+fn wall_text(wall: i64) -> String {
+    DateTime::from_timestamp(wall, 0)
+        .map(|t| t.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+/// The human note for a fire time moved by DST.
+fn dst_note(fire: &FireTime) -> Option<String> {
+    match fire.kind {
+        FireKind::Plain => None,
+        FireKind::Repeated => Some("DST: second pass of a repeated hour".into()),
+        FireKind::Shifted { wall } => {
+            let gap = fire.at.naive_local().and_utc().timestamp() - wall;
+            let wall = wall_text(wall);
+            let clock = wall.get(11..16).unwrap_or_default();
+            Some(format!(
+                "DST: {clock} does not exist that day, shifted forward {}",
+                duration_text(gap)
+            ))
+        }
+    }
+}
+
+fn duration_text(secs: i64) -> String {
+    match (secs / 3600, secs % 3600 / 60) {
+        (h, 0) => format!("{h}h"),
+        (0, m) => format!("{m}m"),
+        (h, m) => format!("{h}h{m}m"),
+    }
+}
+
+pub fn run(args: &Args) -> Result<(), Error> {
+    let expression = args.expression.join(" ");
+    let schedule: CronSchedule = expression.parse().map_err(|source| Error::Cron {
+        expression: expression.clone(),
+        source,
+    })?;
+    let tz = zone_or_system(args.timezone.as_deref())?;
+    let after = match &args.after {
+        Some(text) => parse_time(text, tz)?,
+        // Fire times are whole seconds, so "now" can drop its fraction.
+        None => {
+            let now = parse_time("now", tz)?;
+            DateTime::from_timestamp(now.timestamp(), 0).map_or(now, |t| t.with_timezone(&tz))
+        }
+    };
+    let mut fires = schedule.iter_after(&after);
+    let list: Vec<FireTime> = std::iter::from_fn(|| fires.next_fire())
+        .take(args.count)
+        .collect();
+
+    if args.json {
+        let report = Report {
+            expression: expression.clone(),
+            normalized: schedule.normalized().to_string(),
+            description: schedule.describe(),
+            timezone: tz.name().to_string(),
+            after: rfc3339(&after),
+            next_run_times: list.iter().map(|f| rfc3339(&f.at)).collect(),
+            dst_adjusted: list
+                .iter()
+                .filter_map(|f| match f.kind {
+                    FireKind::Plain => None,
+                    FireKind::Repeated => Some(Adjusted {
+                        time: rfc3339(&f.at),
+                        kind: "repeated",
+                        wall_time: None,
+                    }),
+                    FireKind::Shifted { wall } => Some(Adjusted {
+                        time: rfc3339(&f.at),
+                        kind: "shifted",
+                        wall_time: Some(wall_text(wall)),
+                    }),
+                })
+                .collect(),
+        };
+        let mut text = serde_json::to_string_pretty(&report).map_err(|e| Error::Io {
+            context: "cannot encode JSON".into(),
+            source: e.into(),
+        })?;
+        text.push('\n');
+        return print(&text);
+    }
+
+    let mut text = String::new();
+    let _ = writeln!(text, "expression  {expression}");
+    let _ = writeln!(text, "normalized  {}", schedule.normalized());
+    if let Some(meaning) = schedule.describe() {
+        let _ = writeln!(text, "meaning     {meaning}");
+    }
+    let _ = writeln!(text, "time zone   {}", tz.name());
+    if list.is_empty() && args.count > 0 {
+        let _ = writeln!(
+            text,
+            "never fires after {}: no date matches this expression",
+            rfc3339(&after)
+        );
+    } else {
+        let _ = writeln!(
+            text,
+            "next {} fire times after {}:",
+            list.len(),
+            rfc3339(&after)
+        );
+        for fire in &list {
+            let line = format!("  {}  {}", rfc3339(&fire.at), fire.at.format("%a"));
+            let _ = match dst_note(fire) {
+                Some(note) => writeln!(text, "{line}  {note}"),
+                None => writeln!(text, "{line}"),
+            };
+        }
+    }
+    print(&text)
+}

@@ -1,0 +1,57 @@
+//! "Did you mean ...?" suggestions for misspelled names.
+
+/// Edit distance (Levenshtein), case-insensitive.
+pub fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// The candidate closest to `wrong`, if it is close enough to be a likely typo.
+pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (wrong.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (distance(wrong, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        let cases = [
+            ("", "abc", 3),
+            ("kitten", "sitting", 3),
+            ("Berlin", "berlin", 0),
+            ("abc", "abc", 0),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(distance(a, b), want, "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn suggests_only_close_names() {
+        let names = ["Europe/Berlin", "Europe/Bern", "America/New_York"];
+        assert_eq!(closest("Europe/Berln", names), Some("Europe/Berlin"));
+        assert_eq!(closest("america/new york", names), Some("America/New_York"));
+        assert_eq!(closest("Mars/Olympus", names), None);
+    }
+}
