@@ -8,7 +8,9 @@
 //! | 2 | usage error: unknown command or option, missing argument |
 //! | 3 | invalid input: a cron expression, time zone or time that does not parse |
 
+use crate::config::Diagnostic;
 use crate::cron::CronError;
+use std::path::PathBuf;
 
 /// Exit code of a successful run.
 pub const EXIT_OK: u8 = 0;
@@ -34,6 +36,12 @@ pub enum Error {
     /// A time that does not parse or does not exist.
     #[error("invalid time \"{text}\": {reason}")]
     Time { text: String, reason: String },
+    /// A schedule file with problems; every one is listed.
+    #[error("{} has {} problem{}", path.display(), diagnostics.len(), if diagnostics.len() == 1 { "" } else { "s" })]
+    Config {
+        path: PathBuf,
+        diagnostics: Vec<Diagnostic>,
+    },
     /// Reading or writing failed.
     #[error("{context}: {source}")]
     Io {
@@ -46,14 +54,28 @@ impl Error {
     /// The documented exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Cron { .. } | Error::UnknownZone { .. } | Error::Time { .. } => EXIT_INVALID,
+            Error::Cron { .. }
+            | Error::UnknownZone { .. }
+            | Error::Time { .. }
+            | Error::Config { .. } => EXIT_INVALID,
             Error::Io { .. } => EXIT_FAILURE,
         }
     }
 
-    /// The one-line rendering shown to people on stderr.
+    /// The rendering shown to people on stderr: one line, or for a schedule
+    /// file one line per problem and a count.
     pub fn render(&self) -> String {
-        format!("apsched: error: {self}")
+        match self {
+            Error::Config { diagnostics, .. } => {
+                let mut text = String::new();
+                for d in diagnostics {
+                    text.push_str(&format!("apsched: error: {d}\n"));
+                }
+                text.push_str(&format!("apsched: {self}"));
+                text
+            }
+            _ => format!("apsched: error: {self}"),
+        }
     }
 }
 

@@ -5,8 +5,11 @@
 //! `cli` is the thin layer that reads arguments and prints.
 
 pub mod cli;
+pub mod config;
 pub mod cron;
+pub mod duration;
 pub mod error;
 mod suggest;
 pub mod timespec;
 pub mod timezone;
+pub mod trigger;

@@ -1,5 +1,7 @@
 //! The command line: argument parsing, dispatch, error rendering, exit codes.
 
+mod check;
+mod list;
 mod output;
 mod validate;
 
@@ -18,6 +20,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Load and validate a schedule file; show each job and its next run
+    Check(check::Args),
+    /// Show the jobs of a schedule file and their next run times
+    List(list::Args),
     /// Check a cron expression and show when it fires next
     Validate(validate::Args),
 }
@@ -31,6 +37,8 @@ pub fn main() -> ExitCode {
         Err(err) => err.exit(),
     };
     let result = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::List(args) => list::run(&args),
         Command::Validate(args) => validate::run(&args),
     };
     match result {

@@ -9,6 +9,7 @@ use std::process::{Command, Output};
 pub struct Test {
     args: Vec<String>,
     env: Vec<(String, String)>,
+    dir: Option<std::path::PathBuf>,
     status: i32,
     stdout: Option<String>,
     stdout_contains: Vec<String>,
@@ -21,6 +22,7 @@ impl Test {
             args: Vec::new(),
             // A fixed zone, so that nothing depends on the machine's.
             env: vec![("TZ".into(), "UTC".into())],
+            dir: None,
             status: 0,
             stdout: None,
             stdout_contains: Vec::new(),
@@ -36,6 +38,12 @@ impl Test {
     pub fn env(mut self, key: &str, value: &str) -> Test {
         self.env.retain(|(k, _)| k != key);
         self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Runs in `dir` instead of the current directory.
+    pub fn dir(mut self, dir: &std::path::Path) -> Test {
+        self.dir = Some(dir.to_path_buf());
         self
     }
 
@@ -62,7 +70,13 @@ impl Test {
     /// Runs the binary and checks every expectation; returns the output.
     pub fn run(self) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_apsched"));
-        command.args(&self.args).env_remove("TZ");
+        command
+            .args(&self.args)
+            .env_remove("TZ")
+            .env_remove("APSCHED_CONFIG");
+        if let Some(dir) = &self.dir {
+            command.current_dir(dir);
+        }
         for (k, v) in &self.env {
             command.env(k, v);
         }

@@ -1,0 +1,96 @@
+//! Problems found in a schedule file, with where they are and how to fix them.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// One problem at one place in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: PathBuf,
+    /// 1-based line and column (in characters).
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// What to do about it, when there is something specific to say.
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.message
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, " ({hint})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Collects every problem of one file, so all are reported at once.
+pub struct Diagnostics<'a> {
+    file: &'a Path,
+    source: &'a str,
+    pub list: Vec<Diagnostic>,
+}
+
+impl<'a> Diagnostics<'a> {
+    pub fn new(file: &'a Path, source: &'a str) -> Diagnostics<'a> {
+        Diagnostics {
+            file,
+            source,
+            list: Vec::new(),
+        }
+    }
+
+    /// 1-based line and column of a byte offset.
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.source.len());
+        let before = self.source.get(..offset).unwrap_or(self.source);
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        (line, column)
+    }
+
+    /// Records a problem at `span` (byte range in the source).
+    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>, hint: Option<String>) {
+        let (line, column) = self.position(span.start);
+        self.list.push(Diagnostic {
+            file: self.file.to_path_buf(),
+            line,
+            column,
+            message: message.into(),
+            hint,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_in_characters() {
+        let source = "a = 1\n[jobs.é]\nxy = 2\n";
+        let mut d = Diagnostics::new(Path::new("s.toml"), source);
+        let cases = [
+            (0, (1, 1)),
+            (4, (1, 5)),
+            (6, (2, 1)),
+            (16, (3, 1)),
+            (21, (3, 6)),
+        ];
+        for (offset, want) in cases {
+            assert_eq!(d.position(offset), want, "{offset}");
+        }
+        d.error(17..18, "bad", Some("fix it".into()));
+        assert_eq!(d.list[0].to_string(), "s.toml:3:2: bad (fix it)");
+    }
+}

@@ -1,0 +1,211 @@
+//! The schedule file: what it holds once loaded, and how it is found and read.
+//! The format is documented in `man/apsched.toml.5`.
+
+mod diagnostic;
+mod job;
+mod settings;
+mod trigger;
+mod values;
+
+pub use diagnostic::Diagnostic;
+
+use crate::error::Error;
+use crate::trigger::Trigger;
+use chrono_tz::Tz;
+use diagnostic::Diagnostics;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use toml::de::{DeTable, DeValue};
+use values::Value;
+
+/// The file read when none is named and `APSCHED_CONFIG` is not set.
+pub const DEFAULT_FILE: &str = "schedules.toml";
+
+/// Scheduler-wide settings (`[scheduler]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Default zone of every job.
+    pub timezone: Tz,
+    /// SQLite state file; `None` for `":memory:"` (no state kept).
+    pub state: Option<PathBuf>,
+    /// How many job processes may run at once.
+    pub max_workers: usize,
+    /// Runs string commands as `shell -c COMMAND`.
+    pub shell: String,
+    /// How long a shutdown waits for running jobs before ending them.
+    pub shutdown_timeout: Duration,
+    /// Run-history rows kept per job.
+    pub history: usize,
+}
+
+/// What a job runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Run by the shell: `shell -c TEXT`.
+    Shell(String),
+    /// Run directly, no shell.
+    Argv(Vec<String>),
+}
+
+/// One job (`[jobs.ID]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Job {
+    pub id: String,
+    pub name: Option<String>,
+    pub command: Command,
+    pub cwd: Option<PathBuf>,
+    pub env: Vec<(String, String)>,
+    pub trigger: Trigger,
+    /// End the run (its whole process group) after this long.
+    pub timeout: Option<Duration>,
+    /// How late a run may start and still run; `None` is no limit.
+    pub misfire_grace_time: Option<Duration>,
+    pub coalesce: bool,
+    pub max_instances: usize,
+    /// Loaded but not scheduled.
+    pub paused: bool,
+}
+
+/// A loaded schedule file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub path: PathBuf,
+    pub scheduler: Settings,
+    /// In file order.
+    pub jobs: Vec<Job>,
+}
+
+/// Job defaults (`[defaults]`), APScheduler's `job_defaults`.
+#[derive(Clone, Debug)]
+pub struct Defaults {
+    pub misfire_grace_time: Option<Duration>,
+    pub coalesce: bool,
+    pub max_instances: usize,
+}
+
+/// The file to read: the one named, else `APSCHED_CONFIG`, else `schedules.toml`.
+pub fn locate(file: Option<&Path>) -> PathBuf {
+    match file {
+        Some(path) => path.to_path_buf(),
+        None => match std::env::var_os("APSCHED_CONFIG") {
+            Some(path) if !path.is_empty() => PathBuf::from(path),
+            _ => PathBuf::from(DEFAULT_FILE),
+        },
+    }
+}
+
+/// Reads and checks the file; every problem is reported, not only the first.
+pub fn load(path: &Path) -> Result<Config, Error> {
+    let source = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        context: format!(
+            "cannot read the schedule file {}{}",
+            path.display(),
+            if source.kind() == std::io::ErrorKind::NotFound {
+                " (name one as an argument, set APSCHED_CONFIG, or create schedules.toml)"
+            } else {
+                ""
+            }
+        ),
+        source,
+    })?;
+    parse(path, &source).map_err(|diagnostics| Error::Config {
+        path: path.to_path_buf(),
+        diagnostics,
+    })
+}
+
+/// Parses the text of a schedule file read from `path`.
+pub fn parse(path: &Path, source: &str) -> Result<Config, Vec<Diagnostic>> {
+    let mut diags = Diagnostics::new(path, source);
+    let (table, errors) = DeTable::parse_recoverable(source);
+    for e in &errors {
+        let span = e.span().unwrap_or(0..0);
+        diags.error(span, format!("invalid TOML: {}", e.message().trim()), None);
+    }
+    if !errors.is_empty() {
+        return Err(diags.list);
+    }
+    let root = table.get_ref();
+    let mut settings = Settings {
+        timezone: Tz::UTC,
+        state: Some(default_state(path)),
+        max_workers: 10,
+        shell: "/bin/sh".into(),
+        shutdown_timeout: Duration::from_secs(30),
+        history: 1000,
+    };
+    let mut defaults = Defaults {
+        misfire_grace_time: None,
+        coalesce: true,
+        max_instances: 1,
+    };
+    let mut zone_given = false;
+    for (key, value) in root {
+        let v = Value::new(value);
+        match key.get_ref().as_ref() {
+            "scheduler" => {
+                zone_given = settings::scheduler(&mut diags, path, &v, &mut settings);
+            }
+            "defaults" => settings::defaults(&mut diags, &v, &mut defaults),
+            "jobs" => {}
+            other => values::unknown_key(
+                &mut diags,
+                key,
+                other,
+                &["scheduler", "defaults", "jobs"],
+                "at the top level",
+            ),
+        }
+    }
+    if !zone_given {
+        match crate::timezone::system_zone() {
+            Ok(tz) => settings.timezone = tz,
+            Err(e) => diags.error(0..0, e.to_string(), Some("set [scheduler] timezone".into())),
+        }
+    }
+    let mut jobs = Vec::new();
+    match root.iter().find(|(k, _)| k.get_ref() == "jobs") {
+        Some((_, jobs_value)) => match jobs_value.get_ref() {
+            DeValue::Table(table) => {
+                for (id, body) in table {
+                    if let Some(job) = job::job(&mut diags, id, body, &settings, &defaults) {
+                        jobs.push(job);
+                    }
+                }
+                if table.is_empty() {
+                    diags.error(jobs_value.span(), "[jobs] has no jobs", None);
+                }
+            }
+            _ => diags.error(
+                jobs_value.span(),
+                "\"jobs\" must be a table of jobs",
+                Some("write [jobs.ID] sections".into()),
+            ),
+        },
+        None => diags.error(
+            0..0,
+            "the file defines no jobs",
+            Some(
+                "add a job: [jobs.hello] with command = \"echo hello\" and cron = \"* * * * *\""
+                    .into(),
+            ),
+        ),
+    }
+    if diags.list.is_empty() {
+        Ok(Config {
+            path: path.to_path_buf(),
+            scheduler: settings,
+            jobs,
+        })
+    } else {
+        Err(diags.list)
+    }
+}
+
+/// The default state file: beside the schedule file, named after it.
+fn default_state(path: &Path) -> PathBuf {
+    path.with_extension("db")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,104 @@
+//! The `[scheduler]` and `[defaults]` sections of the schedule file.
+
+use super::diagnostic::Diagnostics;
+use super::values::{Value, unknown_key};
+use super::{Defaults, Settings};
+use crate::timezone::parse_zone;
+use std::path::Path;
+
+const SCHEDULER_KEYS: &[&str] = &[
+    "timezone",
+    "state",
+    "max_workers",
+    "shell",
+    "shutdown_timeout",
+    "history",
+];
+const DEFAULT_KEYS: &[&str] = &["misfire_grace_time", "coalesce", "max_instances"];
+
+/// Reads `[scheduler]`; returns whether it named a zone.
+pub fn scheduler(
+    diags: &mut Diagnostics<'_>,
+    file: &Path,
+    v: &Value<'_, '_>,
+    s: &mut Settings,
+) -> bool {
+    let Some(table) = v.table(diags, "[scheduler]") else {
+        return false;
+    };
+    let mut zone_given = false;
+    for (key, value) in table {
+        let v = Value::new(value);
+        let name = key.get_ref().as_ref();
+        let what = format!("scheduler.{name}");
+        match name {
+            "timezone" => {
+                if let Some(tz) = zone(diags, &v, &what) {
+                    s.timezone = tz;
+                    zone_given = true;
+                }
+            }
+            "state" => {
+                if let Some(text) = v.string(diags, &what) {
+                    s.state = match text {
+                        ":memory:" => None,
+                        _ => Some(file.parent().unwrap_or(Path::new("")).join(text)),
+                    };
+                }
+            }
+            "max_workers" => {
+                s.max_workers = v.count(diags, &what, 1, 100_000).unwrap_or(s.max_workers)
+            }
+            "shell" => {
+                s.shell = v
+                    .string(diags, &what)
+                    .map_or(s.shell.clone(), str::to_string)
+            }
+            "shutdown_timeout" => {
+                s.shutdown_timeout = v
+                    .duration(diags, &what, false)
+                    .flatten()
+                    .unwrap_or(s.shutdown_timeout);
+            }
+            "history" => s.history = v.count(diags, &what, 1, 1_000_000).unwrap_or(s.history),
+            other => unknown_key(diags, key, other, SCHEDULER_KEYS, "in [scheduler]"),
+        }
+    }
+    zone_given
+}
+
+/// Reads `[defaults]`.
+pub fn defaults(diags: &mut Diagnostics<'_>, v: &Value<'_, '_>, d: &mut Defaults) {
+    let Some(table) = v.table(diags, "[defaults]") else {
+        return;
+    };
+    for (key, value) in table {
+        let v = Value::new(value);
+        let name = key.get_ref().as_ref();
+        let what = format!("defaults.{name}");
+        match name {
+            "misfire_grace_time" => {
+                if let Some(grace) = v.duration(diags, &what, true) {
+                    d.misfire_grace_time = grace;
+                }
+            }
+            "coalesce" => d.coalesce = v.boolean(diags, &what).unwrap_or(d.coalesce),
+            "max_instances" => {
+                d.max_instances = v.count(diags, &what, 1, 10_000).unwrap_or(d.max_instances)
+            }
+            other => unknown_key(diags, key, other, DEFAULT_KEYS, "in [defaults]"),
+        }
+    }
+}
+
+/// A zone name value.
+pub fn zone(diags: &mut Diagnostics<'_>, v: &Value<'_, '_>, what: &str) -> Option<chrono_tz::Tz> {
+    let text = v.string(diags, what)?;
+    match parse_zone(text) {
+        Ok(tz) => Some(tz),
+        Err(e) => {
+            diags.error(v.span(), format!("{what}: {e}"), None);
+            None
+        }
+    }
+}

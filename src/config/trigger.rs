@@ -1,0 +1,135 @@
+//! Which trigger a job asked for, and building it from the job's keys.
+
+use super::diagnostic::Diagnostics;
+use super::values::Value;
+use crate::cron::{CronFields, CronSchedule};
+use crate::suggest;
+use crate::trigger::Kind;
+use chrono::DateTime;
+use chrono_tz::Tz;
+use std::ops::Range;
+use std::time::Duration;
+use toml::Spanned;
+use toml::de::{DeString, DeTable};
+
+/// The trigger names of `trigger = "..."`.
+const TRIGGERS: &[&str] = &["cron", "interval", "date"];
+
+/// The trigger arguments gathered from a job's keys.
+pub struct TriggerArgs {
+    /// `cron = "..."` and where it was.
+    pub cron_text: Option<(String, Range<usize>)>,
+    pub fields: CronFields,
+    /// The sum of weeks ... seconds, if any was given.
+    pub period: Option<Duration>,
+    pub run_date: Option<DateTime<Tz>>,
+}
+
+/// Which trigger a job asked for, and where.
+pub fn which<'a>(
+    diags: &mut Diagnostics<'_>,
+    id: &Spanned<DeString<'_>>,
+    table: &'a toml::de::DeTable<'a>,
+) -> Option<&'static str> {
+    let get = |k: &str| table.iter().find(|(key, _)| key.get_ref() == k);
+    let short = get("cron");
+    let long = get("trigger");
+    match (short, long) {
+        (Some(_), Some((key, _))) => {
+            diags.error(
+                key.span(),
+                format!(
+                    "job \"{}\" has two triggers: cron = \"...\" and trigger = ...",
+                    id.get_ref()
+                ),
+                Some(
+                    "keep one: cron = \"...\" for a cron string, or trigger = \"cron\" with fields"
+                        .into(),
+                ),
+            );
+            None
+        }
+        (Some(_), None) => Some("cron-string"),
+        (None, Some((_, value))) => {
+            let v = Value::new(value);
+            let text = v.string(diags, "trigger")?;
+            match TRIGGERS.iter().find(|t| **t == text) {
+                Some(t) => Some(t),
+                None => {
+                    let hint = suggest::closest(text, TRIGGERS.iter().copied()).map_or_else(
+                        || "use \"cron\", \"interval\" or \"date\"".to_string(),
+                        |t| format!("did you mean \"{t}\"?"),
+                    );
+                    diags.error(v.span(), format!("unknown trigger \"{text}\""), Some(hint));
+                    None
+                }
+            }
+        }
+        (None, None) => {
+            diags.error(id.span(), format!("job \"{}\" has no trigger", id.get_ref()), Some("add cron = \"30 2 * * *\", or trigger = \"cron\" | \"interval\" | \"date\" with its arguments".into()));
+            None
+        }
+    }
+}
+
+/// Builds the trigger kind `kind` (from [`which`]) out of `args`.
+pub fn build(
+    diags: &mut Diagnostics<'_>,
+    id: &Spanned<DeString<'_>>,
+    table: &DeTable<'_>,
+    kind: &str,
+    args: TriggerArgs,
+) -> Option<Kind> {
+    let name = id.get_ref();
+    Some(match kind {
+        "cron-string" => {
+            let (text, span) = args.cron_text?;
+            match text.parse::<CronSchedule>() {
+                Ok(s) => Kind::Cron(s),
+                Err(e) => {
+                    diags.error(
+                        span,
+                        format!("jobs.{name}.cron: invalid cron expression \"{text}\": {e}"),
+                        Some("try it with: apsched validate '...'".into()),
+                    );
+                    return None;
+                }
+            }
+        }
+        "cron" => match CronSchedule::from_fields(&args.fields) {
+            Ok(s) => Kind::Cron(s),
+            Err(e) => {
+                let span = table
+                    .iter()
+                    .find(|(k, _)| k.get_ref() == e.field)
+                    .map_or(id.span(), |(k, _)| k.span());
+                diags.error(span, format!("jobs.{name}.{e}"), None);
+                return None;
+            }
+        },
+        "interval" if args.period.is_none_or(|p| p.is_zero()) => {
+            diags.error(
+                id.span(),
+                format!("interval job \"{name}\" needs a period"),
+                Some("add weeks, days, hours, minutes or seconds, e.g. minutes = 5".into()),
+            );
+            return None;
+        }
+        "interval" => Kind::Interval {
+            period: args.period.unwrap_or_default(),
+        },
+        _ => match args.run_date {
+            Some(run_date) => Kind::Date { run_date },
+            None => {
+                if !table.iter().any(|(k, _)| k.get_ref() == "run_date") {
+                    diags.error(
+                        id.span(),
+                        format!("date job \"{name}\" needs run_date"),
+                        Some("run_date = \"2027-01-01T00:00:00\"".into()),
+                    );
+                }
+                return None;
+            }
+        },
+    })
+}

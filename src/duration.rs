@@ -1,0 +1,140 @@
+//! Durations as people write them in the schedule file: `90`, `"90s"`,
+//! `"5m"`, `"1h30m"`, `"2d"`, `"1w"`, and `"none"` where "no limit" makes sense.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Units accepted after a number, longest first so `ms` wins over `m`.
+const UNITS: [(&str, u64); 12] = [
+    ("ms", 0),
+    ("weeks", 604_800),
+    ("week", 604_800),
+    ("w", 604_800),
+    ("days", 86_400),
+    ("day", 86_400),
+    ("d", 86_400),
+    ("h", 3600),
+    ("min", 60),
+    ("m", 60),
+    ("sec", 1),
+    ("s", 1),
+];
+
+/// Why a duration text did not parse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DurationError(pub String);
+
+impl fmt::Display for DurationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "\"{}\" is not a duration: use seconds (90) or a number with units, \
+             as in \"90s\", \"5m\", \"1h30m\", \"2d\"",
+            self.0
+        )
+    }
+}
+
+/// Parses `"1h30m"`-style text (units w, d, h, m, s, ms; a bare number is seconds).
+pub fn parse(text: &str) -> Result<Duration, DurationError> {
+    let err = || DurationError(text.to_string());
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return Err(err());
+    }
+    if let Ok(secs) = rest.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    let mut total = Duration::ZERO;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return Err(err());
+        }
+        let number: u64 = rest[..digits].parse().map_err(|_| err())?;
+        rest = rest[digits..].trim_start();
+        let (unit, secs) = UNITS
+            .iter()
+            .find(|(unit, _)| rest.starts_with(unit))
+            .ok_or_else(err)?;
+        let part = if *unit == "ms" {
+            Duration::from_millis(number)
+        } else {
+            Duration::from_secs(number.checked_mul(*secs).ok_or_else(err)?)
+        };
+        total = total.checked_add(part).ok_or_else(err)?;
+        rest = rest[unit.len()..].trim_start();
+    }
+    Ok(total)
+}
+
+/// Formats a duration compactly: `1h30m`, `45s`, `2d`, `250ms`.
+pub fn format(d: Duration) -> String {
+    let mut secs = d.as_secs();
+    if secs == 0 {
+        return format!("{}ms", d.subsec_millis());
+    }
+    let mut out = String::new();
+    for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] {
+        if secs >= size {
+            out.push_str(&format!("{}{unit}", secs / size));
+            secs %= size;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepted_forms() {
+        let cases = [
+            ("90", 90_000),
+            ("90s", 90_000),
+            ("5m", 300_000),
+            ("5min", 300_000),
+            ("1h30m", 5_400_000),
+            ("1h 30m 15s", 5_415_000),
+            ("2d", 172_800_000),
+            ("1w", 604_800_000),
+            ("250ms", 250),
+            ("1m500ms", 60_500),
+        ];
+        for (text, millis) in cases {
+            assert_eq!(parse(text).map(|d| d.as_millis()), Ok(millis), "{text}");
+        }
+    }
+
+    #[test]
+    fn rejected_forms() {
+        for text in [
+            "",
+            "h",
+            "-5s",
+            "5x",
+            "1.5h",
+            "99999999999999999999w",
+            "5m m",
+        ] {
+            assert!(parse(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn formatting() {
+        let cases = [
+            (5400, "1h30m"),
+            (45, "45s"),
+            (172_800, "2d"),
+            (90_061, "1d1h1m1s"),
+        ];
+        for (secs, want) in cases {
+            assert_eq!(format(Duration::from_secs(secs)), want);
+        }
+        assert_eq!(format(Duration::from_millis(250)), "250ms");
+    }
+}

@@ -1,0 +1,242 @@
+//! Triggers: when a job runs. Cron (a [`CronSchedule`] in a zone), interval
+//! (every fixed amount of elapsed time) and date (once), with APScheduler's
+//! `start_date`, `end_date` and `jitter`.
+//!
+//! - Cron: fire times of the schedule in the trigger's zone, at or after
+//!   `start_date` and at or before `end_date` (both inclusive, as in
+//!   APScheduler). The DST policy is the engine's ([`crate::timezone`]).
+//! - Interval: `origin + k * period` for k = 0, 1, ... in elapsed time, so DST
+//!   does not move them. The origin is `start_date`, or else one period after
+//!   the anchor (when the job was first scheduled), as APScheduler does.
+//! - Date: `run_date`, once.
+//!
+//! Jitter is applied by the running scheduler, not here: these are the
+//! scheduled times.
+
+use crate::cron::{CronSchedule, Syntax};
+use crate::duration;
+use chrono::{DateTime, SecondsFormat};
+use chrono_tz::Tz;
+use std::time::Duration;
+
+/// What kind of trigger, with its own arguments.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind {
+    Cron(CronSchedule),
+    /// Fires every `period` of elapsed time.
+    Interval {
+        period: Duration,
+    },
+    /// Fires once.
+    Date {
+        run_date: DateTime<Tz>,
+    },
+}
+
+/// A trigger with its zone and bounds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trigger {
+    pub kind: Kind,
+    /// The zone fire times are computed and shown in.
+    pub tz: Tz,
+    pub start_date: Option<DateTime<Tz>>,
+    pub end_date: Option<DateTime<Tz>>,
+    /// Each run starts up to this much later (applied when running).
+    pub jitter: Option<Duration>,
+}
+
+fn nanos(t: &DateTime<Tz>) -> Option<i128> {
+    Some(i128::from(t.timestamp()) * 1_000_000_000 + i128::from(t.timestamp_subsec_nanos()))
+}
+
+fn from_nanos(n: i128, tz: Tz) -> Option<DateTime<Tz>> {
+    let secs = i64::try_from(n.div_euclid(1_000_000_000)).ok()?;
+    let sub = u32::try_from(n.rem_euclid(1_000_000_000)).ok()?;
+    Some(DateTime::from_timestamp(secs, sub)?.with_timezone(&tz))
+}
+
+impl Trigger {
+    /// The first scheduled time strictly after `after`. `anchor` is when an
+    /// interval job without `start_date` was first scheduled; it is ignored
+    /// by other triggers.
+    pub fn next_after(&self, after: &DateTime<Tz>, anchor: &DateTime<Tz>) -> Option<DateTime<Tz>> {
+        let next = match &self.kind {
+            Kind::Cron(schedule) => {
+                // Fire times are whole seconds: "at or after start" is
+                // "strictly after the second before start, rounded up".
+                let from = match &self.start_date {
+                    Some(start) if start > after => {
+                        let back = if start.timestamp_subsec_nanos() == 0 {
+                            1
+                        } else {
+                            0
+                        };
+                        DateTime::from_timestamp(start.timestamp() - back, 0)?
+                            .with_timezone(&self.tz)
+                    }
+                    _ => after.with_timezone(&self.tz),
+                };
+                schedule.next_after(&from)?
+            }
+            Kind::Interval { period } => {
+                let period = i128::try_from(period.as_nanos()).ok().filter(|p| *p > 0)?;
+                let origin = match &self.start_date {
+                    Some(start) => nanos(start)?,
+                    None => nanos(anchor)? + period,
+                };
+                let t = nanos(after)?;
+                let k = if t < origin {
+                    0
+                } else {
+                    (t - origin) / period + 1
+                };
+                from_nanos(origin + k * period, self.tz)?
+            }
+            Kind::Date { run_date } => {
+                if run_date > after {
+                    run_date.with_timezone(&self.tz)
+                } else {
+                    return None;
+                }
+            }
+        };
+        match &self.end_date {
+            Some(end) if next > *end => None,
+            _ => Some(next),
+        }
+    }
+
+    /// Up to `count` scheduled times strictly after `after`.
+    pub fn upcoming(
+        &self,
+        after: &DateTime<Tz>,
+        anchor: &DateTime<Tz>,
+        count: usize,
+    ) -> Vec<DateTime<Tz>> {
+        let mut times = Vec::new();
+        let mut cursor = *after;
+        while times.len() < count {
+            match self.next_after(&cursor, anchor) {
+                Some(t) => {
+                    cursor = t;
+                    times.push(t);
+                }
+                None => break,
+            }
+        }
+        times
+    }
+
+    /// A short text for tables: `cron 30 2 * * *`, `interval 5m`, `date 2027-01-01T00:00:00+01:00`.
+    pub fn summary(&self) -> String {
+        match &self.kind {
+            Kind::Cron(schedule) if schedule.syntax() == Syntax::Fields => {
+                schedule.source().to_string()
+            }
+            Kind::Cron(schedule) => format!("cron {}", schedule.source()),
+            Kind::Interval { period } => format!("interval {}", duration::format(*period)),
+            Kind::Date { run_date } => format!(
+                "date {}",
+                run_date.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str, tz: Tz) -> DateTime<Tz> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("time")
+            .with_timezone(&tz)
+    }
+
+    fn trigger(kind: Kind, tz: Tz) -> Trigger {
+        Trigger {
+            kind,
+            tz,
+            start_date: None,
+            end_date: None,
+            jitter: None,
+        }
+    }
+
+    fn texts(times: &[DateTime<Tz>]) -> Vec<String> {
+        times.iter().map(|t| t.to_rfc3339()).collect()
+    }
+
+    #[test]
+    fn interval_runs_in_elapsed_time_through_dst() {
+        let berlin = chrono_tz::Europe::Berlin;
+        let mut t = trigger(
+            Kind::Interval {
+                period: Duration::from_secs(3600),
+            },
+            berlin,
+        );
+        t.start_date = Some(at("2026-03-29T00:30:00+01:00", berlin));
+        let after = at("2026-03-29T00:00:00+01:00", berlin);
+        assert_eq!(
+            texts(&t.upcoming(&after, &after, 3)),
+            [
+                "2026-03-29T00:30:00+01:00",
+                "2026-03-29T01:30:00+01:00",
+                "2026-03-29T03:30:00+02:00"
+            ]
+        );
+    }
+
+    #[test]
+    fn interval_without_start_fires_one_period_after_the_anchor() {
+        let utc = Tz::UTC;
+        let t = trigger(
+            Kind::Interval {
+                period: Duration::from_secs(300),
+            },
+            utc,
+        );
+        let anchor = at("2026-01-01T00:00:00Z", utc);
+        let after = at("2026-01-01T00:07:00Z", utc);
+        assert_eq!(
+            texts(&t.upcoming(&anchor, &anchor, 2)),
+            ["2026-01-01T00:05:00+00:00", "2026-01-01T00:10:00+00:00"]
+        );
+        assert_eq!(
+            texts(&t.upcoming(&after, &anchor, 1)),
+            ["2026-01-01T00:10:00+00:00"]
+        );
+    }
+
+    #[test]
+    fn cron_bounds_are_inclusive() {
+        let utc = Tz::UTC;
+        let schedule: CronSchedule = "0 * * * *".parse().expect("valid");
+        let mut t = trigger(Kind::Cron(schedule), utc);
+        t.start_date = Some(at("2026-01-01T05:00:00Z", utc));
+        t.end_date = Some(at("2026-01-01T07:00:00Z", utc));
+        let after = at("2026-01-01T00:00:00Z", utc);
+        assert_eq!(
+            texts(&t.upcoming(&after, &after, 5)),
+            [
+                "2026-01-01T05:00:00+00:00",
+                "2026-01-01T06:00:00+00:00",
+                "2026-01-01T07:00:00+00:00"
+            ]
+        );
+    }
+
+    #[test]
+    fn date_fires_once() {
+        let utc = Tz::UTC;
+        let run_date = at("2027-01-01T00:00:00Z", utc);
+        let t = trigger(Kind::Date { run_date }, utc);
+        let after = at("2026-01-01T00:00:00Z", utc);
+        assert_eq!(
+            texts(&t.upcoming(&after, &after, 3)),
+            ["2027-01-01T00:00:00+00:00"]
+        );
+        assert_eq!(t.summary(), "date 2027-01-01T00:00:00+00:00");
+    }
+}
