@@ -9,6 +9,8 @@ pub mod config;
 pub mod cron;
 pub mod duration;
 pub mod error;
+pub mod runner;
+pub mod scheduler;
 mod suggest;
 pub mod timespec;
 pub mod timezone;

@@ -1,0 +1,98 @@
+//! The runner: the loop that drives the pure [`Scheduler`] with the outside
+//! world, reached only through the [`Host`] seam (clock, waiting, processes,
+//! logs, reloading). The real host sleeps, spawns and writes
+//! ([`crate::host`]); tests use a simulated one that runs days in
+//! milliseconds.
+
+use crate::config::{Job, Settings};
+use crate::scheduler::{Action, Event, Outcome, RunId, RunRequest, Scheduler};
+use chrono::{DateTime, Utc};
+
+/// The scheduler re-reads the clock at least this often, so a suspend, an NTP
+/// step or a manual clock change is noticed within it.
+pub const MAX_SLEEP: chrono::Duration = chrono::Duration::seconds(60);
+
+/// Something that happened outside while the runner waited.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// A run's process ended.
+    Exited { run: RunId, outcome: Outcome },
+    /// SIGINT or SIGTERM: shut down (a second one: at once).
+    Stop,
+    /// SIGHUP: reload the schedule file.
+    Reload,
+}
+
+/// Everything the runner needs from the world.
+pub trait Host {
+    /// The wall clock.
+    fn now(&mut self) -> DateTime<Utc>;
+    /// Waits until `deadline` or until inputs arrive, and returns them.
+    fn wait(&mut self, deadline: DateTime<Utc>) -> Vec<Input>;
+    /// Starts the run's process; an error means it could not start.
+    fn start(&mut self, run: &RunRequest) -> Result<(), String>;
+    /// Sends SIGTERM (or SIGKILL with `kill`) to the run's process group.
+    fn signal(&mut self, run: RunId, kill: bool);
+    fn log(&mut self, event: &Event);
+    /// Reads the schedule file again; the problems if it is not valid.
+    fn reload(&mut self) -> Result<(Settings, Vec<Job>), Vec<String>>;
+}
+
+/// Runs the jobs until shut down.
+pub fn run(host: &mut impl Host, settings: &Settings, jobs: Vec<Job>, seed: u64) {
+    let now = host.now();
+    let (mut core, actions) = Scheduler::new(settings, jobs, now, seed);
+    apply(host, &mut core, actions);
+    let mut stops = 0;
+    loop {
+        let now = host.now();
+        let actions = core.tick(now);
+        apply(host, &mut core, actions);
+        if core.is_done() {
+            return;
+        }
+        let wake = core
+            .next_wake()
+            .map_or(now + MAX_SLEEP, |w| w.min(now + MAX_SLEEP));
+        for input in host.wait(wake) {
+            let now = host.now();
+            let actions = match input {
+                Input::Exited { run, outcome } => core.finished(run, outcome, now),
+                Input::Stop => {
+                    stops += 1;
+                    core.shutdown(now, stops > 1)
+                }
+                Input::Reload => match host.reload() {
+                    Ok((settings, jobs)) => core.reload(&settings, jobs, now),
+                    Err(problems) => problems
+                        .into_iter()
+                        .map(|problem| Action::Log(Event::ReloadFailed { problem }))
+                        .collect(),
+                },
+            };
+            apply(host, &mut core, actions);
+        }
+        if core.is_done() {
+            return;
+        }
+    }
+}
+
+/// Carries out actions; a run that cannot start is finished at once, which
+/// may produce more actions.
+fn apply(host: &mut impl Host, core: &mut Scheduler, actions: Vec<Action>) {
+    let mut work = std::collections::VecDeque::from(actions);
+    while let Some(action) = work.pop_front() {
+        match action {
+            Action::Start(request) => {
+                if let Err(why) = host.start(&request) {
+                    let now = host.now();
+                    work.extend(core.finished(request.run, Outcome::NotStarted(why), now));
+                }
+            }
+            Action::Terminate(run) => host.signal(run, false),
+            Action::Kill(run) => host.signal(run, true),
+            Action::Log(event) => host.log(&event),
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! A simulated [`Host`] for tests: virtual time that jumps from event to
+//! event, processes that "run" for a set time, and a script of signals,
+//! reloads and clock jumps. Days of schedule run in milliseconds.
+
+use crate::config::{self, Job, Settings};
+use crate::runner::{Host, Input};
+use crate::scheduler::{Event, Outcome, RunId, RunRequest};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::time::Duration;
+
+/// Something the script does at a moment.
+#[derive(Clone, Debug)]
+pub enum Step {
+    Stop,
+    /// SIGHUP, with the file text the reload will read.
+    Reload(String),
+    /// The wall clock jumps to this instant.
+    Jump(DateTime<Utc>),
+}
+
+/// How a simulated process behaves.
+#[derive(Clone, Copy, Debug)]
+pub enum Behavior {
+    /// Exits with the status after the duration.
+    Runs(Duration, i32),
+    /// Runs until signaled; ends on SIGTERM.
+    Forever,
+    /// Runs until SIGKILL.
+    IgnoresTerm,
+}
+
+pub struct Sim {
+    pub now: DateTime<Utc>,
+    /// After this the simulation sends a stop.
+    pub end: DateTime<Utc>,
+    pub behavior: HashMap<String, Behavior>,
+    pub script: BTreeMap<DateTime<Utc>, Step>,
+    pub reload_text: String,
+    /// Starts that fail, by job id.
+    pub unstartable: Vec<String>,
+    exits: BTreeMap<(DateTime<Utc>, RunId), Outcome>,
+    procs: HashMap<RunId, String>,
+    stopped: bool,
+    /// Every logged event with its virtual time.
+    pub events: Vec<(DateTime<Utc>, Event)>,
+    /// Every started run: (virtual time, job id, scheduled time).
+    pub starts: Vec<(DateTime<Utc>, String, DateTime<Tz>)>,
+    pub signals: Vec<(DateTime<Utc>, RunId, bool)>,
+}
+
+/// Parses a schedule file text (zone UTC unless it says otherwise).
+pub fn jobs(text: &str) -> (Settings, Vec<Job>) {
+    let config = config::parse(Path::new("sim.toml"), text).unwrap_or_else(|d| panic!("{d:?}"));
+    (config.scheduler, config.jobs)
+}
+
+pub fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .expect("RFC 3339")
+        .with_timezone(&Utc)
+}
+
+impl Sim {
+    pub fn new(start: &str, end: &str) -> Sim {
+        Sim {
+            now: at(start),
+            end: at(end),
+            behavior: HashMap::new(),
+            script: BTreeMap::new(),
+            reload_text: String::new(),
+            unstartable: Vec::new(),
+            exits: BTreeMap::new(),
+            procs: HashMap::new(),
+            stopped: false,
+            events: Vec::new(),
+            starts: Vec::new(),
+            signals: Vec::new(),
+        }
+    }
+
+    /// Start times (RFC 3339, UTC) of one job's runs.
+    pub fn started(&self, job: &str) -> Vec<String> {
+        self.starts
+            .iter()
+            .filter(|(_, j, _)| j == job)
+            .map(|(t, _, _)| t.to_rfc3339())
+            .collect()
+    }
+
+    /// Scheduled times of one job's runs, in the job's zone.
+    pub fn scheduled(&self, job: &str) -> Vec<String> {
+        self.starts
+            .iter()
+            .filter(|(_, j, _)| j == job)
+            .map(|(_, _, s)| s.to_rfc3339())
+            .collect()
+    }
+
+    /// Logged events with this name.
+    pub fn named(&self, name: &str) -> Vec<&Event> {
+        self.events
+            .iter()
+            .filter(|(_, e)| e.name() == name)
+            .map(|(_, e)| e)
+            .collect()
+    }
+
+    fn exit(&mut self, run: RunId, outcome: Outcome) {
+        self.exits.retain(|(_, r), _| *r != run);
+        self.exits.insert((self.now, run), outcome);
+    }
+}
+
+impl Host for Sim {
+    fn now(&mut self) -> DateTime<Utc> {
+        self.now
+    }
+
+    fn wait(&mut self, deadline: DateTime<Utc>) -> Vec<Input> {
+        let exit = self.exits.keys().next().map(|(t, _)| *t);
+        let step = self.script.keys().next().copied();
+        let stop = (!self.stopped).then_some(self.end);
+        let t = [Some(deadline), exit, step, stop]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(deadline);
+        if t > self.now {
+            self.now = t;
+        }
+        if exit == Some(t) {
+            let mut inputs = Vec::new();
+            while let Some(entry) = self.exits.first_entry() {
+                if entry.key().0 > t {
+                    break;
+                }
+                let ((_, run), outcome) = entry.remove_entry();
+                self.procs.remove(&run);
+                inputs.push(Input::Exited { run, outcome });
+            }
+            return inputs;
+        }
+        if step == Some(t) {
+            return match self.script.remove(&t) {
+                Some(Step::Stop) => vec![Input::Stop],
+                Some(Step::Reload(text)) => {
+                    self.reload_text = text;
+                    vec![Input::Reload]
+                }
+                Some(Step::Jump(to)) => {
+                    self.now = to;
+                    Vec::new()
+                }
+                None => Vec::new(),
+            };
+        }
+        // What is due at the end moment happens before the stop.
+        if stop == Some(t) && deadline > t {
+            self.stopped = true;
+            return vec![Input::Stop];
+        }
+        Vec::new()
+    }
+
+    fn start(&mut self, run: &RunRequest) -> Result<(), String> {
+        if self.unstartable.contains(&run.job.id) {
+            return Err("No such file or directory (os error 2)".into());
+        }
+        self.starts
+            .push((self.now, run.job.id.clone(), run.scheduled));
+        self.procs.insert(run.run, run.job.id.clone());
+        let behavior = self
+            .behavior
+            .get(&run.job.id)
+            .copied()
+            .unwrap_or(Behavior::Runs(Duration::from_secs(1), 0));
+        if let Behavior::Runs(d, code) = behavior {
+            self.exits
+                .insert((self.now + d, run.run), Outcome::Exited(code));
+        }
+        Ok(())
+    }
+
+    fn signal(&mut self, run: RunId, kill: bool) {
+        self.signals.push((self.now, run, kill));
+        let Some(job) = self.procs.get(&run) else {
+            return;
+        };
+        let ignores = matches!(self.behavior.get(job), Some(Behavior::IgnoresTerm));
+        if kill {
+            self.exit(run, Outcome::Signaled(9));
+        } else if !ignores {
+            self.exit(run, Outcome::Signaled(15));
+        }
+    }
+
+    fn log(&mut self, event: &Event) {
+        self.events.push((self.now, event.clone()));
+    }
+
+    fn reload(&mut self) -> Result<(Settings, Vec<Job>), Vec<String>> {
+        config::parse(Path::new("sim.toml"), &self.reload_text)
+            .map(|c| (c.scheduler, c.jobs))
+            .map_err(|d| d.iter().map(|x| x.to_string()).collect())
+    }
+}
