@@ -50,7 +50,6 @@ impl Range {
 
     /// Canonical text of the element, numbers only.
     pub fn render(&self, def: &FieldDef) -> String {
-        let full_last = def.star_max.unwrap_or(def.max);
         let step = if self.step > 1 {
             format!("/{}", self.step)
         } else {
@@ -60,7 +59,7 @@ impl Range {
             format!("*{step}")
         } else if self.first == self.last {
             self.first.to_string()
-        } else if self.step > 1 && self.last == full_last {
+        } else if self.step > 1 && self.last == def.max {
             format!("{}{step}", self.first)
         } else {
             format!("{}-{}{step}", self.first, self.last)
@@ -150,8 +149,9 @@ impl FieldDef {
             (first, last, false)
         } else {
             let first = self.value(body)?;
-            // `a/n` runs from a to the field's maximum.
-            let last = if step.is_some() { star_max } else { first };
+            // `a/n` runs from a to the field's maximum (7 in cron's day of
+            // week, so `1/2` is 1, 3, 5 and 7: Sunday included).
+            let last = if step.is_some() { self.max } else { first };
             (first, last, false)
         };
         Ok(Range {
