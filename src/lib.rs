@@ -9,6 +9,8 @@ pub mod config;
 pub mod cron;
 pub mod duration;
 pub mod error;
+pub mod host;
+pub mod log;
 pub mod runner;
 pub mod scheduler;
 mod suggest;

@@ -3,6 +3,7 @@
 mod check;
 mod list;
 mod output;
+mod run;
 mod validate;
 
 use crate::error::{EXIT_OK, Error};
@@ -24,6 +25,8 @@ enum Command {
     Check(check::Args),
     /// Show the jobs of a schedule file and their next run times
     List(list::Args),
+    /// Run the jobs of a schedule file in the foreground until stopped
+    Run(run::Args),
     /// Check a cron expression and show when it fires next
     Validate(validate::Args),
 }
@@ -39,6 +42,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::List(args) => list::run(&args),
+        Command::Run(args) => run::run(&args),
         Command::Validate(args) => validate::run(&args),
     };
     match result {

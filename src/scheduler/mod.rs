@@ -81,6 +81,12 @@ struct Entry {
     instances: usize,
 }
 
+/// `t` without its fraction of a second: interval jobs are anchored on whole
+/// seconds, so their run times read cleanly.
+fn whole_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
+}
+
 /// The scheduling core.
 pub struct Scheduler {
     max_workers: usize,
@@ -135,7 +141,7 @@ impl Scheduler {
     fn add(&mut self, job: Job, now: DateTime<Utc>, actions: &mut Vec<Action>) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        let anchor = now.with_timezone(&job.trigger.tz);
+        let anchor = whole_second(now).with_timezone(&job.trigger.tz);
         let entry = Entry {
             job: Arc::new(job),
             slot: None,
@@ -288,7 +294,7 @@ impl Scheduler {
                 Some(seq) if *self.entries[&seq].job == job => unchanged += 1,
                 Some(seq) => {
                     modified += 1;
-                    let anchor = now.with_timezone(&job.trigger.tz);
+                    let anchor = whole_second(now).with_timezone(&job.trigger.tz);
                     if let Some(entry) = self.entries.get_mut(&seq) {
                         entry.job = Arc::new(job);
                         entry.anchor = anchor;

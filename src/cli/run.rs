@@ -1,0 +1,48 @@
+//! `apsched run`: the blocking scheduler.
+
+use crate::config;
+use crate::error::Error;
+use crate::host::RealHost;
+use crate::log::{Format, Logger};
+use crate::runner;
+use crate::scheduler::Level;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The schedule file [default: $APSCHED_CONFIG, else ./schedules.toml]
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// How log lines on stderr look
+    #[arg(long, value_enum, default_value = "text", value_name = "FORMAT")]
+    log_format: Format,
+    /// Log only warnings and errors
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    quiet: bool,
+    /// Log debug lines too
+    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+pub fn run(args: &Args) -> Result<(), Error> {
+    let path = config::locate(args.file.as_deref());
+    let config = config::load(&path)?;
+    let min = match (args.quiet, args.verbose) {
+        (true, _) => Level::Warn,
+        (false, 0) => Level::Info,
+        _ => Level::Debug,
+    };
+    let logger = Logger {
+        format: args.log_format,
+        min,
+    };
+    let mut host =
+        RealHost::start(path, &config.scheduler, logger).map_err(|source| Error::Io {
+            context: "cannot set up signal handling and job output".into(),
+            source,
+        })?;
+    let seed = u64::from(std::process::id()) ^ chrono::Utc::now().timestamp_subsec_nanos() as u64;
+    runner::run(&mut host, &config.scheduler, config.jobs, seed);
+    host.finish();
+    Ok(())
+}

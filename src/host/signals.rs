@@ -1,0 +1,67 @@
+//! Signals: SIGINT and SIGTERM stop, SIGHUP reloads, SIGCHLD reaps.
+//!
+//! One thread receives them all (signal-hook) and turns them into messages
+//! for the runner. On SIGCHLD it reaps every exited child with
+//! `waitpid(-1)`, so zombies never pile up, and when apsched is PID 1 in a
+//! container, orphans re-parented to it are reaped too.
+
+use signal_hook::consts::{SIGCHLD, SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+use std::sync::mpsc::Sender;
+
+/// What the signal thread tells the runner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Msg {
+    /// A child ended; `status` as `waitpid` gives it.
+    Reaped {
+        pid: i32,
+        status: i32,
+    },
+    Stop,
+    Reload,
+}
+
+/// Installs the handlers and starts the thread. Call before starting jobs.
+pub fn start(tx: Sender<Msg>) -> std::io::Result<()> {
+    let mut signals = Signals::new([SIGINT, SIGTERM, SIGHUP, SIGCHLD])?;
+    std::thread::Builder::new()
+        .name("apsched-signals".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                let sent = match signal {
+                    SIGCHLD => reap(&tx),
+                    SIGHUP => tx.send(Msg::Reload).is_ok(),
+                    _ => tx.send(Msg::Stop).is_ok(),
+                };
+                if !sent {
+                    return;
+                }
+            }
+        })?;
+    Ok(())
+}
+
+/// Reaps every child that has ended; false once the runner is gone.
+fn reap(tx: &Sender<Msg>) -> bool {
+    loop {
+        let mut status = 0;
+        // SAFETY: waitpid writes only to `status`, a valid int.
+        let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
+        if pid <= 0 {
+            return true;
+        }
+        if tx.send(Msg::Reaped { pid, status }).is_err() {
+            return false;
+        }
+    }
+}
+
+/// The outcome a `waitpid` status describes.
+pub fn outcome(status: i32) -> crate::scheduler::Outcome {
+    use crate::scheduler::Outcome;
+    if libc::WIFSIGNALED(status) {
+        Outcome::Signaled(libc::WTERMSIG(status))
+    } else {
+        Outcome::Exited(libc::WEXITSTATUS(status))
+    }
+}
