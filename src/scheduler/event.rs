@@ -27,6 +27,10 @@ pub enum Event {
         timeout: Duration,
     },
     SchedulerStopped,
+    /// The scheduler goes to sleep until this time (debug).
+    Sleeping {
+        until: DateTime<chrono::Utc>,
+    },
     JobAdded {
         job: String,
         next: Option<DateTime<Tz>>,
@@ -124,6 +128,7 @@ impl Event {
             Event::SchedulerStarted { .. } => "scheduler_started",
             Event::SchedulerShutdown { .. } => "scheduler_shutdown",
             Event::SchedulerStopped => "scheduler_stopped",
+            Event::Sleeping { .. } => "sleeping",
             Event::JobAdded { .. } => "job_added",
             Event::JobModified { .. } => "job_modified",
             Event::JobRemoved { .. } => "job_removed",
@@ -167,6 +172,9 @@ impl Event {
                 ]
             }
             Event::SchedulerStopped => vec![],
+            Event::Sleeping { until } => {
+                vec![("until", until.to_rfc3339_opts(SecondsFormat::Millis, true))]
+            }
             Event::JobAdded {
                 job: j,
                 next: n,
