@@ -13,6 +13,7 @@ pub mod host;
 pub mod log;
 pub mod runner;
 pub mod scheduler;
+pub mod store;
 mod suggest;
 pub mod timespec;
 pub mod timezone;

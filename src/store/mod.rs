@@ -1,0 +1,167 @@
+//! Persistent job state and run history, behind a small interface.
+//!
+//! The interface ([`Store`]) is what the scheduler needs: load the state,
+//! claim a due slot, record a run's start and end, read history. SQLite
+//! ([`sqlite::SqliteStore`]) is the one implementation; a PostgreSQL store
+//! shared by several hosts is planned, where the same compare-and-set claim
+//! keeps every slot to one host. Nothing outside this module writes SQL.
+//!
+//! **At most once per slot.** A claim advances the job's saved next run time
+//! only if it still equals the slot being claimed, and inserts the slot's run
+//! row (unique on job and scheduled time), in one transaction committed before
+//! the command starts. A crash or `kill -9` therefore never replays a slot
+//! that was claimed; a run found still pending or started at the next start is
+//! recorded as interrupted.
+
+pub mod sqlite;
+
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+/// What the store remembers of a job between runs of the scheduler.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobState {
+    /// The trigger definition it was scheduled with; a different one means
+    /// the job starts afresh, with no catch-up.
+    pub fingerprint: String,
+    /// The next slot; `None` once the trigger has no more run times.
+    pub next_run: Option<DateTime<Utc>>,
+    /// When an interval job without `start_date` was first scheduled.
+    pub anchor: DateTime<Utc>,
+    /// Paused with `apsched pause`.
+    pub paused: bool,
+    /// Resumed while no scheduler ran: schedule from the next start, no catch-up.
+    pub reschedule: bool,
+}
+
+/// How a run ended (or what became of a slot).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunResult {
+    /// Claimed, waiting for a worker.
+    Pending,
+    Started,
+    Success,
+    Failed,
+    TimedOut,
+    Missed,
+    /// Skipped because `max_instances` runs were going.
+    Skipped,
+    /// Found pending or started when the scheduler started again.
+    Interrupted,
+}
+
+impl RunResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunResult::Pending => "pending",
+            RunResult::Started => "started",
+            RunResult::Success => "success",
+            RunResult::Failed => "failed",
+            RunResult::TimedOut => "timed out",
+            RunResult::Missed => "missed",
+            RunResult::Skipped => "skipped",
+            RunResult::Interrupted => "interrupted",
+        }
+    }
+}
+
+/// One row of run history.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct RunRow {
+    pub id: i64,
+    pub job: String,
+    pub scheduled: String,
+    /// For a summary row of several missed runs: the last one.
+    pub scheduled_last: Option<String>,
+    /// How many slots the row stands for (1 but for summaries).
+    pub count: i64,
+    pub started: Option<String>,
+    pub ended: Option<String>,
+    pub exit_status: Option<i32>,
+    pub result: String,
+    #[serde(skip)]
+    pub output: Option<Vec<u8>>,
+}
+
+/// The state as loaded at start.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub jobs: HashMap<String, JobState>,
+    /// Jobs whose state could not be read: (job, why). Their rows were moved
+    /// to the `set_aside` table, not deleted.
+    pub set_aside: Vec<(String, String)>,
+    /// Runs found pending or started, now marked interrupted.
+    pub interrupted: u64,
+}
+
+/// A due slot handled: everything written in one transaction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Claim {
+    pub job: String,
+    /// The saved next run time being claimed.
+    pub expected: DateTime<Utc>,
+    /// The job's new next run time.
+    pub next: Option<DateTime<Utc>>,
+    /// Slots that will run: a pending row each.
+    pub runs: Vec<DateTime<Utc>>,
+    /// Slots missed: (first, last, count), one summary row.
+    pub missed: Option<(DateTime<Utc>, DateTime<Utc>, u64)>,
+    /// Slots skipped for max instances: (first, count).
+    pub skipped: Option<(DateTime<Utc>, u64)>,
+}
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("state file {path}: {message}")]
+    Open { path: String, message: String },
+    #[error(
+        "state file {path} is in use by another apsched run (pid {pid}); stop it first, or use another state file with --state"
+    )]
+    Locked { path: String, pid: String },
+    #[error("state file: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// The interface the scheduler uses.
+pub trait Store {
+    /// Loads every job's state; marks unfinished runs interrupted.
+    fn load(&mut self) -> Result<Loaded, StoreError>;
+    /// Saves a job's state as is (new job, changed trigger, pause, resume).
+    fn save_job(&mut self, job: &str, state: &JobState) -> Result<(), StoreError>;
+    /// Claims a slot; `None` if it was no longer the job's next run time.
+    /// Returns the row ids of the pending runs, in order.
+    fn claim(&mut self, claim: &Claim) -> Result<Option<Vec<i64>>, StoreError>;
+    /// Adds a pending run that no slot stands for (run-now).
+    fn add_run(&mut self, job: &str, scheduled: DateTime<Utc>) -> Result<i64, StoreError>;
+    fn run_started(&mut self, row: i64, at: DateTime<Utc>) -> Result<(), StoreError>;
+    fn run_ended(
+        &mut self,
+        row: i64,
+        at: Option<DateTime<Utc>>,
+        exit: Option<i32>,
+        result: RunResult,
+    ) -> Result<(), StoreError>;
+    /// Saves the last few KB of a run's output.
+    fn run_output(&mut self, row: i64, tail: &[u8]) -> Result<(), StoreError>;
+    /// Runs, newest first, of one job or all.
+    fn history(&self, job: Option<&str>, limit: usize) -> Result<Vec<RunRow>, StoreError>;
+    /// Marks a job paused or resumed; false if the store does not know it.
+    fn set_paused(&mut self, job: &str, paused: bool) -> Result<bool, StoreError>;
+    /// Asks the running scheduler to run a job now.
+    fn request_run(&mut self, job: &str) -> Result<(), StoreError>;
+    /// Takes the pending run-now requests.
+    fn take_requests(&mut self) -> Result<Vec<String>, StoreError>;
+}
+
+/// Formats a time as the store keeps it: RFC 3339, UTC.
+pub fn text(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// Reads a time kept by the store.
+pub fn parse(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}

@@ -1,0 +1,211 @@
+//! The [`Store`] operations of the SQLite store.
+
+use super::{COLUMNS, JOB_FORMAT, SqliteStore, row};
+use crate::store::{Claim, JobState, Loaded, RunResult, RunRow, Store, StoreError, parse, text};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+/// Reads one `jobs` row, or says why it cannot be used.
+fn read_job(r: &rusqlite::Row<'_>) -> Result<(String, JobState), (String, String)> {
+    let id: String = r.get(0).map_err(|e| ("?".to_string(), e.to_string()))?;
+    let bad = |why: String| (id.clone(), why);
+    let format: i64 = r.get(1).map_err(|e| bad(e.to_string()))?;
+    if format > JOB_FORMAT {
+        return Err(bad(format!(
+            "written by a newer apsched (row format {format})"
+        )));
+    }
+    let fingerprint: String = r.get(2).map_err(|e| bad(e.to_string()))?;
+    let next_text: Option<String> = r.get(3).map_err(|e| bad(e.to_string()))?;
+    let next_run = match next_text {
+        Some(t) => Some(parse(&t).ok_or_else(|| bad(format!("next_run {t:?} is not a time")))?),
+        None => None,
+    };
+    let anchor_text: String = r.get(4).map_err(|e| bad(e.to_string()))?;
+    let anchor =
+        parse(&anchor_text).ok_or_else(|| bad(format!("anchor {anchor_text:?} is not a time")))?;
+    let paused: i64 = r.get(5).map_err(|e| bad(e.to_string()))?;
+    let reschedule: i64 = r.get(6).map_err(|e| bad(e.to_string()))?;
+    Ok((
+        id.clone(),
+        JobState {
+            fingerprint,
+            next_run,
+            anchor,
+            paused: paused != 0,
+            reschedule: reschedule != 0,
+        },
+    ))
+}
+
+impl Store for SqliteStore {
+    fn load(&mut self) -> Result<Loaded, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut loaded = Loaded::default();
+        {
+            let mut stmt = tx.prepare(
+                "SELECT id, format, fingerprint, next_run, anchor, paused, reschedule FROM jobs",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                match read_job(r) {
+                    Ok((id, state)) => {
+                        loaded.jobs.insert(id, state);
+                    }
+                    Err(aside) => loaded.set_aside.push(aside),
+                }
+            }
+        }
+        let now = text(&Utc::now());
+        for (job, reason) in &loaded.set_aside {
+            tx.execute(
+                "INSERT INTO set_aside (job, row, reason, at)
+                 SELECT id, json_array(id, format, fingerprint, next_run, anchor, paused, reschedule), ?2, ?3 FROM jobs WHERE id = ?1",
+                params![job, reason, now],
+            )?;
+            tx.execute("DELETE FROM jobs WHERE id = ?1", params![job])?;
+        }
+        loaded.interrupted = tx.execute(
+            "UPDATE runs SET result = 'interrupted' WHERE result IN ('pending', 'started')",
+            [],
+        )? as u64;
+        tx.commit()?;
+        Ok(loaded)
+    }
+
+    fn save_job(&mut self, job: &str, s: &JobState) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO jobs (id, format, fingerprint, next_run, anchor, paused, reschedule)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![job, JOB_FORMAT, s.fingerprint, s.next_run.as_ref().map(text), text(&s.anchor), s.paused, s.reschedule],
+        )?;
+        Ok(())
+    }
+
+    fn claim(&mut self, c: &Claim) -> Result<Option<Vec<i64>>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let advanced = tx.execute(
+            "UPDATE jobs SET next_run = ?1 WHERE id = ?2 AND next_run = ?3",
+            params![c.next.as_ref().map(text), c.job, text(&c.expected)],
+        )?;
+        if advanced != 1 {
+            return Ok(None);
+        }
+        let mut rows = Vec::new();
+        for scheduled in &c.runs {
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO runs (job, scheduled, result) VALUES (?1, ?2, 'pending')",
+                params![c.job, text(scheduled)],
+            )?;
+            if inserted != 1 {
+                return Ok(None); // the slot's row exists: claimed before
+            }
+            rows.push(tx.last_insert_rowid());
+        }
+        if let Some((first, last, count)) = &c.missed {
+            tx.execute(
+                "INSERT OR IGNORE INTO runs (job, scheduled, scheduled_last, count, result) VALUES (?1, ?2, ?3, ?4, 'missed')",
+                params![c.job, text(first), (count > &1).then(|| text(last)), *count as i64],
+            )?;
+        }
+        if let Some((first, count)) = &c.skipped {
+            tx.execute(
+                "INSERT OR IGNORE INTO runs (job, scheduled, count, result) VALUES (?1, ?2, ?3, 'skipped')",
+                params![c.job, text(first), *count as i64],
+            )?;
+        }
+        tx.commit()?;
+        self.trim_history(&c.job)?;
+        Ok(Some(rows))
+    }
+
+    fn add_run(&mut self, job: &str, scheduled: DateTime<Utc>) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO runs (job, scheduled, result) VALUES (?1, ?2, 'pending')",
+            params![job, text(&scheduled)],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn run_started(&mut self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE runs SET started = ?1, result = 'started' WHERE id = ?2",
+            params![text(&at), id],
+        )?;
+        Ok(())
+    }
+
+    fn run_ended(
+        &mut self,
+        id: i64,
+        at: Option<DateTime<Utc>>,
+        exit: Option<i32>,
+        result: RunResult,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE runs SET ended = ?1, exit_status = ?2, result = ?3 WHERE id = ?4",
+            params![at.as_ref().map(text), exit, result.as_str(), id],
+        )?;
+        Ok(())
+    }
+
+    fn run_output(&mut self, id: i64, tail: &[u8]) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE runs SET output = ?1 WHERE id = ?2",
+            params![tail, id],
+        )?;
+        Ok(())
+    }
+
+    fn history(&self, job: Option<&str>, limit: usize) -> Result<Vec<RunRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM runs WHERE (?1 IS NULL OR job = ?1) ORDER BY id DESC LIMIT ?2"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params![job, limit as i64], row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn set_paused(&mut self, job: &str, paused: bool) -> Result<bool, StoreError> {
+        let known: Option<i64> = self
+            .conn
+            .query_row("SELECT 1 FROM jobs WHERE id = ?1", params![job], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if known.is_none() {
+            // Never scheduled yet: remember the pause; the job starts afresh.
+            self.conn.execute(
+                "INSERT INTO jobs (id, format, fingerprint, next_run, anchor, paused) VALUES (?1, ?2, '', NULL, ?3, ?4)",
+                params![job, JOB_FORMAT, text(&Utc::now()), paused],
+            )?;
+            return Ok(false);
+        }
+        // Resuming reschedules from now: the paused time is not replayed.
+        self.conn.execute(
+            "UPDATE jobs SET paused = ?1, reschedule = CASE WHEN ?1 THEN reschedule ELSE 1 END WHERE id = ?2",
+            params![paused, job],
+        )?;
+        Ok(true)
+    }
+
+    fn request_run(&mut self, job: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO requests (job, at) VALUES (?1, ?2)",
+            params![job, text(&Utc::now())],
+        )?;
+        Ok(())
+    }
+
+    fn take_requests(&mut self) -> Result<Vec<String>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let jobs = {
+            let mut stmt = tx.prepare("SELECT job FROM requests ORDER BY id")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
+        tx.execute("DELETE FROM requests", [])?;
+        tx.commit()?;
+        Ok(jobs)
+    }
+}
