@@ -7,6 +7,7 @@
 //! | 1 | failure while running (input/output error) |
 //! | 2 | usage error: unknown command or option, missing argument |
 //! | 3 | invalid input: a cron expression, time zone or time that does not parse |
+//! | 4 | the state file cannot be used: in use by another scheduler, damaged, unwritable |
 
 use crate::config::Diagnostic;
 use crate::cron::CronError;
@@ -20,6 +21,8 @@ pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code of input that is not valid.
 pub const EXIT_INVALID: u8 = 3;
+/// Exit code of a state file that cannot be used (locked, damaged, unwritable).
+pub const EXIT_STATE: u8 = 4;
 
 /// Everything that can go wrong in a command.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +45,9 @@ pub enum Error {
         path: PathBuf,
         diagnostics: Vec<Diagnostic>,
     },
+    /// The state file cannot be used.
+    #[error("{0}")]
+    State(#[from] crate::store::StoreError),
     /// Reading or writing failed.
     #[error("{context}: {source}")]
     Io {
@@ -59,6 +65,7 @@ impl Error {
             | Error::Time { .. }
             | Error::Config { .. } => EXIT_INVALID,
             Error::Io { .. } => EXIT_FAILURE,
+            Error::State(_) => EXIT_STATE,
         }
     }
 

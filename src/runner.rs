@@ -5,7 +5,8 @@
 //! milliseconds.
 
 use crate::config::{Job, Settings};
-use crate::scheduler::{Action, Event, Outcome, RunId, RunRequest, Scheduler};
+use crate::scheduler::{Action, Change, Event, Outcome, RunId, RunRequest, Scheduler};
+use crate::store::Loaded;
 use chrono::{DateTime, Utc};
 
 /// The scheduler re-reads the clock at least this often, so a suspend, an NTP
@@ -21,6 +22,10 @@ pub enum Input {
     Stop,
     /// SIGHUP: reload the schedule file.
     Reload,
+    /// `apsched pause` or `resume` changed the state.
+    Paused { job: String, paused: bool },
+    /// `apsched run-now`.
+    RunNow { job: String },
 }
 
 /// Everything the runner needs from the world.
@@ -36,12 +41,30 @@ pub trait Host {
     fn log(&mut self, event: &Event);
     /// Reads the schedule file again; the problems if it is not valid.
     fn reload(&mut self) -> Result<(Settings, Vec<Job>), Vec<String>>;
+    /// Writes a state change; an error means it was not recorded (for a
+    /// claim: the slot is not ours, so its runs must not start).
+    fn persist(&mut self, change: &Change) -> Result<(), String>;
 }
 
-/// Runs the jobs until shut down.
-pub fn run(host: &mut impl Host, settings: &Settings, jobs: Vec<Job>, seed: u64) {
+/// Runs the jobs until shut down, resuming from the `saved` state.
+pub fn run(host: &mut impl Host, settings: &Settings, jobs: Vec<Job>, saved: &Loaded, seed: u64) {
     let now = host.now();
-    let (mut core, actions) = Scheduler::new(settings, jobs, now, seed);
+    let (mut core, mut actions) = Scheduler::new(settings, jobs, &saved.jobs, now, seed);
+    if saved.interrupted > 0 {
+        actions.insert(
+            0,
+            Action::Log(Event::StateInterrupted {
+                count: saved.interrupted,
+            }),
+        );
+    }
+    for (job, reason) in &saved.set_aside {
+        let event = Event::StateSetAside {
+            job: job.clone(),
+            reason: reason.clone(),
+        };
+        actions.insert(0, Action::Log(event));
+    }
     apply(host, &mut core, actions);
     let mut stops = 0;
     loop {
@@ -62,6 +85,8 @@ pub fn run(host: &mut impl Host, settings: &Settings, jobs: Vec<Job>, seed: u64)
                     stops += 1;
                     core.shutdown(now, stops > 1)
                 }
+                Input::Paused { job, paused } => core.set_paused(&job, paused, now),
+                Input::RunNow { job } => core.run_now(&job, now),
                 Input::Reload => match host.reload() {
                     Ok((settings, jobs)) => core.reload(&settings, jobs, now),
                     Err(problems) => problems
@@ -93,6 +118,17 @@ fn apply(host: &mut impl Host, core: &mut Scheduler, actions: Vec<Action>) {
             Action::Terminate(run) => host.signal(run, false),
             Action::Kill(run) => host.signal(run, true),
             Action::Log(event) => host.log(&event),
+            Action::Persist(change) => {
+                if let Err(why) = host.persist(&change) {
+                    host.log(&Event::StateError { error: why });
+                    if let Change::Claim { runs, .. } = &change {
+                        // Not recorded, so not ours to run: at most once per slot.
+                        for run in runs {
+                            core.abandon(*run);
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -127,6 +127,23 @@ impl Trigger {
         times
     }
 
+    /// A text that changes whenever the trigger's definition does; saved
+    /// state is only reused for a job whose fingerprint is unchanged.
+    pub fn fingerprint(&self) -> String {
+        let kind = match &self.kind {
+            Kind::Cron(schedule) => format!("cron {}", schedule.normalized()),
+            _ => self.summary(),
+        };
+        let time = |t: &Option<DateTime<Tz>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
+        format!(
+            "{kind}|{}|{}|{}|{}",
+            self.tz.name(),
+            time(&self.start_date),
+            time(&self.end_date),
+            self.jitter.map(duration::format).unwrap_or_default()
+        )
+    }
+
     /// A short text for tables: `cron 30 2 * * *`, `interval 5m`, `date 2027-01-01T00:00:00+01:00`.
     pub fn summary(&self) -> String {
         match &self.kind {

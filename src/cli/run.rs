@@ -1,12 +1,30 @@
 //! `apsched run`: the blocking scheduler.
 
 use crate::config;
+use crate::config::Settings;
 use crate::error::Error;
 use crate::host::RealHost;
 use crate::log::{Format, Logger};
 use crate::runner;
 use crate::scheduler::Level;
-use std::path::PathBuf;
+use crate::store::Store;
+use crate::store::sqlite::SqliteStore;
+use std::path::{Path, PathBuf};
+
+/// The state of a scheduler: `--state`, else the file's `[scheduler] state`;
+/// `:memory:` keeps nothing. Locked: one scheduler per state file.
+fn open_state(settings: &Settings, flag: Option<&Path>) -> Result<SqliteStore, Error> {
+    let path = match flag {
+        Some(p) if p == Path::new(":memory:") => None,
+        Some(p) => Some(p.to_path_buf()),
+        None => settings.state.clone(),
+    };
+    let store = match path {
+        Some(p) => SqliteStore::open_for_run(&p, settings.history),
+        None => SqliteStore::memory(settings.history),
+    };
+    store.map_err(Error::from)
+}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,6 +37,9 @@ pub struct Args {
     /// Log only warnings and errors
     #[arg(long, short = 'q', conflicts_with = "verbose")]
     quiet: bool,
+    /// The state file [default: [scheduler] state, else beside FILE]
+    #[arg(long, value_name = "PATH")]
+    state: Option<PathBuf>,
     /// Log debug lines too
     #[arg(long, short = 'v', action = clap::ArgAction::Count)]
     verbose: u8,
@@ -36,13 +57,15 @@ pub fn run(args: &Args) -> Result<(), Error> {
         format: args.log_format,
         min,
     };
+    let mut store = open_state(&config.scheduler, args.state.as_deref())?;
+    let saved = store.load()?;
     let mut host =
-        RealHost::start(path, &config.scheduler, logger).map_err(|source| Error::Io {
+        RealHost::start(path, &config.scheduler, logger, store).map_err(|source| Error::Io {
             context: "cannot set up signal handling and job output".into(),
             source,
         })?;
     let seed = u64::from(std::process::id()) ^ chrono::Utc::now().timestamp_subsec_nanos() as u64;
-    runner::run(&mut host, &config.scheduler, config.jobs, seed);
+    runner::run(&mut host, &config.scheduler, config.jobs, &saved, seed);
     host.finish();
     Ok(())
 }

@@ -1,17 +1,20 @@
 //! The real [`Host`]: the wall clock, sleeping on a channel that signals and
-//! exiting children wake, job processes, and the log.
+//! exiting children wake, job processes, the state store, and the log.
 
 mod output;
 mod process;
 mod signals;
+mod state;
 
 use crate::config::{self, Job, Settings};
 use crate::log::Logger;
 use crate::runner::{Host, Input};
-use crate::scheduler::{Event, RunId, RunRequest};
+use crate::scheduler::{Change, Event, RunId, RunRequest};
+use crate::store::sqlite::SqliteStore;
 use chrono::{DateTime, Utc};
 use output::Forwarder;
 use signals::Msg;
+use state::Rows;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -30,41 +33,63 @@ pub struct RealHost {
     /// Running processes: pid to run, and run to pid.
     runs: HashMap<i32, RunId>,
     pids: HashMap<RunId, u32>,
+    store: SqliteStore,
+    rows: Rows,
 }
 
 impl RealHost {
     /// Installs signal handling and output forwarding. Call before any job starts.
-    pub fn start(file: PathBuf, settings: &Settings, logger: Logger) -> std::io::Result<RealHost> {
+    pub fn start(
+        file: PathBuf,
+        settings: &Settings,
+        logger: Logger,
+        store: SqliteStore,
+    ) -> std::io::Result<RealHost> {
         let (tx, rx) = channel();
-        signals::start(tx)?;
+        signals::start(tx.clone())?;
         Ok(RealHost {
             file,
             shell: settings.shell.clone(),
             logger,
             rx,
-            forwarder: Forwarder::start()?,
+            forwarder: Forwarder::start(tx)?,
             runs: HashMap::new(),
             pids: HashMap::new(),
+            store,
+            rows: Rows::default(),
         })
     }
 
-    /// Flushes the remaining job output; call after the runner returns.
-    pub fn finish(self) {
+    /// Flushes the remaining job output and saves its tails; call after the
+    /// runner returns.
+    pub fn finish(mut self) {
         self.forwarder.finish(OUTPUT_DRAIN);
+        while let Ok(msg) = self.rx.try_recv() {
+            if let Msg::Output { row, tail } = msg {
+                state::output(&mut self.store, &self.logger, row, &tail);
+            }
+        }
     }
 
-    fn input(&mut self, msg: Msg) -> Option<Input> {
+    fn input(&mut self, msg: Msg) -> Vec<Input> {
         match msg {
-            Msg::Stop => Some(Input::Stop),
-            Msg::Reload => Some(Input::Reload),
+            Msg::Stop => vec![Input::Stop],
+            Msg::Reload => vec![Input::Reload],
+            Msg::Control => state::control(&mut self.store, &mut self.logger),
+            Msg::Output { row, tail } => {
+                state::output(&mut self.store, &self.logger, row, &tail);
+                Vec::new()
+            }
             Msg::Reaped { pid, status } => {
                 // Unknown pids are orphans reaped as PID 1.
-                let run = self.runs.remove(&pid)?;
+                let Some(run) = self.runs.remove(&pid) else {
+                    return Vec::new();
+                };
                 self.pids.remove(&run);
-                Some(Input::Exited {
+                vec![Input::Exited {
                     run,
                     outcome: signals::outcome(status),
-                })
+                }]
             }
         }
     }
@@ -90,7 +115,8 @@ impl Host for RealHost {
     }
 
     fn start(&mut self, run: &RunRequest) -> Result<(), String> {
-        let pid = process::spawn(run, &self.shell, &self.forwarder)?;
+        let row = self.rows.current(run.run).unwrap_or(0);
+        let pid = process::spawn(run, &self.shell, &self.forwarder, row)?;
         if let Ok(p) = i32::try_from(pid) {
             self.runs.insert(p, run.run);
         }
@@ -106,6 +132,10 @@ impl Host for RealHost {
 
     fn log(&mut self, event: &Event) {
         self.logger.log(event);
+    }
+
+    fn persist(&mut self, change: &Change) -> Result<(), String> {
+        self.rows.apply(&mut self.store, change)
     }
 
     fn reload(&mut self) -> Result<(Settings, Vec<Job>), Vec<String>> {

@@ -8,6 +8,8 @@
 //! costs bounded memory. A slow reader of apsched's output slows the jobs'
 //! output (their pipes fill up), never the scheduler.
 
+use super::signals::Msg;
+use std::collections::HashMap;
 use std::io::Write;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -20,7 +22,12 @@ pub struct Stream {
     pub fd: OwnedFd,
     pub label: String,
     pub to_stderr: bool,
+    /// The run-history row the output belongs to.
+    pub row: i64,
 }
+
+/// How much of a run's output is kept for its history row.
+pub const TAIL: usize = 4 * 1024;
 
 struct Open {
     stream: Stream,
@@ -59,14 +66,14 @@ fn read(fd: &OwnedFd, buf: &mut [u8]) -> isize {
 
 impl Forwarder {
     /// Starts the forwarding thread.
-    pub fn start() -> std::io::Result<Forwarder> {
+    pub fn start(report: Sender<Msg>) -> std::io::Result<Forwarder> {
         let (wake_r, wake_w) = pipe()?;
         let (tx, rx) = channel();
         let (done_tx, done) = channel();
         std::thread::Builder::new()
             .name("apsched-output".into())
             .spawn(move || {
-                forward(&wake_r, &rx);
+                forward(&wake_r, &rx, &report);
                 let _ = done_tx.send(());
             })?;
         Ok(Forwarder {
@@ -128,8 +135,24 @@ fn write_out(to_stderr: bool, bytes: &[u8]) {
     };
 }
 
-fn forward(wake: &OwnedFd, rx: &Receiver<Stream>) {
+/// The tail of one run's output, and how many of its pipes are open.
+#[derive(Default)]
+struct Tail {
+    open: usize,
+    bytes: Vec<u8>,
+}
+
+fn keep_tail(tail: &mut Tail, out: &[u8]) {
+    tail.bytes.extend_from_slice(out);
+    if tail.bytes.len() > TAIL {
+        let cut = tail.bytes.len() - TAIL;
+        tail.bytes.drain(..cut);
+    }
+}
+
+fn forward(wake: &OwnedFd, rx: &Receiver<Stream>, report: &Sender<Msg>) {
     let mut open: Vec<Open> = Vec::new();
+    let mut tails: HashMap<i64, Tail> = HashMap::new();
     let mut chunk = vec![0u8; 64 * 1024];
     let mut closing = false;
     loop {
@@ -175,8 +198,23 @@ fn forward(wake: &OwnedFd, rx: &Receiver<Stream>) {
                 emit(o, true, &mut out);
                 closed.push(i - 1);
             }
+            let tail = tails.entry(o.stream.row).or_default();
             if !out.is_empty() {
                 write_out(o.stream.to_stderr, &out);
+                keep_tail(tail, &out);
+            }
+            if got <= 0 {
+                tail.open = tail.open.saturating_sub(1);
+                if tail.open == 0 {
+                    let bytes = tails
+                        .remove(&o.stream.row)
+                        .map(|t| t.bytes)
+                        .unwrap_or_default();
+                    let _ = report.send(Msg::Output {
+                        row: o.stream.row,
+                        tail: bytes,
+                    });
+                }
             }
         }
         for i in closed.into_iter().rev() {
@@ -196,6 +234,7 @@ mod tests {
                 fd: r,
                 label: "job".into(),
                 to_stderr: false,
+                row: 0,
             },
             buf: input.to_vec(),
         };

@@ -13,7 +13,12 @@ use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 
 /// Starts the run's command; returns its pid (also its process group id).
-pub fn spawn(request: &RunRequest, shell: &str, forwarder: &Forwarder) -> Result<u32, String> {
+pub fn spawn(
+    request: &RunRequest,
+    shell: &str,
+    forwarder: &Forwarder,
+    row: i64,
+) -> Result<u32, String> {
     let job = &request.job;
     let mut command = match &job.command {
         JobCommand::Shell(text) => {
@@ -62,6 +67,7 @@ pub fn spawn(request: &RunRequest, shell: &str, forwarder: &Forwarder) -> Result
             fd: OwnedFd::from(out),
             label: job.id.clone(),
             to_stderr: false,
+            row,
         });
     }
     if let Some(err) = child.stderr.take() {
@@ -69,6 +75,7 @@ pub fn spawn(request: &RunRequest, shell: &str, forwarder: &Forwarder) -> Result
             fd: OwnedFd::from(err),
             label: job.id.clone(),
             to_stderr: true,
+            row,
         });
     }
     // The reaper collects the exit status; dropping `child` does not wait.

@@ -1,16 +1,17 @@
-//! Signals: SIGINT and SIGTERM stop, SIGHUP reloads, SIGCHLD reaps.
+//! Signals: SIGINT and SIGTERM stop, SIGHUP reloads, SIGUSR1 rereads the
+//! state (pause, resume, run-now), SIGCHLD reaps.
 //!
 //! One thread receives them all (signal-hook) and turns them into messages
 //! for the runner. On SIGCHLD it reaps every exited child with
 //! `waitpid(-1)`, so zombies never pile up, and when apsched is PID 1 in a
 //! container, orphans re-parented to it are reaped too.
 
-use signal_hook::consts::{SIGCHLD, SIGHUP, SIGINT, SIGTERM};
+use signal_hook::consts::{SIGCHLD, SIGHUP, SIGINT, SIGTERM, SIGUSR1};
 use signal_hook::iterator::Signals;
 use std::sync::mpsc::Sender;
 
 /// What the signal thread tells the runner.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Msg {
     /// A child ended; `status` as `waitpid` gives it.
     Reaped {
@@ -19,11 +20,18 @@ pub enum Msg {
     },
     Stop,
     Reload,
+    /// SIGUSR1: `apsched pause`, `resume` or `run-now` changed the state.
+    Control,
+    /// A run's output pipes closed; the last bytes of its output.
+    Output {
+        row: i64,
+        tail: Vec<u8>,
+    },
 }
 
 /// Installs the handlers and starts the thread. Call before starting jobs.
 pub fn start(tx: Sender<Msg>) -> std::io::Result<()> {
-    let mut signals = Signals::new([SIGINT, SIGTERM, SIGHUP, SIGCHLD])?;
+    let mut signals = Signals::new([SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1])?;
     std::thread::Builder::new()
         .name("apsched-signals".into())
         .spawn(move || {
@@ -31,6 +39,7 @@ pub fn start(tx: Sender<Msg>) -> std::io::Result<()> {
                 let sent = match signal {
                     SIGCHLD => reap(&tx),
                     SIGHUP => tx.send(Msg::Reload).is_ok(),
+                    SIGUSR1 => tx.send(Msg::Control).is_ok(),
                     _ => tx.send(Msg::Stop).is_ok(),
                 };
                 if !sent {

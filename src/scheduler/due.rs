@@ -1,18 +1,57 @@
-//! Due jobs: APScheduler's `_process_jobs` (run times, coalescing, misfire
-//! grace time, max instances).
+//! Due jobs: APScheduler's `_process_jobs` (run times, misfire grace time,
+//! coalescing, max instances), and the claim that records the outcome.
 
 use super::runs::Run;
-use super::{Action, Event, Scheduler};
+use super::{Action, Change, Event, Scheduler};
+use crate::store::Claim;
+use crate::trigger::Kind;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::collections::VecDeque;
 
-/// At most this many due run times of one job are listed one by one; past
-/// that (a clock jump over a long time), the rest are only counted.
+/// Without coalescing, at most this many due run times run one by one; the
+/// rest count as missed.
 const MAX_LISTED: usize = 10_000;
-/// At most this many run times are walked to catch up; past that the job
-/// resumes from its first run time after now.
-const MAX_WALKED: u64 = 1_000_000;
+/// At most this many run times are walked to catch up (a year of an
+/// every-second cron job is 31.5 million); past that the job resumes from its
+/// first run time after now and the rest count as missed.
+const MAX_WALKED: u64 = 100_000_000;
+
+/// The run times of one job that came due, counted without listing them all.
+struct Due {
+    missed: u64,
+    missed_first: Option<DateTime<Tz>>,
+    missed_last: Option<DateTime<Tz>>,
+    ok: u64,
+    ok_listed: Vec<DateTime<Tz>>,
+    ok_last: Option<DateTime<Tz>>,
+    first: DateTime<Tz>,
+    last: DateTime<Tz>,
+    /// The job's next run time after now.
+    next: Option<DateTime<Tz>>,
+}
+
+impl Due {
+    fn add(&mut self, t: DateTime<Tz>, missed: bool, list: bool) {
+        self.last = t;
+        if missed {
+            self.missed += 1;
+            self.missed_first.get_or_insert(t);
+            self.missed_last = Some(t);
+        } else {
+            self.ok += 1;
+            self.ok_last = Some(t);
+            if list && self.ok_listed.len() < MAX_LISTED {
+                self.ok_listed.push(t);
+            } else if list {
+                // Too many to run one by one: counted as missed instead.
+                self.ok -= 1;
+                self.missed += 1;
+                self.missed_last = Some(t);
+            }
+        }
+    }
+}
 
 impl Scheduler {
     /// Advances to `now`: fires due jobs, handles timeouts, starts waiting
@@ -31,7 +70,9 @@ impl Scheduler {
         actions
     }
 
-    /// Handles one due job.
+    /// Handles one due job: every run time up to now is due; those later than
+    /// the grace time are missed; of the rest, with `coalesce` only the latest
+    /// runs, else each in turn; all are skipped if `max_instances` are going.
     fn fire(&mut self, seq: u64, now: DateTime<Utc>, actions: &mut Vec<Action>) {
         let Some(entry) = self.entries.get_mut(&seq) else {
             return;
@@ -41,98 +82,134 @@ impl Scheduler {
         };
         let job = entry.job.clone();
         let anchor = entry.anchor;
-        let now_tz = now.with_timezone(&job.trigger.tz);
+        let trigger = &job.trigger;
+        let now_tz = now.with_timezone(&trigger.tz);
+        // A run time is missed when it started later than the grace time; the
+        // first is measured from its jittered start.
+        let cutoff = job.misfire_grace_time.map(|g| now - g);
+        let is_missed = |start: DateTime<Utc>| cutoff.is_some_and(|c| start < c);
 
-        // Every run time up to now, the first one at its (jittered) start.
-        let mut due: Vec<DateTime<Tz>> = vec![slot.scheduled];
-        let mut counted: u64 = 1;
-        let mut last = slot.scheduled;
-        let mut next = job.trigger.next_after(&last, &anchor);
-        while let Some(t) = next.filter(|t| *t <= now_tz) {
-            counted += 1;
-            last = t;
-            if due.len() < MAX_LISTED {
-                due.push(t);
+        let mut due = Due {
+            missed: 0,
+            missed_first: None,
+            missed_last: None,
+            ok: 0,
+            ok_listed: Vec::new(),
+            ok_last: None,
+            first: slot.scheduled,
+            last: slot.scheduled,
+            next: None,
+        };
+        due.add(slot.scheduled, is_missed(slot.start_at), !job.coalesce);
+        let mut walked = 1;
+        let mut next = trigger.next_after(&slot.scheduled, &anchor);
+        if let (Kind::Interval { period }, Some(n)) = (&trigger.kind, next) {
+            // Elapsed-time triggers are counted, not walked.
+            if n <= now_tz && job.coalesce && trigger.end_date.is_none() {
+                let p = (period.as_nanos() as i128).max(1);
+                let nanos =
+                    |d: chrono::Duration| i128::from(d.num_nanoseconds().unwrap_or(i64::MAX));
+                let count = nanos(now_tz - n) / p + 1;
+                let nth = |k: i128| n + chrono::Duration::nanoseconds((k * p) as i64);
+                let missed = match cutoff {
+                    Some(c) if c > n.with_timezone(&Utc) => {
+                        ((nanos(c - n.with_timezone(&Utc)) + p - 1) / p).min(count)
+                    }
+                    _ => 0,
+                };
+                if missed > 0 {
+                    due.missed += missed as u64;
+                    due.missed_first.get_or_insert(n);
+                    due.missed_last = Some(nth(missed - 1));
+                }
+                if count > missed {
+                    due.ok += (count - missed) as u64;
+                    due.ok_last = Some(nth(count - 1));
+                }
+                due.last = nth(count - 1);
+                next = trigger.next_after(&due.last, &anchor);
             }
-            if counted >= MAX_WALKED {
-                next = job.trigger.next_after(&now_tz, &anchor);
+        }
+        while let Some(t) = next.filter(|t| *t <= now_tz) {
+            due.add(t, is_missed(t.with_timezone(&Utc)), !job.coalesce);
+            walked += 1;
+            if walked >= MAX_WALKED {
+                next = trigger.next_after(&now_tz, &anchor);
                 break;
             }
-            next = job.trigger.next_after(&t, &anchor);
+            next = trigger.next_after(&t, &anchor);
         }
-        if counted as usize > due.len() {
-            // The listed ones are the oldest; the latest is what coalescing keeps.
-            due.push(last);
-        }
+        due.next = next;
 
-        let runs: Vec<DateTime<Tz>> = if job.coalesce && counted > 1 {
-            actions.push(Action::Log(Event::JobCoalesced {
-                job: job.id.clone(),
-                count: counted,
-                kept: last,
-            }));
-            vec![last]
+        let runs: Vec<DateTime<Tz>> = if job.coalesce {
+            due.ok_last.into_iter().collect()
         } else {
-            due
+            due.ok_listed.clone()
         };
-        let first_start = slot.start_at;
-        let grace = job.misfire_grace_time;
-        let late = |t: &DateTime<Tz>| {
-            let start = if *t == slot.scheduled {
-                first_start
-            } else {
-                t.with_timezone(&Utc)
-            };
-            (now - start).to_std().unwrap_or_default()
-        };
-        let (missed, ok): (Vec<_>, Vec<_>) = runs
-            .into_iter()
-            .partition(|t| grace.is_some_and(|g| late(t) > g));
-        match missed.as_slice() {
-            [] => {}
-            [one] => actions.push(Action::Log(Event::JobMissed {
+        let total = due.missed + due.ok;
+        if total > 1 {
+            actions.push(Action::Log(Event::JobCatchUp {
                 job: job.id.clone(),
-                scheduled: *one,
-                late: late(one),
-            })),
-            [first, .., last] => {
-                let count = if job.coalesce {
-                    missed.len() as u64
-                } else {
-                    counted - ok.len() as u64
-                };
-                actions.push(Action::Log(Event::JobMissedMany {
-                    job: job.id.clone(),
-                    count,
-                    first: *first,
-                    last: *last,
-                }));
-            }
+                due: total,
+                missed: due.missed,
+                run: runs.len() as u64,
+                coalesced: due.ok.saturating_sub(runs.len() as u64),
+                first: due.first,
+                last: due.last,
+            }));
+        } else if due.missed == 1 {
+            let late = (now - slot.start_at).to_std().unwrap_or_default();
+            actions.push(Action::Log(Event::JobMissed {
+                job: job.id.clone(),
+                scheduled: slot.scheduled,
+                late,
+            }));
         }
 
-        if let Some(&scheduled) = ok.first() {
+        let utc = |t: &DateTime<Tz>| t.with_timezone(&Utc);
+        let mut claim = Claim {
+            job: job.id.clone(),
+            expected: utc(&slot.scheduled),
+            next: due.next.as_ref().map(utc),
+            runs: Vec::new(),
+            missed: due
+                .missed_first
+                .zip(due.missed_last)
+                .map(|(f, l)| (utc(&f), utc(&l), due.missed)),
+            skipped: None,
+        };
+        let mut run_ids = Vec::new();
+        if let Some(&first) = runs.first() {
+            let Some(entry) = self.entries.get_mut(&seq) else {
+                return;
+            };
             if entry.instances >= job.max_instances {
                 actions.push(Action::Log(Event::JobMaxInstances {
                     job: job.id.clone(),
-                    scheduled,
+                    scheduled: first,
                     running: entry.instances,
                 }));
+                claim.skipped = Some((utc(&first), runs.len() as u64));
             } else {
                 entry.instances += 1;
                 let id = self.next_run;
                 self.next_run += 1;
-                let run = Run::new(seq, job.clone(), VecDeque::from(ok));
-                self.pending.insert((scheduled.with_timezone(&Utc), id));
-                self.runs.insert(id, run);
+                claim.runs = runs.iter().map(utc).collect();
+                run_ids = vec![id; runs.len()];
+                self.pending.insert((utc(&first), id));
+                self.runs
+                    .insert(id, Run::new(seq, job.clone(), VecDeque::from(runs)));
             }
         }
+        actions.push(Action::Persist(Change::Claim {
+            claim,
+            runs: run_ids,
+        }));
 
-        match next {
-            Some(n) => {
-                self.schedule_from(seq, &n_minus(&n));
-            }
+        match due.next {
+            Some(n) => self.set_slot(seq, n),
             None => {
-                let reason = if matches!(job.trigger.kind, crate::trigger::Kind::Date { .. }) {
+                let reason = if matches!(trigger.kind, Kind::Date { .. }) {
                     "date trigger ran"
                 } else {
                     "no more run times (end_date or schedule end)"
@@ -141,16 +218,7 @@ impl Scheduler {
                     job: job.id.clone(),
                     reason,
                 }));
-                if self.entries.get(&seq).is_some_and(|e| e.instances == 0) {
-                    self.entries.remove(&seq);
-                    self.ids.remove(&job.id);
-                }
             }
         }
     }
-}
-
-/// The instant just before `t`, so that "the first run time after it" is `t`.
-fn n_minus(t: &DateTime<Tz>) -> DateTime<Tz> {
-    *t - chrono::Duration::nanoseconds(1)
 }

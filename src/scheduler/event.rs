@@ -71,18 +71,32 @@ pub enum Event {
         scheduled: DateTime<Tz>,
         late: Duration,
     },
-    /// Several missed runs at once, summarized.
-    JobMissedMany {
+    /// Several run times of one job were due at once (after downtime or a
+    /// clock jump): how many were missed, how many run, how many coalesced.
+    JobCatchUp {
         job: String,
-        count: u64,
+        due: u64,
+        missed: u64,
+        run: u64,
+        coalesced: u64,
         first: DateTime<Tz>,
         last: DateTime<Tz>,
     },
-    /// Several due runs of one job ran once.
-    JobCoalesced {
+    JobPaused {
         job: String,
+    },
+    JobResumed {
+        job: String,
+        next: Option<DateTime<Tz>>,
+    },
+    /// Runs found unfinished in the state at start, now recorded as interrupted.
+    StateInterrupted {
         count: u64,
-        kept: DateTime<Tz>,
+    },
+    /// A job's saved state could not be read; it was moved aside and the job starts afresh.
+    StateSetAside {
+        job: String,
+        reason: String,
     },
     /// A run was skipped because `max_instances` runs were still going.
     JobMaxInstances {
@@ -100,6 +114,10 @@ pub enum Event {
     JobKilled {
         job: String,
         run: u64,
+    },
+    /// Writing the state failed.
+    StateError {
+        error: String,
     },
     /// A reload was refused (one event per problem); the old file stays in force.
     ReloadFailed {
@@ -135,8 +153,13 @@ impl Event {
             Event::JobSubmitted { .. } => "job_submitted",
             Event::JobExecuted { .. } => "job_executed",
             Event::JobError { .. } => "job_error",
-            Event::JobMissed { .. } | Event::JobMissedMany { .. } => "job_missed",
-            Event::JobCoalesced { .. } => "job_coalesced",
+            Event::JobMissed { .. } => "job_missed",
+            Event::JobCatchUp { .. } => "job_catch_up",
+            Event::JobPaused { .. } => "job_paused",
+            Event::JobResumed { .. } => "job_resumed",
+            Event::StateInterrupted { .. } => "state_interrupted",
+            Event::StateSetAside { .. } => "state_set_aside",
+            Event::StateError { .. } => "state_error",
             Event::JobMaxInstances { .. } => "job_max_instances",
             Event::JobTimedOut { .. } => "job_timed_out",
             Event::JobKilled { .. } => "job_killed",
@@ -150,10 +173,13 @@ impl Event {
             Event::JobError { .. }
             | Event::JobTimedOut { .. }
             | Event::JobKilled { .. }
-            | Event::ReloadFailed { .. } => Level::Error,
+            | Event::ReloadFailed { .. }
+            | Event::StateError { .. } => Level::Error,
             Event::JobMissed { .. }
-            | Event::JobMissedMany { .. }
-            | Event::JobMaxInstances { .. } => Level::Warn,
+            | Event::JobMaxInstances { .. }
+            | Event::StateInterrupted { .. }
+            | Event::StateSetAside { .. } => Level::Warn,
+            Event::JobCatchUp { missed, .. } if *missed > 0 => Level::Warn,
             _ => Level::Info,
         }
     }
@@ -231,28 +257,28 @@ impl Event {
             } => {
                 vec![job(j), ("scheduled", time(scheduled)), ("late", secs(late))]
             }
-            Event::JobMissedMany {
+            Event::JobCatchUp {
                 job: j,
-                count,
+                due,
+                missed,
+                run,
+                coalesced,
                 first,
                 last,
             } => vec![
                 job(j),
-                ("count", count.to_string()),
+                ("due", due.to_string()),
+                ("missed", missed.to_string()),
+                ("run", run.to_string()),
+                ("coalesced", coalesced.to_string()),
                 ("first", time(first)),
                 ("last", time(last)),
             ],
-            Event::JobCoalesced {
-                job: j,
-                count,
-                kept,
-            } => {
-                vec![
-                    job(j),
-                    ("coalesced", count.to_string()),
-                    ("scheduled", time(kept)),
-                ]
-            }
+            Event::JobPaused { job: j } => vec![job(j)],
+            Event::JobResumed { job: j, next: n } => vec![job(j), next(n)],
+            Event::StateInterrupted { count } => vec![("interrupted", count.to_string())],
+            Event::StateSetAside { job: j, reason } => vec![job(j), ("reason", reason.clone())],
+            Event::StateError { error } => vec![("error", error.clone())],
             Event::JobMaxInstances {
                 job: j,
                 scheduled,

@@ -9,6 +9,7 @@
 //! the job are going is skipped. Runs wait for one of `max_workers` workers in
 //! order of their scheduled time.
 
+mod control;
 mod due;
 pub mod event;
 mod runs;
@@ -18,6 +19,7 @@ mod sim;
 mod tests;
 
 use crate::config::{Job, Settings};
+use crate::store::{Claim, JobState, RunResult};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 pub use event::{Event, Level};
@@ -60,6 +62,36 @@ pub enum Action {
     /// Send SIGKILL to the run's process group.
     Kill(RunId),
     Log(Event),
+    /// Write to the state store (before the actions that follow it).
+    Persist(Change),
+}
+
+/// A change of persistent state. Runs are named by [`RunId`]; a run that
+/// stands for several slots (no coalescing) has one row per slot, used in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// Save a job's state as is: new or changed job, pause, resume.
+    Save { job: String, state: JobState },
+    /// A due slot was handled; `runs` are the run ids of `claim.runs`' rows
+    /// (several entries for one id when a batch runs them in turn).
+    Claim { claim: Claim, runs: Vec<RunId> },
+    /// A run outside the schedule (run-now).
+    Extra {
+        run: RunId,
+        job: String,
+        scheduled: DateTime<Utc>,
+    },
+    /// The run's current slot started.
+    Started { run: RunId },
+    /// The run's current slot ended (or was missed while waiting).
+    Ended {
+        run: RunId,
+        exit: Option<i32>,
+        result: RunResult,
+    },
+    /// The run's slots that will not run now (shutdown): all of them, or
+    /// all but the one running when `keep_current`.
+    Dropped { run: RunId, keep_current: bool },
 }
 
 /// The next scheduled run of a job.
@@ -79,6 +111,25 @@ struct Entry {
     anchor: DateTime<Tz>,
     /// Runs of this job submitted and not finished (waiting or running).
     instances: usize,
+    /// Paused with `apsched pause` (the file's `paused` is in `job`).
+    paused: bool,
+}
+
+impl Entry {
+    fn paused(&self) -> bool {
+        self.paused || self.job.paused
+    }
+
+    /// The state to save for this job.
+    fn state(&self) -> JobState {
+        JobState {
+            fingerprint: self.job.trigger.fingerprint(),
+            next_run: self.slot.map(|s| s.scheduled.with_timezone(&Utc)),
+            anchor: self.anchor.with_timezone(&Utc),
+            paused: self.paused,
+            reschedule: false,
+        }
+    }
 }
 
 /// `t` without its fraction of a second: interval jobs are anchored on whole
@@ -108,10 +159,14 @@ pub struct Scheduler {
 }
 
 impl Scheduler {
-    /// A scheduler for `jobs`, started at `now`. `seed` drives jitter.
+    /// A scheduler for `jobs`, started at `now`. `saved` is the state kept
+    /// from an earlier run: a job whose trigger is unchanged resumes from its
+    /// saved next run time (earlier ones now due are caught up on the first
+    /// tick); others start from now. `seed` drives jitter.
     pub fn new(
         settings: &Settings,
         jobs: Vec<Job>,
+        saved: &HashMap<String, JobState>,
         now: DateTime<Utc>,
         seed: u64,
     ) -> (Scheduler, Vec<Action>) {
@@ -132,46 +187,92 @@ impl Scheduler {
         };
         let mut actions = vec![Action::Log(Event::SchedulerStarted { jobs: jobs.len() })];
         for job in jobs {
-            s.add(job, now, &mut actions);
+            let state = saved
+                .get(&job.id)
+                .filter(|st| st.fingerprint == job.trigger.fingerprint() && !st.reschedule);
+            match state {
+                Some(st) => s.restore(job, st, &mut actions),
+                None => {
+                    let paused = saved.get(&job.id).is_some_and(|st| st.paused);
+                    s.add(job, now, paused, &mut actions);
+                }
+            }
         }
         (s, actions)
     }
 
-    /// Adds a job, scheduled from `now`.
-    fn add(&mut self, job: Job, now: DateTime<Utc>, actions: &mut Vec<Action>) {
+    fn insert(&mut self, entry: Entry) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
-        let anchor = whole_second(now).with_timezone(&job.trigger.tz);
+        self.ids.insert(entry.job.id.clone(), seq);
+        self.entries.insert(seq, entry);
+        seq
+    }
+
+    /// Adds a job with its saved state: its slot is the saved next run time.
+    fn restore(&mut self, job: Job, st: &JobState, actions: &mut Vec<Action>) {
+        let tz = job.trigger.tz;
         let entry = Entry {
+            job: Arc::new(job),
+            slot: None,
+            anchor: st.anchor.with_timezone(&tz),
+            instances: 0,
+            paused: st.paused,
+        };
+        let seq = self.insert(entry);
+        let entry = &self.entries[&seq];
+        let (id, paused) = (entry.job.id.clone(), entry.paused());
+        match st.next_run.filter(|_| !paused) {
+            Some(next) => {
+                let scheduled = next.with_timezone(&tz);
+                self.set_slot(seq, scheduled);
+                actions.push(Action::Log(Event::JobAdded {
+                    job: id,
+                    next: Some(scheduled),
+                    paused,
+                }));
+            }
+            None => actions.push(Action::Log(Event::JobAdded {
+                job: id,
+                next: None,
+                paused,
+            })),
+        }
+    }
+
+    /// Adds a job, scheduled from `now`, and saves its state.
+    fn add(&mut self, job: Job, now: DateTime<Utc>, paused: bool, actions: &mut Vec<Action>) {
+        let anchor = whole_second(now).with_timezone(&job.trigger.tz);
+        let seq = self.insert(Entry {
             job: Arc::new(job),
             slot: None,
             anchor,
             instances: 0,
-        };
-        self.ids.insert(entry.job.id.clone(), seq);
-        self.entries.insert(seq, entry);
+            paused,
+        });
         let next = self.schedule_from(seq, &anchor);
-        let job = &self.entries[&seq].job;
+        let entry = &self.entries[&seq];
+        actions.push(Action::Persist(Change::Save {
+            job: entry.job.id.clone(),
+            state: entry.state(),
+        }));
         actions.push(Action::Log(Event::JobAdded {
-            job: job.id.clone(),
+            job: entry.job.id.clone(),
             next,
-            paused: job.paused,
+            paused: entry.paused(),
         }));
     }
 
-    /// Sets the job's next slot to its first run time after `after` and
-    /// queues it; returns that time.
-    fn schedule_from(&mut self, seq: u64, after: &DateTime<Tz>) -> Option<DateTime<Tz>> {
+    /// Queues `scheduled` as the job's next slot, with jitter.
+    fn set_slot(&mut self, seq: u64, scheduled: DateTime<Tz>) {
         let rand = self.random();
-        let entry = self.entries.get_mut(&seq)?;
+        let Some(entry) = self.entries.get_mut(&seq) else {
+            return;
+        };
         if let Some(old) = entry.slot.take() {
             self.queue.remove(&(old.start_at, seq));
         }
-        if entry.job.paused {
-            return None;
-        }
         let trigger = &entry.job.trigger;
-        let scheduled = trigger.next_after(after, &entry.anchor)?;
         let mut start_at = scheduled.with_timezone(&Utc);
         if let Some(jitter) = trigger.jitter.filter(|j| !j.is_zero()) {
             // Up to `jitter` late, but before the following run time.
@@ -188,6 +289,20 @@ impl Scheduler {
             start_at,
         });
         self.queue.insert((start_at, seq));
+    }
+
+    /// Sets the job's next slot to its first run time after `after` and
+    /// queues it; returns that time.
+    fn schedule_from(&mut self, seq: u64, after: &DateTime<Tz>) -> Option<DateTime<Tz>> {
+        let entry = self.entries.get_mut(&seq)?;
+        if let Some(old) = entry.slot.take() {
+            self.queue.remove(&(old.start_at, seq));
+        }
+        if entry.paused() {
+            return None;
+        }
+        let scheduled = entry.job.trigger.next_after(after, &entry.anchor)?;
+        self.set_slot(seq, scheduled);
         Some(scheduled)
     }
 
@@ -223,101 +338,5 @@ impl Scheduler {
     pub fn next_run_time(&self, id: &str) -> Option<DateTime<Tz>> {
         let seq = self.ids.get(id)?;
         self.entries.get(seq)?.slot.map(|s| s.scheduled)
-    }
-
-    /// Stops scheduling. Running processes get `shutdown_timeout` to end
-    /// (none if `immediate`), then SIGTERM, then SIGKILL.
-    pub fn shutdown(&mut self, now: DateTime<Utc>, immediate: bool) -> Vec<Action> {
-        let mut actions = Vec::new();
-        if !self.shutting_down {
-            self.shutting_down = true;
-            actions.push(Action::Log(Event::SchedulerShutdown {
-                running: self.busy,
-                timeout: self.shutdown_timeout,
-            }));
-        }
-        self.queue.clear();
-        for (_, run) in std::mem::take(&mut self.pending) {
-            self.runs.remove(&run);
-        }
-        let wait = if immediate {
-            Duration::ZERO
-        } else {
-            self.shutdown_timeout
-        };
-        let ids: Vec<RunId> = self.runs.keys().copied().collect();
-        for id in ids {
-            if let Some(run) = self.runs.get_mut(&id) {
-                run.remaining.clear();
-            }
-            self.set_deadline(id, now + wait);
-        }
-        self.tick_deadlines(now, &mut actions);
-        if self.is_done() {
-            actions.push(Action::Log(Event::SchedulerStopped));
-        }
-        actions
-    }
-
-    /// Replaces the job list (a reload): unchanged jobs keep their state,
-    /// changed ones are rescheduled from `now`, new ones added, removed ones
-    /// dropped (a running instance finishes).
-    pub fn reload(
-        &mut self,
-        settings: &Settings,
-        jobs: Vec<Job>,
-        now: DateTime<Utc>,
-    ) -> Vec<Action> {
-        let mut actions = Vec::new();
-        self.max_workers = settings.max_workers.max(1);
-        self.shutdown_timeout = settings.shutdown_timeout;
-        let (mut added, mut modified, mut unchanged) = (0, 0, 0);
-        let keep: std::collections::HashSet<String> = jobs.iter().map(|j| j.id.clone()).collect();
-        let gone: Vec<(String, u64)> = self
-            .ids
-            .iter()
-            .filter(|(id, _)| !keep.contains(*id))
-            .map(|(id, s)| (id.clone(), *s))
-            .collect();
-        for (id, seq) in &gone {
-            if let Some(slot) = self.entries.remove(seq).and_then(|e| e.slot) {
-                self.queue.remove(&(slot.start_at, *seq));
-            }
-            self.ids.remove(id);
-            actions.push(Action::Log(Event::JobRemoved {
-                job: id.clone(),
-                reason: "removed from the file",
-            }));
-        }
-        for job in jobs {
-            match self.ids.get(&job.id).copied() {
-                Some(seq) if *self.entries[&seq].job == job => unchanged += 1,
-                Some(seq) => {
-                    modified += 1;
-                    let anchor = whole_second(now).with_timezone(&job.trigger.tz);
-                    if let Some(entry) = self.entries.get_mut(&seq) {
-                        entry.job = Arc::new(job);
-                        entry.anchor = anchor;
-                    }
-                    let next = self.schedule_from(seq, &anchor);
-                    actions.push(Action::Log(Event::JobModified {
-                        job: self.entries[&seq].job.id.clone(),
-                        next,
-                    }));
-                }
-                None => {
-                    added += 1;
-                    self.add(job, now, &mut actions);
-                }
-            }
-        }
-        actions.push(Action::Log(Event::Reloaded {
-            added,
-            removed: gone.len(),
-            modified,
-            unchanged,
-        }));
-        self.dispatch(now, &mut actions);
-        actions
     }
 }

@@ -1,7 +1,8 @@
 //! Runs in flight: waiting for a worker, running, ending; timeouts.
 
-use super::{Action, Event, KILL_GRACE, Outcome, RunId, RunRequest, Scheduler};
+use super::{Action, Change, Event, KILL_GRACE, Outcome, RunId, RunRequest, Scheduler};
 use crate::config::Job;
+use crate::store::RunResult;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::collections::VecDeque;
@@ -53,6 +54,11 @@ impl Scheduler {
             while let Some(t) = run.remaining.pop_front() {
                 let late = (now - t.with_timezone(&Utc)).to_std().unwrap_or_default();
                 if grace.is_some_and(|g| late > g) {
+                    actions.push(Action::Persist(Change::Ended {
+                        run: id,
+                        exit: None,
+                        result: RunResult::Missed,
+                    }));
                     actions.push(Action::Log(Event::JobMissed {
                         job: run.job.id.clone(),
                         scheduled: t,
@@ -72,6 +78,8 @@ impl Scheduler {
             run.current = Some((scheduled, now));
             let job = run.job.clone();
             self.busy += 1;
+            // Recorded as started before the command starts.
+            actions.push(Action::Persist(Change::Started { run: id }));
             actions.push(Action::Start(RunRequest {
                 run: id,
                 job: job.clone(),
@@ -86,6 +94,20 @@ impl Scheduler {
                 self.set_deadline(id, now + timeout);
             }
         }
+    }
+
+    /// Forgets a run that has not started (shutdown, or a slot the store
+    /// refused to claim); true if there was one.
+    pub fn abandon(&mut self, id: RunId) -> bool {
+        let waiting = self.runs.get(&id).is_some_and(|r| r.current.is_none());
+        if !waiting {
+            return false;
+        }
+        self.pending.retain(|(_, r)| *r != id);
+        if let Some(run) = self.runs.remove(&id) {
+            self.release(run.seq);
+        }
+        true
     }
 
     /// One instance of the job at `seq` is over.
@@ -166,6 +188,17 @@ impl Scheduler {
         self.busy = self.busy.saturating_sub(1);
         let duration = (now - started).to_std().unwrap_or(Duration::ZERO);
         let job = run.job.id.clone();
+        let (exit, result) = match (&outcome, run.timed_out) {
+            (_, true) => (None, RunResult::TimedOut),
+            (Outcome::Exited(0), _) => (Some(0), RunResult::Success),
+            (Outcome::Exited(code), _) => (Some(*code), RunResult::Failed),
+            _ => (None, RunResult::Failed),
+        };
+        actions.push(Action::Persist(Change::Ended {
+            run: id,
+            exit,
+            result,
+        }));
         let event = match (&outcome, run.timed_out) {
             (Outcome::Exited(0), false) => Event::JobExecuted {
                 job,

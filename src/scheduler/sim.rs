@@ -4,7 +4,7 @@
 
 use crate::config::{self, Job, Settings};
 use crate::runner::{Host, Input};
-use crate::scheduler::{Event, Outcome, RunId, RunRequest};
+use crate::scheduler::{Change, Event, Outcome, RunId, RunRequest};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, HashMap};
@@ -49,6 +49,8 @@ pub struct Sim {
     /// Every started run: (virtual time, job id, scheduled time).
     pub starts: Vec<(DateTime<Utc>, String, DateTime<Tz>)>,
     pub signals: Vec<(DateTime<Utc>, RunId, bool)>,
+    /// Every state change, in order.
+    pub changes: Vec<Change>,
 }
 
 /// Parses a schedule file text (zone UTC unless it says otherwise).
@@ -78,6 +80,7 @@ impl Sim {
             events: Vec::new(),
             starts: Vec::new(),
             signals: Vec::new(),
+            changes: Vec::new(),
         }
     }
 
@@ -199,6 +202,11 @@ impl Host for Sim {
 
     fn log(&mut self, event: &Event) {
         self.events.push((self.now, event.clone()));
+    }
+
+    fn persist(&mut self, change: &Change) -> Result<(), String> {
+        self.changes.push(change.clone());
+        Ok(())
     }
 
     fn reload(&mut self) -> Result<(Settings, Vec<Job>), Vec<String>> {

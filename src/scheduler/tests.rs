@@ -8,7 +8,7 @@ use std::time::Duration;
 
 fn simulate(sim: &mut Sim, file: &str) {
     let (settings, jobs) = jobs(file);
-    runner::run(sim, &settings, jobs, 42);
+    runner::run(sim, &settings, jobs, &Default::default(), 42);
 }
 
 const HEAD: &str = "[scheduler]\ntimezone = \"UTC\"\nstate = \":memory:\"\n";
@@ -72,11 +72,16 @@ fn a_clock_jump_forward_coalesces_or_misses() {
         sim.scheduled("m"),
         ["2027-01-01T00:10:00+00:00", "2027-01-01T00:11:00+00:00"]
     );
-    assert!(
-        sim.named("job_coalesced")
-            .iter()
-            .any(|e| matches!(e, Event::JobCoalesced { count: 10, .. }))
-    );
+    assert!(sim.named("job_catch_up").iter().any(|e| matches!(
+        e,
+        Event::JobCatchUp {
+            due: 10,
+            missed: 8,
+            run: 1,
+            coalesced: 1,
+            ..
+        }
+    )));
 
     // Without coalescing, each runs in order; those past 90 s are missed.
     let mut sim = Sim::new("2027-01-01T00:00:30Z", "2027-01-01T00:10:45Z");
@@ -96,11 +101,16 @@ fn a_clock_jump_forward_coalesces_or_misses() {
         sim.started("m"),
         ["2027-01-01T00:10:30+00:00", "2027-01-01T00:10:31+00:00"]
     );
-    assert!(
-        sim.named("job_missed")
-            .iter()
-            .any(|e| matches!(e, Event::JobMissedMany { count: 8, .. }))
-    );
+    assert!(sim.named("job_catch_up").iter().any(|e| matches!(
+        e,
+        Event::JobCatchUp {
+            due: 10,
+            missed: 8,
+            run: 2,
+            coalesced: 0,
+            ..
+        }
+    )));
 }
 
 #[test]

@@ -1,0 +1,192 @@
+//! Control of the scheduler from outside: shutdown, reload, pause, resume,
+//! run-now.
+
+use super::runs::Run;
+use super::{Action, Change, Event, RunId, Scheduler, whole_second};
+use crate::config::{Job, Settings};
+use chrono::{DateTime, Utc};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+impl Scheduler {
+    /// Stops scheduling. Running processes get `shutdown_timeout` to end
+    /// (none if `immediate`), then SIGTERM, then SIGKILL.
+    pub fn shutdown(&mut self, now: DateTime<Utc>, immediate: bool) -> Vec<Action> {
+        let mut actions = Vec::new();
+        if !self.shutting_down {
+            self.shutting_down = true;
+            actions.push(Action::Log(Event::SchedulerShutdown {
+                running: self.busy,
+                timeout: self.shutdown_timeout,
+            }));
+        }
+        self.queue.clear();
+        for (_, run) in std::mem::take(&mut self.pending) {
+            if self.abandon(run) {
+                actions.push(Action::Persist(Change::Dropped {
+                    run,
+                    keep_current: false,
+                }));
+            }
+        }
+        let wait = if immediate {
+            Duration::ZERO
+        } else {
+            self.shutdown_timeout
+        };
+        let ids: Vec<RunId> = self.runs.keys().copied().collect();
+        for id in ids {
+            if let Some(run) = self.runs.get_mut(&id) {
+                if !run.remaining.is_empty() {
+                    run.remaining.clear();
+                    actions.push(Action::Persist(Change::Dropped {
+                        run: id,
+                        keep_current: true,
+                    }));
+                }
+            }
+            self.set_deadline(id, now + wait);
+        }
+        self.tick_deadlines(now, &mut actions);
+        if self.is_done() {
+            actions.push(Action::Log(Event::SchedulerStopped));
+        }
+        actions
+    }
+
+    /// Replaces the job list (a reload): unchanged jobs keep their state,
+    /// changed ones are rescheduled from `now`, new ones added, removed ones
+    /// dropped (a running instance finishes).
+    pub fn reload(
+        &mut self,
+        settings: &Settings,
+        jobs: Vec<Job>,
+        now: DateTime<Utc>,
+    ) -> Vec<Action> {
+        let mut actions = Vec::new();
+        self.max_workers = settings.max_workers.max(1);
+        self.shutdown_timeout = settings.shutdown_timeout;
+        let (mut added, mut modified, mut unchanged) = (0, 0, 0);
+        let keep: std::collections::HashSet<String> = jobs.iter().map(|j| j.id.clone()).collect();
+        let gone: Vec<(String, u64)> = self
+            .ids
+            .iter()
+            .filter(|(id, _)| !keep.contains(*id))
+            .map(|(id, s)| (id.clone(), *s))
+            .collect();
+        for (id, seq) in &gone {
+            if let Some(slot) = self.entries.remove(seq).and_then(|e| e.slot) {
+                self.queue.remove(&(slot.start_at, *seq));
+            }
+            self.ids.remove(id);
+            actions.push(Action::Log(Event::JobRemoved {
+                job: id.clone(),
+                reason: "removed from the file",
+            }));
+        }
+        for job in jobs {
+            match self.ids.get(&job.id).copied() {
+                Some(seq) if *self.entries[&seq].job == job => unchanged += 1,
+                Some(seq) => {
+                    modified += 1;
+                    let anchor = whole_second(now).with_timezone(&job.trigger.tz);
+                    if let Some(entry) = self.entries.get_mut(&seq) {
+                        entry.job = Arc::new(job);
+                        entry.anchor = anchor;
+                    }
+                    let next = self.schedule_from(seq, &anchor);
+                    let entry = &self.entries[&seq];
+                    actions.push(Action::Persist(Change::Save {
+                        job: entry.job.id.clone(),
+                        state: entry.state(),
+                    }));
+                    actions.push(Action::Log(Event::JobModified {
+                        job: self.entries[&seq].job.id.clone(),
+                        next,
+                    }));
+                }
+                None => {
+                    added += 1;
+                    self.add(job, now, false, &mut actions);
+                }
+            }
+        }
+        actions.push(Action::Log(Event::Reloaded {
+            added,
+            removed: gone.len(),
+            modified,
+            unchanged,
+        }));
+        self.dispatch(now, &mut actions);
+        actions
+    }
+
+    /// Pauses or resumes a job (`apsched pause`/`resume`). Resuming schedules
+    /// from `now`: runs that fell in the paused time are not replayed.
+    pub fn set_paused(&mut self, id: &str, paused: bool, now: DateTime<Utc>) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let Some(&seq) = self.ids.get(id) else {
+            return actions;
+        };
+        let Some(entry) = self.entries.get_mut(&seq) else {
+            return actions;
+        };
+        if entry.paused == paused {
+            return actions;
+        }
+        entry.paused = paused;
+        let after = now.with_timezone(&entry.job.trigger.tz);
+        let next = self.schedule_from(seq, &after);
+        let entry = &self.entries[&seq];
+        actions.push(Action::Persist(Change::Save {
+            job: id.to_string(),
+            state: entry.state(),
+        }));
+        actions.push(Action::Log(if paused {
+            Event::JobPaused {
+                job: id.to_string(),
+            }
+        } else {
+            Event::JobResumed {
+                job: id.to_string(),
+                next,
+            }
+        }));
+        actions
+    }
+
+    /// Runs a job once now, outside its schedule (`apsched run-now`).
+    pub fn run_now(&mut self, id: &str, now: DateTime<Utc>) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let Some(&seq) = self.ids.get(id) else {
+            return actions;
+        };
+        let Some(entry) = self.entries.get_mut(&seq) else {
+            return actions;
+        };
+        let scheduled = now.with_timezone(&entry.job.trigger.tz);
+        if entry.instances >= entry.job.max_instances || self.shutting_down {
+            actions.push(Action::Log(Event::JobMaxInstances {
+                job: id.to_string(),
+                scheduled,
+                running: entry.instances,
+            }));
+            return actions;
+        }
+        entry.instances += 1;
+        let run = self.next_run;
+        self.next_run += 1;
+        let job = entry.job.clone();
+        self.runs
+            .insert(run, Run::new(seq, job, VecDeque::from([scheduled])));
+        self.pending.insert((now, run));
+        actions.push(Action::Persist(Change::Extra {
+            run,
+            job: id.to_string(),
+            scheduled: now,
+        }));
+        self.dispatch(now, &mut actions);
+        actions
+    }
+}
