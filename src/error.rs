@@ -45,6 +45,9 @@ pub enum Error {
         path: PathBuf,
         diagnostics: Vec<Diagnostic>,
     },
+    /// A job run by `run-now` failed.
+    #[error("job {job} failed: {how}")]
+    JobFailed { job: String, how: String },
     /// The state file cannot be used.
     #[error("{0}")]
     State(#[from] crate::store::StoreError),
@@ -64,7 +67,7 @@ impl Error {
             | Error::UnknownZone { .. }
             | Error::Time { .. }
             | Error::Config { .. } => EXIT_INVALID,
-            Error::Io { .. } => EXIT_FAILURE,
+            Error::Io { .. } | Error::JobFailed { .. } => EXIT_FAILURE,
             Error::State(_) => EXIT_STATE,
         }
     }

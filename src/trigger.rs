@@ -22,7 +22,7 @@ use std::time::Duration;
 /// What kind of trigger, with its own arguments.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Kind {
-    Cron(CronSchedule),
+    Cron(Box<CronSchedule>),
     /// Fires every `period` of elapsed time.
     Interval {
         period: Duration,
@@ -230,7 +230,7 @@ mod tests {
     fn cron_bounds_are_inclusive() {
         let utc = Tz::UTC;
         let schedule: CronSchedule = "0 * * * *".parse().expect("valid");
-        let mut t = trigger(Kind::Cron(schedule), utc);
+        let mut t = trigger(Kind::Cron(Box::new(schedule)), utc);
         t.start_date = Some(at("2026-01-01T05:00:00Z", utc));
         t.end_date = Some(at("2026-01-01T07:00:00Z", utc));
         let after = at("2026-01-01T00:00:00Z", utc);

@@ -3,11 +3,14 @@
 use super::output::print;
 use crate::config::{self, Config, Job};
 use crate::error::Error;
+use crate::store::RunRow;
+use crate::store::sqlite::SqliteStore;
 use crate::timespec::parse_time;
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use tabled::settings::Style;
 use tabled::{Table, Tabled};
 
@@ -26,6 +29,48 @@ pub struct Args {
     /// Print a JSON array, one object per job
     #[arg(long)]
     json: bool,
+    /// The state file to read last runs from [default: [scheduler] state]
+    #[arg(long, value_name = "PATH")]
+    state: Option<PathBuf>,
+}
+
+/// What the state says of a job: its last run and whether it was paused.
+#[derive(Default)]
+struct Saved {
+    last: HashMap<String, RunRow>,
+    paused: HashMap<String, bool>,
+}
+
+fn saved(config: &Config, flag: Option<&Path>) -> Result<Saved, Error> {
+    let path = match flag {
+        Some(p) => Some(p.to_path_buf()),
+        None => config.scheduler.state.clone(),
+    };
+    let Some(store) = path
+        .filter(|p| p != Path::new(":memory:"))
+        .map(|p| SqliteStore::open_read_only(&p, 1))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok(Saved::default());
+    };
+    Ok(Saved {
+        last: store
+            .last_runs()?
+            .into_iter()
+            .map(|r| (r.job.clone(), r))
+            .collect(),
+        paused: store.job_states()?.into_iter().collect(),
+    })
+}
+
+#[derive(Serialize)]
+struct LastRun {
+    scheduled: String,
+    started: Option<String>,
+    ended: Option<String>,
+    exit_status: Option<i32>,
+    result: String,
 }
 
 #[derive(Serialize)]
@@ -36,6 +81,7 @@ struct JobReport {
     timezone: String,
     paused: bool,
     next_run_times: Vec<String>,
+    last_run: Option<LastRun>,
 }
 
 #[derive(Tabled)]
@@ -48,6 +94,10 @@ struct Row {
     next: String,
     #[tabled(rename = "IN")]
     until: String,
+    #[tabled(rename = "LAST RUN")]
+    last: String,
+    #[tabled(rename = "RESULT")]
+    result: String,
 }
 
 pub fn rfc3339(t: &DateTime<Tz>) -> String {
@@ -77,7 +127,16 @@ pub fn until(from: &DateTime<Tz>, to: &DateTime<Tz>) -> String {
 
 /// The next run times of a job strictly after `after`; none when paused.
 pub fn upcoming(job: &Job, after: &DateTime<Tz>, count: usize) -> Vec<DateTime<Tz>> {
-    if job.paused {
+    upcoming_unless(job, job.paused, after, count)
+}
+
+fn upcoming_unless(
+    job: &Job,
+    paused: bool,
+    after: &DateTime<Tz>,
+    count: usize,
+) -> Vec<DateTime<Tz>> {
+    if paused {
         return Vec::new();
     }
     // Without saved state an interval job is anchored at the reference
@@ -99,6 +158,8 @@ pub fn reference_time(at: Option<&str>, config: &Config) -> Result<DateTime<Tz>,
 pub fn run(args: &Args) -> Result<(), Error> {
     let config = config::load(&config::locate(args.file.as_deref()))?;
     let at = reference_time(args.at.as_deref(), &config)?;
+    let saved = saved(&config, args.state.as_deref())?;
+    let paused = |job: &Job| job.paused || saved.paused.get(&job.id).copied().unwrap_or(false);
     if args.json {
         let reports: Vec<JobReport> = config
             .jobs
@@ -108,8 +169,18 @@ pub fn run(args: &Args) -> Result<(), Error> {
                 name: job.name.clone(),
                 trigger: job.trigger.summary(),
                 timezone: job.trigger.tz.name().to_string(),
-                paused: job.paused,
-                next_run_times: upcoming(job, &at, args.count).iter().map(rfc3339).collect(),
+                paused: paused(job),
+                next_run_times: upcoming_unless(job, paused(job), &at, args.count)
+                    .iter()
+                    .map(rfc3339)
+                    .collect(),
+                last_run: saved.last.get(&job.id).map(|r| LastRun {
+                    scheduled: r.scheduled.clone(),
+                    started: r.started.clone(),
+                    ended: r.ended.clone(),
+                    exit_status: r.exit_status,
+                    result: r.result.clone(),
+                }),
             })
             .collect();
         let mut text = serde_json::to_string_pretty(&reports).map_err(|e| Error::Io {
@@ -123,19 +194,24 @@ pub fn run(args: &Args) -> Result<(), Error> {
         .jobs
         .iter()
         .map(|job| {
-            let times = upcoming(job, &at, args.count);
-            let next = if job.paused {
+            let times = upcoming_unless(job, paused(job), &at, args.count);
+            let next = if paused(job) {
                 "paused".to_string()
             } else if times.is_empty() {
                 "never".to_string()
             } else {
                 times.iter().map(rfc3339).collect::<Vec<_>>().join("\n")
             };
+            let last = saved.last.get(&job.id);
             Row {
                 id: job.id.clone(),
                 trigger: job.trigger.summary(),
                 next,
                 until: times.first().map(|t| until(&at, t)).unwrap_or_default(),
+                last: last
+                    .map(|r| r.started.clone().unwrap_or_else(|| r.scheduled.clone()))
+                    .unwrap_or_default(),
+                result: last.map(|r| r.result.clone()).unwrap_or_default(),
             }
         })
         .collect();

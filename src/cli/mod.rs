@@ -1,6 +1,8 @@
 //! The command line: argument parsing, dispatch, error rendering, exit codes.
 
 mod check;
+mod control;
+mod history;
 mod list;
 mod output;
 mod run;
@@ -27,6 +29,15 @@ enum Command {
     List(list::Args),
     /// Run the jobs of a schedule file in the foreground until stopped
     Run(run::Args),
+    /// Show recent runs, newest first
+    History(history::Args),
+    /// Pause a job (persisted; a running scheduler picks it up at once)
+    Pause(control::Args),
+    /// Resume a paused job, from now on (paused time is not replayed)
+    Resume(control::Args),
+    /// Run a job once now, through the running scheduler or directly
+    #[command(name = "run-now")]
+    RunNow(control::Args),
     /// Check a cron expression and show when it fires next
     Validate(validate::Args),
 }
@@ -43,6 +54,10 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::List(args) => list::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::History(args) => history::run(&args),
+        Command::Pause(args) => control::pause(&args, true),
+        Command::Resume(args) => control::pause(&args, false),
+        Command::RunNow(args) => control::run_now(&args),
         Command::Validate(args) => validate::run(&args),
     };
     match result {

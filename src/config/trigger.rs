@@ -85,7 +85,7 @@ pub fn build(
         "cron-string" => {
             let (text, span) = args.cron_text?;
             match text.parse::<CronSchedule>() {
-                Ok(s) => Kind::Cron(s),
+                Ok(s) => Kind::Cron(Box::new(s)),
                 Err(e) => {
                     diags.error(
                         span,
@@ -97,7 +97,7 @@ pub fn build(
             }
         }
         "cron" => match CronSchedule::from_fields(&args.fields) {
-            Ok(s) => Kind::Cron(s),
+            Ok(s) => Kind::Cron(Box::new(s)),
             Err(e) => {
                 let span = table
                     .iter()

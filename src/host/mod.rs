@@ -2,7 +2,7 @@
 //! exiting children wake, job processes, the state store, and the log.
 
 mod output;
-mod process;
+pub mod process;
 mod signals;
 mod state;
 

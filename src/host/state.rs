@@ -71,10 +71,8 @@ impl Rows {
             },
             Change::Dropped { run, keep_current } => {
                 let mut rows = self.rows.remove(run).unwrap_or_default();
-                if *keep_current {
-                    if let Some(current) = rows.pop_front() {
-                        self.rows.insert(*run, VecDeque::from([current]));
-                    }
+                if *keep_current && let Some(current) = rows.pop_front() {
+                    self.rows.insert(*run, VecDeque::from([current]));
                 }
                 rows.into_iter()
                     .try_for_each(|row| store.run_ended(row, None, None, RunResult::Interrupted))
@@ -109,11 +107,11 @@ pub fn control(store: &mut SqliteStore, logger: &mut Logger) -> Vec<Input> {
 
 /// Saves the tail of a run's output.
 pub fn output(store: &mut SqliteStore, logger: &Logger, row: i64, tail: &[u8]) {
-    if row > 0 {
-        if let Err(e) = store.run_output(row, tail) {
-            logger.log(&Event::StateError {
-                error: e.to_string(),
-            });
-        }
+    if row > 0
+        && let Err(e) = store.run_output(row, tail)
+    {
+        logger.log(&Event::StateError {
+            error: e.to_string(),
+        });
     }
 }

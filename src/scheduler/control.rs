@@ -37,14 +37,14 @@ impl Scheduler {
         };
         let ids: Vec<RunId> = self.runs.keys().copied().collect();
         for id in ids {
-            if let Some(run) = self.runs.get_mut(&id) {
-                if !run.remaining.is_empty() {
-                    run.remaining.clear();
-                    actions.push(Action::Persist(Change::Dropped {
-                        run: id,
-                        keep_current: true,
-                    }));
-                }
+            if let Some(run) = self.runs.get_mut(&id)
+                && !run.remaining.is_empty()
+            {
+                run.remaining.clear();
+                actions.push(Action::Persist(Change::Dropped {
+                    run: id,
+                    keep_current: true,
+                }));
             }
             self.set_deadline(id, now + wait);
         }

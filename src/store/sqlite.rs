@@ -186,8 +186,10 @@ impl SqliteStore {
     }
 
     fn create(path: &Path) -> Result<File, StoreError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if !dir.is_dir() {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
+            {
                 return Err(open_error(
                     path,
                     format!(
