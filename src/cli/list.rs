@@ -156,7 +156,7 @@ pub fn reference_time(at: Option<&str>, config: &Config) -> Result<DateTime<Tz>,
 }
 
 pub fn run(args: &Args) -> Result<(), Error> {
-    let config = config::load(&config::locate(args.file.as_deref()))?;
+    let config = config::load_lenient(&config::locate(args.file.as_deref()))?;
     let at = reference_time(args.at.as_deref(), &config)?;
     let saved = saved(&config, args.state.as_deref())?;
     let paused = |job: &Job| job.paused || saved.paused.get(&job.id).copied().unwrap_or(false);

@@ -86,6 +86,7 @@ pub fn job(
     body: &Spanned<DeValue<'_>>,
     settings: &Settings,
     defaults: &Defaults,
+    require_future: bool,
 ) -> Option<Job> {
     let errors_before = diags.list.len();
     let name = id.get_ref().to_string();
@@ -249,7 +250,7 @@ pub fn job(
         end_date,
         jitter,
     };
-    if !matches!(trigger.kind, Kind::Date { .. }) {
+    if require_future && !matches!(trigger.kind, Kind::Date { .. }) {
         let now = Utc::now().with_timezone(&tz);
         if trigger.next_after(&now, &now).is_none() {
             diags.error(

@@ -96,6 +96,16 @@ pub fn locate(file: Option<&Path>) -> PathBuf {
 
 /// Reads and checks the file; every problem is reported, not only the first.
 pub fn load(path: &Path) -> Result<Config, Error> {
+    load_with(path, true)
+}
+
+/// Reads and checks the file, but lets a schedule that has no run time after
+/// now pass (`list --at` looks at other times than now).
+pub fn load_lenient(path: &Path) -> Result<Config, Error> {
+    load_with(path, false)
+}
+
+fn load_with(path: &Path, require_future: bool) -> Result<Config, Error> {
     let source = std::fs::read_to_string(path).map_err(|source| Error::Io {
         context: format!(
             "cannot read the schedule file {}{}",
@@ -108,7 +118,7 @@ pub fn load(path: &Path) -> Result<Config, Error> {
         ),
         source,
     })?;
-    parse(path, &source).map_err(|diagnostics| Error::Config {
+    parse_with(path, &source, require_future).map_err(|diagnostics| Error::Config {
         path: path.to_path_buf(),
         diagnostics,
     })
@@ -116,6 +126,11 @@ pub fn load(path: &Path) -> Result<Config, Error> {
 
 /// Parses the text of a schedule file read from `path`.
 pub fn parse(path: &Path, source: &str) -> Result<Config, Vec<Diagnostic>> {
+    parse_with(path, source, true)
+}
+
+/// Parses; with `require_future`, a schedule with no run time after now is an error.
+fn parse_with(path: &Path, source: &str, require_future: bool) -> Result<Config, Vec<Diagnostic>> {
     let mut diags = Diagnostics::new(path, source);
     let (table, errors) = DeTable::parse_recoverable(source);
     for e in &errors {
@@ -168,7 +183,9 @@ pub fn parse(path: &Path, source: &str) -> Result<Config, Vec<Diagnostic>> {
         Some((_, jobs_value)) => match jobs_value.get_ref() {
             DeValue::Table(table) => {
                 for (id, body) in table {
-                    if let Some(job) = job::job(&mut diags, id, body, &settings, &defaults) {
+                    if let Some(job) =
+                        job::job(&mut diags, id, body, &settings, &defaults, require_future)
+                    {
                         jobs.push(job);
                     }
                 }
