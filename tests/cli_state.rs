@@ -317,3 +317,76 @@ fn pause_resume_and_run_now_without_a_running_scheduler() {
         .expect("typo");
     assert!(String::from_utf8_lossy(&bad.stderr).contains("did you mean \"hello\"?"));
 }
+
+#[test]
+fn a_year_of_downtime_is_counted_not_listed() {
+    let Some(lib) = faketime_lib() else { return };
+    let dir = setup(
+        "[jobs.s]\ncommand = \"echo run >> runs.txt\"\ntrigger = \"interval\"\nseconds = 1\nmisfire_grace_time = \"30s\"\n",
+    );
+    run_for(dir.path(), Some((&lib, "2027-01-01 00:00:00")), 1.6);
+    let err = run_for(dir.path(), Some((&lib, "2028-01-01 00:00:00")), 1.2);
+    let line = err
+        .lines()
+        .find(|l| l.contains("job_catch_up"))
+        .unwrap_or_else(|| panic!("no catch-up line: {err}"));
+    // 2027 has 31,536,000 seconds; those more than 30 s late are missed.
+    assert!(line.contains("missed=315359"), "{line}");
+    let rows = history(dir.path());
+    let missed: Vec<&Value> = rows.iter().filter(|r| r["result"] == "missed").collect();
+    assert_eq!(missed.len(), 1, "one summary row");
+    assert!(
+        missed[0]["count"].as_i64().is_some_and(|n| n > 31_535_000),
+        "{:?}",
+        missed[0]
+    );
+}
+
+#[test]
+fn pause_resume_and_run_now_reach_a_running_scheduler() {
+    let dir = setup(
+        "[jobs.t]\ncommand = \"echo t >> t.txt\"\ntrigger = \"interval\"\nseconds = 1\n[jobs.once]\ncommand = \"echo once >> once.txt\"\ncron = \"@yearly\"\n",
+    );
+    let child = apsched(dir.path(), None, &["run", "s.toml"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    sleep(Duration::from_millis(1500));
+    let out = apsched(dir.path(), None, &["pause", "t", "-f", "s.toml"])
+        .output()
+        .expect("pause");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("picks it up now"));
+    sleep(Duration::from_millis(300));
+    let paused_at = lines(dir.path().join("t.txt"));
+    sleep(Duration::from_millis(1500));
+    assert_eq!(
+        lines(dir.path().join("t.txt")),
+        paused_at,
+        "no runs while paused"
+    );
+    let list = apsched(dir.path(), None, &["list", "s.toml", "--json"])
+        .output()
+        .expect("list while running");
+    let jobs: Value = serde_json::from_slice(&list.stdout).expect("JSON");
+    assert_eq!(jobs[0]["paused"], true);
+    apsched(dir.path(), None, &["resume", "t", "-f", "s.toml"])
+        .output()
+        .expect("resume");
+    let out = apsched(dir.path(), None, &["run-now", "once", "-f", "s.toml"])
+        .output()
+        .expect("run-now");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("asked the running scheduler"));
+    sleep(Duration::from_millis(1500));
+    let (code, err) = stop(child);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        lines(dir.path().join("t.txt")) > paused_at,
+        "runs again after resume: {err}"
+    );
+    assert_eq!(lines(dir.path().join("once.txt")), 1, "{err}");
+    assert!(
+        err.contains("job_paused job=t") && err.contains("job_resumed job=t"),
+        "{err}"
+    );
+}
