@@ -184,17 +184,9 @@ fn library_fire_times(case: &Case) -> Result<Vec<String>, String> {
         let text = value
             .as_str()
             .map_or_else(|| value.to_string(), str::to_owned);
-        let slot = match name.as_str() {
-            "year" => &mut fields.year,
-            "month" => &mut fields.month,
-            "day" => &mut fields.day,
-            "week" => &mut fields.week,
-            "day_of_week" => &mut fields.day_of_week,
-            "hour" => &mut fields.hour,
-            "minute" => &mut fields.minute,
-            "second" => &mut fields.second,
-            other => return Err(format!("unknown field {other}")),
-        };
+        let slot = fields
+            .slot(name)
+            .ok_or_else(|| format!("unknown field {name}"))?;
         *slot = Some(text);
     }
     let schedule = CronSchedule::from_fields(&fields).map_err(|e| e.to_string())?;

@@ -1,7 +1,7 @@
 //! `apsched history`: recent runs, newest first.
 
 use super::control::Target;
-use super::output::print;
+use super::output::{print, print_json};
 use crate::error::Error;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{RunRow, Store, parse};
@@ -88,9 +88,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
                 v
             })
             .collect();
-        let mut text = serde_json::to_string_pretty(&values).unwrap_or_default();
-        text.push('\n');
-        return print(&text);
+        return print_json(&values);
     }
     if rows.is_empty() {
         return print("no runs recorded\n");

@@ -1,6 +1,6 @@
 //! `apsched list`: the jobs of a schedule file and their next run times.
 
-use super::output::print;
+use super::output::{print, print_json};
 use crate::config::{self, Config, Job};
 use crate::error::Error;
 use crate::store::RunRow;
@@ -183,12 +183,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
                 }),
             })
             .collect();
-        let mut text = serde_json::to_string_pretty(&reports).map_err(|e| Error::Io {
-            context: "cannot encode JSON".into(),
-            source: e.into(),
-        })?;
-        text.push('\n');
-        return print(&text);
+        return print_json(&reports);
     }
     let rows: Vec<Row> = config
         .jobs

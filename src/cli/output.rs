@@ -15,3 +15,13 @@ pub fn print(text: &str) -> Result<(), Error> {
         _ => Ok(()),
     }
 }
+
+/// Prints `value` as pretty JSON and a newline.
+pub fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::Io {
+        context: "cannot encode JSON".into(),
+        source: e.into(),
+    })?;
+    text.push('\n');
+    print(&text)
+}

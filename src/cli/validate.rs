@@ -1,6 +1,6 @@
 //! `apsched validate`: is a cron expression valid, and when does it fire?
 
-use super::output::print;
+use super::output::{print, print_json};
 use crate::cron::{CronSchedule, FireTime};
 use crate::error::Error;
 use crate::timespec::parse_time;
@@ -135,12 +135,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
                 })
                 .collect(),
         };
-        let mut text = serde_json::to_string_pretty(&report).map_err(|e| Error::Io {
-            context: "cannot encode JSON".into(),
-            source: e.into(),
-        })?;
-        text.push('\n');
-        return print(&text);
+        return print_json(&report);
     }
 
     let mut text = String::new();

@@ -185,17 +185,9 @@ pub fn job(
             "paused" => paused = v.boolean(diags, &what).unwrap_or(paused),
             _ if belongs(CRON_KEYS, "cron", diags) => {
                 let text = v.cron_field(diags, &what);
-                let slot = match k {
-                    "year" => &mut fields.year,
-                    "month" => &mut fields.month,
-                    "day" => &mut fields.day,
-                    "week" => &mut fields.week,
-                    "day_of_week" => &mut fields.day_of_week,
-                    "hour" => &mut fields.hour,
-                    "minute" => &mut fields.minute,
-                    _ => &mut fields.second,
-                };
-                *slot = text;
+                if let Some(slot) = fields.slot(k) {
+                    *slot = text;
+                }
             }
             _ if belongs(INTERVAL_KEYS, "interval", diags) => {
                 period_given = true;

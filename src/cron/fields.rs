@@ -77,6 +77,21 @@ pub struct Parsed {
 }
 
 impl CronFields {
+    /// The slot of the field named `name` (`year` ... `second`), if it is one.
+    pub fn slot(&mut self, name: &str) -> Option<&mut Option<String>> {
+        Some(match name {
+            "year" => &mut self.year,
+            "month" => &mut self.month,
+            "day" => &mut self.day,
+            "week" => &mut self.week,
+            "day_of_week" => &mut self.day_of_week,
+            "hour" => &mut self.hour,
+            "minute" => &mut self.minute,
+            "second" => &mut self.second,
+            _ => return None,
+        })
+    }
+
     fn get(&self, name: &str) -> Option<&str> {
         match name {
             "year" => self.year.as_deref(),
