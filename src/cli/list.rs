@@ -1,6 +1,6 @@
 //! `apsched list`: the jobs of a schedule file and their next run times.
 
-use super::output::{print, print_json};
+use super::output::{count_in_range, print, print_json};
 use crate::config::{self, Config, Job};
 use crate::error::Error;
 use crate::store::RunRow;
@@ -24,7 +24,7 @@ pub struct Args {
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
     /// How many run times to show per job
-    #[arg(long, short = 'n', value_name = "N", default_value_t = 1)]
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 1, value_parser = count_in_range)]
     count: usize,
     /// Print a JSON array, one object per job
     #[arg(long)]

@@ -25,3 +25,15 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
     text.push('\n');
     print(&text)
 }
+
+/// The most fire or run times one command lists.
+pub const MAX_COUNT: usize = 100_000;
+
+/// Parses `-n`: a whole number up to [`MAX_COUNT`].
+pub fn count_in_range(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n <= MAX_COUNT => Ok(n),
+        Ok(_) => Err(format!("at most {MAX_COUNT}")),
+        Err(_) => Err("expected a whole number".into()),
+    }
+}

@@ -1,6 +1,6 @@
 //! `apsched validate`: is a cron expression valid, and when does it fire?
 
-use super::output::{print, print_json};
+use super::output::{count_in_range, print, print_json};
 use crate::cron::{CronSchedule, FireTime};
 use crate::error::Error;
 use crate::timespec::parse_time;
@@ -22,7 +22,7 @@ pub struct Args {
     #[arg(long, value_name = "TIME")]
     after: Option<String>,
     /// How many fire times to list
-    #[arg(long, short = 'n', value_name = "N", default_value_t = 5)]
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 5, value_parser = count_in_range)]
     count: usize,
     /// Print one JSON object instead of text
     #[arg(long)]

@@ -11,6 +11,10 @@ use std::time::Duration;
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
+/// The longest duration accepted anywhere (timeouts, grace times, jitter),
+/// so that adding one to a time never overflows.
+const MAX_DURATION: Duration = Duration::from_secs(100 * 366 * 86_400);
+
 /// A value of the file with its place.
 pub struct Value<'a, 'i> {
     inner: &'a Spanned<DeValue<'i>>,
@@ -122,6 +126,24 @@ impl<'a, 'i> Value<'a, 'i> {
     /// A duration: seconds as an integer, or text such as `"1h30m"`; with
     /// `none_ok`, `"none"` gives `Some(None)` (no limit).
     pub fn duration(
+        &self,
+        diags: &mut Diagnostics<'_>,
+        what: &str,
+        none_ok: bool,
+    ) -> Option<Option<Duration>> {
+        let parsed = self.any_duration(diags, what, none_ok)?;
+        if parsed.is_some_and(|d| d > MAX_DURATION) {
+            diags.error(
+                self.span(),
+                format!("{what} is too long: at most 100 years"),
+                None,
+            );
+            return None;
+        }
+        Some(parsed)
+    }
+
+    fn any_duration(
         &self,
         diags: &mut Diagnostics<'_>,
         what: &str,
