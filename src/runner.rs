@@ -44,6 +44,10 @@ pub trait Host {
     /// Writes a state change; an error means it was not recorded (for a
     /// claim: the slot is not ours, so its runs must not start).
     fn persist(&mut self, change: &Change) -> Result<(), String>;
+    /// Groups the state changes that follow, up to [`Host::commit`], into
+    /// one transaction (startup and reload save many jobs at once).
+    fn begin(&mut self) {}
+    fn commit(&mut self) {}
 }
 
 /// Runs the jobs until shut down, resuming from the `saved` state.
@@ -65,7 +69,9 @@ pub fn run(host: &mut impl Host, settings: &Settings, jobs: Vec<Job>, saved: &Lo
         };
         actions.insert(0, Action::Log(event));
     }
+    host.begin();
     apply(host, &mut core, actions);
+    host.commit();
     let mut stops = 0;
     loop {
         let now = host.now();
@@ -79,6 +85,7 @@ pub fn run(host: &mut impl Host, settings: &Settings, jobs: Vec<Job>, saved: &Lo
             .map_or(now + MAX_SLEEP, |w| w.min(now + MAX_SLEEP));
         for input in host.wait(wake) {
             let now = host.now();
+            let batch = input == Input::Reload;
             let actions = match input {
                 Input::Exited { run, outcome } => core.finished(run, outcome, now),
                 Input::Stop => {
@@ -95,7 +102,13 @@ pub fn run(host: &mut impl Host, settings: &Settings, jobs: Vec<Job>, saved: &Lo
                         .collect(),
                 },
             };
+            if batch {
+                host.begin();
+            }
             apply(host, &mut core, actions);
+            if batch {
+                host.commit();
+            }
         }
         if core.is_done() {
             return;

@@ -138,6 +138,22 @@ impl Host for RealHost {
         self.rows.apply(&mut self.store, change)
     }
 
+    fn begin(&mut self) {
+        if let Err(e) = self.store.begin() {
+            self.logger.log(&Event::StateError {
+                error: e.to_string(),
+            });
+        }
+    }
+
+    fn commit(&mut self) {
+        if let Err(e) = self.store.commit() {
+            self.logger.log(&Event::StateError {
+                error: e.to_string(),
+            });
+        }
+    }
+
     fn reload(&mut self) -> Result<(Settings, Vec<Job>), Vec<String>> {
         match config::load(&self.file) {
             Ok(c) => {

@@ -219,6 +219,21 @@ impl SqliteStore {
             .flatten()
     }
 
+    /// Starts a transaction grouping the writes up to [`SqliteStore::commit`]
+    /// (many jobs saved at start or reload). Claims must not happen inside.
+    pub fn begin(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch("BEGIN")?;
+        Ok(())
+    }
+
+    /// Commits what [`SqliteStore::begin`] started.
+    pub fn commit(&mut self) -> Result<(), StoreError> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("COMMIT")?;
+        }
+        Ok(())
+    }
+
     /// The newest finished-or-started run of every job, for `list`.
     pub fn last_runs(&self) -> Result<Vec<RunRow>, StoreError> {
         let sql = format!(

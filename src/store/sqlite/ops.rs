@@ -74,11 +74,19 @@ impl Store for SqliteStore {
     }
 
     fn save_job(&mut self, job: &str, s: &JobState) -> Result<(), StoreError> {
-        self.conn.execute(
+        let mut stmt = self.conn.prepare_cached(
             "INSERT OR REPLACE INTO jobs (id, format, fingerprint, next_run, anchor, paused, reschedule)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![job, JOB_FORMAT, s.fingerprint, s.next_run.as_ref().map(text), text(&s.anchor), s.paused, s.reschedule],
         )?;
+        stmt.execute(params![
+            job,
+            JOB_FORMAT,
+            s.fingerprint,
+            s.next_run.as_ref().map(text),
+            text(&s.anchor),
+            s.paused,
+            s.reschedule
+        ])?;
         Ok(())
     }
 
