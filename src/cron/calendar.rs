@@ -37,6 +37,7 @@ impl Civil {
     }
 
     /// Encodes civil fields as naive seconds.
+    #[cfg(test)]
     pub fn to_secs(self) -> i64 {
         days_from_civil(self.year, self.month, self.day) * DAY
             + i64::from(self.hour * 3600 + self.minute * 60 + self.second)
@@ -68,9 +69,46 @@ pub fn civil_from_days(days: i64) -> (i32, u32, u32) {
     (year, month, day)
 }
 
+/// Days before the 1st of each month, by `leap << 4 | month`: common years
+/// at 1-12, leap years at 17-28. (Indices are masked to 0-31, so lookups
+/// need no bounds checks.)
+const DAYS_BEFORE: [u16; 32] = [
+    0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 0, 0, 0, //
+    0, 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 0, 0, 0,
+];
+
+/// Days in each month, indexed like [`DAYS_BEFORE`].
+const MONTH_LEN: [u8; 32] = [
+    0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0, 0, 0, //
+    0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0, 0, 0,
+];
+
+/// Days before the 1st of `month` (1-12), in a common (`leap` 0) or leap
+/// (1) year.
+#[inline]
+pub fn days_before(leap: usize, month: u32) -> i64 {
+    i64::from(DAYS_BEFORE[(leap << 4 | month as usize) & 31])
+}
+
+/// Days in `month` (1-12), in a common (`leap` 0) or leap (1) year.
+#[inline]
+pub fn month_len(leap: usize, month: u32) -> u32 {
+    u32::from(MONTH_LEN[(leap << 4 | month as usize) & 31])
+}
+
 /// Whether `year` is a Gregorian leap year.
+#[inline]
 pub fn is_leap(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    // For multiples of 4, "divisible by 100" is "by 25" and "by 400" is
+    // "by 16" (sign-agnostic, so exact for negative years too).
+    year & 3 == 0 && (year % 25 != 0 || year & 15 == 0)
+}
+
+/// The first leap year at or after `year`.
+pub fn next_leap_year(year: i32) -> i32 {
+    // Round up to a multiple of 4; skip a century year that is not a leap year.
+    let year = (year + 3) & !3;
+    if is_leap(year) { year } else { year + 4 }
 }
 
 /// Number of days in the month.
@@ -129,6 +167,22 @@ mod tests {
                 "{date}"
             );
             date = date.succ_opt().expect("in range");
+        }
+    }
+
+    #[test]
+    fn leap_years() {
+        for year in -2000..12_000 {
+            let want = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            assert_eq!(is_leap(year), want, "{year}");
+        }
+    }
+
+    #[test]
+    fn next_leap_years() {
+        for year in -1000..3000 {
+            let want = (year..).find(|&y| is_leap(y)).expect("some leap year");
+            assert_eq!(next_leap_year(year), want, "{year}");
         }
     }
 

@@ -4,16 +4,22 @@
 //! Every field is a bit mask, so finding the next allowed value is a shift and
 //! a `trailing_zeros`. Day rules are turned into a mask once per month and
 //! cached, so the search never walks day by day, let alone minute by minute.
+//!
+//! [`Spec::next_naive`] is the general search, kept as the reference that
+//! the iterator's incremental search ([`super::search`]) is tested against.
 
+#[cfg(test)]
 use super::calendar::Civil;
-use super::days::{DayRule, MonthShape};
+use super::days::DayRule;
+#[cfg(test)]
+use super::days::MonthShape;
 
 /// Highest year the engine searches. Fire times are RFC 3339 with four-digit years.
 pub const MAX_YEAR: i32 = 9999;
 
 /// The Gregorian calendar repeats every 400 years, so a search that scanned
 /// that many years without a match will never find one.
-const CALENDAR_CYCLE_YEARS: u32 = 400;
+pub const CALENDAR_CYCLE_YEARS: u32 = 400;
 
 /// Years `first, first + step, ...` up to `last`.
 pub type YearRange = (i32, i32, u32);
@@ -24,10 +30,16 @@ pub struct YearSet(pub Option<Vec<YearRange>>);
 
 impl YearSet {
     /// Smallest allowed year `>= year`.
+    #[inline]
     pub fn next(&self, year: i32) -> Option<i32> {
-        let Some(ranges) = &self.0 else {
-            return Some(year);
-        };
+        match &self.0 {
+            None => Some(year),
+            Some(ranges) => Self::next_in(ranges, year),
+        }
+    }
+
+    #[inline(never)]
+    fn next_in(ranges: &[YearRange], year: i32) -> Option<i32> {
         ranges
             .iter()
             .filter_map(|&(first, last, step)| {
@@ -59,6 +71,7 @@ pub struct Spec {
 pub const ALL_HOURS: u64 = (1 << 24) - 1;
 
 /// The day mask of the last month looked at, reused while the search stays in it.
+#[cfg(test)]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct MonthCache {
     key: Option<(i32, u32)>,
@@ -67,7 +80,7 @@ pub struct MonthCache {
 
 /// Smallest set bit of `mask` at position `from` or above.
 #[inline]
-fn next_bit(mask: u64, from: u32) -> Option<u32> {
+pub fn next_bit(mask: u64, from: u32) -> Option<u32> {
     if from >= 64 {
         return None;
     }
@@ -92,6 +105,7 @@ impl Spec {
             && self.days.can_match_in(self.months)
     }
 
+    #[cfg(test)]
     fn day_mask(&self, year: i32, month: u32, cache: &mut MonthCache) -> u64 {
         if cache.key != Some((year, month)) {
             cache.mask = self.days.mask(&MonthShape::new(year, month));
@@ -102,6 +116,7 @@ impl Spec {
 
     /// The first matching wall-clock time at or after `from` (naive seconds,
     /// see [`super::calendar`]), or `None` if there is none up to [`MAX_YEAR`].
+    #[cfg(test)]
     pub fn next_naive(&self, from: i64, cache: &mut MonthCache) -> Option<i64> {
         let c = Civil::from_secs(from);
         let (mut year, mut month, mut day) = (c.year, c.month, c.day);

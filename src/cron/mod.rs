@@ -25,14 +25,18 @@ mod error;
 mod field;
 mod fields;
 mod matcher;
+mod plan;
+mod search;
 
 pub use error::CronError;
 pub use fields::CronFields;
 
-use crate::timezone::{Cursor, Fire, FireKind};
+use crate::timezone::{Cursor, Fire, FireKind, UtcDate};
 use chrono::DateTime;
 use chrono_tz::Tz;
-use matcher::{MonthCache, Spec};
+use matcher::Spec;
+use plan::Plan;
+use search::Search;
 use std::str::FromStr;
 
 /// Which syntax a schedule was written in.
@@ -48,6 +52,9 @@ pub enum Syntax {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CronSchedule {
     spec: Spec,
+    /// Facts about `spec` worked out once, for the iterator (boxed: it is
+    /// large and only read through a reference).
+    plan: Box<Plan>,
     source: String,
     normalized: String,
     syntax: Syntax,
@@ -75,6 +82,7 @@ impl CronSchedule {
     fn new(spec: Spec, source: &str, normalized: String, syntax: Syntax) -> CronSchedule {
         let can_match = spec.can_match();
         CronSchedule {
+            plan: Box::new(Plan::new(&spec)),
             spec,
             source: source.to_string(),
             normalized,
@@ -124,6 +132,9 @@ impl CronSchedule {
     /// The first fire time strictly after `after`, in `after`'s zone, or
     /// `None` if the schedule never fires again (up to year 9999).
     pub fn next_after(&self, after: &DateTime<Tz>) -> Option<DateTime<Tz>> {
+        if !self.can_match {
+            return None;
+        }
         self.iter_after(after).next()
     }
 
@@ -136,7 +147,8 @@ impl CronSchedule {
                 .can_match
                 .then(|| Cursor::new(after.timezone(), instant)),
             after: instant,
-            cache: MonthCache::default(),
+            search: Search::default(),
+            date: UtcDate::default(),
         }
     }
 }
@@ -151,7 +163,10 @@ pub struct FireTimes<'a> {
     cursor: Option<Cursor>,
     /// The last instant returned (UTC seconds); results are strictly later.
     after: i64,
-    cache: MonthCache,
+    /// Where the wall-clock search left off.
+    search: Search,
+    /// The UTC date of the last fire time, reused while it stays the same.
+    date: UtcDate,
 }
 
 /// One fire time with how it came about.
@@ -166,19 +181,49 @@ pub struct FireTime {
 impl FireTimes<'_> {
     /// The next fire time with its [`FireKind`].
     pub fn next_fire(&mut self) -> Option<FireTime> {
-        let fire = self.next_raw()?;
+        let resume = match self.next_settled() {
+            Ok(at) => {
+                return Some(FireTime {
+                    at: at?,
+                    kind: FireKind::Plain,
+                });
+            }
+            Err(resume) => resume,
+        };
+        let fire = self.next_general(resume)?;
+        let at = self
+            .date
+            .datetime(fire.instant, &fire.offset, || self.search.date())?;
         Some(FireTime {
-            at: fire.to_datetime()?,
+            at,
             kind: fire.kind,
         })
     }
 
-    fn next_raw(&mut self) -> Option<Fire> {
+    /// The next fire time by the shortcut of [`Cursor::settled_wall`]:
+    /// `Ok(None)` if chrono cannot represent it, `Err(after)` where the
+    /// general algorithm must take over, from `after`.
+    #[inline(always)]
+    fn next_settled(&mut self) -> Result<Option<DateTime<Tz>>, i64> {
+        let after = self.after;
+        let cursor = self.cursor.as_ref().ok_or(after)?;
+        let CronSchedule { spec, plan, .. } = self.schedule;
+        let from = cursor.settled_wall(after).ok_or(after)?;
+        let wall = self.search.next(spec, plan, from).ok_or(after)?;
+        let (instant, offset) = cursor.settled_fire(after, wall)?;
+        self.after = instant;
+        Ok(self.date.datetime(instant, offset, || self.search.date()))
+    }
+
+    /// The next fire time by the general algorithm, from `after` (the last
+    /// fire time or where [`FireTimes::next_settled`] left off).
+    #[inline(never)]
+    fn next_general(&mut self, after: i64) -> Option<Fire> {
         let cursor = self.cursor.as_mut()?;
-        let spec = &self.schedule.spec;
-        let cache = &mut self.cache;
-        let fire = cursor.next_fire(self.after, spec.every_hour(), |wall| {
-            spec.next_naive(wall, cache)
+        let CronSchedule { spec, plan, .. } = self.schedule;
+        let search = &mut self.search;
+        let fire = cursor.next_fire(after, spec.every_hour(), |wall| {
+            search.next(spec, plan, wall)
         });
         match fire {
             Some(f) => self.after = f.instant,
@@ -191,10 +236,19 @@ impl FireTimes<'_> {
 impl Iterator for FireTimes<'_> {
     type Item = DateTime<Tz>;
 
+    #[inline]
     fn next(&mut self) -> Option<DateTime<Tz>> {
-        self.next_raw()?.to_datetime()
+        let resume = match self.next_settled() {
+            Ok(at) => return at,
+            Err(resume) => resume,
+        };
+        let fire = self.next_general(resume)?;
+        self.date
+            .datetime(fire.instant, &fire.offset, || self.search.date())
     }
 }
 
+#[cfg(test)]
+mod fast_tests;
 #[cfg(test)]
 mod tests;

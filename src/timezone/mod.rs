@@ -25,9 +25,11 @@
 //! Offsets come from chrono-tz (the IANA database it bundles); its rules end in
 //! 2099, after which each zone keeps its last offset.
 
+mod fast;
 mod local;
 mod table;
 
+pub(crate) use fast::UtcDate;
 pub use local::{parse_zone, system_zone, zone_or_system};
 pub use table::{Span, Table};
 
@@ -77,21 +79,63 @@ impl Fire {
 pub struct Cursor {
     table: Arc<Table>,
     span: Span,
+    /// Index of `span` in the table (see [`Table::span_index`]).
+    index: usize,
+    /// Where the shortcut of [`Cursor::settled_wall`] starts to apply in
+    /// `span` (`|offset - before|` after its start; see `fast.rs`), and the
+    /// span's end as a wall-clock time.
+    settled: i64,
+    wall_end: i64,
 }
 
 impl Cursor {
     /// A cursor on `tz`, placed at `instant` (UTC seconds).
     pub fn new(tz: Tz, instant: i64) -> Cursor {
         let table = Table::of(tz);
-        let span = table.span_at(instant);
-        Cursor { table, span }
+        let index = table.span_index(instant);
+        let span = table.span_by_index(index);
+        let (settled, wall_end) = Cursor::settled_and_end(&span);
+        Cursor {
+            table,
+            span,
+            index,
+            settled,
+            wall_end,
+        }
     }
 
-    fn span_at(&mut self, instant: i64) -> Span {
+    /// The `settled` and `wall_end` fields for `span`.
+    #[inline]
+    fn settled_and_end(span: &Span) -> (i64, i64) {
+        let (offset, before) = (i64::from(span.offset), i64::from(span.before));
+        let settled = span.start.saturating_add((offset - before).abs());
+        (settled, span.end.saturating_add(offset))
+    }
+
+    #[inline]
+    fn set_span(&mut self, index: usize) {
+        let span = self.table.span_by_index(index);
+        (self.settled, self.wall_end) = Cursor::settled_and_end(&span);
+        (self.index, self.span) = (index, span);
+    }
+
+    #[inline]
+    fn span_at(&mut self, instant: i64) -> &Span {
         if !self.span.contains(instant) {
-            self.span = self.table.span_at(instant);
+            // Mostly the search moves on to the next span.
+            let next = self.index + 1;
+            let transitions = &self.table.transitions;
+            let index = if instant >= self.span.end
+                && next <= transitions.len()
+                && transitions.get(next).is_none_or(|t| instant < t.at)
+            {
+                next
+            } else {
+                self.table.span_index(instant)
+            };
+            self.set_span(index);
         }
-        self.span
+        &self.span
     }
 
     /// The first fire time strictly after `after` (UTC seconds), applying the
@@ -159,19 +203,20 @@ impl Cursor {
             // matching wall-clock time, but never past the repeated stretch
             // that may open the next span.
             let near_end = wall_from > wall_end.saturating_sub(MAX_FOLD);
+            let end = span.end;
             from_instant = match found {
-                Some(w) if !near_end => span.end.max(w - MAX_OFFSET),
-                Some(_) => span.end,
+                Some(w) if !near_end => end.max(w - MAX_OFFSET),
+                Some(_) => end,
                 None => {
                     // Only the second pass of a repeated stretch opening the
                     // next span can still hold matches, which lie before
                     // `wall_from`.
-                    let next = self.table.span_at(span.end);
+                    let next = self.table.span_at(end);
                     let repeats = next.before > next.offset;
-                    if !(every_hour && repeats && wall_from > span.end + i64::from(next.offset)) {
+                    if !(every_hour && repeats && wall_from > end + i64::from(next.offset)) {
                         return None;
                     }
-                    span.end
+                    end
                 }
             };
         }

@@ -9,8 +9,17 @@
 
 use chrono::{DateTime, Offset, TimeZone};
 use chrono_tz::{Tz, TzOffset};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
+
+/// How many tables each thread keeps at hand without locking.
+const RECENT_TABLES: usize = 8;
+
+thread_local! {
+    /// Tables this thread used lately, most recent last.
+    static RECENT: RefCell<Vec<(Tz, Arc<Table>)>> = const { RefCell::new(Vec::new()) };
+}
 
 /// First instant probed: 1850-01-01T00:00:00Z.
 const PROBE_START: i64 = -3_786_825_600;
@@ -106,6 +115,26 @@ impl Table {
 
     /// The table of `tz`, built on first use and shared afterwards.
     pub fn of(tz: Tz) -> Arc<Table> {
+        // Most callers use one or two zones: look in this thread's own list
+        // first, which needs no lock. (During thread teardown the list may
+        // be gone already; the shared map still answers.)
+        let recent = RECENT.try_with(|recent| {
+            let mut recent = recent.borrow_mut();
+            if let Some(i) = recent.iter().rposition(|(zone, _)| *zone == tz) {
+                return Arc::clone(&recent[i].1);
+            }
+            let table = Table::shared(tz);
+            if recent.len() >= RECENT_TABLES {
+                recent.remove(0);
+            }
+            recent.push((tz, Arc::clone(&table)));
+            table
+        });
+        recent.unwrap_or_else(|_| Table::shared(tz))
+    }
+
+    /// The table of `tz` from the map shared by all threads.
+    fn shared(tz: Tz) -> Arc<Table> {
         static TABLES: OnceLock<Mutex<HashMap<Tz, Arc<Table>>>> = OnceLock::new();
         let tables = TABLES.get_or_init(|| Mutex::new(HashMap::new()));
         let mut guard = match tables.lock() {
@@ -123,8 +152,17 @@ impl Table {
 
     /// The span holding `instant` (UTC seconds).
     pub fn span_at(&self, instant: i64) -> Span {
-        // Index of the first transition after `instant`.
-        let i = self.transitions.partition_point(|t| t.at <= instant);
+        self.span_by_index(self.span_index(instant))
+    }
+
+    /// Index of the span holding `instant`: the number of transitions at or
+    /// before it.
+    pub(crate) fn span_index(&self, instant: i64) -> usize {
+        self.transitions.partition_point(|t| t.at <= instant)
+    }
+
+    /// The span with the given index (at most the number of transitions).
+    pub(crate) fn span_by_index(&self, i: usize) -> Span {
         let (start, offset, before, tz_offset) = match i.checked_sub(1) {
             None => {
                 let s = seconds(&self.first);
@@ -173,6 +211,25 @@ mod tests {
                 assert_eq!(seconds(&offset_at(tz, t.at)), t.after, "{name} {}", t.at);
             }
         }
+    }
+
+    #[test]
+    fn tables_are_built_once_and_shared() {
+        let berlin = Table::of(chrono_tz::Europe::Berlin);
+        assert!(Arc::ptr_eq(&berlin, &Table::of(chrono_tz::Europe::Berlin)));
+        let other_thread = std::thread::spawn(|| Table::of(chrono_tz::Europe::Berlin));
+        assert!(Arc::ptr_eq(
+            &berlin,
+            &other_thread.join().expect("no panic")
+        ));
+        // More zones than this thread keeps at hand.
+        for tz in chrono_tz::TZ_VARIANTS.iter().take(RECENT_TABLES + 2) {
+            assert_eq!(
+                Table::of(*tz).span_at(0).offset,
+                seconds(&offset_at(*tz, 0))
+            );
+        }
+        assert!(Arc::ptr_eq(&berlin, &Table::of(chrono_tz::Europe::Berlin)));
     }
 
     #[test]
