@@ -31,7 +31,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
     let width = config.jobs.iter().map(|j| j.id.len()).max().unwrap_or(0);
     for job in &config.jobs {
         let now = now.with_timezone(&job.trigger.tz);
-        let next = match upcoming(job, &now, 1).first() {
+        let next = match upcoming(job, job.paused, &now, 1).first() {
             _ if job.paused => "paused".to_string(),
             Some(t) => format!("next {}", rfc3339(t)),
             None => "no run ahead".to_string(),

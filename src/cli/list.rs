@@ -126,16 +126,7 @@ pub fn until(from: &DateTime<Tz>, to: &DateTime<Tz>) -> String {
 }
 
 /// The next run times of a job strictly after `after`; none when paused.
-pub fn upcoming(job: &Job, after: &DateTime<Tz>, count: usize) -> Vec<DateTime<Tz>> {
-    upcoming_unless(job, job.paused, after, count)
-}
-
-fn upcoming_unless(
-    job: &Job,
-    paused: bool,
-    after: &DateTime<Tz>,
-    count: usize,
-) -> Vec<DateTime<Tz>> {
+pub fn upcoming(job: &Job, paused: bool, after: &DateTime<Tz>, count: usize) -> Vec<DateTime<Tz>> {
     if paused {
         return Vec::new();
     }
@@ -170,7 +161,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
                 trigger: job.trigger.summary(),
                 timezone: job.trigger.tz.name().to_string(),
                 paused: paused(job),
-                next_run_times: upcoming_unless(job, paused(job), &at, args.count)
+                next_run_times: upcoming(job, paused(job), &at, args.count)
                     .iter()
                     .map(rfc3339)
                     .collect(),
@@ -189,7 +180,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
         .jobs
         .iter()
         .map(|job| {
-            let times = upcoming_unless(job, paused(job), &at, args.count);
+            let times = upcoming(job, paused(job), &at, args.count);
             let next = if paused(job) {
                 "paused".to_string()
             } else if times.is_empty() {

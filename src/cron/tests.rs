@@ -451,16 +451,7 @@ fn fall_back_fires_once_unless_every_hour() {
 fn fields(pairs: &[(&str, &str)]) -> CronFields {
     let mut f = CronFields::default();
     for (name, value) in pairs {
-        let slot = match *name {
-            "year" => &mut f.year,
-            "month" => &mut f.month,
-            "day" => &mut f.day,
-            "week" => &mut f.week,
-            "day_of_week" => &mut f.day_of_week,
-            "hour" => &mut f.hour,
-            "minute" => &mut f.minute,
-            _ => &mut f.second,
-        };
+        let slot = f.slot(name).expect("a field name");
         *slot = Some(value.to_string());
     }
     f

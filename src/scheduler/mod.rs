@@ -328,15 +328,4 @@ impl Scheduler {
     pub fn is_done(&self) -> bool {
         self.shutting_down && self.runs.is_empty()
     }
-
-    /// How many runs have a process now.
-    pub fn running(&self) -> usize {
-        self.busy
-    }
-
-    /// The next scheduled time of a job, for `list` and tests.
-    pub fn next_run_time(&self, id: &str) -> Option<DateTime<Tz>> {
-        let seq = self.ids.get(id)?;
-        self.entries.get(seq)?.slot.map(|s| s.scheduled)
-    }
 }
