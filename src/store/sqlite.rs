@@ -252,9 +252,7 @@ impl SqliteStore {
     }
 
     fn trim_history(&self, job: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "DELETE FROM runs WHERE job = ?1 AND id <= (SELECT id FROM runs WHERE job = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
-            params![job, self.history as i64],
+        self.conn.prepare_cached("DELETE FROM runs WHERE job = ?1 AND id <= (SELECT id FROM runs WHERE job = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)")?.execute(params![job, self.history as i64],
         )?;
         Ok(())
     }

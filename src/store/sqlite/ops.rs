@@ -92,18 +92,15 @@ impl Store for SqliteStore {
 
     fn claim(&mut self, c: &Claim) -> Result<Option<Vec<i64>>, StoreError> {
         let tx = self.conn.transaction()?;
-        let advanced = tx.execute(
-            "UPDATE jobs SET next_run = ?1 WHERE id = ?2 AND next_run = ?3",
-            params![c.next.as_ref().map(text), c.job, text(&c.expected)],
-        )?;
+        let advanced = tx
+            .prepare_cached("UPDATE jobs SET next_run = ?1 WHERE id = ?2 AND next_run = ?3")?
+            .execute(params![c.next.as_ref().map(text), c.job, text(&c.expected)])?;
         if advanced != 1 {
             return Ok(None);
         }
         let mut rows = Vec::new();
         for scheduled in &c.runs {
-            let inserted = tx.execute(
-                "INSERT OR IGNORE INTO runs (job, scheduled, result) VALUES (?1, ?2, 'pending')",
-                params![c.job, text(scheduled)],
+            let inserted = tx.prepare_cached("INSERT OR IGNORE INTO runs (job, scheduled, result) VALUES (?1, ?2, 'pending')")?.execute(params![c.job, text(scheduled)],
             )?;
             if inserted != 1 {
                 return Ok(None); // the slot's row exists: claimed before
@@ -111,15 +108,11 @@ impl Store for SqliteStore {
             rows.push(tx.last_insert_rowid());
         }
         if let Some((first, last, count)) = &c.missed {
-            tx.execute(
-                "INSERT OR IGNORE INTO runs (job, scheduled, scheduled_last, count, result) VALUES (?1, ?2, ?3, ?4, 'missed')",
-                params![c.job, text(first), (count > &1).then(|| text(last)), *count as i64],
+            tx.prepare_cached("INSERT OR IGNORE INTO runs (job, scheduled, scheduled_last, count, result) VALUES (?1, ?2, ?3, ?4, 'missed')")?.execute(params![c.job, text(first), (count > &1).then(|| text(last)), *count as i64],
             )?;
         }
         if let Some((first, count)) = &c.skipped {
-            tx.execute(
-                "INSERT OR IGNORE INTO runs (job, scheduled, count, result) VALUES (?1, ?2, ?3, 'skipped')",
-                params![c.job, text(first), *count as i64],
+            tx.prepare_cached("INSERT OR IGNORE INTO runs (job, scheduled, count, result) VALUES (?1, ?2, ?3, 'skipped')")?.execute(params![c.job, text(first), *count as i64],
             )?;
         }
         tx.commit()?;
@@ -128,18 +121,16 @@ impl Store for SqliteStore {
     }
 
     fn add_run(&mut self, job: &str, scheduled: DateTime<Utc>) -> Result<i64, StoreError> {
-        self.conn.execute(
-            "INSERT INTO runs (job, scheduled, result) VALUES (?1, ?2, 'pending')",
-            params![job, text(&scheduled)],
-        )?;
+        self.conn
+            .prepare_cached("INSERT INTO runs (job, scheduled, result) VALUES (?1, ?2, 'pending')")?
+            .execute(params![job, text(&scheduled)])?;
         Ok(self.conn.last_insert_rowid())
     }
 
     fn run_started(&mut self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE runs SET started = ?1, result = 'started' WHERE id = ?2",
-            params![text(&at), id],
-        )?;
+        self.conn
+            .prepare_cached("UPDATE runs SET started = ?1, result = 'started' WHERE id = ?2")?
+            .execute(params![text(&at), id])?;
         Ok(())
     }
 
@@ -150,18 +141,18 @@ impl Store for SqliteStore {
         exit: Option<i32>,
         result: RunResult,
     ) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE runs SET ended = ?1, exit_status = ?2, result = ?3 WHERE id = ?4",
-            params![at.as_ref().map(text), exit, result.as_str(), id],
-        )?;
+        self.conn
+            .prepare_cached(
+                "UPDATE runs SET ended = ?1, exit_status = ?2, result = ?3 WHERE id = ?4",
+            )?
+            .execute(params![at.as_ref().map(text), exit, result.as_str(), id])?;
         Ok(())
     }
 
     fn run_output(&mut self, id: i64, tail: &[u8]) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE runs SET output = ?1 WHERE id = ?2",
-            params![tail, id],
-        )?;
+        self.conn
+            .prepare_cached("UPDATE runs SET output = ?1 WHERE id = ?2")?
+            .execute(params![tail, id])?;
         Ok(())
     }
 
