@@ -15,8 +15,10 @@ pub enum Format {
 
 /// Renders and writes events at or above a level.
 pub struct Logger {
-    pub format: Format,
-    pub min: Level,
+    format: Format,
+    min: Level,
+    /// Lines not yet written: one write(2) per batch, not per line.
+    pending: Vec<u8>,
 }
 
 /// A logfmt value: bare when simple, quoted otherwise.
@@ -60,11 +62,28 @@ impl Logger {
     }
 
     /// Writes the event if its level is shown.
-    pub fn log(&self, event: &Event) {
+    pub fn new(format: Format, min: Level) -> Logger {
+        Logger {
+            format,
+            min,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Queues the event's line if its level is shown; [`Logger::flush`] writes.
+    pub fn log(&mut self, event: &Event) {
         if event.level() >= self.min {
-            let mut line = self.render(event, &Utc::now());
-            line.push('\n');
-            let _ = std::io::stderr().lock().write_all(line.as_bytes());
+            let line = self.render(event, &Utc::now());
+            self.pending.extend_from_slice(line.as_bytes());
+            self.pending.push(b'\n');
+        }
+    }
+
+    /// Writes the queued lines to stderr.
+    pub fn flush(&mut self) {
+        if !self.pending.is_empty() {
+            let _ = std::io::stderr().lock().write_all(&self.pending);
+            self.pending.clear();
         }
     }
 }
@@ -82,18 +101,12 @@ mod tests {
             job: "backup".into(),
             reason: "removed from the file",
         };
-        let text = Logger {
-            format: Format::Text,
-            min: Level::Info,
-        };
+        let text = Logger::new(Format::Text, Level::Info);
         assert_eq!(
             text.render(&event, &now),
             "2026-11-22T02:30:00.001Z INFO  job_removed job=backup reason=\"removed from the file\""
         );
-        let json = Logger {
-            format: Format::Json,
-            min: Level::Info,
-        };
+        let json = Logger::new(Format::Json, Level::Info);
         assert_eq!(
             json.render(&event, &now),
             r#"{"time":"2026-11-22T02:30:00.001Z","level":"info","event":"job_removed","job":"backup","reason":"removed from the file"}"#

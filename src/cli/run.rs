@@ -53,10 +53,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
         (false, 0) => Level::Info,
         _ => Level::Debug,
     };
-    let logger = Logger {
-        format: args.log_format,
-        min,
-    };
+    let logger = Logger::new(args.log_format, min);
     let mut store = open_state(&config.scheduler, args.state.as_deref())?;
     let saved = store.load()?;
     let mut host =

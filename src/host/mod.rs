@@ -63,12 +63,14 @@ impl RealHost {
     /// Flushes the remaining job output and saves its tails; call after the
     /// runner returns.
     pub fn finish(mut self) {
+        self.logger.flush();
         self.forwarder.finish(OUTPUT_DRAIN);
         while let Ok(msg) = self.rx.try_recv() {
             if let Msg::Output { row, tail } = msg {
-                state::output(&mut self.store, &self.logger, row, &tail);
+                state::output(&mut self.store, &mut self.logger, row, &tail);
             }
         }
+        self.logger.flush();
     }
 
     fn input(&mut self, msg: Msg) -> Vec<Input> {
@@ -77,7 +79,7 @@ impl RealHost {
             Msg::Reload => vec![Input::Reload],
             Msg::Control => state::control(&mut self.store, &mut self.logger),
             Msg::Output { row, tail } => {
-                state::output(&mut self.store, &self.logger, row, &tail);
+                state::output(&mut self.store, &mut self.logger, row, &tail);
                 Vec::new()
             }
             Msg::Reaped { pid, status } => {
@@ -101,6 +103,7 @@ impl Host for RealHost {
     }
 
     fn wait(&mut self, deadline: DateTime<Utc>) -> Vec<Input> {
+        self.logger.flush();
         let timeout = (deadline - Utc::now()).to_std().unwrap_or(Duration::ZERO);
         let mut inputs = Vec::new();
         match self.rx.recv_timeout(timeout) {

@@ -106,7 +106,7 @@ pub fn control(store: &mut SqliteStore, logger: &mut Logger) -> Vec<Input> {
 }
 
 /// Saves the tail of a run's output.
-pub fn output(store: &mut SqliteStore, logger: &Logger, row: i64, tail: &[u8]) {
+pub fn output(store: &mut SqliteStore, logger: &mut Logger, row: i64, tail: &[u8]) {
     if row > 0
         && let Err(e) = store.run_output(row, tail)
     {
