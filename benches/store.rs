@@ -21,6 +21,7 @@ fn bench(c: &mut Criterion) {
                 next_run: Some(start),
                 anchor: start,
                 paused: false,
+                file_paused: Some(false),
                 reschedule: false,
             },
         )

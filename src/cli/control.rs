@@ -83,7 +83,7 @@ pub fn pause(args: &Args, paused: bool) -> Result<(), Error> {
     let job = job(&config, &args.job)?;
     let path = needs_state(state, if paused { "pause" } else { "resume" })?;
     let mut store = SqliteStore::open(&path, config.scheduler.history)?;
-    store.set_paused(&job.id, paused)?;
+    store.set_paused(&job.id, paused, job.paused)?;
     let verb = if paused { "paused" } else { "resumed" };
     let when = match notify(&path) {
         Some(pid) => format!("the running scheduler (pid {pid}) picks it up now"),

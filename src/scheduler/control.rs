@@ -1,8 +1,9 @@
 //! Control of the scheduler from outside: shutdown, reload, pause, resume,
 //! run-now.
 
+use super::initial::{self, whole_second};
 use super::runs::Run;
-use super::{Action, Change, Event, RunId, Scheduler, whole_second};
+use super::{Action, Change, Event, RunId, Scheduler};
 use crate::config::{Job, Settings};
 use chrono::{DateTime, Utc};
 use std::collections::VecDeque;
@@ -92,6 +93,10 @@ impl Scheduler {
                     modified += 1;
                     let anchor = whole_second(now).with_timezone(&job.trigger.tz);
                     if let Some(entry) = self.entries.get_mut(&seq) {
+                        // The file's `paused` applies when its value changes.
+                        if entry.job.paused != job.paused {
+                            entry.paused = job.paused;
+                        }
                         entry.job = Arc::new(job);
                         entry.anchor = anchor;
                     }
@@ -108,7 +113,8 @@ impl Scheduler {
                 }
                 None => {
                     added += 1;
-                    self.add(job, now, false, &mut actions);
+                    let start = initial::start(&job, None, now);
+                    self.add(job, start, None, &mut actions);
                 }
             }
         }

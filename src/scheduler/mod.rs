@@ -12,6 +12,8 @@
 mod control;
 mod due;
 pub mod event;
+pub mod initial;
+pub mod misfire;
 mod runs;
 #[cfg(test)]
 mod sim;
@@ -23,6 +25,7 @@ use crate::store::{Claim, JobState, RunResult};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 pub use event::{Event, Level};
+use initial::Start;
 use runs::Run;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -111,15 +114,11 @@ struct Entry {
     anchor: DateTime<Tz>,
     /// Runs of this job submitted and not finished (waiting or running).
     instances: usize,
-    /// Paused with `apsched pause` (the file's `paused` is in `job`).
+    /// Paused, by the file or a command ([`initial::paused`]).
     paused: bool,
 }
 
 impl Entry {
-    fn paused(&self) -> bool {
-        self.paused || self.job.paused
-    }
-
     /// The state to save for this job.
     fn state(&self) -> JobState {
         JobState {
@@ -127,15 +126,10 @@ impl Entry {
             next_run: self.slot.map(|s| s.scheduled.with_timezone(&Utc)),
             anchor: self.anchor.with_timezone(&Utc),
             paused: self.paused,
+            file_paused: Some(self.job.paused),
             reschedule: false,
         }
     }
-}
-
-/// `t` without its fraction of a second: interval jobs are anchored on whole
-/// seconds, so their run times read cleanly.
-fn whole_second(t: DateTime<Utc>) -> DateTime<Utc> {
-    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
 }
 
 /// The scheduling core.
@@ -187,16 +181,9 @@ impl Scheduler {
         };
         let mut actions = vec![Action::Log(Event::SchedulerStarted { jobs: jobs.len() })];
         for job in jobs {
-            let state = saved
-                .get(&job.id)
-                .filter(|st| st.fingerprint == job.trigger.fingerprint() && !st.reschedule);
-            match state {
-                Some(st) => s.restore(job, st, &mut actions),
-                None => {
-                    let paused = saved.get(&job.id).is_some_and(|st| st.paused);
-                    s.add(job, now, paused, &mut actions);
-                }
-            }
+            let saved = saved.get(&job.id);
+            let start = initial::start(&job, saved, now);
+            s.add(job, start, saved, &mut actions);
         }
         (s, actions)
     }
@@ -209,57 +196,33 @@ impl Scheduler {
         seq
     }
 
-    /// Adds a job with its saved state: its slot is the saved next run time.
-    fn restore(&mut self, job: Job, st: &JobState, actions: &mut Vec<Action>) {
-        let tz = job.trigger.tz;
-        let entry = Entry {
-            job: Arc::new(job),
-            slot: None,
-            anchor: st.anchor.with_timezone(&tz),
-            instances: 0,
-            paused: st.paused,
-        };
-        let seq = self.insert(entry);
-        let entry = &self.entries[&seq];
-        let (id, paused) = (entry.job.id.clone(), entry.paused());
-        match st.next_run.filter(|_| !paused) {
-            Some(next) => {
-                let scheduled = next.with_timezone(&tz);
-                self.set_slot(seq, scheduled);
-                actions.push(Action::Log(Event::JobAdded {
-                    job: id,
-                    next: Some(scheduled),
-                    paused,
-                }));
-            }
-            None => actions.push(Action::Log(Event::JobAdded {
-                job: id,
-                next: None,
-                paused,
-            })),
-        }
-    }
-
-    /// Adds a job, scheduled from `now`, and saves its state.
-    fn add(&mut self, job: Job, now: DateTime<Utc>, paused: bool, actions: &mut Vec<Action>) {
-        let anchor = whole_second(now).with_timezone(&job.trigger.tz);
+    /// Adds a job that starts as `start` says; saves its state unless it is
+    /// the `saved` one unchanged.
+    fn add(&mut self, job: Job, start: Start, saved: Option<&JobState>, actions: &mut Vec<Action>) {
         let seq = self.insert(Entry {
             job: Arc::new(job),
             slot: None,
-            anchor,
+            anchor: start.anchor,
             instances: 0,
-            paused,
+            paused: start.paused,
         });
-        let next = self.schedule_from(seq, &anchor);
+        let next = start.next.filter(|_| !start.paused);
+        if let Some(scheduled) = next {
+            self.set_slot(seq, scheduled);
+        }
         let entry = &self.entries[&seq];
-        actions.push(Action::Persist(Change::Save {
-            job: entry.job.id.clone(),
-            state: entry.state(),
-        }));
+        let state = entry.state();
+        let id = entry.job.id.clone();
+        if saved != Some(&state) {
+            actions.push(Action::Persist(Change::Save {
+                job: id.clone(),
+                state,
+            }));
+        }
         actions.push(Action::Log(Event::JobAdded {
-            job: entry.job.id.clone(),
+            job: id,
             next,
-            paused: entry.paused(),
+            paused: start.paused,
         }));
     }
 
@@ -298,7 +261,7 @@ impl Scheduler {
         if let Some(old) = entry.slot.take() {
             self.queue.remove(&(old.start_at, seq));
         }
-        if entry.paused() {
+        if entry.paused {
             return None;
         }
         let scheduled = entry.job.trigger.next_after(after, &entry.anchor)?;

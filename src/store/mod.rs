@@ -28,8 +28,11 @@ pub struct JobState {
     pub next_run: Option<DateTime<Utc>>,
     /// When an interval job without `start_date` was first scheduled.
     pub anchor: DateTime<Utc>,
-    /// Paused with `apsched pause`.
+    /// Whether the job is paused (by the file or by `apsched pause`).
     pub paused: bool,
+    /// The file's `paused` value last applied; `None` in state saved before
+    /// it was kept. See [`crate::scheduler::initial::paused`].
+    pub file_paused: Option<bool>,
     /// Resumed while no scheduler ran: schedule from the next start, no catch-up.
     pub reschedule: bool,
 }
@@ -146,8 +149,14 @@ pub trait Store {
     fn run_output(&mut self, row: i64, tail: &[u8]) -> Result<(), StoreError>;
     /// Runs, newest first, of one job or all.
     fn history(&self, job: Option<&str>, limit: usize) -> Result<Vec<RunRow>, StoreError>;
-    /// Marks a job paused or resumed; false if the store does not know it.
-    fn set_paused(&mut self, job: &str, paused: bool) -> Result<bool, StoreError>;
+    /// Marks a job paused or resumed, noting the file's `paused` value of
+    /// now; false if the store did not know the job.
+    fn set_paused(
+        &mut self,
+        job: &str,
+        paused: bool,
+        file_paused: bool,
+    ) -> Result<bool, StoreError>;
     /// Asks the running scheduler to run a job now.
     fn request_run(&mut self, job: &str) -> Result<(), StoreError>;
     /// Takes the pending run-now requests.

@@ -2,8 +2,9 @@
 //! schema with migrations, and a lock so that one `apsched run` uses it at a
 //! time while readers (`list`, `history`) go on.
 
-use super::{RunRow, StoreError};
+use super::{JobState, RunRow, StoreError};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::OpenOptionsExt;
@@ -38,6 +39,8 @@ const MIGRATIONS: &[&str] = &["
     CREATE INDEX runs_by_job ON runs (job, id);
     CREATE TABLE requests (id INTEGER PRIMARY KEY, job TEXT NOT NULL, at TEXT NOT NULL);
     CREATE TABLE set_aside (job TEXT NOT NULL, row TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL);
+", "
+    ALTER TABLE jobs ADD COLUMN file_paused INTEGER;
 "];
 
 /// The row format of `jobs` this version writes and reads.
@@ -244,11 +247,27 @@ impl SqliteStore {
         Ok(rows)
     }
 
-    /// The saved state of every job (read-only view, for `list`).
+    /// The paused flag of every job (read by a running scheduler on SIGUSR1).
     pub fn job_states(&self) -> Result<Vec<(String, bool)>, StoreError> {
         let mut stmt = self.conn.prepare("SELECT id, paused FROM jobs")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0)))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// The saved state of every job that can be read, without changing
+    /// anything (`list`); unreadable rows are left out.
+    pub fn saved_jobs(&self) -> Result<HashMap<String, JobState>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {JOB_COLUMNS} FROM jobs"))?;
+        let mut rows = stmt.query([])?;
+        let mut jobs = HashMap::new();
+        while let Some(r) = rows.next()? {
+            if let Ok((id, state)) = ops::read_job(r) {
+                jobs.insert(id, state);
+            }
+        }
+        Ok(jobs)
     }
 
     fn trim_history(&self, job: &str) -> Result<(), StoreError> {
@@ -257,6 +276,9 @@ impl SqliteStore {
         Ok(())
     }
 }
+
+const JOB_COLUMNS: &str =
+    "id, format, fingerprint, next_run, anchor, paused, reschedule, file_paused";
 
 const COLUMNS: &str =
     "id, job, scheduled, scheduled_last, count, started, ended, exit_status, result, output";

@@ -1,12 +1,12 @@
 //! The [`Store`] operations of the SQLite store.
 
-use super::{COLUMNS, JOB_FORMAT, SqliteStore, row};
+use super::{COLUMNS, JOB_COLUMNS, JOB_FORMAT, SqliteStore, row};
 use crate::store::{Claim, JobState, Loaded, RunResult, RunRow, Store, StoreError, parse, text};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 /// Reads one `jobs` row, or says why it cannot be used.
-fn read_job(r: &rusqlite::Row<'_>) -> Result<(String, JobState), (String, String)> {
+pub(super) fn read_job(r: &rusqlite::Row<'_>) -> Result<(String, JobState), (String, String)> {
     let id: String = r.get(0).map_err(|e| ("?".to_string(), e.to_string()))?;
     let bad = |why: String| (id.clone(), why);
     let format: i64 = r.get(1).map_err(|e| bad(e.to_string()))?;
@@ -26,6 +26,7 @@ fn read_job(r: &rusqlite::Row<'_>) -> Result<(String, JobState), (String, String
         parse(&anchor_text).ok_or_else(|| bad(format!("anchor {anchor_text:?} is not a time")))?;
     let paused: i64 = r.get(5).map_err(|e| bad(e.to_string()))?;
     let reschedule: i64 = r.get(6).map_err(|e| bad(e.to_string()))?;
+    let file_paused: Option<i64> = r.get(7).map_err(|e| bad(e.to_string()))?;
     Ok((
         id.clone(),
         JobState {
@@ -33,6 +34,7 @@ fn read_job(r: &rusqlite::Row<'_>) -> Result<(String, JobState), (String, String
             next_run,
             anchor,
             paused: paused != 0,
+            file_paused: file_paused.map(|f| f != 0),
             reschedule: reschedule != 0,
         },
     ))
@@ -43,9 +45,7 @@ impl Store for SqliteStore {
         let tx = self.conn.transaction()?;
         let mut loaded = Loaded::default();
         {
-            let mut stmt = tx.prepare(
-                "SELECT id, format, fingerprint, next_run, anchor, paused, reschedule FROM jobs",
-            )?;
+            let mut stmt = tx.prepare(&format!("SELECT {JOB_COLUMNS} FROM jobs"))?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 match read_job(r) {
@@ -75,8 +75,8 @@ impl Store for SqliteStore {
 
     fn save_job(&mut self, job: &str, s: &JobState) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "INSERT OR REPLACE INTO jobs (id, format, fingerprint, next_run, anchor, paused, reschedule)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT OR REPLACE INTO jobs (id, format, fingerprint, next_run, anchor, paused, reschedule, file_paused)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         stmt.execute(params![
             job,
@@ -85,7 +85,8 @@ impl Store for SqliteStore {
             s.next_run.as_ref().map(text),
             text(&s.anchor),
             s.paused,
-            s.reschedule
+            s.reschedule,
+            s.file_paused
         ])?;
         Ok(())
     }
@@ -165,7 +166,12 @@ impl Store for SqliteStore {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
-    fn set_paused(&mut self, job: &str, paused: bool) -> Result<bool, StoreError> {
+    fn set_paused(
+        &mut self,
+        job: &str,
+        paused: bool,
+        file_paused: bool,
+    ) -> Result<bool, StoreError> {
         let known: Option<i64> = self
             .conn
             .query_row("SELECT 1 FROM jobs WHERE id = ?1", params![job], |r| {
@@ -175,15 +181,15 @@ impl Store for SqliteStore {
         if known.is_none() {
             // Never scheduled yet: remember the pause; the job starts afresh.
             self.conn.execute(
-                "INSERT INTO jobs (id, format, fingerprint, next_run, anchor, paused) VALUES (?1, ?2, '', NULL, ?3, ?4)",
-                params![job, JOB_FORMAT, text(&Utc::now()), paused],
+                "INSERT INTO jobs (id, format, fingerprint, next_run, anchor, paused, file_paused) VALUES (?1, ?2, '', NULL, ?3, ?4, ?5)",
+                params![job, JOB_FORMAT, text(&Utc::now()), paused, file_paused],
             )?;
             return Ok(false);
         }
         // Resuming reschedules from now: the paused time is not replayed.
         self.conn.execute(
-            "UPDATE jobs SET paused = ?1, reschedule = CASE WHEN ?1 THEN reschedule ELSE 1 END WHERE id = ?2",
-            params![paused, job],
+            "UPDATE jobs SET paused = ?1, file_paused = ?3, reschedule = CASE WHEN ?1 THEN reschedule ELSE 1 END WHERE id = ?2",
+            params![paused, job, file_paused],
         )?;
         Ok(true)
     }

@@ -14,6 +14,7 @@ fn state(next: &str) -> JobState {
         next_run: Some(t(next)),
         anchor: t("2027-01-01T00:00:00Z"),
         paused: false,
+        file_paused: Some(false),
         reschedule: false,
     }
 }

@@ -1,0 +1,118 @@
+//! Where a job starts when a scheduler first sees it: from its saved state,
+//! or afresh from now. `apsched run` and `apsched list` both ask here, so
+//! `list` shows what `run` will do.
+//!
+//! **Pausing.** The file's `paused` applies when a job is first seen and
+//! whenever that value in the file changes; `apsched pause`/`resume` win in
+//! between. The state keeps the file's value it last applied to tell.
+
+use crate::config::Job;
+use crate::store::JobState;
+use crate::trigger::Kind;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// How a job starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Start {
+    /// When an interval job without `start_date` was first scheduled.
+    pub anchor: DateTime<Tz>,
+    /// Its first slot (which may be in the past: then it is due at once and
+    /// the misfire rule decides); `None` when the trigger has no more.
+    pub next: Option<DateTime<Tz>>,
+    pub paused: bool,
+    /// Whether the saved state was used (the trigger is unchanged).
+    pub restored: bool,
+}
+
+/// Whether a job is paused, given the file's value and the saved state.
+pub fn paused(file: bool, saved: Option<&JobState>) -> bool {
+    match saved {
+        None => file,
+        Some(st) => match st.file_paused {
+            Some(applied) if applied == file => st.paused,
+            Some(_) => file,
+            // Saved before the file's value was kept: either pauses.
+            None => st.paused || file,
+        },
+    }
+}
+
+/// `t` without its fraction of a second: interval jobs are anchored on whole
+/// seconds, so their run times read cleanly.
+pub fn whole_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
+}
+
+/// The first run time of a job scheduled afresh at `anchor`. A date
+/// trigger's is its `run_date` even when that has passed, as in APScheduler.
+pub fn first_run(job: &Job, anchor: &DateTime<Tz>) -> Option<DateTime<Tz>> {
+    match &job.trigger.kind {
+        Kind::Date { run_date } => Some(run_date.with_timezone(&job.trigger.tz)),
+        _ => job.trigger.next_after(anchor, anchor),
+    }
+}
+
+/// How `job` starts at `now`, given what was saved of it.
+pub fn start(job: &Job, saved: Option<&JobState>, now: DateTime<Utc>) -> Start {
+    let tz = job.trigger.tz;
+    let paused = paused(job.paused, saved);
+    let usable = saved.filter(|st| st.fingerprint == job.trigger.fingerprint() && !st.reschedule);
+    match usable {
+        Some(st) => Start {
+            anchor: st.anchor.with_timezone(&tz),
+            next: st.next_run.map(|t| t.with_timezone(&tz)),
+            paused,
+            restored: true,
+        },
+        None => {
+            let anchor = whole_second(now).with_timezone(&tz);
+            Start {
+                next: first_run(job, &anchor),
+                anchor,
+                paused,
+                restored: false,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(paused: bool, file_paused: Option<bool>) -> JobState {
+        JobState {
+            fingerprint: String::new(),
+            next_run: None,
+            anchor: DateTime::UNIX_EPOCH,
+            paused,
+            file_paused,
+            reschedule: false,
+        }
+    }
+
+    #[test]
+    fn the_file_applies_when_first_seen_or_changed_and_commands_win_between() {
+        let cases = [
+            // (file, saved (paused, file value applied), paused)
+            (true, None, true),
+            (false, None, false),
+            // resumed while the file says paused: the resume holds
+            (true, Some((false, Some(true))), false),
+            // paused by command while the file says running: holds
+            (false, Some((true, Some(false))), true),
+            // the file changed: it applies
+            (false, Some((true, Some(true))), false),
+            (true, Some((false, Some(false))), true),
+            // state from before the rule: either pauses
+            (true, Some((false, None)), true),
+            (false, Some((true, None)), true),
+            (false, Some((false, None)), false),
+        ];
+        for (file, saved, want) in cases {
+            let st = saved.map(|(p, f)| state(p, f));
+            assert_eq!(paused(file, st.as_ref()), want, "{file} {saved:?}");
+        }
+    }
+}

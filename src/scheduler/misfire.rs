@@ -1,0 +1,46 @@
+//! The misfire rule, in one place: a run is missed when it would start later
+//! than `misfire_grace_time` after the moment it was meant to start. That
+//! moment is the scheduled time plus any jitter we chose ourselves: a delay
+//! apsched picked is never lateness (as in APScheduler, where jitter moves
+//! the fire time itself).
+
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+/// How late a run starting at `now` is, against `meant` (scheduled time
+/// plus chosen jitter); zero when it is not late.
+pub fn lateness(meant: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
+    (now - meant).to_std().unwrap_or(Duration::ZERO)
+}
+
+/// Whether a run meant to start at `meant` is missed if started at `now`.
+/// `grace` of `None` is no limit.
+pub fn is_missed(meant: DateTime<Utc>, now: DateTime<Utc>, grace: Option<Duration>) -> bool {
+    grace.is_some_and(|g| lateness(meant, now) > g)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn late_beyond_the_grace_time_is_missed() {
+        let t = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .expect("time")
+                .with_timezone(&Utc)
+        };
+        let meant = t("2027-01-01T00:00:00Z");
+        let cases = [
+            ("2027-01-01T00:00:00Z", None, false),
+            ("2030-01-01T00:00:00Z", None, false),
+            ("2027-01-01T00:00:10Z", Some(10), false),
+            ("2027-01-01T00:00:10.001Z", Some(10), true),
+            ("2026-12-31T23:59:00Z", Some(0), false),
+        ];
+        for (now, grace, missed) in cases {
+            let grace = grace.map(Duration::from_secs);
+            assert_eq!(is_missed(meant, t(now), grace), missed, "{now} {grace:?}");
+        }
+    }
+}
