@@ -5,7 +5,7 @@
 //! milliseconds.
 
 use crate::config::{Job, Settings};
-use crate::scheduler::{Action, Change, Event, Outcome, RunId, RunRequest, Scheduler};
+use crate::scheduler::{Action, Change, Event, Outcome, Record, RunId, RunRequest, Scheduler};
 use crate::store::Loaded;
 use chrono::{DateTime, Utc};
 
@@ -41,9 +41,10 @@ pub trait Host {
     fn log(&mut self, event: &Event);
     /// Reads the schedule file again; the problems if it is not valid.
     fn reload(&mut self) -> Result<(Settings, Vec<Job>), Vec<String>>;
-    /// Writes a state change; an error means it was not recorded (for a
-    /// claim: the slot is not ours, so its runs must not start).
-    fn persist(&mut self, change: &Change) -> Result<(), String>;
+    /// Writes a state change; returns the history numbers of the runs it
+    /// recorded (a claim's slots, a run-now). An error means it was not
+    /// recorded (for a claim: the slot is not ours, so its runs must not start).
+    fn persist(&mut self, change: &Change) -> Result<Vec<Record>, String>;
     /// Groups the state changes that follow, up to [`Host::commit`], into
     /// one transaction (startup and reload save many jobs at once).
     fn begin(&mut self) {}
@@ -116,31 +117,47 @@ pub fn run(host: &mut impl Host, settings: &Settings, jobs: Vec<Job>, saved: &Lo
     }
 }
 
-/// Carries out actions; a run that cannot start is finished at once, which
-/// may produce more actions.
+/// Carries out actions, then starts what may start; a run that cannot
+/// start is finished at once, which may produce more actions.
 fn apply(host: &mut impl Host, core: &mut Scheduler, actions: Vec<Action>) {
     let mut work = std::collections::VecDeque::from(actions);
-    while let Some(action) = work.pop_front() {
-        match action {
-            Action::Start(request) => {
-                if let Err(why) = host.start(&request) {
-                    let now = host.now();
-                    work.extend(core.finished(request.run, Outcome::NotStarted(why), now));
-                }
-            }
-            Action::Terminate(run) => host.signal(run, false),
-            Action::Kill(run) => host.signal(run, true),
-            Action::Log(event) => host.log(&event),
-            Action::Persist(change) => {
-                if let Err(why) = host.persist(&change) {
-                    host.log(&Event::StateError { error: why });
-                    if let Change::Claim { runs, .. } = &change {
-                        // Not recorded, so not ours to run: at most once per slot.
-                        for run in runs {
-                            core.abandon(*run);
-                        }
+    loop {
+        while let Some(action) = work.pop_front() {
+            match action {
+                Action::Start(request) => {
+                    if let Err(why) = host.start(&request) {
+                        let now = host.now();
+                        work.extend(core.finished(request.run, Outcome::NotStarted(why), now));
                     }
                 }
+                Action::Terminate(run) => host.signal(run, false),
+                Action::Kill(run) => host.signal(run, true),
+                Action::Log(event) => host.log(&event),
+                Action::Persist(change) => persist(host, core, &change),
+            }
+        }
+        // Runs start only after every claim before them is recorded.
+        let now = host.now();
+        work.extend(core.dispatch(now));
+        if work.is_empty() {
+            return;
+        }
+    }
+}
+
+/// Writes a change and gives the run its history numbers; a run whose
+/// slots were not recorded is not ours to run: at most once per slot.
+fn persist(host: &mut impl Host, core: &mut Scheduler, change: &Change) {
+    match host.persist(change) {
+        Ok(records) => {
+            if let Some(run) = change.run() {
+                core.recorded(run, records);
+            }
+        }
+        Err(why) => {
+            host.log(&Event::StateError { error: why });
+            if let Some(run) = change.run() {
+                core.abandon(run);
             }
         }
     }

@@ -9,12 +9,11 @@ mod state;
 use crate::config::{self, Job, Settings};
 use crate::log::Logger;
 use crate::runner::{Host, Input};
-use crate::scheduler::{Change, Event, RunId, RunRequest};
+use crate::scheduler::{Change, Event, Record, RunId, RunRequest};
 use crate::store::sqlite::SqliteStore;
 use chrono::{DateTime, Utc};
 use output::Forwarder;
 use signals::Msg;
-use state::Rows;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -34,7 +33,6 @@ pub struct RealHost {
     runs: HashMap<i32, RunId>,
     pids: HashMap<RunId, u32>,
     store: SqliteStore,
-    rows: Rows,
 }
 
 impl RealHost {
@@ -56,7 +54,6 @@ impl RealHost {
             runs: HashMap::new(),
             pids: HashMap::new(),
             store,
-            rows: Rows::default(),
         })
     }
 
@@ -118,8 +115,7 @@ impl Host for RealHost {
     }
 
     fn start(&mut self, run: &RunRequest) -> Result<(), String> {
-        let row = self.rows.current(run.run).unwrap_or(0);
-        let pid = process::spawn(run, &self.shell, &self.forwarder, row)?;
+        let pid = process::spawn(run, &self.shell, &self.forwarder)?;
         if let Ok(p) = i32::try_from(pid) {
             self.runs.insert(p, run.run);
         }
@@ -137,8 +133,8 @@ impl Host for RealHost {
         self.logger.log(event);
     }
 
-    fn persist(&mut self, change: &Change) -> Result<(), String> {
-        self.rows.apply(&mut self.store, change)
+    fn persist(&mut self, change: &Change) -> Result<Vec<Record>, String> {
+        state::persist(&mut self.store, change)
     }
 
     fn begin(&mut self) {

@@ -62,12 +62,8 @@ fn start(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Child, Stri
 }
 
 /// Starts the run's command; returns its pid (also its process group id).
-pub fn spawn(
-    request: &RunRequest,
-    shell: &str,
-    forwarder: &Forwarder,
-    row: i64,
-) -> Result<u32, String> {
+pub fn spawn(request: &RunRequest, shell: &str, forwarder: &Forwarder) -> Result<u32, String> {
+    let row = request.record;
     let job = &request.job;
     let mut child = start(job, shell, &request.scheduled)?;
     let pid = child.id();

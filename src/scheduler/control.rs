@@ -3,7 +3,7 @@
 
 use super::initial::{self, whole_second};
 use super::runs::Run;
-use super::{Action, Change, Event, RunId, Scheduler};
+use super::{Action, Change, Event, RunId, Scheduler, Slot};
 use crate::config::{Job, Settings};
 use chrono::{DateTime, Utc};
 use std::collections::VecDeque;
@@ -24,11 +24,8 @@ impl Scheduler {
         }
         self.queue.clear();
         for (_, run) in std::mem::take(&mut self.pending) {
-            if self.abandon(run) {
-                actions.push(Action::Persist(Change::Dropped {
-                    run,
-                    keep_current: false,
-                }));
+            if let Some(records) = self.abandon(run) {
+                actions.push(Action::Persist(Change::Dropped { records }));
             }
         }
         let wait = if immediate {
@@ -42,10 +39,8 @@ impl Scheduler {
                 && !run.remaining.is_empty()
             {
                 run.remaining.clear();
-                actions.push(Action::Persist(Change::Dropped {
-                    run: id,
-                    keep_current: true,
-                }));
+                let records = run.take_records();
+                actions.push(Action::Persist(Change::Dropped { records }));
             }
             self.set_deadline(id, now + wait);
         }
@@ -124,7 +119,6 @@ impl Scheduler {
             modified,
             unchanged,
         }));
-        self.dispatch(now, &mut actions);
         actions
     }
 
@@ -184,15 +178,15 @@ impl Scheduler {
         let run = self.next_run;
         self.next_run += 1;
         let job = entry.job.clone();
+        let slot = Slot::at(scheduled);
         self.runs
-            .insert(run, Run::new(seq, job, VecDeque::from([scheduled])));
+            .insert(run, Run::new(seq, job, VecDeque::from([slot])));
         self.pending.insert((now, run));
         actions.push(Action::Persist(Change::Extra {
             run,
             job: id.to_string(),
             scheduled: now,
         }));
-        self.dispatch(now, &mut actions);
         actions
     }
 }

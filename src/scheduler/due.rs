@@ -1,8 +1,9 @@
 //! Due jobs: APScheduler's `_process_jobs` (run times, misfire grace time,
 //! coalescing, max instances), and the claim that records the outcome.
 
+use super::misfire;
 use super::runs::Run;
-use super::{Action, Change, Event, Scheduler};
+use super::{Action, Change, Event, Scheduler, Slot};
 use crate::store::Claim;
 use crate::trigger::Kind;
 use chrono::{DateTime, Utc};
@@ -54,8 +55,8 @@ impl Due {
 }
 
 impl Scheduler {
-    /// Advances to `now`: fires due jobs, handles timeouts, starts waiting
-    /// runs on free workers.
+    /// Advances to `now`: fires due jobs and handles timeouts. Runs start
+    /// on [`Scheduler::dispatch`], once their claims are recorded.
     pub fn tick(&mut self, now: DateTime<Utc>) -> Vec<Action> {
         let mut actions = Vec::new();
         self.tick_deadlines(now, &mut actions);
@@ -66,7 +67,6 @@ impl Scheduler {
             self.queue.pop_first();
             self.fire(seq, now, &mut actions);
         }
-        self.dispatch(now, &mut actions);
         actions
     }
 
@@ -84,10 +84,18 @@ impl Scheduler {
         let anchor = entry.anchor;
         let trigger = &job.trigger;
         let now_tz = now.with_timezone(&trigger.tz);
-        // A run time is missed when it started later than the grace time; the
-        // first is measured from its jittered start.
-        let cutoff = job.misfire_grace_time.map(|g| now - g);
-        let is_missed = |start: DateTime<Utc>| cutoff.is_some_and(|c| start < c);
+        // A run time is missed when it starts later than the grace time
+        // after it was meant to: the first slot's jitter is not lateness.
+        let cutoff = misfire::cutoff(now, job.misfire_grace_time);
+        let is_missed =
+            |meant: DateTime<Utc>| misfire::is_missed(meant, now, job.misfire_grace_time);
+        let meant = |t: DateTime<Tz>| {
+            if t == slot.scheduled {
+                slot
+            } else {
+                Slot::at(t)
+            }
+        };
 
         let mut due = Due {
             missed: 0,
@@ -158,11 +166,10 @@ impl Scheduler {
                 last: due.last,
             }));
         } else if due.missed == 1 {
-            let late = (now - slot.start_at).to_std().unwrap_or_default();
             actions.push(Action::Log(Event::JobMissed {
                 job: job.id.clone(),
                 scheduled: slot.scheduled,
-                late,
+                late: misfire::lateness(slot.start_at, now),
             }));
         }
 
@@ -178,7 +185,7 @@ impl Scheduler {
                 .map(|(f, l)| (utc(&f), utc(&l), due.missed)),
             skipped: None,
         };
-        let mut run_ids = Vec::new();
+        let mut run_id = None;
         if let Some(&first) = runs.first() {
             let Some(entry) = self.entries.get_mut(&seq) else {
                 return;
@@ -195,16 +202,13 @@ impl Scheduler {
                 let id = self.next_run;
                 self.next_run += 1;
                 claim.runs = runs.iter().map(utc).collect();
-                run_ids = vec![id; runs.len()];
+                run_id = Some(id);
                 self.pending.insert((utc(&first), id));
-                self.runs
-                    .insert(id, Run::new(seq, job.clone(), VecDeque::from(runs)));
+                let slots: VecDeque<Slot> = runs.into_iter().map(meant).collect();
+                self.runs.insert(id, Run::new(seq, job.clone(), slots));
             }
         }
-        actions.push(Action::Persist(Change::Claim {
-            claim,
-            runs: run_ids,
-        }));
+        actions.push(Action::Persist(Change::Claim { claim, run: run_id }));
 
         match due.next {
             Some(n) => self.set_slot(seq, n),

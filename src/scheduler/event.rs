@@ -47,20 +47,20 @@ pub enum Event {
     /// A run started (its process is running).
     JobSubmitted {
         job: String,
-        run: u64,
+        run: i64,
         scheduled: DateTime<Tz>,
     },
     /// A run ended with exit status 0.
     JobExecuted {
         job: String,
-        run: u64,
+        run: i64,
         scheduled: DateTime<Tz>,
         duration: Duration,
     },
     /// A run failed: non-zero exit, killed by a signal, or could not start.
     JobError {
         job: String,
-        run: u64,
+        run: i64,
         scheduled: DateTime<Tz>,
         reason: String,
         duration: Duration,
@@ -107,13 +107,13 @@ pub enum Event {
     /// A run outlived its timeout and is being ended.
     JobTimedOut {
         job: String,
-        run: u64,
+        run: i64,
         timeout: Duration,
     },
     /// A run did not end after SIGTERM and was killed.
     JobKilled {
         job: String,
-        run: u64,
+        run: i64,
     },
     /// Writing the state failed.
     StateError {

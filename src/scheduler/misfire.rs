@@ -13,10 +13,20 @@ pub fn lateness(meant: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
     (now - meant).to_std().unwrap_or(Duration::ZERO)
 }
 
+/// The earliest meant start that still runs at `now`: one meant before it
+/// is missed. `None` when `grace` is `None` (no limit).
+pub fn cutoff(now: DateTime<Utc>, grace: Option<Duration>) -> Option<DateTime<Utc>> {
+    let grace = chrono::Duration::from_std(grace?).unwrap_or(chrono::Duration::MAX);
+    Some(
+        now.checked_sub_signed(grace)
+            .unwrap_or(DateTime::<Utc>::MIN_UTC),
+    )
+}
+
 /// Whether a run meant to start at `meant` is missed if started at `now`.
 /// `grace` of `None` is no limit.
 pub fn is_missed(meant: DateTime<Utc>, now: DateTime<Utc>, grace: Option<Duration>) -> bool {
-    grace.is_some_and(|g| lateness(meant, now) > g)
+    cutoff(now, grace).is_some_and(|c| meant < c)
 }
 
 #[cfg(test)]

@@ -19,6 +19,8 @@ mod runs;
 mod sim;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_record;
 
 use crate::config::{Job, Settings};
 use crate::store::{Claim, JobState, RunResult};
@@ -31,8 +33,13 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The id of one run (one process).
+/// The scheduler's own key of one submitted run: one process at a time, or
+/// several slots in turn without coalescing.
 pub type RunId = u64;
+
+/// The number of one run in the history: the store's id of its row. Log
+/// lines, `history` and `history --output` all show this number.
+pub type Record = i64;
 
 /// How long a process has between SIGTERM and SIGKILL.
 pub const KILL_GRACE: Duration = Duration::from_secs(5);
@@ -41,6 +48,7 @@ pub const KILL_GRACE: Duration = Duration::from_secs(5);
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunRequest {
     pub run: RunId,
+    pub record: Record,
     pub job: Arc<Job>,
     pub scheduled: DateTime<Tz>,
 }
@@ -56,6 +64,17 @@ pub enum Outcome {
     NotStarted(String),
 }
 
+impl Outcome {
+    /// How it ended, for people: `exit status 3`, `killed by signal 9`.
+    pub fn describe(&self) -> String {
+        match self {
+            Outcome::Exited(code) => format!("exit status {code}"),
+            Outcome::Signaled(sig) => format!("killed by signal {sig}"),
+            Outcome::NotStarted(why) => format!("cannot start: {why}"),
+        }
+    }
+}
+
 /// What the runner must do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -69,40 +88,60 @@ pub enum Action {
     Persist(Change),
 }
 
-/// A change of persistent state. Runs are named by [`RunId`]; a run that
-/// stands for several slots (no coalescing) has one row per slot, used in order.
+/// A change of persistent state. The store numbers the runs it records
+/// (claimed slots, run-now); the runner hands those numbers back with
+/// [`Scheduler::recorded`] before anything of the run starts.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Change {
     /// Save a job's state as is: new or changed job, pause, resume.
     Save { job: String, state: JobState },
-    /// A due slot was handled; `runs` are the run ids of `claim.runs`' rows
-    /// (several entries for one id when a batch runs them in turn).
-    Claim { claim: Claim, runs: Vec<RunId> },
+    /// A due slot was handled; `run` runs the slots of `claim.runs`, in order.
+    Claim { claim: Claim, run: Option<RunId> },
     /// A run outside the schedule (run-now).
     Extra {
         run: RunId,
         job: String,
         scheduled: DateTime<Utc>,
     },
-    /// The run's current slot started.
-    Started { run: RunId },
-    /// The run's current slot ended (or was missed while waiting).
+    /// A run started.
+    Started { record: Record },
+    /// A run ended (or was missed while waiting for a worker).
     Ended {
-        run: RunId,
+        record: Record,
         exit: Option<i32>,
         result: RunResult,
     },
-    /// The run's slots that will not run now (shutdown): all of them, or
-    /// all but the one running when `keep_current`.
-    Dropped { run: RunId, keep_current: bool },
+    /// Runs that will not happen now (shutdown).
+    Dropped { records: Vec<Record> },
 }
 
-/// The next scheduled run of a job.
-#[derive(Clone, Copy, Debug)]
-struct Slot {
-    scheduled: DateTime<Tz>,
-    /// When to fire: `scheduled` plus jitter.
-    start_at: DateTime<Utc>,
+impl Change {
+    /// The run whose slots this change records, if any.
+    pub fn run(&self) -> Option<RunId> {
+        match self {
+            Change::Claim { run, .. } => *run,
+            Change::Extra { run, .. } => Some(*run),
+            _ => None,
+        }
+    }
+}
+
+/// A scheduled run time and when it is meant to start.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Slot {
+    pub scheduled: DateTime<Tz>,
+    /// When to fire: `scheduled` plus jitter. Lateness counts from here.
+    pub start_at: DateTime<Utc>,
+}
+
+impl Slot {
+    /// A slot with no jitter.
+    fn at(scheduled: DateTime<Tz>) -> Slot {
+        Slot {
+            scheduled,
+            start_at: scheduled.with_timezone(&Utc),
+        }
+    }
 }
 
 /// A job and its scheduling state.

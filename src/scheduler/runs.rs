@@ -1,6 +1,9 @@
 //! Runs in flight: waiting for a worker, running, ending; timeouts.
 
-use super::{Action, Change, Event, KILL_GRACE, Outcome, RunId, RunRequest, Scheduler};
+use super::misfire;
+use super::{
+    Action, Change, Event, KILL_GRACE, Outcome, Record, RunId, RunRequest, Scheduler, Slot,
+};
 use crate::config::Job;
 use crate::store::RunResult;
 use chrono::{DateTime, Utc};
@@ -9,15 +12,25 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// One submitted instance of a job: the run times it still has to run, in
-/// order (several without coalescing), and its process if one is running.
+/// The slot a run's process is running.
+#[derive(Clone, Copy, Debug)]
+struct Current {
+    scheduled: DateTime<Tz>,
+    started: DateTime<Utc>,
+    record: Record,
+}
+
+/// One submitted instance of a job: the slots it still has to run, in
+/// order (several without coalescing), their history numbers once the
+/// store gave them, and its process if one is running.
 #[derive(Clone, Debug)]
 pub struct Run {
     seq: u64,
     job: Arc<Job>,
-    pub remaining: VecDeque<DateTime<Tz>>,
-    /// The run time being run and when its process started.
-    current: Option<(DateTime<Tz>, DateTime<Utc>)>,
+    pub remaining: VecDeque<Slot>,
+    /// The numbers of `remaining`, in the same order.
+    records: VecDeque<Record>,
+    current: Option<Current>,
     /// The pending deadline and whether SIGTERM was already sent.
     deadline: Option<DateTime<Utc>>,
     terminated: bool,
@@ -25,89 +38,123 @@ pub struct Run {
 }
 
 impl Run {
-    pub fn new(seq: u64, job: Arc<Job>, remaining: VecDeque<DateTime<Tz>>) -> Run {
+    pub fn new(seq: u64, job: Arc<Job>, remaining: VecDeque<Slot>) -> Run {
         Run {
             seq,
             job,
             remaining,
+            records: VecDeque::new(),
             current: None,
             deadline: None,
             terminated: false,
             timed_out: false,
         }
     }
+
+    /// Takes the numbers of the slots still to run.
+    pub fn take_records(&mut self) -> Vec<Record> {
+        self.records.drain(..).collect()
+    }
+
+    /// The history number of the slot running now.
+    pub fn record(&self) -> Option<Record> {
+        self.current.map(|c| c.record)
+    }
 }
 
 impl Scheduler {
+    /// The store recorded the run's slots under these numbers, in order.
+    pub fn recorded(&mut self, id: RunId, records: Vec<Record>) {
+        if let Some(run) = self.runs.get_mut(&id) {
+            run.records.extend(records);
+        }
+    }
+
     /// Starts waiting runs while workers are free, oldest scheduled first.
-    pub(super) fn dispatch(&mut self, now: DateTime<Utc>, actions: &mut Vec<Action>) {
+    /// The runner calls it once the store has recorded what came before.
+    pub fn dispatch(&mut self, now: DateTime<Utc>) -> Vec<Action> {
+        let mut actions = Vec::new();
         while self.busy < self.max_workers && !self.shutting_down {
             let Some((_, id)) = self.pending.pop_first() else {
-                return;
+                break;
+            };
+            let Some((slot, record)) = self.next_slot(id, now, &mut actions) else {
+                if let Some(run) = self.runs.remove(&id) {
+                    self.release(run.seq);
+                }
+                continue;
             };
             let Some(run) = self.runs.get_mut(&id) else {
                 continue;
             };
-            // A run that waited past its grace time is missed after all.
-            let grace = run.job.misfire_grace_time;
-            let mut started = None;
-            while let Some(t) = run.remaining.pop_front() {
-                let late = (now - t.with_timezone(&Utc)).to_std().unwrap_or_default();
-                if grace.is_some_and(|g| late > g) {
-                    actions.push(Action::Persist(Change::Ended {
-                        run: id,
-                        exit: None,
-                        result: RunResult::Missed,
-                    }));
-                    actions.push(Action::Log(Event::JobMissed {
-                        job: run.job.id.clone(),
-                        scheduled: t,
-                        late,
-                    }));
-                } else {
-                    started = Some(t);
-                    break;
-                }
-            }
-            let Some(scheduled) = started else {
-                let seq = run.seq;
-                self.runs.remove(&id);
-                self.release(seq);
-                continue;
-            };
-            run.current = Some((scheduled, now));
+            run.current = Some(Current {
+                scheduled: slot.scheduled,
+                started: now,
+                record,
+            });
             let job = run.job.clone();
             self.busy += 1;
-            // Recorded as started before the command starts.
-            actions.push(Action::Persist(Change::Started { run: id }));
-            actions.push(Action::Start(RunRequest {
-                run: id,
-                job: job.clone(),
-                scheduled,
-            }));
+            // Recorded as started, and logged, before the command starts.
+            actions.push(Action::Persist(Change::Started { record }));
             actions.push(Action::Log(Event::JobSubmitted {
                 job: job.id.clone(),
+                run: record,
+                scheduled: slot.scheduled,
+            }));
+            actions.push(Action::Start(RunRequest {
                 run: id,
-                scheduled,
+                record,
+                job: job.clone(),
+                scheduled: slot.scheduled,
             }));
             if let Some(timeout) = job.timeout {
                 self.set_deadline(id, now + timeout);
             }
         }
+        actions
     }
 
-    /// Forgets a run that has not started (shutdown, or a slot the store
-    /// refused to claim); true if there was one.
-    pub fn abandon(&mut self, id: RunId) -> bool {
+    /// The run's next slot that is still in time, with its number; slots
+    /// that waited past the grace time are missed after all. `None` when
+    /// no slot is left (or the store never recorded them).
+    fn next_slot(
+        &mut self,
+        id: RunId,
+        now: DateTime<Utc>,
+        actions: &mut Vec<Action>,
+    ) -> Option<(Slot, Record)> {
+        let run = self.runs.get_mut(&id)?;
+        let grace = run.job.misfire_grace_time;
+        while let Some(slot) = run.remaining.pop_front() {
+            let record = run.records.pop_front()?;
+            if !misfire::is_missed(slot.start_at, now, grace) {
+                return Some((slot, record));
+            }
+            actions.push(Action::Persist(Change::Ended {
+                record,
+                exit: None,
+                result: RunResult::Missed,
+            }));
+            actions.push(Action::Log(Event::JobMissed {
+                job: run.job.id.clone(),
+                scheduled: slot.scheduled,
+                late: misfire::lateness(slot.start_at, now),
+            }));
+        }
+        None
+    }
+
+    /// Forgets a run that has not started (shutdown, or slots the store
+    /// refused to record); the numbers of its slots, if there was one.
+    pub fn abandon(&mut self, id: RunId) -> Option<Vec<Record>> {
         let waiting = self.runs.get(&id).is_some_and(|r| r.current.is_none());
         if !waiting {
-            return false;
+            return None;
         }
         self.pending.retain(|(_, r)| *r != id);
-        if let Some(run) = self.runs.remove(&id) {
-            self.release(run.seq);
-        }
-        true
+        let run = self.runs.remove(&id)?;
+        self.release(run.seq);
+        Some(run.records.into_iter().collect())
     }
 
     /// One instance of the job at `seq` is over.
@@ -147,13 +194,14 @@ impl Scheduler {
             let Some(run) = self.runs.get_mut(&id) else {
                 continue;
             };
+            let Some(record) = run.record() else {
+                continue;
+            };
             run.deadline = None;
+            let job = run.job.id.clone();
             if run.terminated {
                 actions.push(Action::Kill(id));
-                actions.push(Action::Log(Event::JobKilled {
-                    job: run.job.id.clone(),
-                    run: id,
-                }));
+                actions.push(Action::Log(Event::JobKilled { job, run: record }));
                 continue;
             }
             run.terminated = true;
@@ -161,8 +209,8 @@ impl Scheduler {
                 run.timed_out = true;
                 let timeout = run.job.timeout.unwrap_or_default();
                 actions.push(Action::Log(Event::JobTimedOut {
-                    job: run.job.id.clone(),
-                    run: id,
+                    job,
+                    run: record,
                     timeout,
                 }));
             }
@@ -182,12 +230,11 @@ impl Scheduler {
         if let Some(old) = run.deadline.take() {
             self.deadlines.remove(&(old, id));
         }
-        let Some((scheduled, started)) = run.current.take() else {
+        let Some(current) = run.current.take() else {
             return actions;
         };
         self.busy = self.busy.saturating_sub(1);
-        let duration = (now - started).to_std().unwrap_or(Duration::ZERO);
-        let job = run.job.id.clone();
+        let duration = (now - current.started).to_std().unwrap_or(Duration::ZERO);
         let (exit, result) = match (&outcome, run.timed_out) {
             (_, true) => (None, RunResult::TimedOut),
             (Outcome::Exited(0), _) => (Some(0), RunResult::Success),
@@ -195,36 +242,17 @@ impl Scheduler {
             _ => (None, RunResult::Failed),
         };
         actions.push(Action::Persist(Change::Ended {
-            run: id,
+            record: current.record,
             exit,
             result,
         }));
-        let event = match (&outcome, run.timed_out) {
-            (Outcome::Exited(0), false) => Event::JobExecuted {
-                job,
-                run: id,
-                scheduled,
-                duration,
-            },
-            (o, timed_out) => {
-                let mut reason = match o {
-                    Outcome::Exited(code) => format!("exit status {code}"),
-                    Outcome::Signaled(sig) => format!("killed by signal {sig}"),
-                    Outcome::NotStarted(why) => format!("cannot start: {why}"),
-                };
-                if timed_out {
-                    reason = format!("timed out ({reason})");
-                }
-                Event::JobError {
-                    job,
-                    run: id,
-                    scheduled,
-                    reason,
-                    duration,
-                }
-            }
-        };
-        actions.push(Action::Log(event));
+        actions.push(Action::Log(ended_event(
+            &run.job.id,
+            current,
+            &outcome,
+            run.timed_out,
+            duration,
+        )));
         run.terminated = false;
         run.timed_out = false;
         if run.remaining.is_empty() || self.shutting_down {
@@ -232,13 +260,45 @@ impl Scheduler {
             self.runs.remove(&id);
             self.release(seq);
         } else if let Some(next) = run.remaining.front() {
-            // The batch goes on with its next run time, on the next free worker.
-            self.pending.insert((next.with_timezone(&Utc), id));
+            // The batch goes on with its next slot, on the next free worker.
+            self.pending
+                .insert((next.scheduled.with_timezone(&Utc), id));
         }
-        self.dispatch(now, &mut actions);
         if self.is_done() {
             actions.push(Action::Log(Event::SchedulerStopped));
         }
         actions
+    }
+}
+
+/// `job_executed` or `job_error` for a run that ended.
+fn ended_event(
+    job: &str,
+    current: Current,
+    outcome: &Outcome,
+    timed_out: bool,
+    duration: Duration,
+) -> Event {
+    let (job, run, scheduled) = (job.to_string(), current.record, current.scheduled);
+    if let (Outcome::Exited(0), false) = (outcome, timed_out) {
+        return Event::JobExecuted {
+            job,
+            run,
+            scheduled,
+            duration,
+        };
+    }
+    let reason = outcome.describe();
+    let reason = if timed_out {
+        format!("timed out ({reason})")
+    } else {
+        reason
+    };
+    Event::JobError {
+        job,
+        run,
+        scheduled,
+        reason,
+        duration,
     }
 }

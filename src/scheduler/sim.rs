@@ -4,7 +4,7 @@
 
 use crate::config::{self, Job, Settings};
 use crate::runner::{Host, Input};
-use crate::scheduler::{Change, Event, Outcome, RunId, RunRequest};
+use crate::scheduler::{Change, Event, Outcome, Record, RunId, RunRequest};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, HashMap};
@@ -51,6 +51,8 @@ pub struct Sim {
     pub signals: Vec<(DateTime<Utc>, RunId, bool)>,
     /// Every state change, in order.
     pub changes: Vec<Change>,
+    /// History numbers given so far.
+    records: Record,
 }
 
 /// Parses a schedule file text (zone UTC unless it says otherwise).
@@ -81,6 +83,7 @@ impl Sim {
             starts: Vec::new(),
             signals: Vec::new(),
             changes: Vec::new(),
+            records: 0,
         }
     }
 
@@ -204,9 +207,16 @@ impl Host for Sim {
         self.events.push((self.now, event.clone()));
     }
 
-    fn persist(&mut self, change: &Change) -> Result<(), String> {
+    fn persist(&mut self, change: &Change) -> Result<Vec<Record>, String> {
         self.changes.push(change.clone());
-        Ok(())
+        let count = match change {
+            Change::Claim { claim, .. } => claim.runs.len() as Record,
+            Change::Extra { .. } => 1,
+            _ => 0,
+        };
+        let first = self.records + 1;
+        self.records += count;
+        Ok((first..=self.records).collect())
     }
 
     fn reload(&mut self) -> Result<(Settings, Vec<Job>), Vec<String>> {

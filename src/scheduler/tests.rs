@@ -6,12 +6,12 @@ use super::sim::{Behavior, Sim, Step, at, jobs};
 use crate::runner;
 use std::time::Duration;
 
-fn simulate(sim: &mut Sim, file: &str) {
+pub(super) fn simulate(sim: &mut Sim, file: &str) {
     let (settings, jobs) = jobs(file);
     runner::run(sim, &settings, jobs, &Default::default(), 42);
 }
 
-const HEAD: &str = "[scheduler]\ntimezone = \"UTC\"\nstate = \":memory:\"\n";
+pub(super) const HEAD: &str = "[scheduler]\ntimezone = \"UTC\"\nstate = \":memory:\"\n";
 
 #[test]
 fn a_day_of_every_minute_runs_1440_times_on_the_minute() {

@@ -1,0 +1,105 @@
+//! What the scheduler records and decides about lateness: jitter, date jobs
+//! first seen after their run date, and the history numbers in events.
+
+use super::sim::{Sim, at};
+use super::tests::{HEAD, simulate};
+use super::{Change, Event};
+
+#[test]
+fn jitter_longer_than_the_grace_time_never_causes_a_miss() {
+    let mut sim = Sim::new("2027-01-01T00:00:00Z", "2027-01-01T01:00:00Z");
+    simulate(
+        &mut sim,
+        &format!(
+            "{HEAD}[jobs.j]\ncommand = \"true\"\ncron = \"* * * * *\"\njitter = \"50s\"\nmisfire_grace_time = \"1s\"\n"
+        ),
+    );
+    assert!(
+        sim.named("job_missed").is_empty(),
+        "{:?}",
+        sim.named("job_missed")
+    );
+    let missed = sim.changes.iter().any(
+        |c| matches!(c, Change::Ended { result, .. } if *result == crate::store::RunResult::Missed),
+    );
+    assert!(!missed, "no run recorded as missed");
+    assert_eq!(sim.started("j").len(), 59, "every minute but the last ran");
+    assert!(
+        sim.starts
+            .iter()
+            .any(|(t, _, s)| (*t - s.with_timezone(&chrono::Utc)).num_seconds() > 1),
+        "some runs started more than the grace time after their slot"
+    );
+}
+
+#[test]
+fn a_date_job_first_seen_after_its_run_date_runs_at_once_without_a_grace_limit() {
+    let mut sim = Sim::new("2027-01-04T00:00:00Z", "2027-01-04T00:01:00Z");
+    simulate(
+        &mut sim,
+        &format!(
+            "{HEAD}[jobs.d]\ncommand = \"true\"\ntrigger = \"date\"\nrun_date = \"2027-01-01T00:00:00\"\n"
+        ),
+    );
+    assert_eq!(sim.started("d"), ["2027-01-04T00:00:00+00:00"]);
+    assert_eq!(sim.scheduled("d"), ["2027-01-01T00:00:00+00:00"]);
+    assert_eq!(sim.named("job_removed").len(), 1);
+}
+
+#[test]
+fn a_date_job_first_seen_beyond_its_grace_time_is_missed_and_recorded() {
+    let mut sim = Sim::new("2027-01-04T00:00:00Z", "2027-01-04T00:01:00Z");
+    simulate(
+        &mut sim,
+        &format!(
+            "{HEAD}[jobs.d]\ncommand = \"true\"\ntrigger = \"date\"\nrun_date = \"2027-01-01T00:00:00\"\nmisfire_grace_time = \"1h\"\n"
+        ),
+    );
+    assert!(sim.started("d").is_empty());
+    assert!(matches!(
+        sim.named("job_missed")[..],
+        [Event::JobMissed { late, .. }] if late.as_secs() == 3 * 86_400
+    ));
+    let claim = sim.changes.iter().find_map(|c| match c {
+        Change::Claim { claim, .. } => Some(claim.clone()),
+        _ => None,
+    });
+    let claim = claim.expect("the slot is claimed");
+    assert_eq!(
+        claim.missed,
+        Some((at("2027-01-01T00:00:00Z"), at("2027-01-01T00:00:00Z"), 1))
+    );
+    assert_eq!(claim.next, None);
+}
+
+#[test]
+fn events_carry_the_history_number_the_store_gave() {
+    // Two slots run in turn (no coalescing): each has its own number.
+    let mut sim = Sim::new("2027-01-01T00:00:30Z", "2027-01-01T00:03:30Z");
+    sim.script.insert(
+        at("2027-01-01T00:00:40Z"),
+        super::sim::Step::Jump(at("2027-01-01T00:02:30Z")),
+    );
+    simulate(
+        &mut sim,
+        &format!("{HEAD}[jobs.m]\ncommand = \"true\"\ncron = \"* * * * *\"\ncoalesce = false\n"),
+    );
+    let submitted: Vec<i64> = sim
+        .named("job_submitted")
+        .iter()
+        .filter_map(|e| match e {
+            Event::JobSubmitted { run, .. } => Some(*run),
+            _ => None,
+        })
+        .collect();
+    let started: Vec<i64> = sim
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Started { record } => Some(*record),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(submitted, [1, 2, 3]);
+    assert_eq!(started, submitted, "the store is told the same numbers");
+}
