@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod cron;
 pub mod duration;
 pub mod error;

@@ -1,8 +1,10 @@
 //! Writing scheduler events to stderr, as text or JSON lines.
 
-use crate::scheduler::{Event, Level};
+use crate::console::Console;
+use crate::scheduler::event::Field;
+use crate::scheduler::{Event, Level, Record};
 use chrono::{SecondsFormat, Utc};
-use std::io::Write;
+use std::sync::Arc;
 
 /// How log lines look.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -17,8 +19,8 @@ pub enum Format {
 pub struct Logger {
     format: Format,
     min: Level,
-    /// Lines not yet written: one write(2) per batch, not per line.
-    pending: Vec<u8>,
+    /// Where lines are queued: one write(2) per batch, not per line.
+    console: Arc<Console>,
 }
 
 /// A logfmt value: bare when simple, quoted otherwise.
@@ -27,6 +29,19 @@ fn value(text: &str) -> String {
         text.to_string()
     } else {
         format!("{text:?}")
+    }
+}
+
+/// A field as JSON: numbers and flags as such, durations as `KEY_seconds`.
+fn json_field(key: &str, field: Field) -> (String, serde_json::Value) {
+    match field {
+        Field::Text(t) => (key.into(), t.into()),
+        Field::Number(n) => (key.into(), n.into()),
+        Field::Flag(b) => (key.into(), b.into()),
+        Field::Seconds(d) => {
+            let ms = d.as_millis() as f64 / 1000.0;
+            (format!("{key}_seconds"), ms.into())
+        }
     }
 }
 
@@ -44,7 +59,7 @@ impl Logger {
             Format::Text => {
                 let mut line = format!("{time} {:<5} {}", level.to_uppercase(), event.name());
                 for (k, v) in event.fields() {
-                    line.push_str(&format!(" {k}={}", value(&v)));
+                    line.push_str(&format!(" {k}={}", value(&v.text())));
                 }
                 line
             }
@@ -54,38 +69,73 @@ impl Logger {
                 map.insert("level".into(), level.into());
                 map.insert("event".into(), event.name().into());
                 for (k, v) in event.fields() {
-                    map.insert(k.into(), v.into());
+                    let (key, value) = json_field(k, v);
+                    map.insert(key, value);
                 }
                 serde_json::Value::Object(map).to_string()
             }
         }
     }
 
-    /// Writes the event if its level is shown.
-    pub fn new(format: Format, min: Level) -> Logger {
+    /// A logger of events at `min` and above, writing through `console`.
+    pub fn new(format: Format, min: Level, console: Arc<Console>) -> Logger {
         Logger {
             format,
             min,
-            pending: Vec::new(),
+            console,
         }
     }
 
     /// Queues the event's line if its level is shown; [`Logger::flush`] writes.
     pub fn log(&mut self, event: &Event) {
         if event.level() >= self.min {
-            let line = self.render(event, &Utc::now());
-            self.pending.extend_from_slice(line.as_bytes());
-            self.pending.push(b'\n');
+            self.console.queue(&self.render(event, &Utc::now()));
         }
     }
 
     /// Writes the queued lines to stderr.
     pub fn flush(&mut self) {
-        if !self.pending.is_empty() {
-            let _ = std::io::stderr().lock().write_all(&self.pending);
-            self.pending.clear();
+        self.console.flush();
+    }
+}
+
+/// Where a line of job output came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Appends one line of a job's output as apsched forwards it: `job| text`,
+/// or a JSON object with the job, the run's number, the stream and the line.
+pub fn job_line(
+    format: Format,
+    job: &str,
+    run: Record,
+    stream: Stream,
+    text: &[u8],
+    out: &mut Vec<u8>,
+) {
+    match format {
+        Format::Text => {
+            out.extend_from_slice(job.as_bytes());
+            out.extend_from_slice(b"| ");
+            out.extend_from_slice(text);
+        }
+        Format::Json => {
+            let time = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+            let value = serde_json::json!({
+                "time": time,
+                "event": "job_output",
+                "job": job,
+                "run": run,
+                "stream": if stream == Stream::Stdout { "stdout" } else { "stderr" },
+                "line": String::from_utf8_lossy(text),
+            });
+            out.extend_from_slice(value.to_string().as_bytes());
         }
     }
+    out.push(b'\n');
 }
 
 #[cfg(test)]
@@ -101,12 +151,12 @@ mod tests {
             job: "backup".into(),
             reason: "removed from the file",
         };
-        let text = Logger::new(Format::Text, Level::Info);
+        let text = Logger::new(Format::Text, Level::Info, Console::new());
         assert_eq!(
             text.render(&event, &now),
             "2026-11-22T02:30:00.001Z INFO  job_removed job=backup reason=\"removed from the file\""
         );
-        let json = Logger::new(Format::Json, Level::Info);
+        let json = Logger::new(Format::Json, Level::Info, Console::new());
         assert_eq!(
             json.render(&event, &now),
             r#"{"time":"2026-11-22T02:30:00.001Z","level":"info","event":"job_removed","job":"backup","reason":"removed from the file"}"#

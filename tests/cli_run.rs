@@ -177,21 +177,42 @@ fn a_missing_program_is_a_failed_run_not_a_crash() {
 }
 
 #[test]
-fn json_logs_are_one_object_per_line() {
-    let file = format!("{HEAD}[jobs.t]\ncommand = \"true\"\ntrigger = \"interval\"\nseconds = 1\n");
+fn json_logs_are_one_object_per_line_with_typed_values() {
+    let file =
+        format!("{HEAD}[jobs.t]\ncommand = \"echo hi\"\ntrigger = \"interval\"\nseconds = 1\n");
     let run = Running::start(&file, &["--log-format", "json"]);
     sleep(Duration::from_millis(1400));
-    let (code, _, err, _) = run.stop();
+    let (code, out, err, _) = run.stop();
     assert_eq!(code, Some(0), "{err}");
     let events: Vec<serde_json::Value> = err
         .lines()
         .map(|l| serde_json::from_str(l).expect(l))
         .collect();
     assert_eq!(events[0]["event"], "scheduler_started");
-    assert!(
-        events
-            .iter()
-            .any(|e| e["event"] == "job_executed" && e["job"] == "t" && e["exit"] == "0")
+    assert_eq!(events[0]["jobs"], 1, "numbers are numbers");
+    let executed = events
+        .iter()
+        .find(|e| e["event"] == "job_executed" && e["job"] == "t")
+        .expect("a run");
+    assert_eq!(executed["exit"], 0);
+    assert!(executed["run"].is_i64(), "{executed}");
+    assert!(executed["duration_seconds"].is_f64(), "{executed}");
+    let shutdown = events
+        .iter()
+        .find(|e| e["event"] == "scheduler_shutdown")
+        .expect("shutdown");
+    assert_eq!(shutdown["shutdown_timeout_seconds"], 1.0);
+    // Job output lines are JSON objects too.
+    let line: serde_json::Value =
+        serde_json::from_str(out.lines().next().expect("output")).expect("JSON");
+    assert_eq!(
+        (&line["job"], &line["run"], &line["stream"], &line["line"]),
+        (
+            &executed["job"],
+            &executed["run"],
+            &"stdout".into(),
+            &"hi".into()
+        )
     );
 }
 

@@ -4,7 +4,7 @@
 use super::output::print;
 use crate::config::{self, Config, Job};
 use crate::error::Error;
-use crate::host::process::run_direct;
+use crate::host::run_direct;
 use crate::scheduler::Outcome;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{RunResult, Store, StoreError};
@@ -120,7 +120,7 @@ pub fn run_now(args: &Args) -> Result<(), Error> {
     let row = store.add_run(&job.id, now)?;
     store.run_started(row, now)?;
     let scheduled = now.with_timezone(&job.trigger.tz);
-    let (outcome, tail) = run_direct(job, &config.scheduler.shell, &scheduled, 4096);
+    let (outcome, tail) = run_direct(job, row, &config.scheduler.shell, scheduled);
     let (exit, result) = match &outcome {
         Outcome::Exited(0) => (Some(0), RunResult::Success),
         Outcome::Exited(code) => (Some(*code), RunResult::Failed),
@@ -132,7 +132,7 @@ pub fn run_now(args: &Args) -> Result<(), Error> {
         Outcome::Exited(0) => Ok(()),
         other => Err(Error::JobFailed {
             job: job.id.clone(),
-            how: format!("{other:?}"),
+            how: other.describe(),
         }),
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::config;
 use crate::config::Settings;
+use crate::console::Console;
 use crate::error::Error;
 use crate::host::RealHost;
 use crate::log::{Format, Logger};
@@ -53,14 +54,21 @@ pub fn run(args: &Args) -> Result<(), Error> {
         (false, 0) => Level::Info,
         _ => Level::Debug,
     };
-    let logger = Logger::new(args.log_format, min);
+    let console = Console::new();
+    let logger = Logger::new(args.log_format, min, console.clone());
     let mut store = open_state(&config.scheduler, args.state.as_deref())?;
     let saved = store.load()?;
-    let mut host =
-        RealHost::start(path, &config.scheduler, logger, store).map_err(|source| Error::Io {
-            context: "cannot set up signal handling and job output".into(),
-            source,
-        })?;
+    let mut host = RealHost::start(
+        path,
+        &config.scheduler,
+        logger,
+        (console, args.log_format),
+        store,
+    )
+    .map_err(|source| Error::Io {
+        context: "cannot set up signal handling and job output".into(),
+        source,
+    })?;
     let seed = u64::from(std::process::id()) ^ chrono::Utc::now().timestamp_subsec_nanos() as u64;
     runner::run(&mut host, &config.scheduler, config.jobs, &saved, seed);
     host.finish();

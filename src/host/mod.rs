@@ -1,13 +1,16 @@
 //! The real [`Host`]: the wall clock, sleeping on a channel that signals and
 //! exiting children wake, job processes, the state store, and the log.
 
+mod direct;
 mod output;
-pub mod process;
+pub use direct::run_direct;
+mod process;
 mod signals;
 mod state;
 
 use crate::config::{self, Job, Settings};
-use crate::log::Logger;
+use crate::console::Console;
+use crate::log::{Format, Logger};
 use crate::runner::{Host, Input};
 use crate::scheduler::{Change, Event, Record, RunId, RunRequest};
 use crate::store::sqlite::SqliteStore;
@@ -16,6 +19,7 @@ use output::Forwarder;
 use signals::Msg;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
@@ -41,16 +45,18 @@ impl RealHost {
         file: PathBuf,
         settings: &Settings,
         logger: Logger,
+        output: (Arc<Console>, Format),
         store: SqliteStore,
     ) -> std::io::Result<RealHost> {
         let (tx, rx) = channel();
         signals::start(tx.clone())?;
+        let (console, format) = output;
         Ok(RealHost {
             file,
             shell: settings.shell.clone(),
             logger,
             rx,
-            forwarder: Forwarder::start(tx)?,
+            forwarder: Forwarder::start(tx, console, format)?,
             runs: HashMap::new(),
             pids: HashMap::new(),
             store,
@@ -63,8 +69,8 @@ impl RealHost {
         self.logger.flush();
         self.forwarder.finish(OUTPUT_DRAIN);
         while let Ok(msg) = self.rx.try_recv() {
-            if let Msg::Output { row, tail } = msg {
-                state::output(&mut self.store, &mut self.logger, row, &tail);
+            if let Msg::Output { record, tail } = msg {
+                state::output(&mut self.store, &mut self.logger, record, &tail);
             }
         }
         self.logger.flush();
@@ -75,8 +81,8 @@ impl RealHost {
             Msg::Stop => vec![Input::Stop],
             Msg::Reload => vec![Input::Reload],
             Msg::Control => state::control(&mut self.store, &mut self.logger),
-            Msg::Output { row, tail } => {
-                state::output(&mut self.store, &mut self.logger, row, &tail);
+            Msg::Output { record, tail } => {
+                state::output(&mut self.store, &mut self.logger, record, &tail);
                 Vec::new()
             }
             Msg::Reaped { pid, status } => {

@@ -24,7 +24,7 @@ pub enum Msg {
     Control,
     /// A run's output pipes closed; the last bytes of its output.
     Output {
-        row: i64,
+        record: crate::scheduler::Record,
         tail: Vec<u8>,
     },
 }

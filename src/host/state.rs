@@ -68,10 +68,8 @@ pub fn control(store: &mut SqliteStore, logger: &mut Logger) -> Vec<Input> {
 }
 
 /// Saves the tail of a run's output.
-pub fn output(store: &mut SqliteStore, logger: &mut Logger, row: i64, tail: &[u8]) {
-    if row > 0
-        && let Err(e) = store.run_output(row, tail)
-    {
+pub fn output(store: &mut SqliteStore, logger: &mut Logger, record: Record, tail: &[u8]) {
+    if let Err(e) = store.run_output(record, tail) {
         logger.log(&Event::StateError {
             error: e.to_string(),
         });

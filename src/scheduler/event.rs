@@ -131,12 +131,43 @@ pub enum Event {
     },
 }
 
-fn time(t: &DateTime<Tz>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+/// One value of an event, typed so that JSON logs keep numbers numbers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Field {
+    Text(String),
+    Number(i64),
+    /// Shown as `1.500s` in text and as `KEY_seconds: 1.5` in JSON.
+    Seconds(Duration),
+    Flag(bool),
 }
 
-fn secs(d: &Duration) -> String {
-    format!("{:.3}s", d.as_secs_f64())
+impl Field {
+    /// The value as text (logfmt quoting is the logger's).
+    pub fn text(&self) -> String {
+        match self {
+            Field::Text(t) => t.clone(),
+            Field::Number(n) => n.to_string(),
+            Field::Seconds(d) => format!("{:.3}s", d.as_secs_f64()),
+            Field::Flag(b) => b.to_string(),
+        }
+    }
+}
+
+/// A scheduled time: RFC 3339 in the job's zone, to the second.
+fn time(t: &DateTime<Tz>) -> Field {
+    Field::Text(t.to_rfc3339_opts(SecondsFormat::Secs, false))
+}
+
+fn secs(d: &Duration) -> Field {
+    Field::Seconds(*d)
+}
+
+fn num(n: impl TryInto<i64>) -> Field {
+    Field::Number(n.try_into().unwrap_or(i64::MAX))
+}
+
+fn text(t: impl Into<String>) -> Field {
+    Field::Text(t.into())
 }
 
 impl Event {
@@ -185,21 +216,24 @@ impl Event {
     }
 
     /// The event's fields as key and value texts, in a fixed order.
-    pub fn fields(&self) -> Vec<(&'static str, String)> {
-        let job = |j: &String| ("job", j.clone());
+    pub fn fields(&self) -> Vec<(&'static str, Field)> {
+        let job = |j: &String| ("job", text(j.clone()));
         let next =
-            |n: &Option<DateTime<Tz>>| ("next_run_time", n.as_ref().map_or("none".into(), time));
+            |n: &Option<DateTime<Tz>>| ("next_run_time", n.as_ref().map_or(text("none"), time));
         match self {
-            Event::SchedulerStarted { jobs } => vec![("jobs", jobs.to_string())],
+            Event::SchedulerStarted { jobs } => vec![("jobs", num(*jobs))],
             Event::SchedulerShutdown { running, timeout } => {
                 vec![
-                    ("running", running.to_string()),
+                    ("running", num(*running)),
                     ("shutdown_timeout", secs(timeout)),
                 ]
             }
             Event::SchedulerStopped => vec![],
             Event::Sleeping { until } => {
-                vec![("until", until.to_rfc3339_opts(SecondsFormat::Millis, true))]
+                vec![(
+                    "until",
+                    text(until.to_rfc3339_opts(SecondsFormat::Millis, true)),
+                )]
             }
             Event::JobAdded {
                 job: j,
@@ -208,22 +242,18 @@ impl Event {
             } => {
                 let mut f = vec![job(j), next(n)];
                 if *paused {
-                    f.push(("paused", "true".into()));
+                    f.push(("paused", Field::Flag(true)));
                 }
                 f
             }
             Event::JobModified { job: j, next: n } => vec![job(j), next(n)],
-            Event::JobRemoved { job: j, reason } => vec![job(j), ("reason", reason.to_string())],
+            Event::JobRemoved { job: j, reason } => vec![job(j), ("reason", text(*reason))],
             Event::JobSubmitted {
                 job: j,
                 run,
                 scheduled,
             } => {
-                vec![
-                    job(j),
-                    ("run", run.to_string()),
-                    ("scheduled", time(scheduled)),
-                ]
+                vec![job(j), ("run", num(*run)), ("scheduled", time(scheduled))]
             }
             Event::JobExecuted {
                 job: j,
@@ -232,9 +262,9 @@ impl Event {
                 duration,
             } => vec![
                 job(j),
-                ("run", run.to_string()),
+                ("run", num(*run)),
                 ("scheduled", time(scheduled)),
-                ("exit", "0".into()),
+                ("exit", Field::Number(0)),
                 ("duration", secs(duration)),
             ],
             Event::JobError {
@@ -245,9 +275,9 @@ impl Event {
                 duration,
             } => vec![
                 job(j),
-                ("run", run.to_string()),
+                ("run", num(*run)),
                 ("scheduled", time(scheduled)),
-                ("error", reason.clone()),
+                ("error", text(reason.clone())),
                 ("duration", secs(duration)),
             ],
             Event::JobMissed {
@@ -267,18 +297,20 @@ impl Event {
                 last,
             } => vec![
                 job(j),
-                ("due", due.to_string()),
-                ("missed", missed.to_string()),
-                ("run", run.to_string()),
-                ("coalesced", coalesced.to_string()),
+                ("due", num(*due)),
+                ("missed", num(*missed)),
+                ("run", num(*run)),
+                ("coalesced", num(*coalesced)),
                 ("first", time(first)),
                 ("last", time(last)),
             ],
             Event::JobPaused { job: j } => vec![job(j)],
             Event::JobResumed { job: j, next: n } => vec![job(j), next(n)],
-            Event::StateInterrupted { count } => vec![("interrupted", count.to_string())],
-            Event::StateSetAside { job: j, reason } => vec![job(j), ("reason", reason.clone())],
-            Event::StateError { error } => vec![("error", error.clone())],
+            Event::StateInterrupted { count } => vec![("interrupted", num(*count))],
+            Event::StateSetAside { job: j, reason } => {
+                vec![job(j), ("reason", text(reason.clone()))]
+            }
+            Event::StateError { error } => vec![("error", text(error.clone()))],
             Event::JobMaxInstances {
                 job: j,
                 scheduled,
@@ -286,27 +318,27 @@ impl Event {
             } => vec![
                 job(j),
                 ("scheduled", time(scheduled)),
-                ("running", running.to_string()),
+                ("running", num(*running)),
             ],
             Event::JobTimedOut {
                 job: j,
                 run,
                 timeout,
             } => {
-                vec![job(j), ("run", run.to_string()), ("timeout", secs(timeout))]
+                vec![job(j), ("run", num(*run)), ("timeout", secs(timeout))]
             }
-            Event::JobKilled { job: j, run } => vec![job(j), ("run", run.to_string())],
-            Event::ReloadFailed { problem } => vec![("problem", problem.clone())],
+            Event::JobKilled { job: j, run } => vec![job(j), ("run", num(*run))],
+            Event::ReloadFailed { problem } => vec![("problem", text(problem.clone()))],
             Event::Reloaded {
                 added,
                 removed,
                 modified,
                 unchanged,
             } => vec![
-                ("added", added.to_string()),
-                ("removed", removed.to_string()),
-                ("modified", modified.to_string()),
-                ("unchanged", unchanged.to_string()),
+                ("added", num(*added)),
+                ("removed", num(*removed)),
+                ("modified", num(*modified)),
+                ("unchanged", num(*unchanged)),
             ],
         }
     }

@@ -1,0 +1,74 @@
+//! A run in the foreground (`run-now` with no scheduler running): the same
+//! process set-up and output forwarding as `apsched run`, waited for here.
+
+use super::output::{Forwarder, TAIL};
+use super::process;
+use super::signals::{Msg, outcome};
+use crate::config::Job;
+use crate::console::Console;
+use crate::log::Format;
+use crate::scheduler::{Outcome, Record, RunRequest};
+use chrono::DateTime;
+use chrono_tz::Tz;
+use std::sync::Arc;
+use std::sync::mpsc::channel;
+use std::time::Duration;
+
+/// How long to wait for the pipes to close after the process ended (a
+/// background process of the job may hold them open).
+const DRAIN: Duration = Duration::from_secs(2);
+
+/// Runs the job as run `record` to its end, its output forwarded with the
+/// job's prefix; how it ended and the last [`TAIL`] bytes of its output.
+pub fn run_direct(
+    job: &Job,
+    record: Record,
+    shell: &str,
+    scheduled: DateTime<Tz>,
+) -> (Outcome, Vec<u8>) {
+    let (tx, rx) = channel();
+    let forwarder = match Forwarder::start(tx, Console::new(), Format::Text) {
+        Ok(f) => f,
+        Err(e) => return (Outcome::NotStarted(e.to_string()), Vec::new()),
+    };
+    let request = RunRequest {
+        run: 0,
+        record,
+        job: Arc::new(job.clone()),
+        scheduled,
+    };
+    let pid = match process::spawn(&request, shell, &forwarder) {
+        Ok(pid) => pid,
+        Err(why) => return (Outcome::NotStarted(why), Vec::new()),
+    };
+    let ended = wait(pid);
+    forwarder.finish(DRAIN);
+    let tail = rx
+        .try_iter()
+        .find_map(|m| match m {
+            Msg::Output { tail, .. } => Some(tail),
+            _ => None,
+        })
+        .unwrap_or_default();
+    debug_assert!(tail.len() <= TAIL);
+    (ended, tail)
+}
+
+/// Waits for the child `pid` to end.
+fn wait(pid: u32) -> Outcome {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return Outcome::NotStarted(format!("pid {pid} out of range"));
+    };
+    loop {
+        let mut status = 0;
+        // SAFETY: waitpid writes only to `status`, a valid int.
+        let got = unsafe { libc::waitpid(pid, &mut status, 0) };
+        if got == pid {
+            return outcome(status);
+        }
+        let err = std::io::Error::last_os_error();
+        if err.kind() != std::io::ErrorKind::Interrupted {
+            return Outcome::NotStarted(err.to_string());
+        }
+    }
+}
