@@ -81,39 +81,73 @@ pub fn run(host: &mut impl Host, settings: &Settings, jobs: Vec<Job>, saved: &Lo
         if core.is_done() {
             return;
         }
-        let wake = core
-            .next_wake()
-            .map_or(now + MAX_SLEEP, |w| w.min(now + MAX_SLEEP));
-        for input in host.wait(wake) {
-            let now = host.now();
-            let batch = input == Input::Reload;
-            let actions = match input {
-                Input::Exited { run, outcome } => core.finished(run, outcome, now),
-                Input::Stop => {
-                    stops += 1;
-                    core.shutdown(now, stops > 1)
-                }
-                Input::Paused { job, paused } => core.set_paused(&job, paused, now),
-                Input::RunNow { job } => core.run_now(&job, now),
-                Input::Reload => match host.reload() {
-                    Ok((settings, jobs)) => core.reload(&settings, jobs, now),
-                    Err(problems) => problems
-                        .into_iter()
-                        .map(|problem| Action::Log(Event::ReloadFailed { problem }))
-                        .collect(),
-                },
-            };
-            if batch {
-                host.begin();
-            }
-            apply(host, &mut core, actions);
-            if batch {
-                host.commit();
-            }
+        let (wake, due) = match core.next_wake() {
+            Some((at, due)) if at < now + MAX_SLEEP => (at, Some(due)),
+            _ => (now + MAX_SLEEP, None),
+        };
+        host.log(&Event::Sleeping { until: wake, due });
+        let inputs = host.wait(wake);
+        if inputs.is_empty() && host.now() >= wake {
+            host.log(&woke("timer", None));
+        }
+        for input in inputs {
+            handle(host, &mut core, input, &mut stops);
         }
         if core.is_done() {
             return;
         }
+    }
+}
+
+fn woke(reason: &'static str, run: Option<(String, Option<Record>)>) -> Event {
+    let (job, run) = run.map_or((None, None), |(j, r)| (Some(j), r));
+    Event::Woke { reason, job, run }
+}
+
+/// Acts on one input that woke the runner.
+fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, stops: &mut u32) {
+    let now = host.now();
+    let reason = match &input {
+        Input::Exited { .. } => "child_exit",
+        Input::Stop | Input::Reload => "signal",
+        Input::Paused { .. } | Input::RunNow { .. } => "control",
+    };
+    let about = match &input {
+        Input::Exited { run, .. } => core.describe_run(*run),
+        Input::Paused { job, .. } | Input::RunNow { job } => Some((job.clone(), None)),
+        _ => None,
+    };
+    // Every stored pause flag is passed on; only a change is worth a line.
+    let paused = matches!(input, Input::Paused { .. });
+    if !paused {
+        host.log(&woke(reason, about.clone()));
+    }
+    let batch = input == Input::Reload;
+    let actions = match input {
+        Input::Exited { run, outcome } => core.finished(run, outcome, now),
+        Input::Stop => {
+            *stops += 1;
+            core.shutdown(now, *stops > 1)
+        }
+        Input::Paused { job, paused } => core.set_paused(&job, paused, now),
+        Input::RunNow { job } => core.run_now(&job, now),
+        Input::Reload => match host.reload() {
+            Ok((settings, jobs)) => core.reload(&settings, jobs, now),
+            Err(problems) => problems
+                .into_iter()
+                .map(|problem| Action::Log(Event::ReloadFailed { problem }))
+                .collect(),
+        },
+    };
+    if paused && !actions.is_empty() {
+        host.log(&woke(reason, about));
+    }
+    if batch {
+        host.begin();
+    }
+    apply(host, core, actions);
+    if batch {
+        host.commit();
     }
 }
 
@@ -150,6 +184,13 @@ fn apply(host: &mut impl Host, core: &mut Scheduler, actions: Vec<Action>) {
 fn persist(host: &mut impl Host, core: &mut Scheduler, change: &Change) {
     match host.persist(change) {
         Ok(records) => {
+            if let Change::Claim { claim, .. } = change {
+                host.log(&Event::Claimed {
+                    job: claim.job.clone(),
+                    slot: claim.expected,
+                    runs: records.clone(),
+                });
+            }
             if let Some(run) = change.run() {
                 core.recorded(run, records);
             }

@@ -69,9 +69,13 @@ pub fn control(store: &mut SqliteStore, logger: &mut Logger) -> Vec<Input> {
 
 /// Saves the tail of a run's output.
 pub fn output(store: &mut SqliteStore, logger: &mut Logger, record: Record, tail: &[u8]) {
-    if let Err(e) = store.run_output(record, tail) {
-        logger.log(&Event::StateError {
+    match store.run_output(record, tail) {
+        Ok(()) => logger.log(&Event::OutputSaved {
+            run: record,
+            bytes: tail.len(),
+        }),
+        Err(e) => logger.log(&Event::StateError {
             error: e.to_string(),
-        });
+        }),
     }
 }

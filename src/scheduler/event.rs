@@ -27,9 +27,28 @@ pub enum Event {
         timeout: Duration,
     },
     SchedulerStopped,
-    /// The scheduler goes to sleep until this time (debug).
+    /// The scheduler goes to sleep until this time, for this (debug).
     Sleeping {
         until: DateTime<chrono::Utc>,
+        due: Option<super::Due>,
+    },
+    /// The scheduler woke up, and why (debug): `timer`, `child_exit`,
+    /// `signal` (stop or reload), `control` (pause, resume, run-now).
+    Woke {
+        reason: &'static str,
+        job: Option<String>,
+        run: Option<i64>,
+    },
+    /// A due slot was claimed in the state: the runs it records (debug).
+    Claimed {
+        job: String,
+        slot: DateTime<chrono::Utc>,
+        runs: Vec<i64>,
+    },
+    /// A run's output was saved to its history row (debug).
+    OutputSaved {
+        run: i64,
+        bytes: usize,
     },
     JobAdded {
         job: String,
@@ -178,6 +197,9 @@ impl Event {
             Event::SchedulerShutdown { .. } => "scheduler_shutdown",
             Event::SchedulerStopped => "scheduler_stopped",
             Event::Sleeping { .. } => "sleeping",
+            Event::Woke { .. } => "woke",
+            Event::Claimed { .. } => "claimed",
+            Event::OutputSaved { .. } => "output_saved",
             Event::JobAdded { .. } => "job_added",
             Event::JobModified { .. } => "job_modified",
             Event::JobRemoved { .. } => "job_removed",
@@ -211,6 +233,10 @@ impl Event {
             | Event::StateInterrupted { .. }
             | Event::StateSetAside { .. } => Level::Warn,
             Event::JobCatchUp { missed, .. } if *missed > 0 => Level::Warn,
+            Event::Sleeping { .. }
+            | Event::Woke { .. }
+            | Event::Claimed { .. }
+            | Event::OutputSaved { .. } => Level::Debug,
             _ => Level::Info,
         }
     }
@@ -229,11 +255,41 @@ impl Event {
                 ]
             }
             Event::SchedulerStopped => vec![],
-            Event::Sleeping { until } => {
-                vec![(
-                    "until",
-                    text(until.to_rfc3339_opts(SecondsFormat::Millis, true)),
-                )]
+            Event::Sleeping { until, due } => {
+                let until = until.to_rfc3339_opts(SecondsFormat::Millis, true);
+                let mut f = vec![("until", text(until))];
+                match due {
+                    Some(super::Due::Slot(j)) => f.extend([("for", text("slot")), job(j)]),
+                    Some(super::Due::Deadline { job: j, run }) => {
+                        f.extend([("for", text("deadline")), job(j), ("run", num(*run))])
+                    }
+                    None => f.push(("for", text("clock_check"))),
+                }
+                f
+            }
+            Event::Woke {
+                reason,
+                job: j,
+                run,
+            } => {
+                let mut f = vec![("reason", text(*reason))];
+                f.extend(j.iter().map(job));
+                f.extend(run.iter().map(|r| ("run", num(*r))));
+                f
+            }
+            Event::Claimed { job: j, slot, runs } => {
+                let runs: Vec<String> = runs.iter().map(i64::to_string).collect();
+                vec![
+                    job(j),
+                    (
+                        "slot",
+                        text(slot.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                    ),
+                    ("runs", text(runs.join(","))),
+                ]
+            }
+            Event::OutputSaved { run, bytes } => {
+                vec![("run", num(*run)), ("bytes", num(*bytes))]
             }
             Event::JobAdded {
                 job: j,

@@ -75,6 +75,15 @@ impl Outcome {
     }
 }
 
+/// What the scheduler wakes up for next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Due {
+    /// A job's next slot (jitter included).
+    Slot(String),
+    /// A running job's timeout or kill deadline.
+    Deadline { job: String, run: Record },
+}
+
 /// What the runner must do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -316,14 +325,29 @@ impl Scheduler {
         self.rng
     }
 
-    /// The next moment something is due (a run or a deadline), if any.
-    pub fn next_wake(&self) -> Option<DateTime<Utc>> {
-        let slot = self.queue.first().map(|(t, _)| *t);
-        let deadline = self.deadlines.first().map(|(t, _)| *t);
+    /// The next moment something is due, and what: a job's slot or a
+    /// run's deadline (timeout, kill); `None` when nothing is.
+    pub fn next_wake(&self) -> Option<(DateTime<Utc>, Due)> {
+        let slot = self.queue.first().map(|(t, seq)| {
+            let job = self.entries.get(seq).map(|e| e.job.id.clone());
+            (*t, Due::Slot(job.unwrap_or_default()))
+        });
+        let deadline = self.deadlines.first().map(|(t, id)| {
+            let run = self.runs.get(id);
+            let job = run.map(|r| r.job_id().to_string()).unwrap_or_default();
+            let record = run.and_then(|r| r.record()).unwrap_or_default();
+            (*t, Due::Deadline { job, run: record })
+        });
         match (slot, deadline) {
-            (Some(a), Some(b)) => Some(a.min(b)),
+            (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
             (a, b) => a.or(b),
         }
+    }
+
+    /// The job and history number of a run in flight.
+    pub fn describe_run(&self, id: RunId) -> Option<(String, Option<Record>)> {
+        let run = self.runs.get(&id)?;
+        Some((run.job_id().to_string(), run.record()))
     }
 
     /// Whether shutdown has finished: no process is left.

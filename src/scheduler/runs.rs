@@ -56,6 +56,10 @@ impl Run {
         self.records.drain(..).collect()
     }
 
+    pub fn job_id(&self) -> &str {
+        &self.job.id
+    }
+
     /// The history number of the slot running now.
     pub fn record(&self) -> Option<Record> {
         self.current.map(|c| c.record)
