@@ -46,8 +46,14 @@ pub enum Error {
         diagnostics: Vec<Diagnostic>,
     },
     /// A job run by `run-now` failed.
-    #[error("job {job} failed: {how}")]
-    JobFailed { job: String, how: String },
+    #[error("job {job} failed: {how} (run {run})")]
+    JobFailed { job: String, how: String, run: i64 },
+    /// A `run-now` whose outcome could not be learned.
+    #[error("run-now of job {job}: {why}")]
+    NoOutcome { job: String, why: String },
+    /// A `run-now` that was not run.
+    #[error("job {job} was not run: {reason}")]
+    RunRefused { job: String, reason: String },
     /// The state file cannot be used.
     #[error("{0}")]
     State(#[from] crate::store::StoreError),
@@ -67,7 +73,10 @@ impl Error {
             | Error::UnknownZone { .. }
             | Error::Time { .. }
             | Error::Config { .. } => EXIT_INVALID,
-            Error::Io { .. } | Error::JobFailed { .. } => EXIT_FAILURE,
+            Error::Io { .. }
+            | Error::JobFailed { .. }
+            | Error::RunRefused { .. }
+            | Error::NoOutcome { .. } => EXIT_FAILURE,
             Error::State(_) => EXIT_STATE,
         }
     }

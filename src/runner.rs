@@ -24,8 +24,8 @@ pub enum Input {
     Reload,
     /// `apsched pause` or `resume` changed the state.
     Paused { job: String, paused: bool },
-    /// `apsched run-now`.
-    RunNow { job: String },
+    /// `apsched run-now`, and its request's number.
+    RunNow { job: String, request: Option<i64> },
 }
 
 /// Everything the runner needs from the world.
@@ -114,7 +114,7 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, stops: &mut 
     };
     let about = match &input {
         Input::Exited { run, .. } => core.describe_run(*run),
-        Input::Paused { job, .. } | Input::RunNow { job } => Some((job.clone(), None)),
+        Input::Paused { job, .. } | Input::RunNow { job, .. } => Some((job.clone(), None)),
         _ => None,
     };
     // Every stored pause flag is passed on; only a change is worth a line.
@@ -130,7 +130,7 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, stops: &mut 
             core.shutdown(now, *stops > 1)
         }
         Input::Paused { job, paused } => core.set_paused(&job, paused, now),
-        Input::RunNow { job } => core.run_now(&job, now),
+        Input::RunNow { job, request } => core.run_now(&job, request, now),
         Input::Reload => match host.reload() {
             Ok((settings, jobs)) => core.reload(&settings, jobs, now),
             Err(problems) => problems

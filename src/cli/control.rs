@@ -4,12 +4,10 @@
 use super::output::print;
 use crate::config::{self, Config, Job};
 use crate::error::Error;
-use crate::host::run_direct;
-use crate::scheduler::Outcome;
+use crate::scheduler::initial;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{RunResult, Store, StoreError};
+use crate::store::{Store, StoreError};
 use crate::suggest;
-use chrono::Utc;
 use std::path::{Path, PathBuf};
 
 /// Where the state of a schedule file is, and the file.
@@ -45,7 +43,7 @@ impl Target {
     }
 }
 
-fn job<'a>(config: &'a Config, id: &str) -> Result<&'a Job, Error> {
+pub(super) fn job<'a>(config: &'a Config, id: &str) -> Result<&'a Job, Error> {
     config.jobs.iter().find(|j| j.id == id).ok_or_else(|| {
         let hint = suggest::closest(id, config.jobs.iter().map(|j| j.id.as_str())).map_or_else(
             || "see apsched list".to_string(),
@@ -68,7 +66,7 @@ fn needs_state(state: Option<PathBuf>, what: &str) -> Result<PathBuf, Error> {
 }
 
 /// Tells the running scheduler, if any, to reread the state; its pid.
-fn notify(path: &Path) -> Option<String> {
+pub(super) fn notify(path: &Path) -> Option<String> {
     let pid = SqliteStore::runner(path)?;
     if let Ok(p) = pid.parse::<libc::pid_t>() {
         // SAFETY: sending SIGUSR1 to the pid recorded by the running scheduler.
@@ -77,62 +75,37 @@ fn notify(path: &Path) -> Option<String> {
     Some(pid)
 }
 
-/// `apsched pause JOB` and `apsched resume JOB`.
+/// `apsched pause JOB` and `apsched resume JOB`. The change holds until
+/// the next `pause`/`resume`, or until the file's `paused` value changes
+/// ([`initial::paused`]).
 pub fn pause(args: &Args, paused: bool) -> Result<(), Error> {
     let (config, state) = args.target.resolve()?;
     let job = job(&config, &args.job)?;
     let path = needs_state(state, if paused { "pause" } else { "resume" })?;
     let mut store = SqliteStore::open(&path, config.scheduler.history)?;
+    let before = initial::paused(job.paused, store.saved_jobs()?.get(&job.id));
+    if before == paused {
+        let state = if paused {
+            "already paused"
+        } else {
+            "not paused"
+        };
+        return print(&format!("job {} is {state}\n", job.id));
+    }
     store.set_paused(&job.id, paused, job.paused)?;
     let verb = if paused { "paused" } else { "resumed" };
     let when = match notify(&path) {
         Some(pid) => format!("the running scheduler (pid {pid}) picks it up now"),
         None => "it takes effect when apsched run starts".into(),
     };
-    let note = if !paused && job.paused {
-        "; the file still says paused = true"
+    let note = if job.paused && !paused {
+        format!(
+            " (this overrides paused = {} in {} until that value there changes)",
+            job.paused,
+            config.path.display()
+        )
     } else {
-        ""
+        String::new()
     };
     print(&format!("{verb} job {}: {when}{note}\n", job.id))
-}
-
-/// `apsched run-now JOB`.
-pub fn run_now(args: &Args) -> Result<(), Error> {
-    let (config, state) = args.target.resolve()?;
-    let job = job(&config, &args.job)?;
-    let mut store = match &state {
-        Some(path) => SqliteStore::open(path, config.scheduler.history)?,
-        None => SqliteStore::memory(config.scheduler.history)?,
-    };
-    if let Some(pid) = state.as_deref().and_then(SqliteStore::runner) {
-        store.request_run(&job.id)?;
-        if let Some(path) = &state {
-            notify(path);
-        }
-        return print(&format!(
-            "asked the running scheduler (pid {pid}) to run job {} now\n",
-            job.id
-        ));
-    }
-    // No scheduler runs: run it here, recorded like any run.
-    let now = Utc::now();
-    let row = store.add_run(&job.id, now)?;
-    store.run_started(row, now)?;
-    let scheduled = now.with_timezone(&job.trigger.tz);
-    let (outcome, tail) = run_direct(job, row, &config.scheduler.shell, scheduled);
-    let (exit, result) = match &outcome {
-        Outcome::Exited(0) => (Some(0), RunResult::Success),
-        Outcome::Exited(code) => (Some(*code), RunResult::Failed),
-        _ => (None, RunResult::Failed),
-    };
-    store.run_ended(row, Some(Utc::now()), exit, result)?;
-    store.run_output(row, &tail)?;
-    match outcome {
-        Outcome::Exited(0) => Ok(()),
-        other => Err(Error::JobFailed {
-            job: job.id.clone(),
-            how: other.describe(),
-        }),
-    }
 }

@@ -6,6 +6,7 @@ mod history;
 mod list;
 mod output;
 mod run;
+mod run_now;
 mod validate;
 
 use crate::error::{EXIT_OK, Error};
@@ -37,7 +38,7 @@ enum Command {
     Resume(control::Args),
     /// Run a job once now, through the running scheduler or directly
     #[command(name = "run-now")]
-    RunNow(control::Args),
+    RunNow(run_now::Args),
     /// Check a cron expression and show when it fires next
     Validate(validate::Args),
 }
@@ -57,7 +58,7 @@ pub fn main() -> ExitCode {
         Command::History(args) => history::run(&args),
         Command::Pause(args) => control::pause(&args, true),
         Command::Resume(args) => control::pause(&args, false),
-        Command::RunNow(args) => control::run_now(&args),
+        Command::RunNow(args) => run_now::run(&args),
         Command::Validate(args) => validate::run(&args),
     };
     match result {

@@ -5,7 +5,7 @@ use crate::log::Logger;
 use crate::runner::Input;
 use crate::scheduler::{Change, Event, Record};
 use crate::store::sqlite::SqliteStore;
-use crate::store::{RunResult, Store};
+use crate::store::{Answer, RunResult, Store, StoreError};
 use chrono::Utc;
 
 /// Writes a change to the store; the numbers of the runs it recorded.
@@ -24,7 +24,15 @@ pub fn persist(store: &mut SqliteStore, change: &Change) -> Result<Vec<Record>, 
             }
             Err(e) => Err(e),
         },
-        Change::Extra { job, scheduled, .. } => store.add_run(job, *scheduled).map(|r| vec![r]),
+        Change::Extra {
+            job,
+            scheduled,
+            request,
+            ..
+        } => extra(store, job, *scheduled, *request),
+        Change::Refused { request, reason } => store
+            .answer_request(*request, &Answer::Refused(reason.clone()))
+            .map(|()| Vec::new()),
         Change::Started { record } => store.run_started(*record, now).map(|()| Vec::new()),
         Change::Ended {
             record,
@@ -44,6 +52,20 @@ pub fn persist(store: &mut SqliteStore, change: &Change) -> Result<Vec<Record>, 
     result.map_err(|e| e.to_string())
 }
 
+/// Records a run-now's run and answers its request with the run's number.
+fn extra(
+    store: &mut SqliteStore,
+    job: &str,
+    scheduled: chrono::DateTime<Utc>,
+    request: Option<i64>,
+) -> Result<Vec<Record>, StoreError> {
+    let record = store.add_run(job, scheduled)?;
+    if let Some(request) = request {
+        store.answer_request(request, &Answer::Run(record))?;
+    }
+    Ok(vec![record])
+}
+
 /// Reads what `pause`, `resume` and `run-now` wrote: every job's paused flag
 /// (the scheduler ignores those unchanged) and the run-now requests.
 pub fn control(store: &mut SqliteStore, logger: &mut Logger) -> Vec<Input> {
@@ -59,7 +81,10 @@ pub fn control(store: &mut SqliteStore, logger: &mut Logger) -> Vec<Input> {
         }),
     }
     match store.take_requests() {
-        Ok(jobs) => inputs.extend(jobs.into_iter().map(|job| Input::RunNow { job })),
+        Ok(requests) => inputs.extend(requests.into_iter().map(|(request, job)| Input::RunNow {
+            job,
+            request: Some(request),
+        })),
         Err(e) => logger.log(&Event::StateError {
             error: e.to_string(),
         }),

@@ -156,28 +156,58 @@ impl Scheduler {
         actions
     }
 
-    /// Runs a job once now, outside its schedule (`apsched run-now`).
-    pub fn run_now(&mut self, id: &str, now: DateTime<Utc>) -> Vec<Action> {
+    /// Runs a job once now, outside its schedule (`apsched run-now`), for
+    /// `request` if it came as one; refused (and the request answered so)
+    /// when the job is unknown or paused, `max_instances` runs are going, or
+    /// the scheduler is shutting down.
+    pub fn run_now(&mut self, id: &str, request: Option<i64>, now: DateTime<Utc>) -> Vec<Action> {
         let mut actions = Vec::new();
-        let Some(&seq) = self.ids.get(id) else {
-            return actions;
-        };
-        let Some(entry) = self.entries.get_mut(&seq) else {
-            return actions;
+        let (seq, entry) = match self
+            .ids
+            .get(id)
+            .and_then(|s| Some((*s, self.entries.get(s)?)))
+        {
+            Some(found) => found,
+            None => {
+                refuse(
+                    &mut actions,
+                    id,
+                    request,
+                    "the running scheduler has no such job".into(),
+                );
+                return actions;
+            }
         };
         let scheduled = now.with_timezone(&entry.job.trigger.tz);
-        if entry.instances >= entry.job.max_instances || self.shutting_down {
+        let why = if self.shutting_down {
+            Some("the scheduler is shutting down".to_string())
+        } else if entry.paused {
+            Some("it is paused (apsched resume it first)".to_string())
+        } else if entry.instances >= entry.job.max_instances {
             actions.push(Action::Log(Event::JobMaxInstances {
                 job: id.to_string(),
                 scheduled,
                 running: entry.instances,
             }));
+            Some(format!(
+                "max_instances = {} and {} run{} going",
+                entry.job.max_instances,
+                entry.instances,
+                if entry.instances == 1 { " is" } else { "s are" }
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            refuse(&mut actions, id, request, why);
             return actions;
         }
-        entry.instances += 1;
+        let job = entry.job.clone();
+        if let Some(entry) = self.entries.get_mut(&seq) {
+            entry.instances += 1;
+        }
         let run = self.next_run;
         self.next_run += 1;
-        let job = entry.job.clone();
         let slot = Slot::at(scheduled);
         self.runs
             .insert(run, Run::new(seq, job, VecDeque::from([slot])));
@@ -186,7 +216,19 @@ impl Scheduler {
             run,
             job: id.to_string(),
             scheduled: now,
+            request,
         }));
         actions
+    }
+}
+
+/// Logs a refused run-now and answers its request.
+fn refuse(actions: &mut Vec<Action>, job: &str, request: Option<i64>, reason: String) {
+    actions.push(Action::Log(Event::RunNowRefused {
+        job: job.to_string(),
+        reason: reason.clone(),
+    }));
+    if let Some(request) = request {
+        actions.push(Action::Persist(Change::Refused { request, reason }));
     }
 }

@@ -123,6 +123,11 @@ pub enum Event {
         scheduled: DateTime<Tz>,
         running: usize,
     },
+    /// A run-now was not run, and why.
+    RunNowRefused {
+        job: String,
+        reason: String,
+    },
     /// A run outlived its timeout and is being ended.
     JobTimedOut {
         job: String,
@@ -216,6 +221,7 @@ impl Event {
             Event::JobMaxInstances { .. } => "job_max_instances",
             Event::JobTimedOut { .. } => "job_timed_out",
             Event::JobKilled { .. } => "job_killed",
+            Event::RunNowRefused { .. } => "run_now_refused",
             Event::ReloadFailed { .. } => "reload_failed",
             Event::Reloaded { .. } => "reloaded",
         }
@@ -231,7 +237,8 @@ impl Event {
             Event::JobMissed { .. }
             | Event::JobMaxInstances { .. }
             | Event::StateInterrupted { .. }
-            | Event::StateSetAside { .. } => Level::Warn,
+            | Event::StateSetAside { .. }
+            | Event::RunNowRefused { .. } => Level::Warn,
             Event::JobCatchUp { missed, .. } if *missed > 0 => Level::Warn,
             Event::Sleeping { .. }
             | Event::Woke { .. }
@@ -384,6 +391,9 @@ impl Event {
                 vec![job(j), ("run", num(*run)), ("timeout", secs(timeout))]
             }
             Event::JobKilled { job: j, run } => vec![job(j), ("run", num(*run))],
+            Event::RunNowRefused { job: j, reason } => {
+                vec![job(j), ("reason", text(reason.clone()))]
+            }
             Event::ReloadFailed { problem } => vec![("problem", text(problem.clone()))],
             Event::Reloaded {
                 added,

@@ -53,12 +53,22 @@ pub fn first_run(job: &Job, anchor: &DateTime<Tz>) -> Option<DateTime<Tz>> {
     }
 }
 
-/// How `job` starts at `now`, given what was saved of it.
+/// How `job` starts at `now`, given what was saved of it. A job resumed
+/// since (by the file) goes on from now: the paused time is not replayed.
 pub fn start(job: &Job, saved: Option<&JobState>, now: DateTime<Utc>) -> Start {
     let tz = job.trigger.tz;
     let paused = paused(job.paused, saved);
     let usable = saved.filter(|st| st.fingerprint == job.trigger.fingerprint() && !st.reschedule);
     match usable {
+        Some(st) if st.paused && !paused => {
+            let anchor = st.anchor.with_timezone(&tz);
+            Start {
+                next: job.trigger.next_after(&now.with_timezone(&tz), &anchor),
+                anchor,
+                paused,
+                restored: true,
+            }
+        }
         Some(st) => Start {
             anchor: st.anchor.with_timezone(&tz),
             next: st.next_run.map(|t| t.with_timezone(&tz)),
@@ -114,5 +124,26 @@ mod tests {
             let st = saved.map(|(p, f)| state(p, f));
             assert_eq!(paused(file, st.as_ref()), want, "{file} {saved:?}");
         }
+    }
+
+    #[test]
+    fn a_job_unpaused_by_the_file_goes_on_from_now() {
+        let config = crate::config::parse(
+            std::path::Path::new("s.toml"),
+            "[scheduler]\ntimezone = \"UTC\"\n[jobs.p]\ncommand = \"true\"\ncron = \"0 * * * *\"\n",
+        )
+        .expect("valid");
+        let job = &config.jobs[0];
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).expect("time").to_utc();
+        let mut st = state(true, Some(true));
+        st.fingerprint = job.trigger.fingerprint();
+        st.next_run = Some(t("2027-01-01T05:00:00Z"));
+        let start = start(job, Some(&st), t("2027-01-03T10:30:00Z"));
+        assert!(!start.paused);
+        assert_eq!(
+            start.next.map(|n| n.to_rfc3339()),
+            Some("2027-01-03T11:00:00+00:00".into()),
+            "not the saved slot: the paused time is not replayed"
+        );
     }
 }

@@ -106,12 +106,15 @@ pub enum Change {
     Save { job: String, state: JobState },
     /// A due slot was handled; `run` runs the slots of `claim.runs`, in order.
     Claim { claim: Claim, run: Option<RunId> },
-    /// A run outside the schedule (run-now).
+    /// A run outside the schedule (run-now), answering `request` if any.
     Extra {
         run: RunId,
         job: String,
         scheduled: DateTime<Utc>,
+        request: Option<i64>,
     },
+    /// A run-now request was refused.
+    Refused { request: i64, reason: String },
     /// A run started.
     Started { record: Record },
     /// A run ended (or was missed while waiting for a worker).

@@ -113,6 +113,15 @@ pub struct Claim {
     pub skipped: Option<(DateTime<Utc>, u64)>,
 }
 
+/// What became of a run-now request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// It runs (or ran) as this run.
+    Run(i64),
+    /// It was not run, for this reason.
+    Refused(String),
+}
+
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -157,10 +166,16 @@ pub trait Store {
         paused: bool,
         file_paused: bool,
     ) -> Result<bool, StoreError>;
-    /// Asks the running scheduler to run a job now.
-    fn request_run(&mut self, job: &str) -> Result<(), StoreError>;
-    /// Takes the pending run-now requests.
-    fn take_requests(&mut self) -> Result<Vec<String>, StoreError>;
+    /// One run by its number.
+    fn run(&self, id: i64) -> Result<Option<RunRow>, StoreError>;
+    /// Asks the running scheduler to run a job now; the request's number.
+    fn request_run(&mut self, job: &str) -> Result<i64, StoreError>;
+    /// Takes the run-now requests not taken yet: (request, job).
+    fn take_requests(&mut self) -> Result<Vec<(i64, String)>, StoreError>;
+    /// Records what became of a request.
+    fn answer_request(&mut self, request: i64, answer: &Answer) -> Result<(), StoreError>;
+    /// What became of a request, once the scheduler answered it.
+    fn request_answer(&self, request: i64) -> Result<Option<Answer>, StoreError>;
 }
 
 /// Formats a time as the store keeps it: RFC 3339, UTC.

@@ -41,6 +41,10 @@ const MIGRATIONS: &[&str] = &["
     CREATE TABLE set_aside (job TEXT NOT NULL, row TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL);
 ", "
     ALTER TABLE jobs ADD COLUMN file_paused INTEGER;
+", "
+    ALTER TABLE requests ADD COLUMN taken INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE requests ADD COLUMN run INTEGER;
+    ALTER TABLE requests ADD COLUMN refused TEXT;
 "];
 
 /// The row format of `jobs` this version writes and reads.
@@ -299,5 +303,6 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
 }
 
 mod ops;
+mod requests;
 #[cfg(test)]
 mod tests;

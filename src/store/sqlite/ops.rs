@@ -1,7 +1,9 @@
 //! The [`Store`] operations of the SQLite store.
 
-use super::{COLUMNS, JOB_COLUMNS, JOB_FORMAT, SqliteStore, row};
-use crate::store::{Claim, JobState, Loaded, RunResult, RunRow, Store, StoreError, parse, text};
+use super::{COLUMNS, JOB_COLUMNS, JOB_FORMAT, SqliteStore, requests, row};
+use crate::store::{
+    Answer, Claim, JobState, Loaded, RunResult, RunRow, Store, StoreError, parse, text,
+};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
@@ -69,6 +71,7 @@ impl Store for SqliteStore {
             "UPDATE runs SET result = 'interrupted' WHERE result IN ('pending', 'started')",
             [],
         )? as u64;
+        requests::refuse_stale(&tx)?;
         tx.commit()?;
         Ok(loaded)
     }
@@ -194,23 +197,24 @@ impl Store for SqliteStore {
         Ok(true)
     }
 
-    fn request_run(&mut self, job: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO requests (job, at) VALUES (?1, ?2)",
-            params![job, text(&Utc::now())],
-        )?;
-        Ok(())
+    fn run(&self, id: i64) -> Result<Option<RunRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM runs WHERE id = ?1");
+        Ok(self.conn.query_row(&sql, params![id], row).optional()?)
     }
 
-    fn take_requests(&mut self) -> Result<Vec<String>, StoreError> {
-        let tx = self.conn.transaction()?;
-        let jobs = {
-            let mut stmt = tx.prepare("SELECT job FROM requests ORDER BY id")?;
-            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-            rows.collect::<Result<Vec<_>, _>>()?
-        };
-        tx.execute("DELETE FROM requests", [])?;
-        tx.commit()?;
-        Ok(jobs)
+    fn request_run(&mut self, job: &str) -> Result<i64, StoreError> {
+        requests::add(&self.conn, job)
+    }
+
+    fn take_requests(&mut self) -> Result<Vec<(i64, String)>, StoreError> {
+        requests::take(&mut self.conn)
+    }
+
+    fn answer_request(&mut self, request: i64, answer: &Answer) -> Result<(), StoreError> {
+        requests::answer(&self.conn, request, answer)
+    }
+
+    fn request_answer(&self, request: i64) -> Result<Option<Answer>, StoreError> {
+        requests::read(&self.conn, request)
     }
 }

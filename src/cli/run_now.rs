@@ -1,0 +1,205 @@
+//! `apsched run-now JOB`: runs a job once now, through the running scheduler
+//! (and waits for the outcome) or, when none runs, here in the foreground.
+//! Either way the run is recorded like any other and the command reports
+//! its number and how it ended; it exits 0 only when the run succeeded.
+
+use super::control::{Target, job, notify};
+use crate::config::Job;
+use crate::error::Error;
+use crate::host::run_direct;
+use crate::scheduler::{Outcome, initial};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{Answer, RunResult, RunRow, Store, parse};
+use chrono::Utc;
+use std::path::Path;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+/// How often the state is read while waiting.
+const POLL: Duration = Duration::from_millis(50);
+/// How long the running scheduler may take to answer a request.
+const ANSWER_WITHIN: Duration = Duration::from_secs(10);
+/// How long to wait for a finished run's output to be saved.
+const OUTPUT_WITHIN: Duration = Duration::from_secs(2);
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The job id
+    #[arg(value_name = "JOB")]
+    job: String,
+    /// Through a running scheduler: only ask, do not wait for the run
+    #[arg(long)]
+    no_wait: bool,
+    #[command(flatten)]
+    target: Target,
+}
+
+pub fn run(args: &Args) -> Result<(), Error> {
+    let (config, state) = args.target.resolve()?;
+    let job = job(&config, &args.job)?;
+    let history = config.scheduler.history;
+    let mut store = match &state {
+        Some(path) => SqliteStore::open(path, history)?,
+        None => SqliteStore::memory(history)?,
+    };
+    if let Some(path) = &state
+        && SqliteStore::runner(path).is_some()
+    {
+        return through_scheduler(&mut store, path, job, args.no_wait);
+    }
+    let saved = store.saved_jobs()?;
+    if initial::paused(job.paused, saved.get(&job.id)) {
+        return Err(refused(job, "it is paused (apsched resume it first)"));
+    }
+    direct(&mut store, job, &config.scheduler.shell)
+}
+
+fn refused(job: &Job, reason: &str) -> Error {
+    Error::RunRefused {
+        job: job.id.clone(),
+        reason: reason.into(),
+    }
+}
+
+/// Runs the job here, recorded like any run.
+fn direct(store: &mut SqliteStore, job: &Job, shell: &str) -> Result<(), Error> {
+    let now = Utc::now();
+    let record = store.add_run(&job.id, now)?;
+    store.run_started(record, now)?;
+    let scheduled = now.with_timezone(&job.trigger.tz);
+    let (outcome, tail) = run_direct(job, record, shell, scheduled);
+    let (exit, result) = match &outcome {
+        Outcome::Exited(0) => (Some(0), RunResult::Success),
+        Outcome::Exited(code) => (Some(*code), RunResult::Failed),
+        _ => (None, RunResult::Failed),
+    };
+    let ended = Utc::now();
+    store.run_ended(record, Some(ended), exit, result)?;
+    store.run_output(record, &tail)?;
+    let took = (ended - now).to_std().unwrap_or_default();
+    match outcome {
+        Outcome::Exited(0) => succeeded(job, record, took),
+        other => Err(Error::JobFailed {
+            job: job.id.clone(),
+            how: other.describe(),
+            run: record,
+        }),
+    }
+}
+
+fn succeeded(job: &Job, record: i64, took: Duration) -> Result<(), Error> {
+    eprintln!(
+        "apsched: run {record} of job {} succeeded (exit status 0, {:.3}s)",
+        job.id,
+        took.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Asks the running scheduler and, unless `no_wait`, waits for the run.
+fn through_scheduler(
+    store: &mut SqliteStore,
+    path: &Path,
+    job: &Job,
+    no_wait: bool,
+) -> Result<(), Error> {
+    let request = store.request_run(&job.id)?;
+    let pid = notify(path).unwrap_or_else(|| "?".into());
+    if no_wait {
+        return super::output::print(&format!(
+            "asked the running scheduler (pid {pid}) to run job {} now; see apsched history {}\n",
+            job.id, job.id
+        ));
+    }
+    let record = match answer(store, job, request, path)? {
+        Answer::Run(record) => record,
+        Answer::Refused(reason) => return Err(refused(job, &reason)),
+    };
+    let row = finished(store, job, record, path)?;
+    print_output(store, job, record)?;
+    report(job, &row)
+}
+
+/// Waits for the scheduler's answer to `request`.
+fn answer(store: &SqliteStore, job: &Job, request: i64, path: &Path) -> Result<Answer, Error> {
+    let gone = |why: &str| Error::NoOutcome {
+        job: job.id.clone(),
+        why: why.into(),
+    };
+    let began = Instant::now();
+    loop {
+        if let Some(answer) = store.request_answer(request)? {
+            return Ok(answer);
+        }
+        if SqliteStore::runner(path).is_none() {
+            return Err(gone("the scheduler stopped before it took the request"));
+        }
+        if began.elapsed() > ANSWER_WITHIN {
+            return Err(gone(
+                "the running scheduler did not answer within 10s; see its log",
+            ));
+        }
+        sleep(POLL);
+    }
+}
+
+/// Waits for run `record` to end; its row.
+fn finished(store: &SqliteStore, job: &Job, record: i64, path: &Path) -> Result<RunRow, Error> {
+    let gone = |why: &str| Error::NoOutcome {
+        job: job.id.clone(),
+        why: why.into(),
+    };
+    let done = |r: &RunRow| !matches!(r.result.as_str(), "pending" | "started");
+    loop {
+        let row = store.run(record)?;
+        if let Some(row) = row.filter(done) {
+            return Ok(row);
+        }
+        if SqliteStore::runner(path).is_none() {
+            return Err(gone(&format!(
+                "the scheduler stopped before run {record} ended; see apsched history"
+            )));
+        }
+        sleep(POLL);
+    }
+}
+
+/// Prints the run's saved output (its last 4 KB), tagged with the job id
+/// as the scheduler forwards it.
+fn print_output(store: &SqliteStore, job: &Job, record: i64) -> Result<(), Error> {
+    let began = Instant::now();
+    let mut output = None;
+    while output.is_none() && began.elapsed() < OUTPUT_WITHIN {
+        output = store.run(record)?.and_then(|r| r.output);
+        if output.is_none() {
+            sleep(POLL);
+        }
+    }
+    let text = String::from_utf8_lossy(output.as_deref().unwrap_or_default()).into_owned();
+    let tagged: String = text.lines().map(|l| format!("{}| {l}\n", job.id)).collect();
+    super::output::print(&tagged)
+}
+
+/// The outcome of a finished run, as the command's result.
+fn report(job: &Job, row: &RunRow) -> Result<(), Error> {
+    let took = row
+        .started
+        .as_deref()
+        .and_then(parse)
+        .zip(row.ended.as_deref().and_then(parse))
+        .and_then(|(s, e)| (e - s).to_std().ok())
+        .unwrap_or_default();
+    let how = match (row.result.as_str(), row.exit_status) {
+        ("success", _) => return succeeded(job, row.id, took),
+        ("failed", Some(code)) => format!("exit status {code}"),
+        ("failed", None) => {
+            "killed by a signal or could not start (see the scheduler's log)".into()
+        }
+        (other, _) => other.to_string(),
+    };
+    Err(Error::JobFailed {
+        job: job.id.clone(),
+        how,
+        run: row.id,
+    })
+}
