@@ -36,7 +36,7 @@ fn scheduler(dir: &Dir) -> Child {
 fn history_of(dir: &Dir, id: &str) -> serde_json::Value {
     dir.history()
         .into_iter()
-        .find(|r| r["id"].to_string() == id)
+        .find(|r| r["id"].as_i64().map(|n| n.to_string()).as_deref() == Some(id))
         .unwrap_or_else(|| panic!("no run {id}"))
 }
 
