@@ -376,7 +376,10 @@ fn pause_resume_and_run_now_reach_a_running_scheduler() {
     let out = apsched(dir.path(), None, &["run-now", "once", "-f", "s.toml"])
         .output()
         .expect("run-now");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("asked the running scheduler"));
+    // It waits for the run and reports it.
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("of job once succeeded"));
+    assert_eq!(lines(dir.path().join("once.txt")), 1, "ran before run-now returned");
     sleep(Duration::from_millis(1500));
     let (code, err) = stop(child);
     assert_eq!(code, Some(0), "{err}");
