@@ -129,6 +129,10 @@ pub enum Event {
         modified: usize,
         unchanged: usize,
     },
+    /// The schedule file is valid but has something likely not meant.
+    ConfigWarning {
+        warning: String,
+    },
 }
 
 fn time(t: &DateTime<Tz>) -> String {
@@ -165,6 +169,7 @@ impl Event {
             Event::JobKilled { .. } => "job_killed",
             Event::ReloadFailed { .. } => "reload_failed",
             Event::Reloaded { .. } => "reloaded",
+            Event::ConfigWarning { .. } => "config_warning",
         }
     }
 
@@ -178,7 +183,8 @@ impl Event {
             Event::JobMissed { .. }
             | Event::JobMaxInstances { .. }
             | Event::StateInterrupted { .. }
-            | Event::StateSetAside { .. } => Level::Warn,
+            | Event::StateSetAside { .. }
+            | Event::ConfigWarning { .. } => Level::Warn,
             Event::JobCatchUp { missed, .. } if *missed > 0 => Level::Warn,
             _ => Level::Info,
         }
@@ -308,6 +314,7 @@ impl Event {
                 ("modified", modified.to_string()),
                 ("unchanged", unchanged.to_string()),
             ],
+            Event::ConfigWarning { warning } => vec![("warning", warning.clone())],
         }
     }
 }
