@@ -72,10 +72,14 @@ pub enum Error {
         recorded: Option<(i64, i64)>,
     },
     /// A change that needs a state file, for a schedule that keeps none.
-    #[error("the schedule keeps no state (state = \":memory:\"), so {what} has nothing to change (set [scheduler] state to a file to keep pauses)")]
+    #[error(
+        "the schedule keeps no state (state = \":memory:\"), so {what} has nothing to change (set [scheduler] state to a file to keep pauses)"
+    )]
     NoState { what: String },
     /// A schedule from standard input, with no state file named.
-    #[error("the schedule comes from standard input, so its state file must be named: set [scheduler] state in it (relative to the current directory), or pass --state PATH (\":memory:\" keeps none)")]
+    #[error(
+        "the schedule comes from standard input, so its state file must be named: set [scheduler] state in it (relative to the current directory), or pass --state PATH (\":memory:\" keeps none)"
+    )]
     StdinState,
     /// A job run by `run-now` failed.
     #[error("job {job} failed: {how}")]

@@ -73,7 +73,12 @@ fn line(row: &RunRow, tz: Tz) -> Line {
             .map(|d| format!("{d:.3}s"))
             .unwrap_or_default(),
         result: match &row.scheduled_last {
-            Some(last) => format!("{} x{} (to {})", row.result, row.count, stored(last, tz, false)),
+            Some(last) => format!(
+                "{} x{} (to {})",
+                row.result,
+                row.count,
+                stored(last, tz, false)
+            ),
             None if row.count > 1 => format!("{} x{}", row.result, row.count),
             None => row.result.clone(),
         },
@@ -97,10 +102,13 @@ fn output(rows: &[RunRow], id: i64) -> Result<(), Error> {
 }
 
 pub fn run(args: &Args) -> Result<(), Error> {
-    let (config, state) = args.target.resolve_with(true).map_err(|e| match &args.job {
-        Some(id) => job_file_hint(e, id),
-        None => e,
-    })?;
+    let (config, state) = args
+        .target
+        .resolve_with(true)
+        .map_err(|e| match &args.job {
+            Some(id) => job_file_hint(e, id),
+            None => e,
+        })?;
     let store = match &state {
         Some(path) => SqliteStore::open_read_only(path, config.scheduler.history)?,
         None => None,

@@ -57,7 +57,11 @@ mod tests {
             ("1", Ok(1), Ok(1)),
             ("100000", Ok(100_000), Ok(100_000)),
             ("100001", Err("at most 100000"), Err("at most 100000")),
-            ("-1", Err("expected a whole number"), Err("expected a whole number")),
+            (
+                "-1",
+                Err("expected a whole number"),
+                Err("expected a whole number"),
+            ),
         ];
         for (text, any, positive) in cases {
             let s = |r: Result<usize, &str>| r.map_err(str::to_string);

@@ -78,12 +78,18 @@ pub fn at_start(job: &Job, saved: Option<&JobState>, now: DateTime<Utc>, count: 
     let now_tz = now.with_timezone(&tz);
     if first > now_tz {
         let mut times = vec![first];
-        times.extend(job.trigger.upcoming(&first, &start.anchor, count.saturating_sub(1)));
+        times.extend(
+            job.trigger
+                .upcoming(&first, &start.anchor, count.saturating_sub(1)),
+        );
         return ahead(times);
     }
     if runs_now(job, &first, &now_tz, &start.anchor) {
         let mut times = vec![first];
-        times.extend(job.trigger.upcoming(&now_tz, &start.anchor, count.saturating_sub(1)));
+        times.extend(
+            job.trigger
+                .upcoming(&now_tz, &start.anchor, count.saturating_sub(1)),
+        );
         return Plan {
             status: Status::Due,
             times,
@@ -156,7 +162,9 @@ mod tests {
     }
 
     fn t(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).expect("time").with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(s)
+            .expect("time")
+            .with_timezone(&Utc)
     }
 
     fn saved(next: &str, anchor: &str, job: &Job) -> JobState {
@@ -179,9 +187,7 @@ mod tests {
             ("misfire_grace_time = \"4d\"\n", Status::Due),
             (
                 "misfire_grace_time = \"1h\"\n",
-                Status::Missed(
-                    "run_date passed 3 days ago, beyond misfire_grace_time 1h".into(),
-                ),
+                Status::Missed("run_date passed 3 days ago, beyond misfire_grace_time 1h".into()),
             ),
             ("paused = true\n", Status::Paused),
         ];

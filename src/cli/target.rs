@@ -79,7 +79,9 @@ impl Target {
         };
         match (&self.file, std::env::var_os("APSCHED_CONFIG")) {
             (Some(_), _) => format!("check the name; a schedule file is named {how}"),
-            (None, Some(v)) if !v.is_empty() => format!("APSCHED_CONFIG names it; name another {how}"),
+            (None, Some(v)) if !v.is_empty() => {
+                format!("APSCHED_CONFIG names it; name another {how}")
+            }
             _ => format!("name one {how}, set APSCHED_CONFIG, or create schedules.toml"),
         }
     }

@@ -88,7 +88,11 @@ impl<'a> Diagnostics<'a> {
     /// The source line around byte `offset`, trimmed.
     pub fn line_at(&self, offset: usize) -> &'a str {
         let offset = offset.min(self.source.len());
-        let start = self.source.get(..offset).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
+        let start = self
+            .source
+            .get(..offset)
+            .and_then(|b| b.rfind('\n'))
+            .map_or(0, |i| i + 1);
         let rest = self.source.get(start..).unwrap_or_default();
         rest.lines().next().unwrap_or_default().trim()
     }

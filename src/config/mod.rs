@@ -126,8 +126,9 @@ pub fn load_lenient(path: &Path) -> Result<Config, Error> {
 fn load_with(path: &Path, require_future: bool) -> Result<Config, Error> {
     let source = std::fs::read_to_string(path).map_err(|source| Error::ScheduleFile {
         path: path.to_path_buf(),
-        hint: (source.kind() == std::io::ErrorKind::NotFound)
-            .then(|| "name one as an argument, set APSCHED_CONFIG, or create schedules.toml".into()),
+        hint: (source.kind() == std::io::ErrorKind::NotFound).then(|| {
+            "name one as an argument, set APSCHED_CONFIG, or create schedules.toml".into()
+        }),
         source,
     })?;
     load_text(path, &source, require_future)

@@ -250,7 +250,10 @@ fn a_field_trigger_without_fields_is_valid_but_warned_about() {
                 "s.toml:5:1: job \"a\": trigger = \"cron\" with no fields fires every second (give the fields it should match, e.g. hour = 3; second = \"*\" says every second on purpose)",
             ],
         ),
-        ("[jobs.a]\ncommand = \"x\"\ntrigger = \"cron\"\nsecond = \"*\"\n", &[]),
+        (
+            "[jobs.a]\ncommand = \"x\"\ntrigger = \"cron\"\nsecond = \"*\"\n",
+            &[],
+        ),
         ("[jobs.a]\ncommand = \"x\"\ncron = \"* * * * * *\"\n", &[]),
     ];
     for (body, want) in cases {
@@ -271,6 +274,10 @@ fn the_state_given_is_noted() {
             "[scheduler]\ntimezone = \"UTC\"\n{line}[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\n"
         ));
         assert_eq!(config.state_given, given, "{line}");
-        assert_eq!(config.scheduler.state.as_deref(), state.map(Path::new), "{line}");
+        assert_eq!(
+            config.scheduler.state.as_deref(),
+            state.map(Path::new),
+            "{line}"
+        );
     }
 }

@@ -69,7 +69,10 @@ mod tests {
                     "s.toml:7:2: invalid TOML: duplicate table [b] (a table is defined once: merge the two [b])",
                 ],
             ),
-            ("[a]\nx = 1\nx = 2\n", &["s.toml:3:1: invalid TOML: duplicate key"]),
+            (
+                "[a]\nx = 1\nx = 2\n",
+                &["s.toml:3:1: invalid TOML: duplicate key"],
+            ),
         ];
         for (source, want) in cases {
             let mut diags = Diagnostics::new(Path::new("s.toml"), source);

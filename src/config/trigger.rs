@@ -74,7 +74,11 @@ pub fn which<'a>(
 
 /// `trigger = "cron"` without any field fires every second, as in
 /// APScheduler; that is rarely meant.
-fn every_second_warning(diags: &mut Diagnostics<'_>, id: &Spanned<DeString<'_>>, table: &DeTable<'_>) {
+fn every_second_warning(
+    diags: &mut Diagnostics<'_>,
+    id: &Spanned<DeString<'_>>,
+    table: &DeTable<'_>,
+) {
     let span = table
         .iter()
         .find(|(k, _)| k.get_ref() == "trigger")

@@ -114,7 +114,7 @@ fn year_in_six_fields(fields: &[&str]) -> Option<CronError> {
 fn parse_fields(fields: &[&str]) -> Result<Parsed, CronError> {
     let text = fields.join(" ");
     let (second, rest) = match fields.len() {
-        5 => ("0", &fields[..]),
+        5 => ("0", fields),
         6 | 7 => (fields[0], &fields[1..]),
         n => {
             return Err(CronError::new(
@@ -243,7 +243,9 @@ fn day_of_month(text: &str) -> Result<(DaySet, String), CronError> {
             set.items.push(DayItem::LastWeekday);
             rendered.push("LW".to_string());
         } else if upper.starts_with("L-") {
-            let n = LAST_OFFSET.value(&element[2..]).map_err(|e| within(e, element))?;
+            let n = LAST_OFFSET
+                .value(&element[2..])
+                .map_err(|e| within(e, element))?;
             set.items.push(DayItem::LastMinus(n));
             rendered.push(format!("L-{n}"));
         } else if let Some(n) = element
