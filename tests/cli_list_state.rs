@@ -9,7 +9,7 @@ mod support;
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::thread::sleep;
 use std::time::Duration;
 use support::Test;
@@ -52,6 +52,20 @@ fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
+/// A running `apsched run`, stopped (SIGTERM) when dropped, even when an
+/// assertion fails first.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(pid) = libc::pid_t::try_from(self.0.id()) {
+            // SAFETY: signaling our own child.
+            unsafe { libc::kill(pid, libc::SIGTERM) };
+        }
+        let _ = self.0.wait();
+    }
+}
+
 const HEAD: &str = "[scheduler]\ntimezone = \"UTC\"\nstate = \"s.db\"\n";
 
 fn setup(jobs: &str) -> tempfile::TempDir {
@@ -66,10 +80,13 @@ fn interval_jobs_keep_the_anchor_of_the_running_scheduler() {
     let dir = setup(
         "[jobs.i]\ncommand = \"true\"\ntrigger = \"interval\"\nminutes = 10\nmisfire_grace_time = \"1m\"\n",
     );
-    let child = at(dir.path(), &lib, "2027-01-01 00:00:00", &["run", "s.toml"])
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts");
+    let running = Running(
+        at(dir.path(), &lib, "2027-01-01 00:00:00", &["run", "s.toml"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starts"),
+    );
     sleep(Duration::from_millis(1200));
     let list = |when: &str| {
         let out = at(
@@ -85,15 +102,12 @@ fn interval_jobs_keep_the_anchor_of_the_running_scheduler() {
     // Five and a half minutes later, still running: the saved slots, not
     // ten minutes after 00:05:30.
     let job = list("2027-01-01 00:05:30");
-    assert_eq!(job["status"], "scheduled");
     assert_eq!(
         job["next_run_times"],
         serde_json::json!(["2027-01-01T00:10:00+00:00", "2027-01-01T00:20:00+00:00"])
     );
-    let pid = libc::pid_t::try_from(child.id()).expect("pid");
-    // SAFETY: signaling our own child.
-    unsafe { libc::kill(pid, libc::SIGTERM) };
-    let _ = child.wait_with_output();
+    assert_eq!(job["status"], "scheduled");
+    drop(running);
     // Stopped for an hour: the 01:00 slot is within its minute of grace.
     let job = list("2027-01-01 01:00:30");
     assert_eq!(job["status"], "due");
