@@ -29,7 +29,7 @@ pub struct Cli {
 enum Command {
     /// Load and validate a schedule file; show each job and its next run
     Check(check::Args),
-    /// Show the jobs of a schedule file and their next run times
+    /// Show the jobs of a schedule file: next run times, runs due or missed, last runs
     List(list::Args),
     /// Run the jobs of a schedule file in the foreground until stopped
     Run(run::Args),

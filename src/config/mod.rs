@@ -112,26 +112,16 @@ pub fn locate(file: Option<&Path>) -> PathBuf {
     }
 }
 
-/// Reads and checks the file; every problem is reported, not only the first.
+/// Reads and checks the file; every problem is reported, not only the
+/// first. (The command line reads files through `cli::target`, whose errors
+/// name its flags.)
 pub fn load(path: &Path) -> Result<Config, Error> {
-    load_with(path, true)
-}
-
-/// Reads and checks the file, but lets a schedule that has no run time after
-/// now pass (`list --at` looks at other times than now).
-pub fn load_lenient(path: &Path) -> Result<Config, Error> {
-    load_with(path, false)
-}
-
-fn load_with(path: &Path, require_future: bool) -> Result<Config, Error> {
     let source = std::fs::read_to_string(path).map_err(|source| Error::ScheduleFile {
         path: path.to_path_buf(),
-        hint: (source.kind() == std::io::ErrorKind::NotFound).then(|| {
-            "name one as an argument, set APSCHED_CONFIG, or create schedules.toml".into()
-        }),
+        hint: None,
         source,
     })?;
-    load_text(path, &source, require_future)
+    load_text(path, &source, true)
 }
 
 /// Checks the text of a schedule file read from `path`; with
