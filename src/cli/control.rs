@@ -2,7 +2,9 @@
 //! picked up by a running scheduler at once (SIGUSR1).
 
 use super::output::print;
-use super::target::{Target, job, needs_state};
+use super::target::needs_state;
+// Re-exported for the commands that import them from here.
+pub(super) use super::target::{Target, job};
 use crate::error::Error;
 use crate::host::process::run_direct;
 use crate::scheduler::Outcome;
