@@ -6,8 +6,8 @@
 //! | 0 | success |
 //! | 1 | failure while running (input/output error) |
 //! | 2 | usage error: unknown command or option, missing argument |
-//! | 3 | invalid input: a cron expression, time zone or time that does not parse |
-//! | 4 | the state file cannot be used: in use by another scheduler, damaged, unwritable |
+//! | 3 | invalid input: a cron expression, time zone, time or schedule file that is not valid; an unknown job or run |
+//! | 4 | the state file cannot be used: in use by another scheduler, damaged, unwritable, or none kept |
 
 use crate::config::Diagnostic;
 use crate::cron::CronError;
@@ -27,11 +27,12 @@ pub const EXIT_STATE: u8 = 4;
 /// Everything that can go wrong in a command.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A cron expression that does not parse.
-    #[error("invalid cron expression \"{expression}\": {source}")]
+    /// A cron expression that does not parse; `hint` is empty or ` (...)`.
+    #[error("invalid cron expression \"{expression}\": {source}{hint}")]
     Cron {
         expression: String,
         source: CronError,
+        hint: String,
     },
     /// A time zone name that is not in the IANA database.
     #[error("unknown time zone \"{name}\"{hint}")]
@@ -45,6 +46,41 @@ pub enum Error {
         path: PathBuf,
         diagnostics: Vec<Diagnostic>,
     },
+    /// The schedule file cannot be read.
+    #[error("cannot read the schedule file {}: {source}{}", path.display(), hint.as_ref().map_or(String::new(), |h| format!(" ({h})")))]
+    ScheduleFile {
+        path: PathBuf,
+        hint: Option<String>,
+        source: std::io::Error,
+    },
+    /// A job id that the schedule file does not define.
+    #[error("no job \"{job}\" in {file} (jobs: {}){}", list(jobs), hint.as_ref().map_or(String::new(), |h| format!(": {h}")))]
+    UnknownJob {
+        job: String,
+        file: String,
+        jobs: Vec<String>,
+        hint: Option<String>,
+    },
+    /// A run number that the history does not hold.
+    #[error("no run {run} ({})", match recorded {
+        Some((first, last)) if first == last => format!("only run {first} is recorded"),
+        Some((first, last)) => format!("runs {first}-{last} are recorded"),
+        None => "no runs are recorded".into(),
+    })]
+    NoRun {
+        run: i64,
+        recorded: Option<(i64, i64)>,
+    },
+    /// A change that needs a state file, for a schedule that keeps none.
+    #[error(
+        "the schedule keeps no state (state = \":memory:\"), so {what} has nothing to change (set [scheduler] state to a file to keep pauses)"
+    )]
+    NoState { what: String },
+    /// A schedule from standard input, with no state file named.
+    #[error(
+        "the schedule comes from standard input, so its state file must be named: set [scheduler] state in it (relative to the current directory), or pass --state PATH (\":memory:\" keeps none)"
+    )]
+    StdinState,
     /// A job run by `run-now` failed.
     #[error("job {job} failed: {how} (run {run})")]
     JobFailed { job: String, how: String, run: i64 },
@@ -65,6 +101,15 @@ pub enum Error {
     },
 }
 
+/// At most ten job ids, then how many more.
+fn list(jobs: &[String]) -> String {
+    match jobs.len() {
+        0 => "none".into(),
+        n if n <= 10 => jobs.join(", "),
+        n => format!("{}, and {} more", jobs[..10].join(", "), n - 10),
+    }
+}
+
 impl Error {
     /// The documented exit code for this error.
     pub fn exit_code(&self) -> u8 {
@@ -72,12 +117,16 @@ impl Error {
             Error::Cron { .. }
             | Error::UnknownZone { .. }
             | Error::Time { .. }
-            | Error::Config { .. } => EXIT_INVALID,
+            | Error::Config { .. }
+            | Error::UnknownJob { .. }
+            | Error::NoRun { .. } => EXIT_INVALID,
             Error::Io { .. }
+            | Error::ScheduleFile { .. }
             | Error::JobFailed { .. }
             | Error::RunRefused { .. }
             | Error::NoOutcome { .. } => EXIT_FAILURE,
-            Error::State(_) => EXIT_STATE,
+            Error::State(_) | Error::NoState { .. } => EXIT_STATE,
+            Error::StdinState => EXIT_USAGE,
         }
     }
 
@@ -107,12 +156,48 @@ mod tests {
         let cron = Error::Cron {
             expression: "61 * * * *".into(),
             source: CronError::new("minute", "61", "61 is out of range 0-59"),
+            hint: String::new(),
         };
         let zone = Error::UnknownZone {
             name: "Europe/Berln".into(),
             hint: ": did you mean \"Europe/Berlin\"?".into(),
         };
+        let jobs = |n: usize| (0..n).map(|i| format!("j{i}")).collect::<Vec<_>>();
+        let unknown = |n, hint: Option<&str>| Error::UnknownJob {
+            job: "nosuch".into(),
+            file: "quick.toml".into(),
+            jobs: jobs(n),
+            hint: hint.map(str::to_string),
+        };
+        let no_run = |recorded| Error::NoRun { run: 999, recorded };
         let cases = [
+            (
+                unknown(3, None),
+                "apsched: error: no job \"nosuch\" in quick.toml (jobs: j0, j1, j2)",
+                EXIT_INVALID,
+            ),
+            (
+                unknown(12, Some("did you mean \"j1\"?")),
+                "apsched: error: no job \"nosuch\" in quick.toml (jobs: j0, j1, j2, j3, j4, j5, j6, j7, j8, j9, and 2 more): did you mean \"j1\"?",
+                EXIT_INVALID,
+            ),
+            (
+                no_run(Some((1, 57))),
+                "apsched: error: no run 999 (runs 1-57 are recorded)",
+                EXIT_INVALID,
+            ),
+            (
+                no_run(None),
+                "apsched: error: no run 999 (no runs are recorded)",
+                EXIT_INVALID,
+            ),
+            (
+                Error::NoState {
+                    what: "pause".into(),
+                },
+                "apsched: error: the schedule keeps no state (state = \":memory:\"), so pause has nothing to change (set [scheduler] state to a file to keep pauses)",
+                EXIT_STATE,
+            ),
             (
                 cron,
                 "apsched: error: invalid cron expression \"61 * * * *\": minute: 61 is out of range 0-59",

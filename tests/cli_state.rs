@@ -116,12 +116,12 @@ fn downtime_past_the_grace_time_is_missed_and_the_rest_coalesces() {
         .expect("a missed row");
     assert_eq!(
         (missed["count"].as_i64(), missed["scheduled"].as_str()),
-        (Some(49), Some("2027-01-01T00:02:00Z"))
+        (Some(49), Some("2027-01-01T00:02:00+00:00"))
     );
-    assert_eq!(missed["scheduled_last"], "2027-01-01T00:50:00Z");
+    assert_eq!(missed["scheduled_last"], "2027-01-01T00:50:00+00:00");
     assert!(
         rows.iter()
-            .any(|r| r["result"] == "success" && r["scheduled"] == "2027-01-01T01:00:00Z")
+            .any(|r| r["result"] == "success" && r["scheduled"] == "2027-01-01T01:00:00+00:00")
     );
 }
 
@@ -147,15 +147,15 @@ fn without_coalescing_each_missed_run_runs_in_order() {
     assert_eq!(
         ran,
         [
-            "2027-01-01T00:05:00Z",
-            "2027-01-01T00:04:00Z",
-            "2027-01-01T00:03:00Z",
-            "2027-01-01T00:01:00Z"
+            "2027-01-01T00:05:00+00:00",
+            "2027-01-01T00:04:00+00:00",
+            "2027-01-01T00:03:00+00:00",
+            "2027-01-01T00:01:00+00:00"
         ]
     );
     assert!(
         rows.iter()
-            .any(|r| r["result"] == "missed" && r["scheduled"] == "2027-01-01T00:02:00Z")
+            .any(|r| r["result"] == "missed" && r["scheduled"] == "2027-01-01T00:02:00+00:00")
     );
 }
 
@@ -207,7 +207,7 @@ fn kill_9_during_a_run_records_it_interrupted_and_never_replays_it() {
     assert_eq!(rows.len(), 1);
     assert_eq!(
         (rows[0]["result"].as_str(), rows[0]["scheduled"].as_str()),
-        (Some("interrupted"), Some("2027-01-01T00:01:00Z"))
+        (Some("interrupted"), Some("2027-01-01T00:01:00+00:00"))
     );
 }
 
@@ -379,7 +379,11 @@ fn pause_resume_and_run_now_reach_a_running_scheduler() {
     // It waits for the run and reports it.
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("of job once succeeded"));
-    assert_eq!(lines(dir.path().join("once.txt")), 1, "ran before run-now returned");
+    assert_eq!(
+        lines(dir.path().join("once.txt")),
+        1,
+        "ran before run-now returned"
+    );
     sleep(Duration::from_millis(1500));
     let (code, err) = stop(child);
     assert_eq!(code, Some(0), "{err}");

@@ -1,52 +1,121 @@
-//! `apsched check`: load and validate a schedule file.
+//! `apsched check`: load and validate a schedule file, and show what
+//! `apsched run` would do with each job now.
 
-use super::list::{rfc3339, upcoming};
-use super::output::print;
-use crate::config::{self, Command};
+use super::output::{print, print_json};
+use super::plan::{self, Plan, Status};
+use super::report::{self, JobReport};
+use super::target::Target;
+use super::times::schedule_time;
+use crate::config::{Command, Config, Diagnostic};
 use crate::error::Error;
 use chrono::Utc;
+use serde_json::json;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The schedule file [default: $APSCHED_CONFIG, else ./schedules.toml]
-    #[arg(value_name = "FILE")]
-    file: Option<PathBuf>,
+    /// The schedule file, as with -f
+    #[arg(value_name = "FILE", conflicts_with = "file")]
+    path: Option<PathBuf>,
+    /// Print one JSON object: valid, path, timezone, state, warnings and the
+    /// jobs as `list --json` shows them (or the problems)
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    target: Target,
 }
 
-pub fn run(args: &Args) -> Result<(), Error> {
-    let path = config::locate(args.file.as_deref());
-    let config = config::load(&path)?;
-    let now = Utc::now();
+/// What comes next for a job, in a few words.
+fn next_text(plan: &Plan) -> String {
+    let first = plan.times.first().map(schedule_time);
+    match (&plan.status, first) {
+        (Status::Due, Some(t)) => format!("due now ({t})"),
+        (Status::Missed(why), Some(t)) => format!("missed: {why}; next {t}"),
+        (Status::Scheduled, Some(t)) => format!("next {t}"),
+        _ => plan.label().unwrap_or_default(),
+    }
+}
+
+fn text(config: &Config, plans: &[Plan]) -> String {
     let mut text = String::new();
     let n = config.jobs.len();
     let _ = writeln!(
         text,
         "{}: valid, {n} job{} (time zone {})",
-        path.display(),
+        config.path.display(),
         if n == 1 { "" } else { "s" },
         config.scheduler.timezone.name()
     );
     let width = config.jobs.iter().map(|j| j.id.len()).max().unwrap_or(0);
-    for job in &config.jobs {
-        let now = now.with_timezone(&job.trigger.tz);
-        let next = match upcoming(job, job.paused, &now, 1).first() {
-            _ if job.paused => "paused".to_string(),
-            Some(t) => format!("next {}", rfc3339(t)),
-            None => "no run ahead".to_string(),
-        };
+    for (job, plan) in config.jobs.iter().zip(plans) {
         let how = match &job.command {
             Command::Shell(_) => "shell",
             Command::Argv(_) => "argv",
         };
         let _ = writeln!(
             text,
-            "  {:width$}  {} ({}, {how})  {next}",
+            "  {:width$}  {} ({}, {how})  {}",
             job.id,
             job.trigger.summary(),
             job.trigger.tz.name(),
+            next_text(plan),
         );
     }
-    print(&text)
+    text
+}
+
+fn problems_json(path: &std::path::Path, diagnostics: &[Diagnostic]) -> serde_json::Value {
+    let problems: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            json!({
+                "file": d.file.display().to_string(),
+                "line": d.line,
+                "column": d.column,
+                "message": d.message,
+                "hint": d.hint,
+            })
+        })
+        .collect();
+    json!({"valid": false, "path": path.display().to_string(), "problems": problems})
+}
+
+pub fn run(args: &Args) -> Result<(), Error> {
+    let target = args.target.with_argument(args.path.as_deref());
+    let config = match target.load(false) {
+        Err(Error::Config { path, diagnostics }) if args.json => {
+            print_json(&problems_json(&path, &diagnostics))?;
+            return Err(Error::Config { path, diagnostics });
+        }
+        other => other?,
+    };
+    for warning in &config.warnings {
+        eprintln!("apsched: warning: {warning}");
+    }
+    let state = target.state_to_read(&config);
+    let saved = report::saved(state.as_deref())?;
+    let now = Utc::now();
+    let plans: Vec<Plan> = config
+        .jobs
+        .iter()
+        .map(|job| plan::at_start(job, saved.jobs.get(&job.id), now, 1))
+        .collect();
+    if !args.json {
+        return print(&text(&config, &plans));
+    }
+    let jobs: Vec<JobReport> = config
+        .jobs
+        .iter()
+        .zip(&plans)
+        .map(|(job, plan)| JobReport::new(job, plan, saved.last.get(&job.id)))
+        .collect();
+    print_json(&json!({
+        "valid": true,
+        "path": config.path.display().to_string(),
+        "timezone": config.scheduler.timezone.name(),
+        "state": state.map(|p| p.display().to_string()),
+        "warnings": config.warnings,
+        "jobs": jobs,
+    }))
 }

@@ -2,24 +2,14 @@
 //! picked up by a running scheduler at once (SIGUSR1).
 
 use super::output::print;
-use crate::config::{self, Config, Job};
+use super::target::needs_state;
+// Re-exported for the commands that import them from here.
+pub(super) use super::target::{Target, job};
 use crate::error::Error;
 use crate::scheduler::initial;
+use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Store, StoreError};
-use crate::suggest;
-use std::path::{Path, PathBuf};
-
-/// Where the state of a schedule file is, and the file.
-#[derive(Debug, clap::Args)]
-pub struct Target {
-    /// The schedule file [default: $APSCHED_CONFIG, else ./schedules.toml]
-    #[arg(long, short = 'f', value_name = "FILE")]
-    pub file: Option<PathBuf>,
-    /// The state file [default: [scheduler] state of the file]
-    #[arg(long, value_name = "PATH")]
-    pub state: Option<PathBuf>,
-}
+use std::path::Path;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -28,41 +18,6 @@ pub struct Args {
     job: String,
     #[command(flatten)]
     target: Target,
-}
-
-impl Target {
-    /// The loaded file and its state path (`None` for `:memory:`).
-    pub fn resolve(&self) -> Result<(Config, Option<PathBuf>), Error> {
-        let config = config::load(&config::locate(self.file.as_deref()))?;
-        let state = match &self.state {
-            Some(p) if p == Path::new(":memory:") => None,
-            Some(p) => Some(p.clone()),
-            None => config.scheduler.state.clone(),
-        };
-        Ok((config, state))
-    }
-}
-
-pub(super) fn job<'a>(config: &'a Config, id: &str) -> Result<&'a Job, Error> {
-    config.jobs.iter().find(|j| j.id == id).ok_or_else(|| {
-        let hint = suggest::closest(id, config.jobs.iter().map(|j| j.id.as_str())).map_or_else(
-            || "see apsched list".to_string(),
-            |c| format!("did you mean \"{c}\"?"),
-        );
-        Error::State(StoreError::Open {
-            path: config.path.display().to_string(),
-            message: format!("it has no job \"{id}\" ({hint})"),
-        })
-    })
-}
-
-fn needs_state(state: Option<PathBuf>, what: &str) -> Result<PathBuf, Error> {
-    state.ok_or_else(|| {
-        Error::State(StoreError::Open {
-            path: ":memory:".into(),
-            message: format!("this schedule keeps no state, so {what} has nothing to change; set [scheduler] state"),
-        })
-    })
 }
 
 /// Tells the running scheduler, if any, to reread the state; its pid.

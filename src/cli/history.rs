@@ -1,10 +1,15 @@
-//! `apsched history`: recent runs, newest first.
+//! `apsched history`: recent runs, newest first, their times in each job's
+//! zone (the scheduler's for jobs no longer in the file).
 
-use super::control::Target;
-use super::output::{print, print_json};
+use super::output::{positive_count, print, print_json};
+use super::report::{RunReport, duration_seconds};
+use super::target::{Target, job_file_hint, unknown_job};
+use super::times::stored;
+use crate::config::Config;
 use crate::error::Error;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{RunRow, Store, parse};
+use crate::store::{RunRow, Store};
+use chrono_tz::Tz;
 use tabled::settings::Style;
 use tabled::{Table, Tabled};
 
@@ -14,7 +19,7 @@ pub struct Args {
     #[arg(value_name = "JOB")]
     job: Option<String>,
     /// How many runs to show
-    #[arg(long, short = 'n', value_name = "N", default_value_t = 20)]
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 20, value_parser = positive_count)]
     count: usize,
     /// Print a JSON array, newest first
     #[arg(long)]
@@ -44,70 +49,104 @@ struct Line {
     exit: String,
 }
 
-fn duration(row: &RunRow) -> Option<f64> {
-    let start = parse(row.started.as_deref()?)?;
-    let end = parse(row.ended.as_deref()?)?;
-    Some((end - start).num_milliseconds() as f64 / 1000.0)
+/// The zone a job's times are shown in.
+fn zone(config: &Config, job: &str) -> Tz {
+    config
+        .jobs
+        .iter()
+        .find(|j| j.id == job)
+        .map_or(config.scheduler.timezone, |j| j.trigger.tz)
+}
+
+fn line(row: &RunRow, tz: Tz) -> Line {
+    let scheduled = stored(&row.scheduled, tz, false);
+    Line {
+        run: row.id,
+        job: row.job.clone(),
+        scheduled,
+        started: row
+            .started
+            .as_deref()
+            .map(|t| stored(t, tz, true))
+            .unwrap_or_default(),
+        duration: duration_seconds(row)
+            .map(|d| format!("{d:.3}s"))
+            .unwrap_or_default(),
+        result: match &row.scheduled_last {
+            Some(last) => format!(
+                "{} x{} (to {})",
+                row.result,
+                row.count,
+                stored(last, tz, false)
+            ),
+            None if row.count > 1 => format!("{} x{}", row.result, row.count),
+            None => row.result.clone(),
+        },
+        exit: row.exit_status.map(|e| e.to_string()).unwrap_or_default(),
+    }
+}
+
+/// The saved output of run `id`, or which runs there are.
+fn output(rows: &[RunRow], id: i64) -> Result<(), Error> {
+    let Some(row) = rows.iter().find(|r| r.id == id) else {
+        let first = rows.iter().map(|r| r.id).min();
+        let last = rows.iter().map(|r| r.id).max();
+        return Err(Error::NoRun {
+            run: id,
+            recorded: first.zip(last),
+        });
+    };
+    print(&String::from_utf8_lossy(
+        row.output.as_deref().unwrap_or_default(),
+    ))
 }
 
 pub fn run(args: &Args) -> Result<(), Error> {
-    let (config, state) = args.target.resolve()?;
+    let (config, state) = args
+        .target
+        .resolve_with(true)
+        .map_err(|e| match &args.job {
+            Some(id) => job_file_hint(e, id),
+            None => e,
+        })?;
     let store = match &state {
         Some(path) => SqliteStore::open_read_only(path, config.scheduler.history)?,
         None => None,
     };
+    let limit = if args.output.is_some() {
+        usize::MAX >> 1
+    } else {
+        args.count
+    };
     let rows = match &store {
-        Some(s) => s.history(
-            args.job.as_deref(),
-            if args.output.is_some() {
-                usize::MAX >> 1
-            } else {
-                args.count
-            },
-        )?,
+        Some(s) => s.history(args.job.as_deref(), limit)?,
         None => Vec::new(),
     };
+    if let Some(id) = &args.job
+        && rows.is_empty()
+        && !config.jobs.iter().any(|j| &j.id == id)
+    {
+        return Err(unknown_job(&config, id));
+    }
     if let Some(id) = args.output {
-        let row = rows
-            .iter()
-            .find(|r| r.id == id)
-            .ok_or_else(|| Error::Time {
-                text: id.to_string(),
-                reason: "no run with this number in the history (see apsched history)".into(),
-            })?;
-        return print(&String::from_utf8_lossy(
-            row.output.as_deref().unwrap_or_default(),
-        ));
+        return output(&rows, id);
     }
     if args.json {
-        let values: Vec<serde_json::Value> = rows
+        let reports: Vec<RunReport> = rows
             .iter()
-            .map(|r| {
-                let mut v = serde_json::to_value(r).unwrap_or_default();
-                v["duration_seconds"] = duration(r).map_or(serde_json::Value::Null, Into::into);
-                v
-            })
+            .map(|r| RunReport::new(r, zone(&config, &r.job)))
             .collect();
-        return print_json(&values);
+        return print_json(&reports);
     }
     if rows.is_empty() {
-        return print("no runs recorded\n");
+        return print(match state {
+            None => "no runs are recorded: this schedule keeps no state (state = \":memory:\")\n",
+            Some(_) => "no runs recorded\n",
+        });
     }
     let lines: Vec<Line> = rows
         .iter()
-        .map(|r| Line {
-            run: r.id,
-            job: r.job.clone(),
-            scheduled: r.scheduled.clone(),
-            started: r.started.clone().unwrap_or_default(),
-            duration: duration(r).map(|d| format!("{d:.3}s")).unwrap_or_default(),
-            result: match &r.scheduled_last {
-                Some(last) => format!("{} x{} (to {last})", r.result, r.count),
-                None if r.count > 1 => format!("{} x{}", r.result, r.count),
-                None => r.result.clone(),
-            },
-            exit: r.exit_status.map(|e| e.to_string()).unwrap_or_default(),
-        })
+        .map(|r| line(r, zone(&config, &r.job)))
         .collect();
     let mut table = Table::new(lines);
     table.with(Style::blank());

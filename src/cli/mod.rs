@@ -5,12 +5,16 @@ mod control;
 mod history;
 mod list;
 mod output;
+mod plan;
+mod report;
 mod run;
 mod run_now;
+mod target;
+mod times;
 mod validate;
 
 use crate::error::{EXIT_OK, Error};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// apsched: run commands on cron, interval and date schedules, with
@@ -26,7 +30,7 @@ pub struct Cli {
 enum Command {
     /// Load and validate a schedule file; show each job and its next run
     Check(check::Args),
-    /// Show the jobs of a schedule file and their next run times
+    /// Show the jobs of a schedule file: next run times, runs due or missed, last runs
     List(list::Args),
     /// Run the jobs of a schedule file in the foreground until stopped
     Run(run::Args),
@@ -45,12 +49,18 @@ enum Command {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        // clap prints help and version on stdout (exit 0) and usage errors
-        // on stderr (exit 2, EXIT_USAGE).
-        Err(err) => err.exit(),
-    };
+    // clap prints help and version on stdout (exit 0) and usage errors on
+    // stderr (exit 2, EXIT_USAGE).
+    let matches = Cli::command()
+        .try_get_matches()
+        .unwrap_or_else(|err| err.exit());
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
+    // The job id of pause, resume and run-now, for the hint when it is
+    // really the schedule file (`apsched pause quick.toml`).
+    let job = matches
+        .subcommand()
+        .and_then(|(_, m)| m.try_get_one::<String>("job").ok().flatten())
+        .cloned();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::List(args) => list::run(&args),
@@ -63,7 +73,10 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),
-        Err(err) => report(&err),
+        Err(err) => report(&match &job {
+            Some(id) => target::job_file_hint(err, id),
+            None => err,
+        }),
     }
 }
 

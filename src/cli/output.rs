@@ -37,3 +37,36 @@ pub fn count_in_range(text: &str) -> Result<usize, String> {
         Err(_) => Err("expected a whole number".into()),
     }
 }
+
+/// Parses `-n` where at least one is wanted: 1 to [`MAX_COUNT`].
+pub fn positive_count(text: &str) -> Result<usize, String> {
+    match count_in_range(text)? {
+        0 => Err("at least 1".into()),
+        n => Ok(n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_bounded() {
+        let cases = [
+            ("0", Ok(0), Err("at least 1")),
+            ("1", Ok(1), Ok(1)),
+            ("100000", Ok(100_000), Ok(100_000)),
+            ("100001", Err("at most 100000"), Err("at most 100000")),
+            (
+                "-1",
+                Err("expected a whole number"),
+                Err("expected a whole number"),
+            ),
+        ];
+        for (text, any, positive) in cases {
+            let s = |r: Result<usize, &str>| r.map_err(str::to_string);
+            assert_eq!(count_in_range(text), s(any), "{text}");
+            assert_eq!(positive_count(text), s(positive), "{text}");
+        }
+    }
+}

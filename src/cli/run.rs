@@ -1,13 +1,13 @@
 //! `apsched run`: the blocking scheduler.
 
-use crate::config;
+use super::target::Target;
 use crate::config::Settings;
 use crate::console::Console;
 use crate::error::Error;
 use crate::host::RealHost;
 use crate::log::{Format, Logger};
 use crate::runner;
-use crate::scheduler::Level;
+use crate::scheduler::{Event, Level};
 use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
 use std::path::{Path, PathBuf};
@@ -29,34 +29,39 @@ fn open_state(settings: &Settings, flag: Option<&Path>) -> Result<SqliteStore, E
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The schedule file [default: $APSCHED_CONFIG, else ./schedules.toml]
-    #[arg(value_name = "FILE")]
-    file: Option<PathBuf>,
+    /// The schedule file, as with -f
+    #[arg(value_name = "FILE", conflicts_with = "file")]
+    path: Option<PathBuf>,
     /// How log lines on stderr look
     #[arg(long, value_enum, default_value = "text", value_name = "FORMAT")]
     log_format: Format,
     /// Log only warnings and errors
     #[arg(long, short = 'q', conflicts_with = "verbose")]
     quiet: bool,
-    /// The state file [default: [scheduler] state, else beside FILE]
-    #[arg(long, value_name = "PATH")]
-    state: Option<PathBuf>,
     /// Log debug lines too
     #[arg(long, short = 'v', action = clap::ArgAction::Count)]
     verbose: u8,
+    #[command(flatten)]
+    target: Target,
 }
 
 pub fn run(args: &Args) -> Result<(), Error> {
-    let path = config::locate(args.file.as_deref());
-    let config = config::load(&path)?;
+    let target = args.target.with_argument(args.path.as_deref());
+    let path = target.path();
+    let (config, _) = target.resolve()?;
     let min = match (args.quiet, args.verbose) {
         (true, _) => Level::Warn,
         (false, 0) => Level::Info,
         _ => Level::Debug,
     };
     let console = Console::new();
-    let logger = Logger::new(args.log_format, min, console.clone());
-    let mut store = open_state(&config.scheduler, args.state.as_deref())?;
+    let mut logger = Logger::new(args.log_format, min, console.clone());
+    for warning in &config.warnings {
+        logger.log(&Event::ConfigWarning {
+            warning: warning.clone(),
+        });
+    }
+    let mut store = open_state(&config.scheduler, target.state.as_deref())?;
     let saved = store.load()?;
     let mut host = RealHost::start(
         path,

@@ -1,14 +1,16 @@
 //! `apsched validate`: is a cron expression valid, and when does it fire?
 
 use super::output::{count_in_range, print, print_json};
+use super::times::{schedule_time, whole_second};
 use crate::cron::{CronSchedule, FireTime};
 use crate::error::Error;
 use crate::timespec::parse_time;
 use crate::timezone::{FireKind, zone_or_system};
-use chrono::{DateTime, SecondsFormat};
+use chrono::DateTime;
 use chrono_tz::Tz;
 use serde::Serialize;
 use std::fmt::Write as _;
+use std::path::Path;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -27,8 +29,8 @@ pub struct Args {
     /// Print one JSON object instead of text
     #[arg(long)]
     json: bool,
-    /// The cron expression, e.g. '30 2 * * *' (quote it; several words are
-    /// joined with spaces)
+    /// The cron expression, e.g. '30 2 * * *': quote it, or the shell
+    /// replaces * with file names (several words are joined with spaces)
     #[arg(required = true, num_args = 1.., value_name = "EXPRESSION")]
     expression: Vec<String>,
 }
@@ -56,7 +58,25 @@ struct Report {
 }
 
 fn rfc3339(t: &DateTime<Tz>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+    schedule_time(t)
+}
+
+/// When the expression came in several words and one of them names a file
+/// here, the shell most likely expanded an unquoted `*`: say so.
+fn quoting_hint(words: &[String]) -> String {
+    if words.len() < 2 {
+        return String::new();
+    }
+    let file = words
+        .iter()
+        .flat_map(|w| w.split_whitespace())
+        .find(|w| !w.contains('*') && Path::new(w).exists());
+    match file {
+        Some(name) => format!(
+            " (\"{name}\" is a file here: the shell replaced * with file names; quote the expression, as in apsched validate '0 0 * * *')"
+        ),
+        None => String::new(),
+    }
 }
 
 fn wall_text(wall: i64) -> String {
@@ -95,16 +115,12 @@ pub fn run(args: &Args) -> Result<(), Error> {
     let schedule: CronSchedule = expression.parse().map_err(|source| Error::Cron {
         expression: expression.clone(),
         source,
+        hint: quoting_hint(&args.expression),
     })?;
     let tz = zone_or_system(args.timezone.as_deref())?;
-    let after = match &args.after {
-        Some(text) => parse_time(text, tz)?,
-        // Fire times are whole seconds, so "now" can drop its fraction.
-        None => {
-            let now = parse_time("now", tz)?;
-            DateTime::from_timestamp(now.timestamp(), 0).map_or(now, |t| t.with_timezone(&tz))
-        }
-    };
+    // Fire times are whole seconds, so "strictly after" a time is "strictly
+    // after its whole second": the fraction is dropped.
+    let after = whole_second(&parse_time(args.after.as_deref().unwrap_or("now"), tz)?);
     let mut fires = schedule.iter_after(&after);
     let list: Vec<FireTime> = std::iter::from_fn(|| fires.next_fire())
         .take(args.count)
@@ -152,12 +168,11 @@ pub fn run(args: &Args) -> Result<(), Error> {
             rfc3339(&after)
         );
     } else {
-        let _ = writeln!(
-            text,
-            "next {} fire times after {}:",
-            list.len(),
-            rfc3339(&after)
-        );
+        let what = match list.len() {
+            1 => "next fire time".to_string(),
+            n => format!("next {n} fire times"),
+        };
+        let _ = writeln!(text, "{what} after {}:", rfc3339(&after));
         for fire in &list {
             let line = format!("  {}  {}", rfc3339(&fire.at), fire.at.format("%a"));
             let _ = match dst_note(fire) {

@@ -38,6 +38,8 @@ pub struct Diagnostics<'a> {
     file: &'a Path,
     source: &'a str,
     pub list: Vec<Diagnostic>,
+    /// Things that are valid but likely not meant (the file still loads).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl<'a> Diagnostics<'a> {
@@ -46,6 +48,7 @@ impl<'a> Diagnostics<'a> {
             file,
             source,
             list: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -59,16 +62,39 @@ impl<'a> Diagnostics<'a> {
         (line, column)
     }
 
-    /// Records a problem at `span` (byte range in the source).
-    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>, hint: Option<String>) {
+    fn at(&self, span: Range<usize>, message: String, hint: Option<String>) -> Diagnostic {
         let (line, column) = self.position(span.start);
-        self.list.push(Diagnostic {
+        Diagnostic {
             file: self.file.to_path_buf(),
             line,
             column,
-            message: message.into(),
+            message,
             hint,
-        });
+        }
+    }
+
+    /// Records a problem at `span` (byte range in the source).
+    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>, hint: Option<String>) {
+        let d = self.at(span, message.into(), hint);
+        self.list.push(d);
+    }
+
+    /// Records a warning at `span`: valid, but probably not what was meant.
+    pub fn warn(&mut self, span: Range<usize>, message: impl Into<String>, hint: Option<String>) {
+        let d = self.at(span, message.into(), hint);
+        self.warnings.push(d);
+    }
+
+    /// The source line around byte `offset`, trimmed.
+    pub fn line_at(&self, offset: usize) -> &'a str {
+        let offset = offset.min(self.source.len());
+        let start = self
+            .source
+            .get(..offset)
+            .and_then(|b| b.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let rest = self.source.get(start..).unwrap_or_default();
+        rest.lines().next().unwrap_or_default().trim()
     }
 }
 

@@ -4,6 +4,7 @@
 mod diagnostic;
 mod job;
 mod settings;
+mod toml_errors;
 mod trigger;
 mod values;
 
@@ -73,6 +74,12 @@ pub struct Config {
     pub scheduler: Settings,
     /// In file order.
     pub jobs: Vec<Job>,
+    /// Whether the file sets `[scheduler] state` (else it is the default,
+    /// beside the file).
+    pub state_given: bool,
+    /// What is valid but likely not meant, each as `file:line:column:
+    /// message (hint)`; `check` prints them and `run` logs them.
+    pub warnings: Vec<String>,
 }
 
 /// Job defaults (`[defaults]`), APScheduler's `job_defaults`.
@@ -81,6 +88,17 @@ pub struct Defaults {
     pub misfire_grace_time: Option<Duration>,
     pub coalesce: bool,
     pub max_instances: usize,
+}
+
+/// The file name that stands for standard input.
+pub const STDIN: &str = "-";
+
+/// How a schedule read from standard input is named in messages.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Whether `path` names standard input (`-`).
+pub fn is_stdin(path: &Path) -> bool {
+    path == Path::new(STDIN)
 }
 
 /// The file to read: the one named, else `APSCHED_CONFIG`, else `schedules.toml`.
@@ -94,31 +112,22 @@ pub fn locate(file: Option<&Path>) -> PathBuf {
     }
 }
 
-/// Reads and checks the file; every problem is reported, not only the first.
+/// Reads and checks the file; every problem is reported, not only the
+/// first. (The command line reads files through `cli::target`, whose errors
+/// name its flags.)
 pub fn load(path: &Path) -> Result<Config, Error> {
-    load_with(path, true)
-}
-
-/// Reads and checks the file, but lets a schedule that has no run time after
-/// now pass (`list --at` looks at other times than now).
-pub fn load_lenient(path: &Path) -> Result<Config, Error> {
-    load_with(path, false)
-}
-
-fn load_with(path: &Path, require_future: bool) -> Result<Config, Error> {
-    let source = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        context: format!(
-            "cannot read the schedule file {}{}",
-            path.display(),
-            if source.kind() == std::io::ErrorKind::NotFound {
-                " (name one as an argument, set APSCHED_CONFIG, or create schedules.toml)"
-            } else {
-                ""
-            }
-        ),
+    let source = std::fs::read_to_string(path).map_err(|source| Error::ScheduleFile {
+        path: path.to_path_buf(),
+        hint: None,
         source,
     })?;
-    parse_with(path, &source, require_future).map_err(|diagnostics| Error::Config {
+    load_text(path, &source, true)
+}
+
+/// Checks the text of a schedule file read from `path`; with
+/// `require_future`, a schedule with no run time after now is an error.
+pub fn load_text(path: &Path, source: &str, require_future: bool) -> Result<Config, Error> {
+    parse_with(path, source, require_future).map_err(|diagnostics| Error::Config {
         path: path.to_path_buf(),
         diagnostics,
     })
@@ -133,10 +142,7 @@ pub fn parse(path: &Path, source: &str) -> Result<Config, Vec<Diagnostic>> {
 fn parse_with(path: &Path, source: &str, require_future: bool) -> Result<Config, Vec<Diagnostic>> {
     let mut diags = Diagnostics::new(path, source);
     let (table, errors) = DeTable::parse_recoverable(source);
-    for e in &errors {
-        let span = e.span().unwrap_or(0..0);
-        diags.error(span, format!("invalid TOML: {}", e.message().trim()), None);
-    }
+    toml_errors::report(&mut diags, source, &errors);
     if !errors.is_empty() {
         return Err(diags.list);
     }
@@ -154,12 +160,12 @@ fn parse_with(path: &Path, source: &str, require_future: bool) -> Result<Config,
         coalesce: true,
         max_instances: 1,
     };
-    let mut zone_given = false;
+    let mut given = settings::Given::default();
     for (key, value) in root {
         let v = Value::new(value);
         match key.get_ref().as_ref() {
             "scheduler" => {
-                zone_given = settings::scheduler(&mut diags, path, &v, &mut settings);
+                given = settings::scheduler(&mut diags, path, &v, &mut settings);
             }
             "defaults" => settings::defaults(&mut diags, &v, &mut defaults),
             "jobs" => {}
@@ -172,7 +178,7 @@ fn parse_with(path: &Path, source: &str, require_future: bool) -> Result<Config,
             ),
         }
     }
-    if !zone_given {
+    if !given.zone {
         match crate::timezone::system_zone() {
             Ok(tz) => settings.timezone = tz,
             Err(e) => diags.error(0..0, e.to_string(), Some("set [scheduler] timezone".into())),
@@ -213,6 +219,8 @@ fn parse_with(path: &Path, source: &str, require_future: bool) -> Result<Config,
             path: path.to_path_buf(),
             scheduler: settings,
             jobs,
+            state_given: given.state,
+            warnings: diags.warnings.iter().map(|w| w.to_string()).collect(),
         })
     } else {
         Err(diags.list)

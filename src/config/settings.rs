@@ -16,17 +16,24 @@ const SCHEDULER_KEYS: &[&str] = &[
 ];
 const DEFAULT_KEYS: &[&str] = &["misfire_grace_time", "coalesce", "max_instances"];
 
-/// Reads `[scheduler]`; returns whether it named a zone.
+/// Which settings `[scheduler]` gave rather than left to their defaults.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Given {
+    pub zone: bool,
+    pub state: bool,
+}
+
+/// Reads `[scheduler]`; returns which defaults it overrode.
 pub fn scheduler(
     diags: &mut Diagnostics<'_>,
     file: &Path,
     v: &Value<'_, '_>,
     s: &mut Settings,
-) -> bool {
+) -> Given {
+    let mut given = Given::default();
     let Some(table) = v.table(diags, "[scheduler]") else {
-        return false;
+        return given;
     };
-    let mut zone_given = false;
     for (key, value) in table {
         let v = Value::new(value);
         let name = key.get_ref().as_ref();
@@ -35,11 +42,12 @@ pub fn scheduler(
             "timezone" => {
                 if let Some(tz) = zone(diags, &v, &what) {
                     s.timezone = tz;
-                    zone_given = true;
+                    given.zone = true;
                 }
             }
             "state" => {
                 if let Some(text) = v.string(diags, &what) {
+                    given.state = true;
                     s.state = match text {
                         ":memory:" => None,
                         _ => Some(file.parent().unwrap_or(Path::new("")).join(text)),
@@ -64,7 +72,7 @@ pub fn scheduler(
             other => unknown_key(diags, key, other, SCHEDULER_KEYS, "in [scheduler]"),
         }
     }
-    zone_given
+    given
 }
 
 /// Reads `[defaults]`.

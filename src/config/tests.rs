@@ -239,3 +239,45 @@ fn all_problems_are_reported_at_once() {
     let source = "[jobs.a]\ncommand = \"x\"\ncron = \"61 * * * *\"\n[jobs.b]\ncommand = \"x\"\ntrigger = \"cron\"\nhuor = 1\n[jobs.c]\ncommand = 5\ncron = \"@daily\"\n";
     assert_eq!(problems(source).len(), 3, "{:?}", problems(source));
 }
+
+#[test]
+fn a_field_trigger_without_fields_is_valid_but_warned_about() {
+    let header = "[scheduler]\ntimezone = \"UTC\"\n";
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "[jobs.a]\ncommand = \"x\"\ntrigger = \"cron\"\n",
+            &[
+                "s.toml:5:1: job \"a\": trigger = \"cron\" with no fields fires every second (give the fields it should match, e.g. hour = 3; second = \"*\" says every second on purpose)",
+            ],
+        ),
+        (
+            "[jobs.a]\ncommand = \"x\"\ntrigger = \"cron\"\nsecond = \"*\"\n",
+            &[],
+        ),
+        ("[jobs.a]\ncommand = \"x\"\ncron = \"* * * * * *\"\n", &[]),
+    ];
+    for (body, want) in cases {
+        let config = load(&format!("{header}{body}"));
+        assert_eq!(config.warnings, want.to_vec(), "{body}");
+    }
+}
+
+#[test]
+fn the_state_given_is_noted() {
+    let cases = [
+        ("", false, Some("s.db")),
+        ("state = \"x/y.db\"\n", true, Some("x/y.db")),
+        ("state = \":memory:\"\n", true, None),
+    ];
+    for (line, given, state) in cases {
+        let config = load(&format!(
+            "[scheduler]\ntimezone = \"UTC\"\n{line}[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\n"
+        ));
+        assert_eq!(config.state_given, given, "{line}");
+        assert_eq!(
+            config.scheduler.state.as_deref(),
+            state.map(Path::new),
+            "{line}"
+        );
+    }
+}

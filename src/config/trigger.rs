@@ -72,6 +72,24 @@ pub fn which<'a>(
     }
 }
 
+/// `trigger = "cron"` without any field fires every second, as in
+/// APScheduler; that is rarely meant.
+fn every_second_warning(
+    diags: &mut Diagnostics<'_>,
+    id: &Spanned<DeString<'_>>,
+    table: &DeTable<'_>,
+) {
+    let span = table
+        .iter()
+        .find(|(k, _)| k.get_ref() == "trigger")
+        .map_or(id.span(), |(k, _)| k.span());
+    diags.warn(
+        span,
+        format!("job \"{}\": trigger = \"cron\" with no fields fires every second", id.get_ref()),
+        Some("give the fields it should match, e.g. hour = 3; second = \"*\" says every second on purpose".into()),
+    );
+}
+
 /// Builds the trigger kind `kind` (from [`which`]) out of `args`.
 pub fn build(
     diags: &mut Diagnostics<'_>,
@@ -97,7 +115,12 @@ pub fn build(
             }
         }
         "cron" => match CronSchedule::from_fields(&args.fields) {
-            Ok(s) => Kind::Cron(Box::new(s)),
+            Ok(s) => {
+                if args.fields == CronFields::default() {
+                    every_second_warning(diags, id, table);
+                }
+                Kind::Cron(Box::new(s))
+            }
             Err(e) => {
                 let span = table
                     .iter()

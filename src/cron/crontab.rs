@@ -87,13 +87,39 @@ pub fn parse(text: &str) -> Result<Parsed, CronError> {
         trimmed
     };
     let fields: Vec<&str> = expanded.split_whitespace().collect();
+    parse_fields(&fields).map_err(|e| year_in_six_fields(&fields).unwrap_or(e))
+}
+
+/// Six fields whose last looks like a year: the year was meant, but six
+/// fields mean a leading second.
+fn year_in_six_fields(fields: &[&str]) -> Option<CronError> {
+    let last = fields.get(5).filter(|_| fields.len() == 6)?;
+    let looks_like_year = last
+        .split([',', '-', '/'])
+        .next()
+        .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()));
+    looks_like_year.then(|| {
+        CronError::new(
+            "expression",
+            last,
+            format!(
+                "6 fields mean a leading seconds field (second minute hour day-of-month month day-of-week), so \"{last}\" was read as the day of week; a year needs 7 fields, as in \"0 {}\"",
+                fields.join(" ")
+            ),
+        )
+    })
+}
+
+/// Parses the fields of a cron string (macros already expanded).
+fn parse_fields(fields: &[&str]) -> Result<Parsed, CronError> {
+    let text = fields.join(" ");
     let (second, rest) = match fields.len() {
-        5 => ("0", &fields[..]),
+        5 => ("0", fields),
         6 | 7 => (fields[0], &fields[1..]),
         n => {
             return Err(CronError::new(
                 "expression",
-                text,
+                &text,
                 format!(
                     "expected 5, 6 or 7 fields (minute hour day-of-month month day-of-week, \
                      with an optional leading second and trailing year), found {n}"
@@ -216,12 +242,17 @@ fn day_of_month(text: &str) -> Result<(DaySet, String), CronError> {
         } else if upper == "LW" {
             set.items.push(DayItem::LastWeekday);
             rendered.push("LW".to_string());
-        } else if let Some(n) = upper.strip_prefix("L-") {
-            let n = LAST_OFFSET.value(n)?;
+        } else if upper.starts_with("L-") {
+            let n = LAST_OFFSET
+                .value(&element[2..])
+                .map_err(|e| within(e, element))?;
             set.items.push(DayItem::LastMinus(n));
             rendered.push(format!("L-{n}"));
-        } else if let Some(n) = upper.strip_suffix('W') {
-            let n = def.value(n)?;
+        } else if let Some(n) = element
+            .strip_suffix(['W', 'w'])
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            let n = def.value(n).map_err(|e| within(e, element))?;
             set.items.push(DayItem::NearestWeekday(n));
             rendered.push(format!("{n}W"));
         } else {
@@ -231,6 +262,23 @@ fn day_of_month(text: &str) -> Result<(DaySet, String), CronError> {
         }
     }
     Ok((set, rendered.join(",")))
+}
+
+/// An error about part of `element`, told with the whole element, so no
+/// character of what was written is left out: `"8L": 8 is out of range 0-7`.
+fn within(e: CronError, element: &str) -> CronError {
+    if e.text == element {
+        return e;
+    }
+    CronError::new(e.field, element, format!("\"{element}\": {}", e.reason))
+}
+
+/// Whether `text` is written as one weekday (a number or a name), so that
+/// `text` + `L` means its last one in the month.
+fn is_weekday_word(def: &FieldDef, text: &str) -> bool {
+    !text.is_empty()
+        && (text.bytes().all(|b| b.is_ascii_digit())
+            || def.names.contains(&text.to_ascii_lowercase().as_str()))
 }
 
 /// A weekday value of cron's day-of-week field (7 is Sunday too), 0 = Sunday.
@@ -247,7 +295,7 @@ fn day_of_week(text: &str) -> Result<(DaySet, String), CronError> {
             set.weekdays = 0x7f;
             rendered.push("*".to_string());
         } else if let Some((day, nth)) = element.split_once('#') {
-            let weekday = weekday(day)?;
+            let weekday = weekday(day).map_err(|e| within(e, element))?;
             let nth = match nth.parse::<u32>() {
                 Ok(n @ 1..=5) => n,
                 _ => {
@@ -260,8 +308,11 @@ fn day_of_week(text: &str) -> Result<(DaySet, String), CronError> {
             };
             set.items.push(DayItem::NthWeekday { weekday, nth });
             rendered.push(format!("{weekday}#{nth}"));
-        } else if element.len() > 1 && element.ends_with(['L', 'l']) {
-            let weekday = weekday(&element[..element.len() - 1])?;
+        } else if let Some(day) = element
+            .strip_suffix(['L', 'l'])
+            .filter(|d| is_weekday_word(def, d))
+        {
+            let weekday = weekday(day).map_err(|e| within(e, element))?;
             set.items.push(DayItem::LastOfWeekday(weekday));
             rendered.push(format!("{weekday}L"));
         } else if element.eq_ignore_ascii_case("L") {

@@ -643,7 +643,28 @@ fn errors_name_the_field_and_the_text() {
             "* * * * fri#6",
             "day-of-week: \"6\" in \"fri#6\" must be 1-5 (which week of the month)",
         ),
-        ("* * L-31 * *", "day-of-month: 31 is out of range 0-30"),
+        (
+            "* * L-31 * *",
+            "day-of-month: \"L-31\": 31 is out of range 0-30",
+        ),
+        // The token shown is always the whole of what was written.
+        (
+            "* * * * fool",
+            "day-of-week: \"fool\" is not a valid value: expected a number or a name (sun, mon, tue, wed, thu, fri, sat)",
+        ),
+        ("* * * * 8L", "day-of-week: \"8L\": 8 is out of range 0-7"),
+        (
+            "* * foolW * *",
+            "day-of-month: \"foolW\" is not a valid value: expected a number",
+        ),
+        (
+            "* * 32W * *",
+            "day-of-month: \"32W\": 32 is out of range 1-31",
+        ),
+        (
+            "0 0 1 1 * 2030",
+            "expression: 6 fields mean a leading seconds field (second minute hour day-of-month month day-of-week), so \"2030\" was read as the day of week; a year needs 7 fields, as in \"0 0 0 1 1 * 2030\"",
+        ),
         (
             "* * * * L",
             "day-of-week: \"L\" in day-of-week needs a weekday before it, as in 5L or friL (last Friday)",

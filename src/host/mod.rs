@@ -160,6 +160,11 @@ impl Host for RealHost {
     }
 
     fn reload(&mut self) -> Result<(Settings, Vec<Job>), Vec<String>> {
+        if config::is_stdin(&self.file) {
+            return Err(vec![
+                "the schedule came from standard input, which cannot be read again; restart apsched to change it".into(),
+            ]);
+        }
         match config::load(&self.file) {
             Ok(c) => {
                 self.shell = c.scheduler.shell.clone();

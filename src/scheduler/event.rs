@@ -153,6 +153,10 @@ pub enum Event {
         modified: usize,
         unchanged: usize,
     },
+    /// The schedule file is valid but has something likely not meant.
+    ConfigWarning {
+        warning: String,
+    },
 }
 
 /// One value of an event, typed so that JSON logs keep numbers numbers.
@@ -224,6 +228,7 @@ impl Event {
             Event::RunNowRefused { .. } => "run_now_refused",
             Event::ReloadFailed { .. } => "reload_failed",
             Event::Reloaded { .. } => "reloaded",
+            Event::ConfigWarning { .. } => "config_warning",
         }
     }
 
@@ -238,7 +243,8 @@ impl Event {
             | Event::JobMaxInstances { .. }
             | Event::StateInterrupted { .. }
             | Event::StateSetAside { .. }
-            | Event::RunNowRefused { .. } => Level::Warn,
+            | Event::RunNowRefused { .. }
+            | Event::ConfigWarning { .. } => Level::Warn,
             Event::JobCatchUp { missed, .. } if *missed > 0 => Level::Warn,
             Event::Sleeping { .. }
             | Event::Woke { .. }
@@ -406,6 +412,7 @@ impl Event {
                 ("modified", num(*modified)),
                 ("unchanged", num(*unchanged)),
             ],
+            Event::ConfigWarning { warning } => vec![("warning", text(warning.clone()))],
         }
     }
 }

@@ -200,7 +200,7 @@ impl SqliteStore {
                 return Err(open_error(
                     path,
                     format!(
-                        "directory {} does not exist; create it or set [scheduler] state",
+                        "directory {} does not exist; create it or set [scheduler] state in the schedule file (or --state PATH) to a file in an existing directory",
                         dir.display()
                     ),
                 ));
@@ -213,7 +213,14 @@ impl SqliteStore {
             .truncate(false)
             .mode(0o600)
             .open(path)
-            .map_err(|e| open_error(path, format!("cannot open it for writing: {e}")))
+            .map_err(|e| {
+                open_error(
+                    path,
+                    format!(
+                        "cannot open it for writing: {e}; set [scheduler] state in the schedule file (or --state PATH) to a writable place"
+                    ),
+                )
+            })
     }
 
     fn meta(&self, key: &str) -> Option<String> {

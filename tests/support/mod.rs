@@ -3,7 +3,8 @@
 
 #![allow(dead_code)]
 
-use std::process::{Command, Output};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 
 /// One run of the binary: arguments, environment, and the expectations.
 pub struct Test {
@@ -14,6 +15,8 @@ pub struct Test {
     stdout: Option<String>,
     stdout_contains: Vec<String>,
     stderr: Option<String>,
+    stderr_contains: Vec<String>,
+    stdin: Option<String>,
 }
 
 impl Test {
@@ -27,6 +30,8 @@ impl Test {
             stdout: None,
             stdout_contains: Vec::new(),
             stderr: None,
+            stderr_contains: Vec::new(),
+            stdin: None,
         }
     }
 
@@ -67,6 +72,17 @@ impl Test {
         self
     }
 
+    pub fn stderr_contains(mut self, text: &str) -> Test {
+        self.stderr_contains.push(text.into());
+        self
+    }
+
+    /// Feeds `text` to the binary's standard input.
+    pub fn stdin(mut self, text: &str) -> Test {
+        self.stdin = Some(text.into());
+        self
+    }
+
     /// Runs the binary and checks every expectation; returns the output.
     pub fn run(self) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_apsched"));
@@ -80,7 +96,21 @@ impl Test {
         for (k, v) in &self.env {
             command.env(k, v);
         }
-        let output = command.output().expect("the binary runs");
+        let output = match &self.stdin {
+            None => command.output().expect("the binary runs"),
+            Some(text) => {
+                let mut child = command
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("the binary starts");
+                if let Some(mut input) = child.stdin.take() {
+                    let _ = input.write_all(text.as_bytes());
+                }
+                child.wait_with_output().expect("the binary runs")
+            }
+        };
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
         let context = format!(
@@ -103,6 +133,12 @@ impl Test {
         }
         if let Some(want) = &self.stderr {
             assert_eq!(&stderr, want, "stderr of {context}");
+        }
+        for want in &self.stderr_contains {
+            assert!(
+                stderr.contains(want.as_str()),
+                "stderr lacks {want:?}: {context}"
+            );
         }
         output
     }

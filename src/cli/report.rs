@@ -1,0 +1,121 @@
+//! The objects `list --json`, `check --json` and `history --json` print, one
+//! serializer each, and what the state file says of the jobs.
+
+use super::plan::{Plan, Status};
+use super::times::{schedule_time, stored};
+use crate::config::Job;
+use crate::error::Error;
+use crate::store::sqlite::SqliteStore;
+use crate::store::{JobState, RunRow, parse};
+use chrono_tz::Tz;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// What the state file says: each job's saved state and its last run.
+#[derive(Default)]
+pub struct Saved {
+    pub jobs: HashMap<String, JobState>,
+    pub last: HashMap<String, RunRow>,
+}
+
+/// Reads the state at `path` without changing it; nothing if there is none.
+pub fn saved(path: Option<&Path>) -> Result<Saved, Error> {
+    let Some(store) = path
+        .map(|p| SqliteStore::open_read_only(p, 1))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok(Saved::default());
+    };
+    Ok(Saved {
+        jobs: store.saved_jobs()?,
+        last: store
+            .last_runs()?
+            .into_iter()
+            .map(|r| (r.job.clone(), r))
+            .collect(),
+    })
+}
+
+/// One run, its times in the job's zone.
+#[derive(Serialize)]
+pub struct RunReport {
+    pub id: i64,
+    pub job: String,
+    pub scheduled: String,
+    /// For a row standing for several missed runs: the last of them.
+    pub scheduled_last: Option<String>,
+    pub count: i64,
+    pub started: Option<String>,
+    pub ended: Option<String>,
+    pub exit_status: Option<i32>,
+    pub result: String,
+    pub duration_seconds: Option<f64>,
+}
+
+/// How long a run took, to the millisecond.
+pub fn duration_seconds(row: &RunRow) -> Option<f64> {
+    let start = parse(row.started.as_deref()?)?;
+    let end = parse(row.ended.as_deref()?)?;
+    Some((end - start).num_milliseconds() as f64 / 1000.0)
+}
+
+impl RunReport {
+    pub fn new(row: &RunRow, tz: Tz) -> RunReport {
+        let precise = |t: &Option<String>| t.as_deref().map(|t| stored(t, tz, true));
+        RunReport {
+            id: row.id,
+            job: row.job.clone(),
+            scheduled: stored(&row.scheduled, tz, false),
+            scheduled_last: row.scheduled_last.as_deref().map(|t| stored(t, tz, false)),
+            count: row.count,
+            started: precise(&row.started),
+            ended: precise(&row.ended),
+            exit_status: row.exit_status,
+            result: row.result.clone(),
+            duration_seconds: duration_seconds(row),
+        }
+    }
+}
+
+/// One job: its trigger, what comes next and its last run.
+#[derive(Serialize)]
+pub struct JobReport {
+    pub id: String,
+    pub name: Option<String>,
+    pub trigger: String,
+    pub timezone: String,
+    pub paused: bool,
+    /// `scheduled`, `due` (a run starts at once), `missed`, `paused` or `ended`.
+    pub status: &'static str,
+    /// Why, for `missed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The first is in the past when the status is `due`.
+    pub next_run_times: Vec<String>,
+    pub last_run: Option<RunReport>,
+}
+
+impl JobReport {
+    pub fn new(job: &Job, plan: &Plan, last: Option<&RunRow>) -> JobReport {
+        let (status, reason) = match &plan.status {
+            Status::Scheduled => ("scheduled", None),
+            Status::Due => ("due", None),
+            Status::Missed(why) => ("missed", Some(why.clone())),
+            Status::Paused => ("paused", None),
+            Status::Ended => ("ended", None),
+        };
+        JobReport {
+            id: job.id.clone(),
+            name: job.name.clone(),
+            trigger: job.trigger.summary(),
+            timezone: job.trigger.tz.name().to_string(),
+            paused: plan.paused(),
+            status,
+            reason,
+            next_run_times: plan.times.iter().map(schedule_time).collect(),
+            last_run: last.map(|r| RunReport::new(r, job.trigger.tz)),
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! Naming the schedule file and its state the same way in every command:
+//! `-f/--file FILE` (check, list and run also take FILE as an argument),
+//! else `$APSCHED_CONFIG`, else `./schedules.toml`; `-` reads standard
+//! input. And finding a job of the file by its id.
+
+use crate::config::{self, Config, Job};
+use crate::error::Error;
+use crate::suggest;
+use std::io::{ErrorKind, Read};
+use std::path::{Path, PathBuf};
+
+/// Where the schedule file and its state are.
+#[derive(Clone, Debug, clap::Args)]
+pub struct Target {
+    /// The schedule file; "-" reads it from standard input [default:
+    /// $APSCHED_CONFIG, else ./schedules.toml]
+    #[arg(long, short = 'f', value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The state file; ":memory:" keeps none [default: [scheduler] state of
+    /// the file]
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
+    /// Whether the command also takes FILE as an argument (for hints).
+    #[arg(skip)]
+    pub positional: bool,
+}
+
+impl Target {
+    /// The target of a command that takes FILE as an argument too (clap
+    /// refuses both at once).
+    pub fn with_argument(&self, file: Option<&Path>) -> Target {
+        Target {
+            file: file.map(Path::to_path_buf).or_else(|| self.file.clone()),
+            state: self.state.clone(),
+            positional: true,
+        }
+    }
+
+    /// The schedule file named, or `-` for standard input.
+    pub fn path(&self) -> PathBuf {
+        config::locate(self.file.as_deref())
+    }
+
+    /// Whether the schedule comes from standard input.
+    pub fn is_stdin(&self) -> bool {
+        config::is_stdin(&self.path())
+    }
+
+    /// Reads and checks the schedule; `lenient` lets a schedule with no run
+    /// time after now pass.
+    pub fn load(&self, lenient: bool) -> Result<Config, Error> {
+        let path = self.path();
+        let (name, text) = if config::is_stdin(&path) {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|source| Error::Io {
+                    context: "cannot read the schedule from standard input".into(),
+                    source,
+                })?;
+            (PathBuf::from(config::STDIN_NAME), text)
+        } else {
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::ScheduleFile {
+                hint: (source.kind() == ErrorKind::NotFound).then(|| self.missing_hint()),
+                path: path.clone(),
+                source,
+            })?;
+            (path, text)
+        };
+        config::load_text(&name, &text, !lenient)
+    }
+
+    /// How to name a schedule file that was not found, for this command.
+    fn missing_hint(&self) -> String {
+        let how = if self.positional {
+            "as an argument or with -f FILE"
+        } else {
+            "with -f FILE"
+        };
+        match (&self.file, std::env::var_os("APSCHED_CONFIG")) {
+            (Some(_), _) => format!("check the name; a schedule file is named {how}"),
+            (None, Some(v)) if !v.is_empty() => {
+                format!("APSCHED_CONFIG names it; name another {how}")
+            }
+            _ => format!("name one {how}, set APSCHED_CONFIG, or create schedules.toml"),
+        }
+    }
+
+    /// The state file: `--state`, else the file's `[scheduler] state`;
+    /// `None` for `:memory:`. A schedule from standard input has no
+    /// default: it must name one.
+    pub fn state_of(&self, config: &Config) -> Result<Option<PathBuf>, Error> {
+        match &self.state {
+            Some(p) if p == Path::new(":memory:") => Ok(None),
+            Some(p) => Ok(Some(p.clone())),
+            None if self.is_stdin() && !config.state_given => Err(Error::StdinState),
+            None => Ok(config.scheduler.state.clone()),
+        }
+    }
+
+    /// The state to read, if any, for commands that only show it (check,
+    /// list): a schedule from standard input without one shows none.
+    pub fn state_to_read(&self, config: &Config) -> Option<PathBuf> {
+        self.state_of(config).ok().flatten()
+    }
+
+    /// The loaded file and its state path (`None` for `:memory:`); the
+    /// file's settings carry that state path too.
+    pub fn resolve_with(&self, lenient: bool) -> Result<(Config, Option<PathBuf>), Error> {
+        let mut config = self.load(lenient)?;
+        let state = self.state_of(&config)?;
+        config.scheduler.state = state.clone();
+        Ok((config, state))
+    }
+
+    /// [`Target::resolve_with`] for a schedule that must have a run ahead.
+    pub fn resolve(&self) -> Result<(Config, Option<PathBuf>), Error> {
+        self.resolve_with(false)
+    }
+}
+
+/// Whether a job id given on the command line looks like a schedule file.
+fn looks_like_file(id: &str) -> bool {
+    id.ends_with(".toml") || Path::new(id).is_file()
+}
+
+/// Adds "did you mean -f FILE?" to a schedule file not found, when the job
+/// id given looks like that file (`apsched pause quick.toml`).
+pub fn job_file_hint(err: Error, id: &str) -> Error {
+    match err {
+        Error::ScheduleFile { path, source, .. } if looks_like_file(id) => Error::ScheduleFile {
+            path,
+            source,
+            hint: Some(format!(
+                "did you mean -f {id}? The job id comes first, the file after -f"
+            )),
+        },
+        other => other,
+    }
+}
+
+/// The error for a job id the file does not define.
+pub fn unknown_job(config: &Config, id: &str) -> Error {
+    let ids = config.jobs.iter().map(|j| j.id.as_str());
+    let hint = if looks_like_file(id) {
+        Some(format!("did you mean -f {id}?"))
+    } else {
+        suggest::closest(id, ids.clone()).map(|c| format!("did you mean \"{c}\"?"))
+    };
+    Error::UnknownJob {
+        job: id.to_string(),
+        file: config.path.display().to_string(),
+        jobs: ids.map(str::to_string).collect(),
+        hint,
+    }
+}
+
+/// The job with this id.
+pub fn job<'a>(config: &'a Config, id: &str) -> Result<&'a Job, Error> {
+    config
+        .jobs
+        .iter()
+        .find(|j| j.id == id)
+        .ok_or_else(|| unknown_job(config, id))
+}
+
+/// The state file, for a change that must be kept (`what`: pause, resume).
+pub fn needs_state(state: Option<PathBuf>, what: &str) -> Result<PathBuf, Error> {
+    state.ok_or_else(|| Error::NoState { what: what.into() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        config::load_text(
+            Path::new("quick.toml"),
+            "[scheduler]\ntimezone = \"UTC\"\n[jobs.backup]\ncommand = \"x\"\ncron = \"@daily\"\n[jobs.report]\ncommand = \"x\"\ncron = \"@daily\"\n",
+            true,
+        )
+        .expect("valid")
+    }
+
+    #[test]
+    fn unknown_jobs_list_the_jobs_and_the_likely_one() {
+        let config = config();
+        let cases = [
+            (
+                "nosuch",
+                "no job \"nosuch\" in quick.toml (jobs: backup, report)",
+            ),
+            (
+                "bakup",
+                "no job \"bakup\" in quick.toml (jobs: backup, report): did you mean \"backup\"?",
+            ),
+            (
+                "other.toml",
+                "no job \"other.toml\" in quick.toml (jobs: backup, report): did you mean -f other.toml?",
+            ),
+        ];
+        for (id, want) in cases {
+            let err = job(&config, id).expect_err(id);
+            assert_eq!(err.to_string(), want);
+            assert_eq!(err.exit_code(), crate::error::EXIT_INVALID);
+        }
+        assert!(job(&config, "report").is_ok());
+    }
+
+    #[test]
+    fn the_state_of_a_schedule_from_standard_input_must_be_named() {
+        let target = |file: &str, state: Option<&str>| Target {
+            file: Some(file.into()),
+            state: state.map(PathBuf::from),
+            positional: false,
+        };
+        let mut config = config();
+        let cases = [
+            ("s.toml", None, false, Some(Some("quick.db"))),
+            ("-", None, false, None),
+            ("-", None, true, Some(Some("quick.db"))),
+            ("-", Some("x.db"), false, Some(Some("x.db"))),
+            ("-", Some(":memory:"), false, Some(None)),
+        ];
+        for (file, state, given, want) in cases {
+            config.state_given = given;
+            let got = target(file, state).state_of(&config).ok();
+            let want = want.map(|w| w.map(PathBuf::from));
+            assert_eq!(got, want, "{file} {state:?} {given}");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! One time format wherever a person reads one (list, check, history,
+//! validate), and the same strings in JSON: RFC 3339 in the job's zone with
+//! its offset, to the second for schedule times (scheduled, next run) and to
+//! the millisecond for moments measured (started, ended).
+
+use crate::store;
+use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// A schedule time: `2026-03-29T03:30:00+02:00`.
+pub fn schedule_time<Z: TimeZone>(t: &DateTime<Z>) -> String
+where
+    Z::Offset: std::fmt::Display,
+{
+    t.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+/// A measured moment: `2026-03-29T03:30:00.012+02:00`.
+pub fn moment(t: &DateTime<Tz>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, false)
+}
+
+/// A time as the store keeps it (UTC text), shown in `tz`; to the
+/// millisecond with `precise`. Text the store should not hold is shown as is.
+pub fn stored(text: &str, tz: Tz, precise: bool) -> String {
+    match store::parse(text) {
+        Some(t) if precise => moment(&t.with_timezone(&tz)),
+        Some(t) => schedule_time(&t.with_timezone(&tz)),
+        None => text.to_string(),
+    }
+}
+
+/// `t` without its fraction of a second.
+pub fn whole_second(t: &DateTime<Tz>) -> DateTime<Tz> {
+    DateTime::<Utc>::from_timestamp(t.timestamp(), 0).map_or(*t, |w| w.with_timezone(&t.timezone()))
+}
+
+/// "3h 12m", "45s", "2d 4h": how far `to` is from `from`, roughly.
+pub fn until(from: &DateTime<Tz>, to: &DateTime<Tz>) -> String {
+    let secs = (*to - *from).num_seconds();
+    if secs <= 0 {
+        return "now".into();
+    }
+    let (d, h, m, s) = (
+        secs / 86_400,
+        secs % 86_400 / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+    );
+    match (d, h, m) {
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, _) if s == 0 => format!("{m}m"),
+        (0, 0, _) => format!("{m}m {s}s"),
+        (0, _, _) => format!("{h}h {m}m"),
+        _ => format!("{d}d {h}h"),
+    }
+}
+
+/// "3 days", "1 hour", "40 seconds": a past span in its largest whole unit.
+pub fn span(secs: i64) -> String {
+    let secs = secs.max(0);
+    let (n, unit) = [(86_400, "day"), (3600, "hour"), (60, "minute")]
+        .iter()
+        .find(|(size, _)| secs >= *size)
+        .map_or((secs, "second"), |(size, unit)| (secs / size, *unit));
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_times_are_shown_in_the_zone() {
+        let berlin = chrono_tz::Europe::Berlin;
+        let cases = [
+            ("2027-01-01T00:02:00Z", false, "2027-01-01T01:02:00+01:00"),
+            (
+                "2026-11-22T15:02:28.787442748Z",
+                true,
+                "2026-11-22T16:02:28.787+01:00",
+            ),
+            (
+                "2026-07-01T00:00:00Z",
+                true,
+                "2026-07-01T02:00:00.000+02:00",
+            ),
+            (
+                "2026-11-22T15:02:28.787442748Z",
+                false,
+                "2026-11-22T16:02:28+01:00",
+            ),
+            ("garbage", false, "garbage"),
+        ];
+        for (text, precise, want) in cases {
+            assert_eq!(stored(text, berlin, precise), want, "{text}");
+        }
+        let utc = stored("2027-01-01T00:02:00Z", Tz::UTC, false);
+        assert_eq!(utc, "2027-01-01T00:02:00+00:00");
+    }
+
+    #[test]
+    fn spans_read_in_their_largest_unit() {
+        let cases = [
+            (0, "0 seconds"),
+            (1, "1 second"),
+            (59, "59 seconds"),
+            (60, "1 minute"),
+            (7200, "2 hours"),
+            (3 * 86_400 + 7200, "3 days"),
+        ];
+        for (secs, want) in cases {
+            assert_eq!(span(secs), want);
+        }
+    }
+}
