@@ -6,27 +6,18 @@
 
 mod support;
 
+mod common {
+    pub mod sched;
+}
+
+use common::sched::faketime_lib;
 use serde_json::Value;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::thread::sleep;
 use std::time::Duration;
 use support::Test;
-
-fn faketime_lib() -> Option<PathBuf> {
-    let found = fs::read_dir("/usr/lib").ok()?.flatten().find_map(|arch| {
-        let lib = arch.path().join("faketime/libfaketimeMT.so.1");
-        lib.exists().then_some(lib)
-    });
-    if found.is_none() && std::env::var_os("APSCHED_REQUIRE_FAKETIME").is_some() {
-        panic!("libfaketime is required (apt-get install faketime)");
-    }
-    if found.is_none() {
-        eprintln!("skipped: faketime is not installed");
-    }
-    found
-}
 
 /// `apsched ARGS` in `dir`, the clock starting at `at`.
 fn at(dir: &Path, lib: &Path, at: &str, args: &[&str]) -> Command {

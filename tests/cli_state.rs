@@ -3,26 +3,17 @@
 //! downtime takes no time. `.ci/run` installs faketime; without it (and
 //! without APSCHED_REQUIRE_FAKETIME=1) the downtime tests say so and pass.
 
+mod common {
+    pub mod sched;
+}
+
+use common::sched::faketime_lib;
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::thread::sleep;
 use std::time::Duration;
-
-fn faketime_lib() -> Option<PathBuf> {
-    let found = fs::read_dir("/usr/lib").ok()?.flatten().find_map(|arch| {
-        let lib = arch.path().join("faketime/libfaketimeMT.so.1");
-        lib.exists().then_some(lib)
-    });
-    if found.is_none() && std::env::var_os("APSCHED_REQUIRE_FAKETIME").is_some() {
-        panic!("libfaketime is required (apt-get install faketime)");
-    }
-    if found.is_none() {
-        eprintln!("skipped: faketime is not installed");
-    }
-    found
-}
 
 fn apsched(dir: &Path, fake: Option<(&Path, &str)>, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_apsched"));

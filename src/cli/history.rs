@@ -86,15 +86,18 @@ fn line(row: &RunRow, tz: Tz) -> Line {
     }
 }
 
-/// The saved output of run `id`, or which runs there are.
-fn output(rows: &[RunRow], id: i64) -> Result<(), Error> {
-    let Some(row) = rows.iter().find(|r| r.id == id) else {
-        let first = rows.iter().map(|r| r.id).min();
-        let last = rows.iter().map(|r| r.id).max();
-        return Err(Error::NoRun {
-            run: id,
-            recorded: first.zip(last),
-        });
+/// The saved output of run `id` (of `job`, if given), or which runs there are.
+fn output(store: Option<&SqliteStore>, job: Option<&str>, id: i64) -> Result<(), Error> {
+    let found = match store {
+        Some(s) => s.run(id)?.filter(|r| job.is_none_or(|j| r.job == j)),
+        None => None,
+    };
+    let Some(row) = found else {
+        let recorded = match store {
+            Some(s) => s.id_range(job)?,
+            None => None,
+        };
+        return Err(Error::NoRun { run: id, recorded });
     };
     print(&String::from_utf8_lossy(
         row.output.as_deref().unwrap_or_default(),
@@ -113,13 +116,8 @@ pub fn run(args: &Args) -> Result<(), Error> {
         Some(path) => SqliteStore::open_read_only(path, config.scheduler.history)?,
         None => None,
     };
-    let limit = if args.output.is_some() {
-        usize::MAX >> 1
-    } else {
-        args.count
-    };
     let rows = match &store {
-        Some(s) => s.history(args.job.as_deref(), limit)?,
+        Some(s) => s.history(args.job.as_deref(), args.count)?,
         None => Vec::new(),
     };
     if let Some(id) = &args.job
@@ -129,7 +127,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
         return Err(unknown_job(&config, id));
     }
     if let Some(id) = args.output {
-        return output(&rows, id);
+        return output(store.as_ref(), args.job.as_deref(), id);
     }
     if args.json {
         let reports: Vec<RunReport> = rows

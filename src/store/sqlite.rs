@@ -265,6 +265,16 @@ impl SqliteStore {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// The first and last run numbers recorded (of one job, or all).
+    pub fn id_range(&self, job: Option<&str>) -> Result<Option<(i64, i64)>, StoreError> {
+        let range: (Option<i64>, Option<i64>) = self.conn.query_row(
+            "SELECT min(id), max(id) FROM runs WHERE (?1 IS NULL OR job = ?1)",
+            params![job],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(range.0.zip(range.1))
+    }
+
     /// The saved state of every job that can be read, without changing
     /// anything (`list`); unreadable rows are left out.
     pub fn saved_jobs(&self) -> Result<HashMap<String, JobState>, StoreError> {

@@ -1,163 +1,9 @@
-//! What the scheduler reports: one event per line in the log. Event names
-//! follow APScheduler's (`EVENT_JOB_SUBMITTED` is `job_submitted`, ...).
+//! The fields of each event, typed: text, numbers, durations, flags.
 
+use super::Event;
 use chrono::{DateTime, SecondsFormat};
 use chrono_tz::Tz;
 use std::time::Duration;
-
-/// How much a log line matters; `--quiet` shows warnings and errors only,
-/// `-v` adds debug lines.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    Debug,
-    Info,
-    Warn,
-    Error,
-}
-
-/// One thing that happened.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Event {
-    SchedulerStarted {
-        jobs: usize,
-    },
-    /// Shutdown began: no new runs; running ones get `timeout` to finish.
-    SchedulerShutdown {
-        running: usize,
-        timeout: Duration,
-    },
-    SchedulerStopped,
-    /// The scheduler goes to sleep until this time, for this (debug).
-    Sleeping {
-        until: DateTime<chrono::Utc>,
-        due: Option<super::Due>,
-    },
-    /// The scheduler woke up, and why (debug): `timer`, `child_exit`,
-    /// `signal` (stop or reload), `control` (pause, resume, run-now).
-    Woke {
-        reason: &'static str,
-        job: Option<String>,
-        run: Option<i64>,
-    },
-    /// A due slot was claimed in the state: the runs it records (debug).
-    Claimed {
-        job: String,
-        slot: DateTime<chrono::Utc>,
-        runs: Vec<i64>,
-    },
-    /// A run's output was saved to its history row (debug).
-    OutputSaved {
-        run: i64,
-        bytes: usize,
-    },
-    JobAdded {
-        job: String,
-        next: Option<DateTime<Tz>>,
-        paused: bool,
-    },
-    JobModified {
-        job: String,
-        next: Option<DateTime<Tz>>,
-    },
-    JobRemoved {
-        job: String,
-        reason: &'static str,
-    },
-    /// A run started (its process is running).
-    JobSubmitted {
-        job: String,
-        run: i64,
-        scheduled: DateTime<Tz>,
-    },
-    /// A run ended with exit status 0.
-    JobExecuted {
-        job: String,
-        run: i64,
-        scheduled: DateTime<Tz>,
-        duration: Duration,
-    },
-    /// A run failed: non-zero exit, killed by a signal, or could not start.
-    JobError {
-        job: String,
-        run: i64,
-        scheduled: DateTime<Tz>,
-        reason: String,
-        duration: Duration,
-    },
-    /// A run was later than its misfire grace time and did not run.
-    JobMissed {
-        job: String,
-        scheduled: DateTime<Tz>,
-        late: Duration,
-    },
-    /// Several run times of one job were due at once (after downtime or a
-    /// clock jump): how many were missed, how many run, how many coalesced.
-    JobCatchUp {
-        job: String,
-        due: u64,
-        missed: u64,
-        run: u64,
-        coalesced: u64,
-        first: DateTime<Tz>,
-        last: DateTime<Tz>,
-    },
-    JobPaused {
-        job: String,
-    },
-    JobResumed {
-        job: String,
-        next: Option<DateTime<Tz>>,
-    },
-    /// Runs found unfinished in the state at start, now recorded as interrupted.
-    StateInterrupted {
-        count: u64,
-    },
-    /// A job's saved state could not be read; it was moved aside and the job starts afresh.
-    StateSetAside {
-        job: String,
-        reason: String,
-    },
-    /// A run was skipped because `max_instances` runs were still going.
-    JobMaxInstances {
-        job: String,
-        scheduled: DateTime<Tz>,
-        running: usize,
-    },
-    /// A run-now was not run, and why.
-    RunNowRefused {
-        job: String,
-        reason: String,
-    },
-    /// A run outlived its timeout and is being ended.
-    JobTimedOut {
-        job: String,
-        run: i64,
-        timeout: Duration,
-    },
-    /// A run did not end after SIGTERM and was killed.
-    JobKilled {
-        job: String,
-        run: i64,
-    },
-    /// Writing the state failed.
-    StateError {
-        error: String,
-    },
-    /// A reload was refused (one event per problem); the old file stays in force.
-    ReloadFailed {
-        problem: String,
-    },
-    Reloaded {
-        added: usize,
-        removed: usize,
-        modified: usize,
-        unchanged: usize,
-    },
-    /// The schedule file is valid but has something likely not meant.
-    ConfigWarning {
-        warning: String,
-    },
-}
 
 /// One value of an event, typed so that JSON logs keep numbers numbers.
 #[derive(Clone, Debug, PartialEq)]
@@ -199,61 +45,6 @@ fn text(t: impl Into<String>) -> Field {
 }
 
 impl Event {
-    /// The event's name, APScheduler's where it has one.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Event::SchedulerStarted { .. } => "scheduler_started",
-            Event::SchedulerShutdown { .. } => "scheduler_shutdown",
-            Event::SchedulerStopped => "scheduler_stopped",
-            Event::Sleeping { .. } => "sleeping",
-            Event::Woke { .. } => "woke",
-            Event::Claimed { .. } => "claimed",
-            Event::OutputSaved { .. } => "output_saved",
-            Event::JobAdded { .. } => "job_added",
-            Event::JobModified { .. } => "job_modified",
-            Event::JobRemoved { .. } => "job_removed",
-            Event::JobSubmitted { .. } => "job_submitted",
-            Event::JobExecuted { .. } => "job_executed",
-            Event::JobError { .. } => "job_error",
-            Event::JobMissed { .. } => "job_missed",
-            Event::JobCatchUp { .. } => "job_catch_up",
-            Event::JobPaused { .. } => "job_paused",
-            Event::JobResumed { .. } => "job_resumed",
-            Event::StateInterrupted { .. } => "state_interrupted",
-            Event::StateSetAside { .. } => "state_set_aside",
-            Event::StateError { .. } => "state_error",
-            Event::JobMaxInstances { .. } => "job_max_instances",
-            Event::JobTimedOut { .. } => "job_timed_out",
-            Event::JobKilled { .. } => "job_killed",
-            Event::RunNowRefused { .. } => "run_now_refused",
-            Event::ReloadFailed { .. } => "reload_failed",
-            Event::Reloaded { .. } => "reloaded",
-            Event::ConfigWarning { .. } => "config_warning",
-        }
-    }
-
-    pub fn level(&self) -> Level {
-        match self {
-            Event::JobError { .. }
-            | Event::JobTimedOut { .. }
-            | Event::JobKilled { .. }
-            | Event::ReloadFailed { .. }
-            | Event::StateError { .. } => Level::Error,
-            Event::JobMissed { .. }
-            | Event::JobMaxInstances { .. }
-            | Event::StateInterrupted { .. }
-            | Event::StateSetAside { .. }
-            | Event::RunNowRefused { .. }
-            | Event::ConfigWarning { .. } => Level::Warn,
-            Event::JobCatchUp { missed, .. } if *missed > 0 => Level::Warn,
-            Event::Sleeping { .. }
-            | Event::Woke { .. }
-            | Event::Claimed { .. }
-            | Event::OutputSaved { .. } => Level::Debug,
-            _ => Level::Info,
-        }
-    }
-
     /// The event's fields as key and value texts, in a fixed order.
     pub fn fields(&self) -> Vec<(&'static str, Field)> {
         let job = |j: &String| ("job", text(j.clone()));
@@ -272,8 +63,10 @@ impl Event {
                 let until = until.to_rfc3339_opts(SecondsFormat::Millis, true);
                 let mut f = vec![("until", text(until))];
                 match due {
-                    Some(super::Due::Slot(j)) => f.extend([("for", text("slot")), job(j)]),
-                    Some(super::Due::Deadline { job: j, run }) => {
+                    Some(crate::scheduler::Due::Slot(j)) => {
+                        f.extend([("for", text("slot")), job(j)])
+                    }
+                    Some(crate::scheduler::Due::Deadline { job: j, run }) => {
                         f.extend([("for", text("deadline")), job(j), ("run", num(*run))])
                     }
                     None => f.push(("for", text("clock_check"))),
