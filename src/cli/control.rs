@@ -38,7 +38,7 @@ pub fn pause(args: &Args, paused: bool) -> Result<(), Error> {
     let job = job(&config, &args.job)?;
     let path = needs_state(state, if paused { "pause" } else { "resume" })?;
     let mut store = SqliteStore::open(&path, config.scheduler.history)?;
-    let before = initial::paused(job.paused, store.saved_jobs()?.get(&job.id));
+    let before = initial::paused(job.paused, store.saved_job(&job.id)?.as_ref());
     if before == paused {
         let state = if paused {
             "already paused"

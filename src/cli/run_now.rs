@@ -47,8 +47,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
     {
         return through_scheduler(&mut store, path, job, args.no_wait);
     }
-    let saved = store.saved_jobs()?;
-    if initial::paused(job.paused, saved.get(&job.id)) {
+    if initial::paused(job.paused, store.saved_job(&job.id)?.as_ref()) {
         return Err(refused(job, "it is paused (apsched resume it first)"));
     }
     direct(&mut store, job, &config.scheduler.shell)

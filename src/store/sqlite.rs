@@ -265,6 +265,17 @@ impl SqliteStore {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// The saved state of one job, if it can be read.
+    pub fn saved_job(&self, id: &str) -> Result<Option<JobState>, StoreError> {
+        let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params![id])?;
+        Ok(match rows.next()? {
+            Some(r) => ops::read_job(r).ok().map(|(_, state)| state),
+            None => None,
+        })
+    }
+
     /// The first and last run numbers recorded (of one job, or all).
     pub fn id_range(&self, job: Option<&str>) -> Result<Option<(i64, i64)>, StoreError> {
         let range: (Option<i64>, Option<i64>) = self.conn.query_row(
