@@ -6,9 +6,10 @@ use crate::console::Console;
 use crate::error::Error;
 use crate::host::RealHost;
 use crate::log::{Format, Logger};
-use crate::runner;
+use crate::runner::{self, Ending};
 use crate::scheduler::{Event, Level};
 use crate::store::Store;
+use crate::store::StoreError;
 use crate::store::sqlite::SqliteStore;
 use std::path::{Path, PathBuf};
 
@@ -75,7 +76,17 @@ pub fn run(args: &Args) -> Result<(), Error> {
         source,
     })?;
     let seed = u64::from(std::process::id()) ^ chrono::Utc::now().timestamp_subsec_nanos() as u64;
-    runner::run(&mut host, &config.scheduler, config.jobs, &saved, seed);
+    let state = config.scheduler.state.clone();
+    let ending = runner::run(&mut host, &config.scheduler, config.jobs, &saved, seed);
     host.finish();
-    Ok(())
+    match ending {
+        Ending::Clean => Ok(()),
+        Ending::StoreFailing { since, error } => Err(Error::State(StoreError::Open {
+            path: state.map_or(":memory:".into(), |p| p.display().to_string()),
+            message: format!(
+                "could not be written from {} until apsched stopped ({error}); no run started meanwhile",
+                since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+        })),
+    }
 }

@@ -11,12 +11,14 @@ mod state;
 use crate::config::{self, Job, Settings};
 use crate::console::Console;
 use crate::log::{Format, Logger};
-use crate::runner::{Host, Input};
+use crate::runner::{Host, Input, PersistError};
 use crate::scheduler::{Change, Event, Record, RunId, RunRequest};
+use crate::store::JobState;
 use crate::store::sqlite::SqliteStore;
 use chrono::{DateTime, Utc};
 use output::Forwarder;
 use signals::Msg;
+use state::State;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -36,7 +38,7 @@ pub struct RealHost {
     /// Running processes: pid to run, and run to pid.
     runs: HashMap<i32, RunId>,
     pids: HashMap<RunId, u32>,
-    store: SqliteStore,
+    state: State,
 }
 
 impl RealHost {
@@ -59,7 +61,7 @@ impl RealHost {
             forwarder: Forwarder::start(tx, console, format)?,
             runs: HashMap::new(),
             pids: HashMap::new(),
-            store,
+            state: State::new(store),
         })
     }
 
@@ -70,7 +72,7 @@ impl RealHost {
         self.forwarder.finish(OUTPUT_DRAIN);
         while let Ok(msg) = self.rx.try_recv() {
             if let Msg::Output { record, tail } = msg {
-                state::output(&mut self.store, &mut self.logger, record, &tail);
+                self.state.output(record, tail, &mut self.logger);
             }
         }
         self.logger.flush();
@@ -80,11 +82,8 @@ impl RealHost {
         match msg {
             Msg::Stop => vec![Input::Stop],
             Msg::Reload => vec![Input::Reload],
-            Msg::Control => state::control(&mut self.store, &mut self.logger),
-            Msg::Output { record, tail } => {
-                state::output(&mut self.store, &mut self.logger, record, &tail);
-                Vec::new()
-            }
+            Msg::Control => state::control(self.state.store()),
+            Msg::Output { record, tail } => self.state.output(record, tail, &mut self.logger),
             Msg::Reaped { pid, status } => {
                 // Unknown pids are orphans reaped as PID 1.
                 let Some(run) = self.runs.remove(&pid) else {
@@ -139,12 +138,16 @@ impl Host for RealHost {
         self.logger.log(event);
     }
 
-    fn persist(&mut self, change: &Change) -> Result<Vec<Record>, String> {
-        state::persist(&mut self.store, change)
+    fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError> {
+        self.state.persist(change)
+    }
+
+    fn recover(&mut self) -> Result<HashMap<String, JobState>, String> {
+        self.state.recover()
     }
 
     fn begin(&mut self) {
-        if let Err(e) = self.store.begin() {
+        if let Err(e) = self.state.store().begin() {
             self.logger.log(&Event::StateError {
                 error: e.to_string(),
             });
@@ -152,7 +155,7 @@ impl Host for RealHost {
     }
 
     fn commit(&mut self) {
-        if let Err(e) = self.store.commit() {
+        if let Err(e) = self.state.store().commit() {
             self.logger.log(&Event::StateError {
                 error: e.to_string(),
             });

@@ -1,62 +1,158 @@
-//! The host's side of the state store: writing the scheduler's changes, and
-//! the controls (`pause`, `resume`, `run-now`) read on SIGUSR1.
+//! The host's side of the state store: writing the scheduler's changes,
+//! keeping the records of runs that happened while the store could not be
+//! written (ends, output) until it can, and the controls (`pause`,
+//! `resume`, `run-now`) read on SIGUSR1.
 
 use crate::log::Logger;
-use crate::runner::Input;
+use crate::runner::{Input, PersistError};
 use crate::scheduler::{Change, Event, Record};
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Answer, RunResult, Store, StoreError};
-use chrono::Utc;
+use crate::store::{Answer, JobState, RunResult, Store, StoreError};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
-/// Writes a change to the store; the numbers of the runs it recorded.
-pub fn persist(store: &mut SqliteStore, change: &Change) -> Result<Vec<Record>, String> {
-    let now = Utc::now();
-    let result = match change {
-        Change::Save { job, state } => store.save_job(job, state).map(|()| Vec::new()),
-        Change::Claim { claim, .. } => match store.claim(claim) {
-            Ok(Some(rows)) => Ok(rows),
-            Ok(None) => {
-                return Err(format!(
-                    "slot {} of job {} was already claimed; not running it again",
-                    crate::store::text(&claim.expected),
-                    claim.job
-                ));
+/// At most this many records wait for a failing store; older ones are
+/// dropped (and counted) so memory stays bounded.
+const MAX_KEPT: usize = 100_000;
+
+/// A record kept while the store could not be written.
+enum Kept {
+    Change(Change, DateTime<Utc>),
+    Output(Record, Vec<u8>),
+}
+
+/// The state store of a running scheduler.
+pub struct State {
+    store: SqliteStore,
+    kept: Vec<Kept>,
+    dropped: usize,
+}
+
+impl State {
+    pub fn new(store: SqliteStore) -> State {
+        State {
+            store,
+            kept: Vec::new(),
+            dropped: 0,
+        }
+    }
+
+    pub fn store(&mut self) -> &mut SqliteStore {
+        &mut self.store
+    }
+
+    /// Writes a change; the numbers of the runs it recorded. A failed end
+    /// of a run is kept for [`State::recover`].
+    pub fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError> {
+        let now = Utc::now();
+        match write(&mut self.store, change, now) {
+            Ok(Some(records)) => Ok(records),
+            Ok(None) => Err(PersistError::Refused(refused(change))),
+            Err(e) => {
+                if matches!(change, Change::Ended { .. } | Change::Dropped { .. }) {
+                    self.keep(Kept::Change(change.clone(), now));
+                }
+                Err(PersistError::Failed(e.to_string()))
             }
-            Err(e) => Err(e),
-        },
+        }
+    }
+
+    /// Saves the tail of a run's output; on failure it is kept.
+    pub fn output(&mut self, record: Record, tail: Vec<u8>, logger: &mut Logger) -> Vec<Input> {
+        match self.store.run_output(record, &tail) {
+            Ok(()) => {
+                logger.log(&Event::OutputSaved {
+                    run: record,
+                    bytes: tail.len(),
+                });
+                Vec::new()
+            }
+            Err(e) => {
+                self.keep(Kept::Output(record, tail));
+                vec![Input::StoreFailed {
+                    error: e.to_string(),
+                }]
+            }
+        }
+    }
+
+    fn keep(&mut self, kept: Kept) {
+        if self.kept.len() >= MAX_KEPT {
+            self.kept.remove(0);
+            self.dropped += 1;
+        }
+        self.kept.push(kept);
+    }
+
+    /// Writes what was kept, then proves the store writable; every job's
+    /// saved state.
+    pub fn recover(&mut self) -> Result<HashMap<String, JobState>, String> {
+        while let Some(kept) = self.kept.first() {
+            let result = match kept {
+                Kept::Change(change, at) => write(&mut self.store, change, *at).map(|_| ()),
+                Kept::Output(record, tail) => self.store.run_output(*record, tail),
+            };
+            result.map_err(|e| e.to_string())?;
+            self.kept.remove(0);
+        }
+        self.store.touch().map_err(|e| e.to_string())?;
+        self.store.saved_jobs().map_err(|e| e.to_string())
+    }
+}
+
+/// The message of a change the store refused.
+fn refused(change: &Change) -> String {
+    match change {
+        Change::Claim { claim, .. } => format!(
+            "slot {} of job {} was already claimed; not running it again",
+            crate::store::text(&claim.expected),
+            claim.job
+        ),
+        _ => "the store refused the change".into(),
+    }
+}
+
+/// Writes a change made at `now`: `None` when the store refused a claim
+/// (the slot was claimed before).
+fn write(
+    store: &mut SqliteStore,
+    change: &Change,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<Record>>, StoreError> {
+    let none = |()| Some(Vec::new());
+    match change {
+        Change::Save { job, state } => store.save_job(job, state).map(none),
+        Change::Claim { claim, .. } => store.claim(claim),
         Change::Extra {
             job,
             scheduled,
             request,
             ..
-        } => extra(store, job, *scheduled, *request),
+        } => extra(store, job, *scheduled, *request).map(Some),
         Change::Refused { request, reason } => store
             .answer_request(*request, &Answer::Refused(reason.clone()))
-            .map(|()| Vec::new()),
-        Change::Started { record } => store.run_started(*record, now).map(|()| Vec::new()),
+            .map(none),
+        Change::Started { record } => store.run_started(*record, now).map(none),
         Change::Ended {
             record,
             exit,
             result,
         } => {
             let ended = (*result != RunResult::Missed).then_some(now);
-            store
-                .run_ended(*record, ended, *exit, *result)
-                .map(|()| Vec::new())
+            store.run_ended(*record, ended, *exit, *result).map(none)
         }
         Change::Dropped { records } => records
             .iter()
             .try_for_each(|r| store.run_ended(*r, None, None, RunResult::Interrupted))
-            .map(|()| Vec::new()),
-    };
-    result.map_err(|e| e.to_string())
+            .map(none),
+    }
 }
 
 /// Records a run-now's run and answers its request with the run's number.
 fn extra(
     store: &mut SqliteStore,
     job: &str,
-    scheduled: chrono::DateTime<Utc>,
+    scheduled: DateTime<Utc>,
     request: Option<i64>,
 ) -> Result<Vec<Record>, StoreError> {
     let record = store.add_run(job, scheduled)?;
@@ -68,7 +164,7 @@ fn extra(
 
 /// Reads what `pause`, `resume` and `run-now` wrote: every job's paused flag
 /// (the scheduler ignores those unchanged) and the run-now requests.
-pub fn control(store: &mut SqliteStore, logger: &mut Logger) -> Vec<Input> {
+pub fn control(store: &mut SqliteStore) -> Vec<Input> {
     let mut inputs = Vec::new();
     match store.job_states() {
         Ok(states) => inputs.extend(
@@ -76,7 +172,7 @@ pub fn control(store: &mut SqliteStore, logger: &mut Logger) -> Vec<Input> {
                 .into_iter()
                 .map(|(job, paused)| Input::Paused { job, paused }),
         ),
-        Err(e) => logger.log(&Event::StateError {
+        Err(e) => inputs.push(Input::StoreFailed {
             error: e.to_string(),
         }),
     }
@@ -85,22 +181,9 @@ pub fn control(store: &mut SqliteStore, logger: &mut Logger) -> Vec<Input> {
             job,
             request: Some(request),
         })),
-        Err(e) => logger.log(&Event::StateError {
+        Err(e) => inputs.push(Input::StoreFailed {
             error: e.to_string(),
         }),
     }
     inputs
-}
-
-/// Saves the tail of a run's output.
-pub fn output(store: &mut SqliteStore, logger: &mut Logger, record: Record, tail: &[u8]) {
-    match store.run_output(record, tail) {
-        Ok(()) => logger.log(&Event::OutputSaved {
-            run: record,
-            bytes: tail.len(),
-        }),
-        Err(e) => logger.log(&Event::StateError {
-            error: e.to_string(),
-        }),
-    }
 }

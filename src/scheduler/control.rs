@@ -5,7 +5,9 @@ use super::initial::{self, whole_second};
 use super::runs::Run;
 use super::{Action, Change, Event, RunId, Scheduler, Slot};
 use crate::config::{Job, Settings};
+use crate::store::JobState;
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
@@ -230,5 +232,45 @@ fn refuse(actions: &mut Vec<Action>, job: &str, request: Option<i64>, reason: St
     }));
     if let Some(request) = request {
         actions.push(Action::Persist(Change::Refused { request, reason }));
+    }
+}
+
+impl Scheduler {
+    /// The store cannot be written: holds every slot and waiting run.
+    pub fn suspend(&mut self) {
+        self.suspended = true;
+    }
+
+    /// The store works again: each job goes on from its `saved` state, as
+    /// at a start (slots missed meanwhile are due now, by the misfire and
+    /// coalescing rules; none that was claimed is replayed).
+    pub fn resync(&mut self, saved: &HashMap<String, JobState>, now: DateTime<Utc>) -> Vec<Action> {
+        self.suspended = false;
+        let mut actions = Vec::new();
+        let seqs: Vec<u64> = self.entries.keys().copied().collect();
+        for seq in seqs {
+            let Some(entry) = self.entries.get_mut(&seq) else {
+                continue;
+            };
+            let job = entry.job.clone();
+            let st = saved.get(&job.id);
+            let start = initial::start(&job, st, now);
+            entry.anchor = start.anchor;
+            entry.paused = start.paused;
+            if let Some(old) = entry.slot.take() {
+                self.queue.remove(&(old.start_at, seq));
+            }
+            if let Some(next) = start.next.filter(|_| !start.paused) {
+                self.set_slot(seq, next);
+            }
+            let state = self.entries[&seq].state();
+            if st != Some(&state) {
+                actions.push(Action::Persist(Change::Save {
+                    job: job.id.clone(),
+                    state,
+                }));
+            }
+        }
+        actions
     }
 }

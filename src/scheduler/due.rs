@@ -61,7 +61,7 @@ impl Scheduler {
         let mut actions = Vec::new();
         self.tick_deadlines(now, &mut actions);
         while let Some(&(start_at, seq)) = self.queue.first() {
-            if start_at > now || self.shutting_down {
+            if start_at > now || self.shutting_down || self.suspended {
                 break;
             }
             self.queue.pop_first();

@@ -200,6 +200,9 @@ pub struct Scheduler {
     busy: usize,
     next_run: RunId,
     shutting_down: bool,
+    /// The store cannot be written: nothing fires or starts until
+    /// [`Scheduler::resync`].
+    suspended: bool,
     rng: u64,
 }
 
@@ -228,6 +231,7 @@ impl Scheduler {
             busy: 0,
             next_run: 1,
             shutting_down: false,
+            suspended: false,
             rng: seed | 1,
         };
         let mut actions = vec![Action::Log(Event::SchedulerStarted { jobs: jobs.len() })];
@@ -331,7 +335,8 @@ impl Scheduler {
     /// The next moment something is due, and what: a job's slot or a
     /// run's deadline (timeout, kill); `None` when nothing is.
     pub fn next_wake(&self) -> Option<(DateTime<Utc>, Due)> {
-        let slot = self.queue.first().map(|(t, seq)| {
+        let queue = self.queue.first().filter(|_| !self.suspended);
+        let slot = queue.map(|(t, seq)| {
             let job = self.entries.get(seq).map(|e| e.job.id.clone());
             (*t, Due::Slot(job.unwrap_or_default()))
         });

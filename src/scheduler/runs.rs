@@ -78,7 +78,7 @@ impl Scheduler {
     /// The runner calls it once the store has recorded what came before.
     pub fn dispatch(&mut self, now: DateTime<Utc>) -> Vec<Action> {
         let mut actions = Vec::new();
-        while self.busy < self.max_workers && !self.shutting_down {
+        while self.busy < self.max_workers && !self.shutting_down && !self.suspended {
             let Some((_, id)) = self.pending.pop_first() else {
                 break;
             };
@@ -98,13 +98,7 @@ impl Scheduler {
             });
             let job = run.job.clone();
             self.busy += 1;
-            // Recorded as started, and logged, before the command starts.
-            actions.push(Action::Persist(Change::Started { record }));
-            actions.push(Action::Log(Event::JobSubmitted {
-                job: job.id.clone(),
-                run: record,
-                scheduled: slot.scheduled,
-            }));
+            // The runner records the start and logs it before the process starts.
             actions.push(Action::Start(RunRequest {
                 run: id,
                 record,

@@ -3,8 +3,9 @@
 //! reloads and clock jumps. Days of schedule run in milliseconds.
 
 use crate::config::{self, Job, Settings};
-use crate::runner::{Host, Input};
+use crate::runner::{Host, Input, PersistError};
 use crate::scheduler::{Change, Event, Outcome, Record, RunId, RunRequest};
+use crate::store::JobState;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, HashMap};
@@ -53,6 +54,12 @@ pub struct Sim {
     pub changes: Vec<Change>,
     /// History numbers given so far.
     records: Record,
+    /// Every job's state as the store holds it.
+    pub saved: HashMap<String, JobState>,
+    /// Writes fail from the first instant until the second.
+    pub fail_writes: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// When the runner tried the store again.
+    pub recoveries: Vec<DateTime<Utc>>,
 }
 
 /// Parses a schedule file text (zone UTC unless it says otherwise).
@@ -84,6 +91,9 @@ impl Sim {
             signals: Vec::new(),
             changes: Vec::new(),
             records: 0,
+            saved: HashMap::new(),
+            fail_writes: None,
+            recoveries: Vec::new(),
         }
     }
 
@@ -112,6 +122,11 @@ impl Sim {
             .filter(|(_, e)| e.name() == name)
             .map(|(_, e)| e)
             .collect()
+    }
+
+    fn failing(&self) -> bool {
+        self.fail_writes
+            .is_some_and(|(from, until)| self.now >= from && self.now < until)
     }
 
     fn exit(&mut self, run: RunId, outcome: Outcome) {
@@ -207,16 +222,39 @@ impl Host for Sim {
         self.events.push((self.now, event.clone()));
     }
 
-    fn persist(&mut self, change: &Change) -> Result<Vec<Record>, String> {
+    fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError> {
+        if self.failing() {
+            return Err(PersistError::Failed("database or disk is full".into()));
+        }
         self.changes.push(change.clone());
         let count = match change {
-            Change::Claim { claim, .. } => claim.runs.len() as Record,
+            Change::Save { job, state } => {
+                self.saved.insert(job.clone(), state.clone());
+                0
+            }
+            Change::Claim { claim, .. } => {
+                // The store's compare-and-set on the job's next run time.
+                let st = self.saved.get_mut(&claim.job);
+                match st {
+                    Some(st) if st.next_run == Some(claim.expected) => st.next_run = claim.next,
+                    _ => return Err(PersistError::Refused("already claimed".into())),
+                }
+                claim.runs.len() as Record
+            }
             Change::Extra { .. } => 1,
             _ => 0,
         };
         let first = self.records + 1;
         self.records += count;
         Ok((first..=self.records).collect())
+    }
+
+    fn recover(&mut self) -> Result<HashMap<String, JobState>, String> {
+        self.recoveries.push(self.now);
+        if self.failing() {
+            return Err("database or disk is full".into());
+        }
+        Ok(self.saved.clone())
     }
 
     fn reload(&mut self) -> Result<(Settings, Vec<Job>), Vec<String>> {

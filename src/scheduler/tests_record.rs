@@ -103,3 +103,56 @@ fn events_carry_the_history_number_the_store_gave() {
     assert_eq!(submitted, [1, 2, 3]);
     assert_eq!(started, submitted, "the store is told the same numbers");
 }
+
+#[test]
+fn a_store_that_cannot_be_written_holds_every_run_then_catches_up_once() {
+    let mut sim = Sim::new("2027-01-01T00:00:00Z", "2027-01-01T00:30:30Z");
+    sim.fail_writes = Some((at("2027-01-01T00:10:30Z"), at("2027-01-01T00:20:30Z")));
+    simulate(
+        &mut sim,
+        &format!("{HEAD}[jobs.m]\ncommand = \"true\"\ncron = \"* * * * *\"\n"),
+    );
+    let started = sim.started("m");
+    let scheduled = sim.scheduled("m");
+    // Nothing starts while the store fails; one coalesced run at recovery.
+    assert!(
+        started
+            .iter()
+            .all(|t| !(t.as_str() > "2027-01-01T00:10:30" && t.as_str() < "2027-01-01T00:21")),
+        "{started:?}"
+    );
+    assert_eq!(scheduled.len(), 20, "{scheduled:?}");
+    assert_eq!(scheduled[9], "2027-01-01T00:10:00+00:00");
+    assert_eq!(scheduled[10], "2027-01-01T00:21:00+00:00");
+    let unique: std::collections::HashSet<_> = scheduled.iter().collect();
+    assert_eq!(unique.len(), scheduled.len(), "no slot runs twice");
+    assert_eq!(
+        sim.named("state_failing").len(),
+        1,
+        "logged once per episode"
+    );
+    assert_eq!(sim.named("state_recovered").len(), 1);
+    assert!(
+        sim.named("state_error").is_empty(),
+        "no false 'already claimed'"
+    );
+    // Retries back off: 1 s, 2 s, 4 s ... up to a minute.
+    let gaps: Vec<i64> = sim
+        .recoveries
+        .windows(2)
+        .map(|w| (w[1] - w[0]).num_seconds())
+        .collect();
+    assert_eq!(gaps[..6], [2, 4, 8, 16, 32, 60], "{gaps:?}");
+    // Every run that started had its claim written.
+    let claimed: Vec<String> = sim
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Claim { claim, .. } => Some(claim.runs.clone()),
+            _ => None,
+        })
+        .flatten()
+        .map(|t| t.to_rfc3339())
+        .collect();
+    assert!(scheduled.iter().all(|s| claimed.contains(s)), "{claimed:?}");
+}

@@ -276,6 +276,15 @@ impl SqliteStore {
         })
     }
 
+    /// A small write that proves the store writable again.
+    pub fn touch(&mut self) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('touched', ?1)",
+            params![super::text(&chrono::Utc::now())],
+        )?;
+        Ok(())
+    }
+
     /// The first and last run numbers recorded (of one job, or all).
     pub fn id_range(&self, job: Option<&str>) -> Result<Option<(i64, i64)>, StoreError> {
         let range: (Option<i64>, Option<i64>) = self.conn.query_row(

@@ -173,6 +173,11 @@ impl Event {
                 vec![job(j), ("reason", text(reason.clone()))]
             }
             Event::StateError { error } => vec![("error", text(error.clone()))],
+            Event::StateFailing { error } => vec![
+                ("error", text(error.clone())),
+                ("runs", text("held until the state file can be written")),
+            ],
+            Event::StateRecovered { after } => vec![("after", secs(after))],
             Event::JobMaxInstances {
                 job: j,
                 scheduled,

@@ -142,9 +142,18 @@ pub enum Event {
         job: String,
         run: i64,
     },
-    /// Writing the state failed.
+    /// A state write was refused (a slot claimed before).
     StateError {
         error: String,
+    },
+    /// The state cannot be written: no run starts until it can (logged once
+    /// per episode).
+    StateFailing {
+        error: String,
+    },
+    /// The state can be written again, after this long.
+    StateRecovered {
+        after: Duration,
     },
     /// A reload was refused (one event per problem); the old file stays in force.
     ReloadFailed {
@@ -186,6 +195,8 @@ impl Event {
             Event::StateInterrupted { .. } => "state_interrupted",
             Event::StateSetAside { .. } => "state_set_aside",
             Event::StateError { .. } => "state_error",
+            Event::StateFailing { .. } => "state_failing",
+            Event::StateRecovered { .. } => "state_recovered",
             Event::JobMaxInstances { .. } => "job_max_instances",
             Event::JobTimedOut { .. } => "job_timed_out",
             Event::JobKilled { .. } => "job_killed",
@@ -202,7 +213,8 @@ impl Event {
             | Event::JobTimedOut { .. }
             | Event::JobKilled { .. }
             | Event::ReloadFailed { .. }
-            | Event::StateError { .. } => Level::Error,
+            | Event::StateError { .. }
+            | Event::StateFailing { .. } => Level::Error,
             Event::JobMissed { .. }
             | Event::JobMaxInstances { .. }
             | Event::StateInterrupted { .. }

@@ -4,10 +4,16 @@
 //! ([`crate::host`]); tests use a simulated one that runs days in
 //! milliseconds.
 
+mod apply;
+mod outage;
+
 use crate::config::{Job, Settings};
 use crate::scheduler::{Action, Change, Event, Outcome, Record, RunId, RunRequest, Scheduler};
-use crate::store::Loaded;
+use crate::store::{JobState, Loaded};
+use apply::apply;
 use chrono::{DateTime, Utc};
+use outage::Outage;
+use std::collections::HashMap;
 
 /// The scheduler re-reads the clock at least this often, so a suspend, an NTP
 /// step or a manual clock change is noticed within it.
@@ -26,6 +32,17 @@ pub enum Input {
     Paused { job: String, paused: bool },
     /// `apsched run-now`, and its request's number.
     RunNow { job: String, request: Option<i64> },
+    /// A write the host made on its own (a run's output) failed.
+    StoreFailed { error: String },
+}
+
+/// Why a state change was not written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PersistError {
+    /// The store refused it: the slot was claimed before. Not ours to run.
+    Refused(String),
+    /// The store cannot be written now (full disk, I/O error, ...).
+    Failed(String),
 }
 
 /// Everything the runner needs from the world.
@@ -43,16 +60,47 @@ pub trait Host {
     fn reload(&mut self) -> Result<(Settings, Vec<Job>), Vec<String>>;
     /// Writes a state change; returns the history numbers of the runs it
     /// recorded (a claim's slots, a run-now). An error means it was not
-    /// recorded (for a claim: the slot is not ours, so its runs must not start).
-    fn persist(&mut self, change: &Change) -> Result<Vec<Record>, String>;
+    /// recorded: a claim or start that was not recorded does not run. The
+    /// host keeps failed records of runs that happened (ends, output) and
+    /// writes them on [`Host::recover`].
+    fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError>;
+    /// After a failed write: writes what was kept and, if the store works
+    /// again, returns every job's saved state.
+    fn recover(&mut self) -> Result<HashMap<String, JobState>, String>;
     /// Groups the state changes that follow, up to [`Host::commit`], into
     /// one transaction (startup and reload save many jobs at once).
     fn begin(&mut self) {}
     fn commit(&mut self) {}
 }
 
+/// How a run of the scheduler ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ending {
+    Clean,
+    /// The state could not be written when it stopped: since then runs were
+    /// neither started nor recorded.
+    StoreFailing {
+        since: DateTime<Utc>,
+        error: String,
+    },
+}
+
+/// The runner's own state between wake-ups.
+#[derive(Default)]
+struct Loop {
+    stops: u32,
+    /// The store cannot be written: no run starts until it can.
+    outage: Option<Outage>,
+}
+
 /// Runs the jobs until shut down, resuming from the `saved` state.
-pub fn run(host: &mut impl Host, settings: &Settings, jobs: Vec<Job>, saved: &Loaded, seed: u64) {
+pub fn run(
+    host: &mut impl Host,
+    settings: &Settings,
+    jobs: Vec<Job>,
+    saved: &Loaded,
+    seed: u64,
+) -> Ending {
     let now = host.now();
     let (mut core, mut actions) = Scheduler::new(settings, jobs, &saved.jobs, now, seed);
     if saved.interrupted > 0 {
@@ -70,32 +118,59 @@ pub fn run(host: &mut impl Host, settings: &Settings, jobs: Vec<Job>, saved: &Lo
         };
         actions.insert(0, Action::Log(event));
     }
+    let mut state = Loop::default();
     host.begin();
-    apply(host, &mut core, actions);
+    apply(host, &mut core, actions, &mut state.outage);
     host.commit();
-    let mut stops = 0;
     loop {
         let now = host.now();
-        let actions = core.tick(now);
-        apply(host, &mut core, actions);
-        if core.is_done() {
-            return;
+        if let Some(o) = &mut state.outage
+            && now >= o.next_try
+        {
+            match host.recover() {
+                Ok(saved) => {
+                    let since = o.since;
+                    state.outage = None;
+                    let after = (now - since).to_std().unwrap_or_default();
+                    host.log(&Event::StateRecovered { after });
+                    let actions = core.resync(&saved, now);
+                    apply(host, &mut core, actions, &mut state.outage);
+                }
+                Err(_) => o.retry_later(now),
+            }
         }
-        let (wake, due) = match core.next_wake() {
+        let actions = core.tick(now);
+        apply(host, &mut core, actions, &mut state.outage);
+        if core.is_done() {
+            break;
+        }
+        let (mut wake, mut due) = match core.next_wake() {
             Some((at, due)) if at < now + MAX_SLEEP => (at, Some(due)),
             _ => (now + MAX_SLEEP, None),
         };
+        if let Some(o) = &state.outage
+            && o.next_try < wake
+        {
+            (wake, due) = (o.next_try, None);
+        }
         host.log(&Event::Sleeping { until: wake, due });
         let inputs = host.wait(wake);
         if inputs.is_empty() && host.now() >= wake {
             host.log(&woke("timer", None));
         }
         for input in inputs {
-            handle(host, &mut core, input, &mut stops);
+            handle(host, &mut core, input, &mut state);
         }
         if core.is_done() {
-            return;
+            break;
         }
+    }
+    match state.outage {
+        None => Ending::Clean,
+        Some(o) => Ending::StoreFailing {
+            since: o.since,
+            error: o.error,
+        },
     }
 }
 
@@ -105,12 +180,17 @@ fn woke(reason: &'static str, run: Option<(String, Option<Record>)>) -> Event {
 }
 
 /// Acts on one input that woke the runner.
-fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, stops: &mut u32) {
+fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, state: &mut Loop) {
     let now = host.now();
+    if let Input::StoreFailed { error } = input {
+        outage::enter(host, core, &mut state.outage, error, now);
+        return;
+    }
     let reason = match &input {
         Input::Exited { .. } => "child_exit",
         Input::Stop | Input::Reload => "signal",
         Input::Paused { .. } | Input::RunNow { .. } => "control",
+        Input::StoreFailed { .. } => "store",
     };
     let about = match &input {
         Input::Exited { run, .. } => core.describe_run(*run),
@@ -126,8 +206,8 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, stops: &mut 
     let actions = match input {
         Input::Exited { run, outcome } => core.finished(run, outcome, now),
         Input::Stop => {
-            *stops += 1;
-            core.shutdown(now, *stops > 1)
+            state.stops += 1;
+            core.shutdown(now, state.stops > 1)
         }
         Input::Paused { job, paused } => core.set_paused(&job, paused, now),
         Input::RunNow { job, request } => core.run_now(&job, request, now),
@@ -138,6 +218,7 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, stops: &mut 
                 .map(|problem| Action::Log(Event::ReloadFailed { problem }))
                 .collect(),
         },
+        Input::StoreFailed { .. } => Vec::new(),
     };
     if paused && !actions.is_empty() {
         host.log(&woke(reason, about));
@@ -145,61 +226,8 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, stops: &mut 
     if batch {
         host.begin();
     }
-    apply(host, core, actions);
+    apply(host, core, actions, &mut state.outage);
     if batch {
         host.commit();
-    }
-}
-
-/// Carries out actions, then starts what may start; a run that cannot
-/// start is finished at once, which may produce more actions.
-fn apply(host: &mut impl Host, core: &mut Scheduler, actions: Vec<Action>) {
-    let mut work = std::collections::VecDeque::from(actions);
-    loop {
-        while let Some(action) = work.pop_front() {
-            match action {
-                Action::Start(request) => {
-                    if let Err(why) = host.start(&request) {
-                        let now = host.now();
-                        work.extend(core.finished(request.run, Outcome::NotStarted(why), now));
-                    }
-                }
-                Action::Terminate(run) => host.signal(run, false),
-                Action::Kill(run) => host.signal(run, true),
-                Action::Log(event) => host.log(&event),
-                Action::Persist(change) => persist(host, core, &change),
-            }
-        }
-        // Runs start only after every claim before them is recorded.
-        let now = host.now();
-        work.extend(core.dispatch(now));
-        if work.is_empty() {
-            return;
-        }
-    }
-}
-
-/// Writes a change and gives the run its history numbers; a run whose
-/// slots were not recorded is not ours to run: at most once per slot.
-fn persist(host: &mut impl Host, core: &mut Scheduler, change: &Change) {
-    match host.persist(change) {
-        Ok(records) => {
-            if let Change::Claim { claim, .. } = change {
-                host.log(&Event::Claimed {
-                    job: claim.job.clone(),
-                    slot: claim.expected,
-                    runs: records.clone(),
-                });
-            }
-            if let Some(run) = change.run() {
-                core.recorded(run, records);
-            }
-        }
-        Err(why) => {
-            host.log(&Event::StateError { error: why });
-            if let Some(run) = change.run() {
-                core.abandon(run);
-            }
-        }
     }
 }
