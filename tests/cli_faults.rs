@@ -138,3 +138,38 @@ fn a_full_disk_holds_runs_and_never_replays_a_slot() {
         );
     }
 }
+
+/// Whether a process is alive (a zombie counts as gone).
+fn alive(pid: &str) -> bool {
+    fs::read_to_string(format!("/proc/{}/stat", pid.trim())).is_ok_and(|stat| {
+        stat.rsplit(')')
+            .next()
+            .and_then(|r| r.split_whitespace().next())
+            != Some("Z")
+    })
+}
+
+#[test]
+fn a_second_sigterm_kills_jobs_that_ignore_the_first_at_once() {
+    let dir = Dir::with_head(
+        "[scheduler]\ntimezone = \"UTC\"\nstate = \":memory:\"\nshutdown_timeout = \"30s\"\n",
+        "[jobs.stubborn]\ncommand = \"trap '' TERM; echo $$ > leader; sleep 30 & echo $! > child; wait\"\ncron = \"* * * * * *\"\n",
+    );
+    let child = start(&dir, "log");
+    sleep(Duration::from_millis(1500));
+    let leader = fs::read_to_string(dir.path().join("leader")).expect("the job started");
+    let grandchild = fs::read_to_string(dir.path().join("child")).expect("its child started");
+    assert!(alive(&leader) && alive(&grandchild));
+    common::sched::signal(&child, libc::SIGTERM);
+    sleep(Duration::from_millis(300));
+    let began = Instant::now();
+    let out = stop(child);
+    let took = began.elapsed();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+    sleep(Duration::from_millis(200));
+    assert!(!alive(&leader), "the job's leader is gone");
+    assert!(!alive(&grandchild), "and its whole process group");
+    let log = fs::read_to_string(dir.path().join("log")).expect("log");
+    assert!(log.contains("job_killed job=stubborn"), "{log}");
+}

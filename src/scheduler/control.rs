@@ -10,11 +10,11 @@ use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Duration;
 
 impl Scheduler {
-    /// Stops scheduling. Running processes get `shutdown_timeout` to end
-    /// (none if `immediate`), then SIGTERM, then SIGKILL.
+    /// Stops scheduling. Running processes get `shutdown_timeout` to end,
+    /// then SIGTERM, then SIGKILL; with `immediate` (a second stop) SIGKILL
+    /// at once.
     pub fn shutdown(&mut self, now: DateTime<Utc>, immediate: bool) -> Vec<Action> {
         let mut actions = Vec::new();
         if !self.shutting_down {
@@ -30,11 +30,6 @@ impl Scheduler {
                 actions.push(Action::Persist(Change::Dropped { records }));
             }
         }
-        let wait = if immediate {
-            Duration::ZERO
-        } else {
-            self.shutdown_timeout
-        };
         let ids: Vec<RunId> = self.runs.keys().copied().collect();
         for id in ids {
             if let Some(run) = self.runs.get_mut(&id)
@@ -44,7 +39,11 @@ impl Scheduler {
                 let records = run.take_records();
                 actions.push(Action::Persist(Change::Dropped { records }));
             }
-            self.set_deadline(id, now + wait);
+            if immediate {
+                self.kill(id, now, &mut actions);
+            } else {
+                self.set_deadline(id, now + self.shutdown_timeout);
+            }
         }
         self.tick_deadlines(now, &mut actions);
         if self.is_done() {

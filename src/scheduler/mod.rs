@@ -44,6 +44,10 @@ pub type Record = i64;
 /// How long a process has between SIGTERM and SIGKILL.
 pub const KILL_GRACE: Duration = Duration::from_secs(5);
 
+/// How long a process killed with SIGKILL may take to be reaped before the
+/// scheduler gives it up.
+pub const KILL_WAIT: Duration = Duration::from_secs(1);
+
 /// A run the runner must start.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunRequest {

@@ -2,7 +2,8 @@
 
 use super::misfire;
 use super::{
-    Action, Change, Event, KILL_GRACE, Outcome, Record, RunId, RunRequest, Scheduler, Slot,
+    Action, Change, Event, KILL_GRACE, KILL_WAIT, Outcome, Record, RunId, RunRequest, Scheduler,
+    Slot,
 };
 use crate::config::Job;
 use crate::store::RunResult;
@@ -31,9 +32,10 @@ pub struct Run {
     /// The numbers of `remaining`, in the same order.
     records: VecDeque<Record>,
     current: Option<Current>,
-    /// The pending deadline and whether SIGTERM was already sent.
+    /// The pending deadline and whether SIGTERM, then SIGKILL, were sent.
     deadline: Option<DateTime<Utc>>,
     terminated: bool,
+    killed: bool,
     timed_out: bool,
 }
 
@@ -47,6 +49,7 @@ impl Run {
             current: None,
             deadline: None,
             terminated: false,
+            killed: false,
             timed_out: false,
         }
     }
@@ -197,9 +200,12 @@ impl Scheduler {
             };
             run.deadline = None;
             let job = run.job.id.clone();
+            if run.killed {
+                self.give_up(id, record, actions);
+                continue;
+            }
             if run.terminated {
-                actions.push(Action::Kill(id));
-                actions.push(Action::Log(Event::JobKilled { job, run: record }));
+                self.kill(id, now, actions);
                 continue;
             }
             run.terminated = true;
@@ -216,6 +222,47 @@ impl Scheduler {
             let kill_at = now + KILL_GRACE;
             run.deadline = Some(kill_at);
             self.deadlines.insert((kill_at, id));
+        }
+    }
+
+    /// Sends SIGKILL to a running process group; one that still has not
+    /// ended after [`KILL_WAIT`] is given up.
+    pub(super) fn kill(&mut self, id: RunId, now: DateTime<Utc>, actions: &mut Vec<Action>) {
+        let Some(run) = self.runs.get_mut(&id) else {
+            return;
+        };
+        let Some(record) = run.record() else {
+            return;
+        };
+        if let Some(old) = run.deadline.take() {
+            self.deadlines.remove(&(old, id));
+        }
+        run.terminated = true;
+        run.killed = true;
+        actions.push(Action::Kill(id));
+        actions.push(Action::Log(Event::JobKilled {
+            job: run.job.id.clone(),
+            run: record,
+        }));
+        run.deadline = Some(now + KILL_WAIT);
+        self.deadlines.insert((now + KILL_WAIT, id));
+    }
+
+    /// Forgets a run whose process did not end even on SIGKILL (a process in
+    /// uninterruptible sleep): recorded as interrupted.
+    fn give_up(&mut self, id: RunId, record: Record, actions: &mut Vec<Action>) {
+        let Some(run) = self.runs.remove(&id) else {
+            return;
+        };
+        self.busy = self.busy.saturating_sub(1);
+        self.release(run.seq);
+        actions.push(Action::Persist(Change::Ended {
+            record,
+            exit: None,
+            result: RunResult::Interrupted,
+        }));
+        if self.is_done() {
+            actions.push(Action::Log(Event::SchedulerStopped));
         }
     }
 
@@ -252,6 +299,7 @@ impl Scheduler {
             duration,
         )));
         run.terminated = false;
+        run.killed = false;
         run.timed_out = false;
         if run.remaining.is_empty() || self.shutting_down {
             let seq = run.seq;

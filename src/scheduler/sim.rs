@@ -31,6 +31,8 @@ pub enum Behavior {
     Forever,
     /// Runs until SIGKILL.
     IgnoresTerm,
+    /// Never ends, not even on SIGKILL (uninterruptible sleep).
+    Stuck,
 }
 
 pub struct Sim {
@@ -210,7 +212,11 @@ impl Host for Sim {
         let Some(job) = self.procs.get(&run) else {
             return;
         };
-        let ignores = matches!(self.behavior.get(job), Some(Behavior::IgnoresTerm));
+        let behavior = self.behavior.get(job).copied();
+        let ignores = matches!(behavior, Some(Behavior::IgnoresTerm | Behavior::Stuck));
+        if matches!(behavior, Some(Behavior::Stuck)) {
+            return;
+        }
         if kill {
             self.exit(run, Outcome::Signaled(9));
         } else if !ignores {

@@ -156,3 +156,39 @@ fn a_store_that_cannot_be_written_holds_every_run_then_catches_up_once() {
         .collect();
     assert!(scheduled.iter().all(|s| claimed.contains(s)), "{claimed:?}");
 }
+
+#[test]
+fn a_second_stop_kills_every_job_at_once() {
+    use super::sim::{Behavior, Step};
+    let file = format!(
+        "{HEAD}shutdown_timeout = \"20s\"\n[jobs.long]\ncommand = \"x\"\ncron = \"* * * * *\"\n"
+    );
+    let mut sim = Sim::new("2027-01-01T00:00:00Z", "2027-01-01T00:01:05Z");
+    sim.behavior.insert("long".into(), Behavior::IgnoresTerm);
+    sim.script.insert(at("2027-01-01T00:01:07Z"), Step::Stop);
+    simulate(&mut sim, &file);
+    let (t, _, kill) = sim.signals[0];
+    assert_eq!(
+        (t, kill),
+        (at("2027-01-01T00:01:07Z"), true),
+        "SIGKILL, not SIGTERM"
+    );
+    assert!(
+        matches!(sim.events.last(), Some((t, Event::SchedulerStopped)) if *t == at("2027-01-01T00:01:07Z"))
+    );
+
+    // A process that does not even die on SIGKILL is given up after a second.
+    let mut sim = Sim::new("2027-01-01T00:00:00Z", "2027-01-01T00:01:05Z");
+    sim.behavior.insert("long".into(), Behavior::Stuck);
+    sim.script.insert(at("2027-01-01T00:01:07Z"), Step::Stop);
+    simulate(&mut sim, &file);
+    assert!(
+        matches!(sim.events.last(), Some((t, Event::SchedulerStopped)) if *t == at("2027-01-01T00:01:08Z")),
+        "{:?}",
+        sim.events.last()
+    );
+    assert!(sim.changes.iter().any(|c| matches!(
+        c,
+        Change::Ended { result, .. } if *result == crate::store::RunResult::Interrupted
+    )));
+}
