@@ -4,7 +4,7 @@ use super::target::Target;
 use crate::config::Settings;
 use crate::console::Console;
 use crate::error::Error;
-use crate::host::RealHost;
+use crate::host::{self, RealHost};
 use crate::log::{Format, Logger};
 use crate::runner::{self, Ending};
 use crate::scheduler::{Event, Level};
@@ -63,7 +63,13 @@ pub fn run(args: &Args) -> Result<(), Error> {
         });
     }
     let mut store = open_state(&config.scheduler, target.state.as_deref())?;
-    let saved = store.load()?;
+    let mut saved = store.load()?;
+    let (events, interrupted, unknown) = host::settle_orphans(&mut store, &saved.started)?;
+    for event in &events {
+        logger.log(event);
+    }
+    saved.interrupted += interrupted;
+    saved.unknown = unknown;
     let mut host = RealHost::start(
         path,
         &config.scheduler,

@@ -2,6 +2,7 @@
 //! exiting children wake, job processes, the state store, and the log.
 
 mod direct;
+mod orphans;
 mod output;
 pub use direct::run_direct;
 mod process;
@@ -105,6 +106,9 @@ impl Host for RealHost {
     }
 
     fn wait(&mut self, deadline: DateTime<Utc>) -> Vec<Input> {
+        if let Some(error) = self.state.take_failure() {
+            return vec![Input::StoreFailed { error }];
+        }
         self.logger.flush();
         let timeout = (deadline - Utc::now()).to_std().unwrap_or(Duration::ZERO);
         let mut inputs = Vec::new();
@@ -121,6 +125,10 @@ impl Host for RealHost {
 
     fn start(&mut self, run: &RunRequest) -> Result<(), String> {
         let pid = process::spawn(run, &self.shell, &self.forwarder)?;
+        // Its group and start time, to find it if apsched dies before it.
+        if let Some(identity) = orphans::identity(pid) {
+            self.state.process(run.record, pid, identity);
+        }
         if let Ok(p) = i32::try_from(pid) {
             self.runs.insert(p, run.run);
         }
@@ -179,4 +187,30 @@ impl Host for RealHost {
             Err(e) => Err(vec![e.to_string()]),
         }
     }
+}
+
+/// Ends the processes of runs left started by a scheduler that died, and
+/// records each; the events to log, and how many runs were found still
+/// running (now interrupted) and how many had ended unseen (unknown).
+pub fn settle_orphans(
+    store: &mut SqliteStore,
+    started: &[crate::store::StartedRun],
+) -> Result<(Vec<Event>, u64, u64), crate::store::StoreError> {
+    use crate::store::{RunResult, Store};
+    let (mut events, mut interrupted, mut unknown) = (Vec::new(), 0, 0);
+    for ((record, result, pgid), run) in orphans::settle(started).into_iter().zip(started) {
+        store.run_ended(record, None, None, result)?;
+        match result {
+            RunResult::Unknown => unknown += 1,
+            _ => interrupted += 1,
+        }
+        if let Some(pgid) = pgid {
+            events.push(Event::OrphanEnded {
+                job: run.job.clone(),
+                run: record,
+                pgid,
+            });
+        }
+    }
+    Ok((events, interrupted, unknown))
 }

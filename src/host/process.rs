@@ -49,11 +49,31 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
+    let parent = std::process::id();
+    // SAFETY: the closure runs in the child between fork and exec and calls
+    // only async-signal-safe functions (prctl, getppid).
+    unsafe {
+        command.pre_exec(move || {
+            // The job's leader gets SIGTERM if apsched dies (even kill -9).
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // apsched died before that took effect: do not run unwatched.
+            if u32::try_from(libc::getppid()).ok() != Some(parent) {
+                return Err(std::io::Error::other("apsched exited"));
+            }
+            Ok(())
+        });
+    }
     Ok(command)
 }
 
 fn start(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Child, String> {
-    command(job, shell, scheduled)?.spawn().map_err(|e| {
+    let mut command = command(job, shell, scheduled)?;
+    let _spawning = super::signals::SPAWNING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    command.spawn().map_err(|e| {
         let program = match &job.command {
             JobCommand::Shell(_) => shell,
             JobCommand::Argv(argv) => argv[0].as_str(),

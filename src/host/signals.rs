@@ -8,6 +8,7 @@
 
 use signal_hook::consts::{SIGCHLD, SIGHUP, SIGINT, SIGTERM, SIGUSR1};
 use signal_hook::iterator::Signals;
+use std::sync::Mutex;
 use std::sync::mpsc::Sender;
 
 /// What the signal thread tells the runner.
@@ -50,8 +51,14 @@ pub fn start(tx: Sender<Msg>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Held while a job process is being spawned. A spawn whose exec fails
+/// reaps its own child (std's `Command::spawn`, with a `pre_exec` hook), so
+/// the reaper must not take that child from under it.
+pub static SPAWNING: Mutex<()> = Mutex::new(());
+
 /// Reaps every child that has ended; false once the runner is gone.
 fn reap(tx: &Sender<Msg>) -> bool {
+    let _spawning = SPAWNING.lock().unwrap_or_else(|e| e.into_inner());
     loop {
         let mut status = 0;
         // SAFETY: waitpid writes only to `status`, a valid int.

@@ -19,6 +19,7 @@ const MAX_KEPT: usize = 100_000;
 enum Kept {
     Change(Change, DateTime<Utc>),
     Output(Record, Vec<u8>),
+    Process(Record, u32, String),
 }
 
 /// The state store of a running scheduler.
@@ -26,6 +27,8 @@ pub struct State {
     store: SqliteStore,
     kept: Vec<Kept>,
     dropped: usize,
+    /// A failed write of the host's own, not yet told to the runner.
+    failure: Option<String>,
 }
 
 impl State {
@@ -34,6 +37,7 @@ impl State {
             store,
             kept: Vec::new(),
             dropped: 0,
+            failure: None,
         }
     }
 
@@ -76,6 +80,19 @@ impl State {
         }
     }
 
+    /// Records a started run's process; on failure it is kept.
+    pub fn process(&mut self, record: Record, pid: u32, identity: String) {
+        if let Err(e) = self.store.run_process(record, pid, &identity) {
+            self.keep(Kept::Process(record, pid, identity));
+            self.failure.get_or_insert(e.to_string());
+        }
+    }
+
+    /// A failed write made on the host's own, once.
+    pub fn take_failure(&mut self) -> Option<String> {
+        self.failure.take()
+    }
+
     fn keep(&mut self, kept: Kept) {
         if self.kept.len() >= MAX_KEPT {
             self.kept.remove(0);
@@ -91,6 +108,9 @@ impl State {
             let result = match kept {
                 Kept::Change(change, at) => write(&mut self.store, change, *at).map(|_| ()),
                 Kept::Output(record, tail) => self.store.run_output(*record, tail),
+                Kept::Process(record, pid, identity) => {
+                    self.store.run_process(*record, *pid, identity)
+                }
             };
             result.map_err(|e| e.to_string())?;
             self.kept.remove(0);

@@ -103,11 +103,12 @@ pub fn run(
 ) -> Ending {
     let now = host.now();
     let (mut core, mut actions) = Scheduler::new(settings, jobs, &saved.jobs, now, seed);
-    if saved.interrupted > 0 {
+    if saved.interrupted + saved.unknown > 0 {
         actions.insert(
             0,
             Action::Log(Event::StateInterrupted {
                 count: saved.interrupted,
+                unknown: saved.unknown,
             }),
         );
     }

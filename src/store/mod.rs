@@ -49,8 +49,12 @@ pub enum RunResult {
     Missed,
     /// Skipped because `max_instances` runs were going.
     Skipped,
-    /// Found pending or started when the scheduler started again.
+    /// Found pending when the scheduler started again, or found still
+    /// running then (and ended), or given up after SIGKILL.
     Interrupted,
+    /// Found started when the scheduler started again, its process gone:
+    /// it ended while no scheduler watched, how is not known.
+    Unknown,
 }
 
 impl RunResult {
@@ -64,6 +68,7 @@ impl RunResult {
             RunResult::Missed => "missed",
             RunResult::Skipped => "skipped",
             RunResult::Interrupted => "interrupted",
+            RunResult::Unknown => "unknown",
         }
     }
 }
@@ -93,8 +98,24 @@ pub struct Loaded {
     /// Jobs whose state could not be read: (job, why). Their rows were moved
     /// to the `set_aside` table, not deleted.
     pub set_aside: Vec<(String, String)>,
-    /// Runs found pending or started, now marked interrupted.
+    /// Runs found pending (never started), or still running and ended: now
+    /// recorded interrupted.
     pub interrupted: u64,
+    /// Runs found started whose process had ended unseen: recorded unknown.
+    pub unknown: u64,
+    /// Runs found started: their processes may outlive a killed scheduler.
+    pub started: Vec<StartedRun>,
+}
+
+/// A run found started when the scheduler starts again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StartedRun {
+    pub record: i64,
+    pub job: String,
+    /// Its process group (the leader's pid), if recorded.
+    pub pid: Option<i32>,
+    /// The leader's identity when it started: `BOOT_ID/START_TICKS`.
+    pub identity: Option<String>,
 }
 
 /// A due slot handled: everything written in one transaction.
@@ -147,6 +168,8 @@ pub trait Store {
     /// Adds a pending run that no slot stands for (run-now).
     fn add_run(&mut self, job: &str, scheduled: DateTime<Utc>) -> Result<i64, StoreError>;
     fn run_started(&mut self, row: i64, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Records the process group of a started run and its leader's identity.
+    fn run_process(&mut self, row: i64, pid: u32, identity: &str) -> Result<(), StoreError>;
     fn run_ended(
         &mut self,
         row: i64,

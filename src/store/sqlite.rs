@@ -45,6 +45,9 @@ const MIGRATIONS: &[&str] = &["
     ALTER TABLE requests ADD COLUMN taken INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE requests ADD COLUMN run INTEGER;
     ALTER TABLE requests ADD COLUMN refused TEXT;
+", "
+    ALTER TABLE runs ADD COLUMN pid INTEGER;
+    ALTER TABLE runs ADD COLUMN pid_identity TEXT;
 "];
 
 /// The row format of `jobs` this version writes and reads.

@@ -168,7 +168,12 @@ impl Event {
             ],
             Event::JobPaused { job: j } => vec![job(j)],
             Event::JobResumed { job: j, next: n } => vec![job(j), next(n)],
-            Event::StateInterrupted { count } => vec![("interrupted", num(*count))],
+            Event::StateInterrupted { count, unknown } => {
+                vec![("interrupted", num(*count)), ("unknown", num(*unknown))]
+            }
+            Event::OrphanEnded { job: j, run, pgid } => {
+                vec![job(j), ("run", num(*run)), ("pgid", num(*pgid))]
+            }
             Event::StateSetAside { job: j, reason } => {
                 vec![job(j), ("reason", text(reason.clone()))]
             }

@@ -111,9 +111,19 @@ pub enum Event {
         job: String,
         next: Option<DateTime<Tz>>,
     },
-    /// Runs found unfinished in the state at start, now recorded as interrupted.
+    /// Runs found unfinished in the state at start: recorded interrupted
+    /// (never started, or still running and now ended) or unknown (ended
+    /// while no scheduler watched).
     StateInterrupted {
         count: u64,
+        unknown: u64,
+    },
+    /// A job process left by a scheduler that died was still running; its
+    /// process group was ended before anything else started.
+    OrphanEnded {
+        job: String,
+        run: i64,
+        pgid: i32,
     },
     /// A job's saved state could not be read; it was moved aside and the job starts afresh.
     StateSetAside {
@@ -193,6 +203,7 @@ impl Event {
             Event::JobPaused { .. } => "job_paused",
             Event::JobResumed { .. } => "job_resumed",
             Event::StateInterrupted { .. } => "state_interrupted",
+            Event::OrphanEnded { .. } => "orphan_ended",
             Event::StateSetAside { .. } => "state_set_aside",
             Event::StateError { .. } => "state_error",
             Event::StateFailing { .. } => "state_failing",
@@ -218,6 +229,7 @@ impl Event {
             Event::JobMissed { .. }
             | Event::JobMaxInstances { .. }
             | Event::StateInterrupted { .. }
+            | Event::OrphanEnded { .. }
             | Event::StateSetAside { .. }
             | Event::RunNowRefused { .. }
             | Event::ConfigWarning { .. } => Level::Warn,

@@ -2,7 +2,7 @@
 
 use super::{COLUMNS, JOB_COLUMNS, JOB_FORMAT, SqliteStore, requests, row};
 use crate::store::{
-    Answer, Claim, JobState, Loaded, RunResult, RunRow, Store, StoreError, parse, text,
+    Answer, Claim, JobState, Loaded, RunResult, RunRow, StartedRun, Store, StoreError, parse, text,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -68,9 +68,23 @@ impl Store for SqliteStore {
             tx.execute("DELETE FROM jobs WHERE id = ?1", params![job])?;
         }
         loaded.interrupted = tx.execute(
-            "UPDATE runs SET result = 'interrupted' WHERE result IN ('pending', 'started')",
+            "UPDATE runs SET result = 'interrupted' WHERE result = 'pending'",
             [],
         )? as u64;
+        {
+            let mut stmt = tx.prepare(
+                "SELECT id, job, pid, pid_identity FROM runs WHERE result = 'started' ORDER BY id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(StartedRun {
+                    record: r.get(0)?,
+                    job: r.get(1)?,
+                    pid: r.get(2)?,
+                    identity: r.get(3)?,
+                })
+            })?;
+            loaded.started = rows.collect::<Result<Vec<_>, _>>()?;
+        }
         requests::refuse_stale(&tx)?;
         tx.commit()?;
         Ok(loaded)
@@ -135,6 +149,13 @@ impl Store for SqliteStore {
         self.conn
             .prepare_cached("UPDATE runs SET started = ?1, result = 'started' WHERE id = ?2")?
             .execute(params![text(&at), id])?;
+        Ok(())
+    }
+
+    fn run_process(&mut self, id: i64, pid: u32, identity: &str) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE runs SET pid = ?1, pid_identity = ?2 WHERE id = ?3")?
+            .execute(params![pid, identity, id])?;
         Ok(())
     }
 

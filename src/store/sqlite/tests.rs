@@ -1,7 +1,7 @@
 //! The SQLite store on real files.
 
 use super::SqliteStore;
-use crate::store::{Claim, JobState, RunResult, Store, parse};
+use crate::store::{Claim, JobState, RunResult, StartedRun, Store, parse};
 use std::os::unix::fs::PermissionsExt;
 
 fn t(s: &str) -> chrono::DateTime<chrono::Utc> {
@@ -61,7 +61,7 @@ fn a_claim_is_a_compare_and_set() {
 }
 
 #[test]
-fn a_second_scheduler_is_refused_and_unfinished_runs_become_interrupted() {
+fn a_second_scheduler_is_refused_and_unfinished_runs_are_found() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("s.db");
     let mut first = SqliteStore::open_for_run(&path, 100).expect("open");
@@ -82,11 +82,25 @@ fn a_second_scheduler_is_refused_and_unfinished_runs_become_interrupted() {
     first
         .run_started(row, t("2027-01-01T00:00:30Z"))
         .expect("start");
+    first.run_process(row, 4242, "boot/99").expect("process");
+    first
+        .add_run("j", t("2027-01-01T00:00:31Z"))
+        .expect("pending");
     drop(first);
     assert_eq!(SqliteStore::runner(&path), None);
     let mut again = SqliteStore::open_for_run(&path, 100).expect("reopen");
     let loaded = again.load().expect("load");
-    assert_eq!(loaded.interrupted, 1);
+    assert_eq!(loaded.interrupted, 1, "the pending run never started");
+    assert_eq!(
+        loaded.started,
+        [StartedRun {
+            record: row,
+            job: "j".into(),
+            pid: Some(4242),
+            identity: Some("boot/99".into()),
+        }],
+        "the started one is left for the host to settle"
+    );
     assert_eq!(loaded.jobs["j"], state("2027-01-01T00:01:00Z"));
 }
 

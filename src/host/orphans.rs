@@ -1,0 +1,149 @@
+//! Job processes that outlived a scheduler killed with `kill -9`. Each run's
+//! process group and the start time of its leader are recorded when it
+//! starts; at the next start, groups of runs left `started` that are still
+//! alive are ours (checked by boot and start time, so a reused pid is never
+//! touched) and are ended as at shutdown: SIGTERM, SIGKILL after 5 s. Only
+//! then does the scheduler start, so `max_instances` holds across a crash.
+
+use crate::store::{RunResult, StartedRun};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// How long an orphan has between SIGTERM and SIGKILL, and after SIGKILL.
+const TERM_WAIT: Duration = Duration::from_secs(5);
+const KILL_WAIT: Duration = Duration::from_secs(1);
+
+/// The identity of a running process: this boot and its start time in
+/// clock ticks since boot (`/proc/PID/stat` field 22).
+pub fn identity(pid: u32) -> Option<String> {
+    let (_, start) = stat(i32::try_from(pid).ok()?)?;
+    Some(format!("{}/{start}", boot_id()?))
+}
+
+fn boot_id() -> Option<String> {
+    let id = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+    Some(id.trim().to_string())
+}
+
+/// (process group, start time) of a process, from `/proc/PID/stat`.
+fn stat(pid: i32) -> Option<(i32, u64)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command, which is in parentheses and may hold spaces.
+    let rest: Vec<&str> = text.rsplit_once(')')?.1.split_whitespace().collect();
+    if rest.first() == Some(&"Z") {
+        return None;
+    }
+    Some((rest.get(2)?.parse().ok()?, rest.get(19)?.parse().ok()?))
+}
+
+/// Every live process by group: (pid, start time).
+fn groups() -> HashMap<i32, Vec<(i32, u64)>> {
+    let mut groups: HashMap<i32, Vec<(i32, u64)>> = HashMap::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return groups;
+    };
+    for entry in dir.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        if let Some((pgid, start)) = stat(pid) {
+            groups.entry(pgid).or_default().push((pid, start));
+        }
+    }
+    groups
+}
+
+/// Whether the group a run recorded is alive and still that run's: its
+/// leader, if alive, has the recorded start time (a pid is not reused
+/// while its group exists, so members without a leader are the run's).
+fn ours(run: &StartedRun, boot: &str, groups: &HashMap<i32, Vec<(i32, u64)>>) -> Option<i32> {
+    let (pgid, identity) = (run.pid?, run.identity.as_deref()?);
+    let (run_boot, start) = identity.split_once('/')?;
+    let start: u64 = start.parse().ok()?;
+    let members = groups.get(&pgid)?;
+    let leader_ok = members
+        .iter()
+        .find(|(pid, _)| *pid == pgid)
+        .is_none_or(|(_, s)| *s == start);
+    (run_boot == boot && leader_ok).then_some(pgid)
+}
+
+fn signal_group(pgid: i32, sig: i32) -> bool {
+    // SAFETY: kill has no memory effects; ESRCH once the group is gone.
+    unsafe { libc::kill(-pgid, sig) == 0 }
+}
+
+fn wait_gone(pgid: i32, limit: Duration) -> bool {
+    let began = Instant::now();
+    while began.elapsed() < limit {
+        if groups().get(&pgid).is_none_or(Vec::is_empty) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+/// Ends the live process groups of runs left started; what to record of
+/// each: interrupted (it was still running, now ended) or unknown (it had
+/// ended while no scheduler watched). The pgids of the groups ended.
+pub fn settle(started: &[StartedRun]) -> Vec<(i64, RunResult, Option<i32>)> {
+    let boot = boot_id().unwrap_or_default();
+    let live = groups();
+    started
+        .iter()
+        .map(|run| match ours(run, &boot, &live) {
+            Some(pgid) => {
+                signal_group(pgid, libc::SIGTERM);
+                if !wait_gone(pgid, TERM_WAIT) {
+                    signal_group(pgid, libc::SIGKILL);
+                    wait_gone(pgid, KILL_WAIT);
+                }
+                (run.record, RunResult::Interrupted, Some(pgid))
+            }
+            None if run.pid.is_some() => (run.record, RunResult::Unknown, None),
+            // Started before its process was recorded: it never ran long.
+            None => (run.record, RunResult::Interrupted, None),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_own_process_is_recognized_and_a_wrong_start_time_is_not() {
+        let pid = std::process::id();
+        let identity = identity(pid).expect("this process");
+        let boot = boot_id().expect("boot id");
+        let live = groups();
+        // SAFETY: getpgrp has no preconditions.
+        let pgid = unsafe { libc::getpgrp() };
+        let leader_start = live[&pgid]
+            .iter()
+            .find(|(p, _)| *p == pgid)
+            .map(|(_, s)| *s);
+        let run = |pid: i32, identity: String| StartedRun {
+            record: 1,
+            job: "j".into(),
+            pid: Some(pid),
+            identity: Some(identity),
+        };
+        if let Some(start) = leader_start {
+            assert_eq!(
+                ours(&run(pgid, format!("{boot}/{start}")), &boot, &live),
+                Some(pgid)
+            );
+            assert_eq!(
+                ours(&run(pgid, format!("{boot}/{}", start + 1)), &boot, &live),
+                None
+            );
+            assert_eq!(
+                ours(&run(pgid, format!("other/{start}")), &boot, &live),
+                None
+            );
+        }
+        assert!(identity.starts_with(&boot));
+    }
+}
