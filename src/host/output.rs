@@ -49,7 +49,8 @@ struct Out {
 
 /// The handle of the forwarding thread.
 pub struct Forwarder {
-    tx: Sender<Stream>,
+    /// The pipes of one run at a time, so its tail counts them all at once.
+    tx: Sender<Vec<Stream>>,
     /// Write end of a pipe that wakes the thread when streams are added;
     /// closing it tells the thread to finish.
     wake: OwnedFd,
@@ -114,9 +115,10 @@ impl Forwarder {
         let _ = done.recv_timeout(limit);
     }
 
-    /// Adds a pipe to forward until it closes.
-    pub fn add(&self, stream: Stream) {
-        if self.tx.send(stream).is_ok() {
+    /// Adds the pipes of one run, to forward until they close. They come in
+    /// one message: a tail is saved once the last pipe of its run closes.
+    pub fn add(&self, streams: Vec<Stream>) {
+        if self.tx.send(streams).is_ok() {
             // SAFETY: writing one byte from a valid buffer to our own pipe.
             unsafe { libc::write(self.wake.as_raw_fd(), [1u8].as_ptr().cast(), 1) };
         }
@@ -165,18 +167,20 @@ impl Tail {
     }
 }
 
-fn forward(wake: &OwnedFd, rx: &Receiver<Stream>, out: &Out) {
+fn forward(wake: &OwnedFd, rx: &Receiver<Vec<Stream>>, out: &Out) {
     let mut open: Vec<Open> = Vec::new();
     let mut tails: HashMap<Record, Tail> = HashMap::new();
     let mut chunk = vec![0u8; 64 * 1024];
     let mut closing = false;
     loop {
-        while let Ok(stream) = rx.try_recv() {
-            tails.entry(stream.record).or_default().open += 1;
-            open.push(Open {
-                stream,
-                buf: Vec::new(),
-            });
+        while let Ok(streams) = rx.try_recv() {
+            for stream in streams {
+                tails.entry(stream.record).or_default().open += 1;
+                open.push(Open {
+                    stream,
+                    buf: Vec::new(),
+                });
+            }
         }
         if closing && open.is_empty() {
             return;

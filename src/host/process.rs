@@ -93,16 +93,18 @@ pub fn spawn(request: &RunRequest, shell: &str, forwarder: &Forwarder) -> Result
         (child.stdout.take().map(OwnedFd::from), log::Stream::Stdout),
         (child.stderr.take().map(OwnedFd::from), log::Stream::Stderr),
     ];
-    for (fd, stream) in pipes {
-        if let Some(fd) = fd {
-            forwarder.add(Stream {
-                fd,
+    let streams = pipes
+        .into_iter()
+        .filter_map(|(fd, stream)| {
+            Some(Stream {
+                fd: fd?,
                 job: name.clone(),
                 record: request.record,
                 stream,
-            });
-        }
-    }
+            })
+        })
+        .collect();
+    forwarder.add(streams);
     // The reaper collects the exit status; dropping `child` does not wait.
     drop(child);
     Ok(pid)
