@@ -7,6 +7,7 @@
 
 use crate::store::{RunResult, StartedRun};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// How long an orphan has between SIGTERM and SIGKILL, and after SIGKILL.
@@ -20,9 +21,14 @@ pub fn identity(pid: u32) -> Option<String> {
     Some(format!("{}/{start}", boot_id()?))
 }
 
-fn boot_id() -> Option<String> {
-    let id = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
-    Some(id.trim().to_string())
+/// This boot's id, read once.
+fn boot_id() -> Option<&'static str> {
+    static BOOT: OnceLock<Option<String>> = OnceLock::new();
+    BOOT.get_or_init(|| {
+        let id = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+        Some(id.trim().to_string())
+    })
+    .as_deref()
 }
 
 /// (process group, start time) of a process, from `/proc/PID/stat`.
@@ -92,7 +98,7 @@ pub fn settle(started: &[StartedRun]) -> Vec<(i64, RunResult, Option<i32>)> {
     let live = groups();
     started
         .iter()
-        .map(|run| match ours(run, &boot, &live) {
+        .map(|run| match ours(run, boot, &live) {
             Some(pgid) => {
                 signal_group(pgid, libc::SIGTERM);
                 if !wait_gone(pgid, TERM_WAIT) {
@@ -144,6 +150,6 @@ mod tests {
                 None
             );
         }
-        assert!(identity.starts_with(&boot));
+        assert!(identity.starts_with(boot));
     }
 }
