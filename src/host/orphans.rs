@@ -138,15 +138,15 @@ mod tests {
         };
         if let Some(start) = leader_start {
             assert_eq!(
-                ours(&run(pgid, format!("{boot}/{start}")), &boot, &live),
+                ours(&run(pgid, format!("{boot}/{start}")), boot, &live),
                 Some(pgid)
             );
             assert_eq!(
-                ours(&run(pgid, format!("{boot}/{}", start + 1)), &boot, &live),
+                ours(&run(pgid, format!("{boot}/{}", start + 1)), boot, &live),
                 None
             );
             assert_eq!(
-                ours(&run(pgid, format!("other/{start}")), &boot, &live),
+                ours(&run(pgid, format!("other/{start}")), boot, &live),
                 None
             );
         }
