@@ -50,24 +50,24 @@ impl Target {
     /// time after now pass.
     pub fn load(&self, lenient: bool) -> Result<Config, Error> {
         let path = self.path();
-        let (name, text) = if config::is_stdin(&path) {
-            let mut text = String::new();
+        let (name, bytes) = if config::is_stdin(&path) {
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut text)
+                .read_to_end(&mut bytes)
                 .map_err(|source| Error::Io {
                     context: "cannot read the schedule from standard input".into(),
                     source,
                 })?;
-            (PathBuf::from(config::STDIN_NAME), text)
+            (PathBuf::from(config::STDIN_NAME), bytes)
         } else {
-            let text = std::fs::read_to_string(&path).map_err(|source| Error::ScheduleFile {
+            let bytes = std::fs::read(&path).map_err(|source| Error::ScheduleFile {
                 hint: (source.kind() == ErrorKind::NotFound).then(|| self.missing_hint()),
                 path: path.clone(),
                 source,
             })?;
-            (path, text)
+            (path, bytes)
         };
-        config::load_text(&name, &text, !lenient)
+        config::load_bytes(&name, &bytes, !lenient)
     }
 
     /// How to name a schedule file that was not found, for this command.
