@@ -18,7 +18,7 @@ pub struct Target {
     pub file: Option<PathBuf>,
     /// The state file; ":memory:" keeps none [default: [scheduler] state of
     /// the file]
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_parser = state_path)]
     pub state: Option<PathBuf>,
     /// Whether the command also takes FILE as an argument (for hints).
     #[arg(skip)]
@@ -116,6 +116,16 @@ impl Target {
     /// [`Target::resolve_with`] for a schedule that must have a run ahead.
     pub fn resolve(&self) -> Result<(Config, Option<PathBuf>), Error> {
         self.resolve_with(false)
+    }
+}
+
+/// A `--state` value: a file name, not empty.
+fn state_path(text: &str) -> Result<PathBuf, String> {
+    match text.trim().is_empty() {
+        true => {
+            Err("the state file name is empty; name a file, or \":memory:\" to keep none".into())
+        }
+        false => Ok(PathBuf::from(text)),
     }
 }
 

@@ -115,7 +115,7 @@ fn state<'a>(diags: &mut Diagnostics<'_>, v: &Value<'a, '_>, what: &str) -> Opti
         v.span(),
         format!("{what} {problem}"),
         Some(
-            "name the state file, such as \"schedules.db\" (beside this file), or \":memory:\" to keep none"
+            "name a file, such as \"schedules.db\" beside this one, or \":memory:\" to keep no state"
                 .into(),
         ),
     );

@@ -89,7 +89,7 @@ fn an_empty_state_is_a_problem_at_its_key() {
         let source = format!(
             "[scheduler]\ntimezone = \"UTC\"\n{line}\n[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\n"
         );
-        let hint = " (name the state file, such as \"schedules.db\" (beside this file), or \":memory:\" to keep none)";
+        let hint = " (name a file, such as \"schedules.db\" beside this one, or \":memory:\" to keep no state)";
         assert_eq!(problems(&source), [format!("{want}{hint}")], "{line}");
     }
 }
