@@ -28,9 +28,9 @@ impl fmt::Display for DurationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "\"{}\" is not a duration: use seconds (90) or a number with units, \
+            "{} is not a duration: use seconds (90) or a number with units, \
              as in \"90s\", \"5m\", \"1h30m\", \"2d\"",
-            self.0
+            crate::text::shown(&self.0)
         )
     }
 }

@@ -11,6 +11,7 @@
 
 use crate::config::Diagnostic;
 use crate::cron::CronError;
+use crate::text::shown;
 use std::path::PathBuf;
 
 /// Exit code of a successful run.
@@ -28,17 +29,17 @@ pub const EXIT_STATE: u8 = 4;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A cron expression that does not parse; `hint` is empty or ` (...)`.
-    #[error("invalid cron expression \"{expression}\": {source}{hint}")]
+    #[error("invalid cron expression {}: {source}{hint}", shown(expression))]
     Cron {
         expression: String,
         source: CronError,
         hint: String,
     },
     /// A time zone name that is not in the IANA database.
-    #[error("unknown time zone \"{name}\"{hint}")]
+    #[error("unknown time zone {}{hint}", shown(name))]
     UnknownZone { name: String, hint: String },
     /// A time that does not parse or does not exist.
-    #[error("invalid time \"{text}\": {reason}")]
+    #[error("invalid time {}: {reason}", shown(text))]
     Time { text: String, reason: String },
     /// A schedule file with problems; every one is listed.
     #[error("{} has {} problem{}", path.display(), diagnostics.len(), if diagnostics.len() == 1 { "" } else { "s" })]

@@ -19,9 +19,12 @@ pub fn distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// The candidate closest to `wrong`, if it is close enough to be a likely typo.
+/// The candidate closest to `wrong`, if it is close enough to be a likely
+/// typo: a few edits away, and not every character of `wrong` replaced (an
+/// empty or one-letter name suggests nothing).
 pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (wrong.chars().count() / 3).max(2);
+    let length = wrong.chars().count();
+    let limit = (length / 3).max(2).min(length.saturating_sub(1));
     candidates
         .into_iter()
         .map(|c| (distance(wrong, c), c))
@@ -53,5 +56,18 @@ mod tests {
         assert_eq!(closest("Europe/Berln", names), Some("Europe/Berlin"));
         assert_eq!(closest("america/new york", names), Some("America/New_York"));
         assert_eq!(closest("Mars/Olympus", names), None);
+        let zones = ["GB", "NZ", "UTC", "Europe/Berlin"];
+        let cases = [
+            ("", None),
+            ("X", None),
+            ("XY", None),
+            ("G", None),
+            ("GBB", Some("GB")),
+            ("UTX", Some("UTC")),
+            ("Europe/Berln", Some("Europe/Berlin")),
+        ];
+        for (wrong, want) in cases {
+            assert_eq!(closest(wrong, zones), want, "{wrong:?}");
+        }
     }
 }

@@ -227,7 +227,7 @@ fn a_second_scheduler_on_the_same_state_is_refused() {
 #[test]
 fn unusable_state_files_give_clear_errors() {
     let cases = [
-        ("junk.db", "is it an SQLite database?"),
+        ("junk.db", "it is not an SQLite database"),
         (
             "no/such/dir/s.db",
             "does not exist; create it or set [scheduler] state",

@@ -8,6 +8,7 @@ use super::target::Target;
 use super::times::schedule_time;
 use crate::config::{Command, Config, Diagnostic};
 use crate::error::Error;
+use crate::store::sqlite::SqliteStore;
 use chrono::Utc;
 use serde_json::json;
 use std::fmt::Write as _;
@@ -94,6 +95,9 @@ pub fn run(args: &Args) -> Result<(), Error> {
         eprintln!("apsched: warning: {warning}");
     }
     let state = target.state_to_read(&config);
+    if let Some(path) = &state {
+        SqliteStore::check_path(path)?;
+    }
     let saved = report::saved(state.as_deref())?;
     let now = Utc::now();
     let plans: Vec<Plan> = config

@@ -89,12 +89,14 @@ fn line(row: &RunRow, tz: Tz) -> Line {
 /// The saved output of run `id` (of `job`, if given), or which runs there are.
 fn output(store: Option<&SqliteStore>, job: Option<&str>, id: i64) -> Result<(), Error> {
     let found = match store {
-        Some(s) => s.run(id)?.filter(|r| job.is_none_or(|j| r.job == j)),
+        Some(s) => s
+            .named(s.run(id))?
+            .filter(|r| job.is_none_or(|j| r.job == j)),
         None => None,
     };
     let Some(row) = found else {
         let recorded = match store {
-            Some(s) => s.id_range(job)?,
+            Some(s) => s.named(s.id_range(job))?,
             None => None,
         };
         return Err(Error::NoRun { run: id, recorded });
@@ -117,7 +119,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
         None => None,
     };
     let rows = match &store {
-        Some(s) => s.history(args.job.as_deref(), args.count)?,
+        Some(s) => s.named(s.history(args.job.as_deref(), args.count))?,
         None => Vec::new(),
     };
     if let Some(id) = &args.job

@@ -29,9 +29,9 @@ pub fn saved(path: Option<&Path>) -> Result<Saved, Error> {
         return Ok(Saved::default());
     };
     Ok(Saved {
-        jobs: store.saved_jobs()?,
+        jobs: store.named(store.saved_jobs())?,
         last: store
-            .last_runs()?
+            .named(store.last_runs())?
             .into_iter()
             .map(|r| (r.job.clone(), r))
             .collect(),

@@ -18,7 +18,7 @@ pub struct Target {
     pub file: Option<PathBuf>,
     /// The state file; ":memory:" keeps none [default: [scheduler] state of
     /// the file]
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_parser = state_path)]
     pub state: Option<PathBuf>,
     /// Whether the command also takes FILE as an argument (for hints).
     #[arg(skip)]
@@ -50,24 +50,24 @@ impl Target {
     /// time after now pass.
     pub fn load(&self, lenient: bool) -> Result<Config, Error> {
         let path = self.path();
-        let (name, text) = if config::is_stdin(&path) {
-            let mut text = String::new();
+        let (name, bytes) = if config::is_stdin(&path) {
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut text)
+                .read_to_end(&mut bytes)
                 .map_err(|source| Error::Io {
                     context: "cannot read the schedule from standard input".into(),
                     source,
                 })?;
-            (PathBuf::from(config::STDIN_NAME), text)
+            (PathBuf::from(config::STDIN_NAME), bytes)
         } else {
-            let text = std::fs::read_to_string(&path).map_err(|source| Error::ScheduleFile {
+            let bytes = std::fs::read(&path).map_err(|source| Error::ScheduleFile {
                 hint: (source.kind() == ErrorKind::NotFound).then(|| self.missing_hint()),
                 path: path.clone(),
                 source,
             })?;
-            (path, text)
+            (path, bytes)
         };
-        config::load_text(&name, &text, !lenient)
+        config::load_bytes(&name, &bytes, !lenient)
     }
 
     /// How to name a schedule file that was not found, for this command.
@@ -116,6 +116,16 @@ impl Target {
     /// [`Target::resolve_with`] for a schedule that must have a run ahead.
     pub fn resolve(&self) -> Result<(Config, Option<PathBuf>), Error> {
         self.resolve_with(false)
+    }
+}
+
+/// A `--state` value: a file name, not empty.
+fn state_path(text: &str) -> Result<PathBuf, String> {
+    match text.trim().is_empty() {
+        true => {
+            Err("the state file name is empty; name a file, or \":memory:\" to keep none".into())
+        }
+        false => Ok(PathBuf::from(text)),
     }
 }
 

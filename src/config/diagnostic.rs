@@ -1,5 +1,6 @@
 //! Problems found in a schedule file, with where they are and how to fix them.
 
+use crate::text::one_line;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -62,14 +63,16 @@ impl<'a> Diagnostics<'a> {
         (line, column)
     }
 
+    /// A problem at `span`, its message and hint each kept to one line
+    /// however long or multi-line the values they echo.
     fn at(&self, span: Range<usize>, message: String, hint: Option<String>) -> Diagnostic {
         let (line, column) = self.position(span.start);
         Diagnostic {
             file: self.file.to_path_buf(),
             line,
             column,
-            message,
-            hint,
+            message: one_line(&message),
+            hint: hint.as_deref().map(one_line),
         }
     }
 

@@ -7,6 +7,7 @@ use super::values::{Value, unknown_key};
 use super::{Command, Defaults, Job, Settings};
 use crate::cron::CronFields;
 use crate::suggest;
+use crate::text::shown;
 use crate::trigger::{Kind, Trigger};
 use chrono::Utc;
 use std::path::PathBuf;
@@ -97,7 +98,10 @@ pub fn job(
     {
         diags.error(
             id.span(),
-            format!("job id \"{name}\" may not be empty or contain spaces or \"|\""),
+            format!(
+                "job id {} may not be empty or contain spaces or \"|\"",
+                shown(&name)
+            ),
             Some("use letters, digits, \"-\", \"_\" and \".\"".into()),
         );
     }
@@ -107,7 +111,7 @@ pub fn job(
     let tz = table
         .iter()
         .find(|(k, _)| k.get_ref() == "timezone")
-        .and_then(|(_, v)| zone(diags, &Value::new(v), "timezone"))
+        .and_then(|(_, v)| zone(diags, &Value::new(v), &format!("jobs.{name}.timezone")))
         .unwrap_or(settings.timezone);
 
     let mut cmd = None;

@@ -116,12 +116,39 @@ pub fn locate(file: Option<&Path>) -> PathBuf {
 /// first. (The command line reads files through `cli::target`, whose errors
 /// name its flags.)
 pub fn load(path: &Path) -> Result<Config, Error> {
-    let source = std::fs::read_to_string(path).map_err(|source| Error::ScheduleFile {
+    let bytes = std::fs::read(path).map_err(|source| Error::ScheduleFile {
         path: path.to_path_buf(),
         hint: None,
         source,
     })?;
-    load_text(path, &source, true)
+    load_bytes(path, &bytes, true)
+}
+
+/// [`load_text`] for the bytes of a file: text that is not UTF-8 is a
+/// problem at its first invalid byte.
+pub fn load_bytes(path: &Path, bytes: &[u8], require_future: bool) -> Result<Config, Error> {
+    match std::str::from_utf8(bytes) {
+        Ok(source) => load_text(path, source, require_future),
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let mut diags = Diagnostics::new(path, valid);
+            let bad: Vec<String> = bytes[e.valid_up_to()..]
+                .iter()
+                .take(e.error_len().unwrap_or(1))
+                .map(|b| format!("0x{b:02X}"))
+                .collect();
+            diags.error(
+                valid.len()..valid.len(),
+                format!("the file is not valid UTF-8: byte {}", bad.join(" ")),
+                Some("save it as UTF-8".into()),
+            );
+            Err(Error::Config {
+                path: path.to_path_buf(),
+                diagnostics: diags.list,
+            })
+        }
+    }
 }
 
 /// Checks the text of a schedule file read from `path`; with
@@ -234,3 +261,5 @@ fn default_state(path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_messages;

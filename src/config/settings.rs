@@ -46,7 +46,7 @@ pub fn scheduler(
                 }
             }
             "state" => {
-                if let Some(text) = v.string(diags, &what) {
+                if let Some(text) = state(diags, &v, &what) {
                     given.state = true;
                     s.state = match text {
                         ":memory:" => None,
@@ -97,6 +97,29 @@ pub fn defaults(diags: &mut Diagnostics<'_>, v: &Value<'_, '_>, d: &mut Defaults
             other => unknown_key(diags, key, other, DEFAULT_KEYS, "in [defaults]"),
         }
     }
+}
+
+/// The `state` value: a file name, or `:memory:`.
+fn state<'a>(diags: &mut Diagnostics<'_>, v: &Value<'a, '_>, what: &str) -> Option<&'a str> {
+    let text = v.string(diags, what)?;
+    let problem = if text.is_empty() {
+        "is empty"
+    } else if text.trim().is_empty() {
+        "is blank"
+    } else if text.contains('\0') {
+        "contains a NUL character"
+    } else {
+        return Some(text);
+    };
+    diags.error(
+        v.span(),
+        format!("{what} {problem}"),
+        Some(
+            "name a file, such as \"schedules.db\" beside this one, or \":memory:\" to keep no state"
+                .into(),
+        ),
+    );
+    None
 }
 
 /// A zone name value.

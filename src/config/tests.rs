@@ -183,7 +183,7 @@ fn every_mistake_is_reported_with_its_place() {
         (
             "[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\ntimezone = \"Europe/Berln\"\n",
             &[
-                "s.toml:6:12: timezone: unknown time zone \"Europe/Berln\": did you mean \"Europe/Berlin\"?",
+                "s.toml:6:12: jobs.a.timezone: unknown time zone \"Europe/Berln\": did you mean \"Europe/Berlin\"?",
             ],
         ),
         (

@@ -2,6 +2,7 @@
 //! reported at its second header, not once more for every key in it.
 
 use super::diagnostic::Diagnostics;
+use crate::text::shown;
 
 /// The byte offset of the `[table]` header line that holds `offset`, if any.
 fn header_of(source: &str, offset: usize) -> Option<usize> {
@@ -35,7 +36,7 @@ pub fn report(diags: &mut Diagnostics<'_>, source: &str, errors: &[toml::de::Err
         }
         let line = diags.line_at(span.start);
         if line.starts_with('[') {
-            let table = line.split('#').next().unwrap_or(line).trim();
+            let table = table_name(line);
             duplicate_tables.extend(header);
             diags.error(
                 span,
@@ -43,9 +44,55 @@ pub fn report(diags: &mut Diagnostics<'_>, source: &str, errors: &[toml::de::Err
                 Some(format!("a table is defined once: merge the two {table}")),
             );
         } else {
-            diags.error(span, "invalid TOML: duplicate key", None);
+            let place = match header {
+                Some(h) => format!(" in {}", table_name(diags.line_at(h))),
+                None => " at the top level".to_string(),
+            };
+            let (key, inline) = key_at(source, span.clone());
+            let place = inline.map_or(place, |table| format!(" in the inline table {table}"));
+            diags.error(
+                span,
+                format!("invalid TOML: duplicate key {key}{place}"),
+                Some("a key is set once in a table: keep one of them".into()),
+            );
         }
     }
+}
+
+/// `[table]` of a header line, without its comment.
+fn table_name(line: &str) -> &str {
+    line.split('#').next().unwrap_or(line).trim()
+}
+
+/// The key written at `span` as it reads in the file: a dotted key whole
+/// (`a.b`), quoted as written or in double quotes; and the key of the
+/// inline table it is in, if it is in one.
+fn key_at(source: &str, span: std::ops::Range<usize>) -> (String, Option<String>) {
+    let token = source.get(span.clone()).unwrap_or_default();
+    let line_start = source
+        .get(..span.start)
+        .and_then(|b| b.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let before = source.get(line_start..span.start).unwrap_or_default();
+    let inline = before.rfind('{').map(|brace| {
+        let owner = before[..brace].trim_end().trim_end_matches('=').trim();
+        owner.to_string()
+    });
+    let start = match before.rfind(['{', ',']) {
+        Some(i) => line_start + i + 1,
+        None => line_start,
+    };
+    let whole = if before.trim_end().ends_with('.') {
+        source.get(start..span.end).unwrap_or(token).trim()
+    } else {
+        token
+    };
+    let key = if whole.starts_with(['"', '\'']) {
+        whole.to_string()
+    } else {
+        shown(whole)
+    };
+    (key, inline.filter(|o| !o.is_empty()))
 }
 
 #[cfg(test)]
@@ -54,7 +101,7 @@ mod tests {
     use std::path::Path;
 
     #[test]
-    fn a_duplicate_table_is_one_problem() {
+    fn duplicate_tables_are_one_problem_and_duplicate_keys_are_named() {
         let cases: &[(&str, &[&str])] = &[
             (
                 "[jobs.a]\nx = 1\n[jobs.a]\nx = 2\ny = 3\n",
@@ -71,7 +118,39 @@ mod tests {
             ),
             (
                 "[a]\nx = 1\nx = 2\n",
-                &["s.toml:3:1: invalid TOML: duplicate key"],
+                &[
+                    "s.toml:3:1: invalid TOML: duplicate key \"x\" in [a] (a key is set once in a table: keep one of them)",
+                ],
+            ),
+            (
+                "x = 1\ny = 2\nx = 3\n",
+                &[
+                    "s.toml:3:1: invalid TOML: duplicate key \"x\" at the top level (a key is set once in a table: keep one of them)",
+                ],
+            ),
+            (
+                "[jobs.a] # the job\n\"q k\" = 1\n'q k' = 2\n",
+                &[
+                    "s.toml:3:1: invalid TOML: duplicate key 'q k' in [jobs.a] (a key is set once in a table: keep one of them)",
+                ],
+            ),
+            (
+                "[a]\nb.c = 1\nb . c = 2\n",
+                &[
+                    "s.toml:3:5: invalid TOML: duplicate key \"b . c\" in [a] (a key is set once in a table: keep one of them)",
+                ],
+            ),
+            (
+                "[jobs.a]\nenv = { A = \"1\", B = \"2\", A = \"3\" }\n",
+                &[
+                    "s.toml:2:27: invalid TOML: duplicate key \"A\" in the inline table env (a key is set once in a table: keep one of them)",
+                ],
+            ),
+            (
+                "[jobs.a.env]\nX = \"1\"\nX = \"2\"\n",
+                &[
+                    "s.toml:3:1: invalid TOML: duplicate key \"X\" in [jobs.a.env] (a key is set once in a table: keep one of them)",
+                ],
             ),
         ];
         for (source, want) in cases {

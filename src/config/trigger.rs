@@ -4,6 +4,7 @@ use super::diagnostic::Diagnostics;
 use super::values::Value;
 use crate::cron::{CronFields, CronSchedule};
 use crate::suggest;
+use crate::text::shown;
 use crate::trigger::Kind;
 use chrono::DateTime;
 use chrono_tz::Tz;
@@ -60,7 +61,11 @@ pub fn which<'a>(
                         || "use \"cron\", \"interval\" or \"date\"".to_string(),
                         |t| format!("did you mean \"{t}\"?"),
                     );
-                    diags.error(v.span(), format!("unknown trigger \"{text}\""), Some(hint));
+                    diags.error(
+                        v.span(),
+                        format!("unknown trigger {}", shown(text)),
+                        Some(hint),
+                    );
                     None
                 }
             }
@@ -107,7 +112,10 @@ pub fn build(
                 Err(e) => {
                     diags.error(
                         span,
-                        format!("jobs.{name}.cron: invalid cron expression \"{text}\": {e}"),
+                        format!(
+                            "jobs.{name}.cron: invalid cron expression {}: {e}",
+                            shown(&text)
+                        ),
                         Some("try it with: apsched validate '...'".into()),
                     );
                     return None;

@@ -3,6 +3,7 @@
 use super::diagnostic::Diagnostics;
 use crate::duration;
 use crate::suggest;
+use crate::text::shown;
 use crate::timespec::parse_time;
 use chrono::DateTime;
 use chrono_tz::Tz;
@@ -31,7 +32,11 @@ pub fn unknown_key(
     let hint = suggest::closest(name, known.iter().copied())
         .map(|k| format!("did you mean \"{k}\"?"))
         .or_else(|| Some(format!("known keys: {}", known.join(", "))));
-    diags.error(key.span(), format!("unknown key \"{name}\" {place}"), hint);
+    diags.error(
+        key.span(),
+        format!("unknown key {} {place}", shown(name)),
+        hint,
+    );
 }
 
 impl<'a, 'i> Value<'a, 'i> {

@@ -146,14 +146,30 @@ pub enum Answer {
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The state file cannot be opened or read, or is not apsched's.
     #[error("state file {path}: {message}")]
     Open { path: String, message: String },
     #[error(
         "state file {path} is in use by another apsched run (pid {pid}); stop it first, or use another state file with --state"
     )]
     Locked { path: String, pid: String },
+    /// An SQLite error not yet tied to its file; see [`StoreError::at`].
     #[error("state file: {0}")]
     Sql(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// The error with the state file at `path` named in it: SQLite's own
+    /// errors carry no path.
+    pub fn at(self, path: &std::path::Path) -> StoreError {
+        match self {
+            StoreError::Sql(e) => StoreError::Open {
+                path: path.display().to_string(),
+                message: sqlite::describe(&e),
+            },
+            other => other,
+        }
+    }
 }
 
 /// The interface the scheduler uses.

@@ -1,15 +1,13 @@
 //! The SQLite store: one file, WAL mode, created with mode 0600, versioned
 //! schema with migrations, and a lock so that one `apsched run` uses it at a
-//! time while readers (`list`, `history`) go on.
+//! time while readers (`list`, `history`) go on. Opening, and refusing a
+//! file that is not apsched's, is in [`open`].
 
 use super::{JobState, RunRow, StoreError};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
-use std::os::fd::AsRawFd;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::Path;
-use std::time::Duration;
+use std::fs::File;
+use std::path::{Path, PathBuf};
 
 /// Schema migrations; version N is reached by running `MIGRATIONS[N - 1]`.
 const MIGRATIONS: &[&str] = &["
@@ -55,175 +53,23 @@ const JOB_FORMAT: i64 = 1;
 
 pub struct SqliteStore {
     conn: Connection,
+    /// The file, named in errors.
+    path: PathBuf,
     /// Run-history rows kept per job.
     history: usize,
     /// Held for the scheduler's lifetime: the `flock` on the state file.
     _lock: Option<File>,
 }
 
-fn open_error(path: &Path, message: impl Into<String>) -> StoreError {
-    StoreError::Open {
-        path: path.display().to_string(),
-        message: message.into(),
-    }
-}
-
-/// Tries to take the exclusive lock of a running scheduler on `file`.
-fn try_lock(file: &File) -> bool {
-    // SAFETY: flock on a descriptor we own; no memory is involved.
-    unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
-}
-
 impl SqliteStore {
-    fn configure(conn: Connection, path: &Path, history: usize) -> Result<SqliteStore, StoreError> {
-        conn.busy_timeout(Duration::from_secs(5))?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(|e| open_error(path, format!("{e} (is it an SQLite database?)")))?;
-        if mode != "wal" && mode != "memory" {
-            return Err(open_error(
-                path,
-                format!("cannot use WAL mode (journal mode is {mode})"),
-            ));
-        }
-        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
-        let mut store = SqliteStore {
-            conn,
-            history,
-            _lock: None,
-        };
-        store.migrate(path)?;
-        Ok(store)
+    /// The state file (`:memory:` for none).
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
-    fn migrate(&mut self, path: &Path) -> Result<(), StoreError> {
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let known = MIGRATIONS.len() as i64;
-        if version > known {
-            return Err(open_error(
-                path,
-                format!(
-                    "it was written by a newer apsched (schema version {version}, this one knows {known}); use that version, or another state file"
-                ),
-            ));
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = self.conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i as i64 + 1)?;
-            tx.commit()?;
-        }
-        Ok(())
-    }
-
-    /// Opens (creating if needed, mode 0600) the state of a running
-    /// scheduler, taking its lock; fails if another scheduler holds it.
-    pub fn open_for_run(path: &Path, history: usize) -> Result<SqliteStore, StoreError> {
-        let file = Self::create(path)?;
-        if !try_lock(&file) {
-            let pid = Self::open_read_only(path, history)
-                .ok()
-                .flatten()
-                .and_then(|s| s.meta("runner_pid"))
-                .unwrap_or_else(|| "unknown".into());
-            return Err(StoreError::Locked {
-                path: path.display().to_string(),
-                pid,
-            });
-        }
-        let conn = Connection::open(path).map_err(|e| open_error(path, e.to_string()))?;
-        let mut store = Self::configure(conn, path, history)?;
-        store.conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('runner_pid', ?1)",
-            params![std::process::id().to_string()],
-        )?;
-        store._lock = Some(file);
-        Ok(store)
-    }
-
-    /// Opens the state for a change from the command line (pause, resume,
-    /// run-now), creating it if needed; no lock.
-    pub fn open(path: &Path, history: usize) -> Result<SqliteStore, StoreError> {
-        Self::create(path)?;
-        let conn = Connection::open(path).map_err(|e| open_error(path, e.to_string()))?;
-        Self::configure(conn, path, history)
-    }
-
-    /// Opens an existing state read-only (`list`, `history`); `None` if there is none.
-    pub fn open_read_only(path: &Path, history: usize) -> Result<Option<SqliteStore>, StoreError> {
-        if !path.exists() {
-            return Ok(None);
-        }
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| open_error(path, e.to_string()))?;
-        conn.busy_timeout(Duration::from_secs(5))?;
-        let store = SqliteStore {
-            conn,
-            history,
-            _lock: None,
-        };
-        let version: i64 = store
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| open_error(path, format!("{e} (is it an SQLite database?)")))?;
-        if version == 0 {
-            return Ok(None);
-        }
-        Ok(Some(store))
-    }
-
-    /// A store that keeps nothing (`state = ":memory:"`).
-    pub fn memory(history: usize) -> Result<SqliteStore, StoreError> {
-        Self::configure(
-            Connection::open_in_memory()?,
-            Path::new(":memory:"),
-            history,
-        )
-    }
-
-    /// The pid of the scheduler running on `path`, if one holds its lock.
-    pub fn runner(path: &Path) -> Option<String> {
-        let file = File::open(path).ok()?;
-        if try_lock(&file) {
-            return None; // nobody holds it; dropping the file releases ours
-        }
-        Self::open_read_only(path, 1)
-            .ok()
-            .flatten()?
-            .meta("runner_pid")
-    }
-
-    fn create(path: &Path) -> Result<File, StoreError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-            && !dir.is_dir()
-        {
-            {
-                return Err(open_error(
-                    path,
-                    format!(
-                        "directory {} does not exist; create it or set [scheduler] state in the schedule file (or --state PATH) to a file in an existing directory",
-                        dir.display()
-                    ),
-                ));
-            }
-        }
-        OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(path)
-            .map_err(|e| {
-                open_error(
-                    path,
-                    format!(
-                        "cannot open it for writing: {e}; set [scheduler] state in the schedule file (or --state PATH) to a writable place"
-                    ),
-                )
-            })
+    /// `result` with the state file named in its error.
+    pub fn named<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        result.map_err(|e| e.at(&self.path))
     }
 
     fn meta(&self, key: &str) -> Option<String> {
@@ -342,7 +188,13 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
     })
 }
 
+mod found;
+pub(crate) use found::describe;
+mod open;
 mod ops;
+mod place;
 mod requests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_open;

@@ -9,6 +9,12 @@ use std::path::Path;
 /// a suggestion when it looks like a typo.
 pub fn parse_zone(name: &str) -> Result<Tz, Error> {
     let trimmed = name.trim();
+    if trimmed.is_empty() {
+        return Err(Error::UnknownZone {
+            name: name.to_string(),
+            hint: ": the name is empty; use an IANA name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"".into(),
+        });
+    }
     if let Ok(tz) = trimmed.parse::<Tz>() {
         return Ok(tz);
     }
@@ -91,11 +97,32 @@ mod tests {
             Some(chrono_tz::Europe::Berlin)
         );
         assert_eq!(parse_zone(" UTC ").ok(), Some(chrono_tz::UTC));
-        let err = parse_zone("Europe/Berln").expect_err("unknown");
-        assert_eq!(
-            err.to_string(),
-            "unknown time zone \"Europe/Berln\": did you mean \"Europe/Berlin\"?"
-        );
+        let cases = [
+            (
+                "Europe/Berln",
+                "unknown time zone \"Europe/Berln\": did you mean \"Europe/Berlin\"?",
+            ),
+            (
+                "",
+                "unknown time zone \"\": the name is empty; use an IANA name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"",
+            ),
+            (
+                "  ",
+                "unknown time zone \"  \": the name is empty; use an IANA name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"",
+            ),
+            (
+                "X",
+                "unknown time zone \"X\": use an IANA name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"",
+            ),
+            (
+                "Europe/\nBerlin",
+                "unknown time zone \"Europe/\\nBerlin\": did you mean \"Europe/Berlin\"?",
+            ),
+        ];
+        for (name, want) in cases {
+            let err = parse_zone(name).expect_err(name);
+            assert_eq!(err.to_string(), want, "{name:?}");
+        }
     }
 
     #[test]
