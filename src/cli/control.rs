@@ -38,7 +38,13 @@ pub fn pause(args: &Args, paused: bool) -> Result<(), Error> {
     let job = job(&config, &args.job)?;
     let path = needs_state(state, if paused { "pause" } else { "resume" })?;
     let mut store = SqliteStore::open(&path, config.scheduler.history)?;
-    let before = initial::paused(job.paused, store.saved_job(&job.id)?.as_ref());
+    let before = initial::paused(
+        job.paused,
+        store
+            .saved_job(&job.id)
+            .map_err(|e| e.at(store.path()))?
+            .as_ref(),
+    );
     if before == paused {
         let state = if paused {
             "already paused"
@@ -47,7 +53,9 @@ pub fn pause(args: &Args, paused: bool) -> Result<(), Error> {
         };
         return print(&format!("job {} is {state}\n", job.id));
     }
-    store.set_paused(&job.id, paused, job.paused)?;
+    store
+        .set_paused(&job.id, paused, job.paused)
+        .map_err(|e| e.at(store.path()))?;
     let verb = if paused { "paused" } else { "resumed" };
     let when = match notify(&path) {
         Some(pid) => format!("the running scheduler (pid {pid}) picks it up now"),

@@ -63,8 +63,10 @@ pub fn run(args: &Args) -> Result<(), Error> {
         });
     }
     let mut store = open_state(&config.scheduler, target.state.as_deref())?;
-    let mut saved = store.load()?;
-    let (events, interrupted, unknown) = host::settle_orphans(&mut store, &saved.started)?;
+    let loaded = store.load();
+    let mut saved = store.named(loaded)?;
+    let settled = host::settle_orphans(&mut store, &saved.started);
+    let (events, interrupted, unknown) = store.named(settled)?;
     for event in &events {
         logger.log(event);
     }

@@ -47,7 +47,13 @@ pub fn run(args: &Args) -> Result<(), Error> {
     {
         return through_scheduler(&mut store, path, job, args.no_wait);
     }
-    if initial::paused(job.paused, store.saved_job(&job.id)?.as_ref()) {
+    if initial::paused(
+        job.paused,
+        store
+            .saved_job(&job.id)
+            .map_err(|e| e.at(store.path()))?
+            .as_ref(),
+    ) {
         return Err(refused(job, "it is paused (apsched resume it first)"));
     }
     direct(&mut store, job, &config.scheduler.shell)
@@ -63,8 +69,12 @@ fn refused(job: &Job, reason: &str) -> Error {
 /// Runs the job here, recorded like any run.
 fn direct(store: &mut SqliteStore, job: &Job, shell: &str) -> Result<(), Error> {
     let now = Utc::now();
-    let record = store.add_run(&job.id, now)?;
-    store.run_started(record, now)?;
+    let record = store
+        .add_run(&job.id, now)
+        .map_err(|e| e.at(store.path()))?;
+    store
+        .run_started(record, now)
+        .map_err(|e| e.at(store.path()))?;
     let scheduled = now.with_timezone(&job.trigger.tz);
     let (outcome, tail) = run_direct(job, record, shell, scheduled);
     let (exit, result) = match &outcome {
@@ -73,8 +83,12 @@ fn direct(store: &mut SqliteStore, job: &Job, shell: &str) -> Result<(), Error> 
         _ => (None, RunResult::Failed),
     };
     let ended = Utc::now();
-    store.run_ended(record, Some(ended), exit, result)?;
-    store.run_output(record, &tail)?;
+    store
+        .run_ended(record, Some(ended), exit, result)
+        .map_err(|e| e.at(store.path()))?;
+    store
+        .run_output(record, &tail)
+        .map_err(|e| e.at(store.path()))?;
     let took = (ended - now).to_std().unwrap_or_default();
     match outcome {
         Outcome::Exited(0) => succeeded(job, record, took),
@@ -102,7 +116,7 @@ fn through_scheduler(
     job: &Job,
     no_wait: bool,
 ) -> Result<(), Error> {
-    let request = store.request_run(&job.id)?;
+    let request = store.request_run(&job.id).map_err(|e| e.at(store.path()))?;
     let pid = notify(path).unwrap_or_else(|| "?".into());
     if no_wait {
         return super::output::print(&format!(
@@ -127,7 +141,10 @@ fn answer(store: &SqliteStore, job: &Job, request: i64, path: &Path) -> Result<A
     };
     let began = Instant::now();
     loop {
-        if let Some(answer) = store.request_answer(request)? {
+        if let Some(answer) = store
+            .request_answer(request)
+            .map_err(|e| e.at(store.path()))?
+        {
             return Ok(answer);
         }
         if SqliteStore::runner(path).is_none() {
@@ -150,7 +167,7 @@ fn finished(store: &SqliteStore, job: &Job, record: i64, path: &Path) -> Result<
     };
     let done = |r: &RunRow| !matches!(r.result.as_str(), "pending" | "started");
     loop {
-        let row = store.run(record)?;
+        let row = store.run(record).map_err(|e| e.at(store.path()))?;
         if let Some(row) = row.filter(done) {
             return Ok(row);
         }
@@ -169,7 +186,10 @@ fn print_output(store: &SqliteStore, job: &Job, record: i64) -> Result<(), Error
     let began = Instant::now();
     let mut output = None;
     while output.is_none() && began.elapsed() < OUTPUT_WITHIN {
-        output = store.run(record)?.and_then(|r| r.output);
+        output = store
+            .run(record)
+            .map_err(|e| e.at(store.path()))?
+            .and_then(|r| r.output);
         if output.is_none() {
             sleep(POLL);
         }

@@ -56,7 +56,7 @@ impl State {
                 if matches!(change, Change::Ended { .. } | Change::Dropped { .. }) {
                     self.keep(Kept::Change(change.clone(), now));
                 }
-                Err(PersistError::Failed(e.to_string()))
+                Err(PersistError::Failed(self.describe(e)))
             }
         }
     }
@@ -72,10 +72,9 @@ impl State {
                 Vec::new()
             }
             Err(e) => {
+                let error = self.describe(e);
                 self.keep(Kept::Output(record, tail));
-                vec![Input::StoreFailed {
-                    error: e.to_string(),
-                }]
+                vec![Input::StoreFailed { error }]
             }
         }
     }
@@ -83,14 +82,20 @@ impl State {
     /// Records a started run's process; on failure it is kept.
     pub fn process(&mut self, record: Record, pid: u32, identity: String) {
         if let Err(e) = self.store.run_process(record, pid, &identity) {
+            let error = self.describe(e);
             self.keep(Kept::Process(record, pid, identity));
-            self.failure.get_or_insert(e.to_string());
+            self.failure.get_or_insert(error);
         }
     }
 
     /// A failed write made on the host's own, once.
     pub fn take_failure(&mut self) -> Option<String> {
         self.failure.take()
+    }
+
+    /// A store error, for people: with the state file named.
+    fn describe(&self, e: StoreError) -> String {
+        e.at(self.store.path()).to_string()
     }
 
     fn keep(&mut self, kept: Kept) {
@@ -112,11 +117,11 @@ impl State {
                     self.store.run_process(*record, *pid, identity)
                 }
             };
-            result.map_err(|e| e.to_string())?;
+            result.map_err(|e| self.describe(e))?;
             self.kept.remove(0);
         }
-        self.store.touch().map_err(|e| e.to_string())?;
-        self.store.saved_jobs().map_err(|e| e.to_string())
+        self.store.touch().map_err(|e| self.describe(e))?;
+        self.store.saved_jobs().map_err(|e| self.describe(e))
     }
 }
 
@@ -193,7 +198,7 @@ pub fn control(store: &mut SqliteStore) -> Vec<Input> {
                 .map(|(job, paused)| Input::Paused { job, paused }),
         ),
         Err(e) => inputs.push(Input::StoreFailed {
-            error: e.to_string(),
+            error: e.at(store.path()).to_string(),
         }),
     }
     match store.take_requests() {
@@ -202,7 +207,7 @@ pub fn control(store: &mut SqliteStore) -> Vec<Input> {
             request: Some(request),
         })),
         Err(e) => inputs.push(Input::StoreFailed {
-            error: e.to_string(),
+            error: e.at(store.path()).to_string(),
         }),
     }
     inputs
