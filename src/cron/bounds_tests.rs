@@ -192,3 +192,44 @@ fn extreme_starts_neither_overflow_nor_go_back() {
         }
     }
 }
+
+/// Before a zone's first offset change, fire times use its local mean time,
+/// as chrono-tz does (not the offset of a later year).
+#[test]
+fn early_fire_times_use_local_mean_time() {
+    let cases = [
+        // LMT -0:01:15 until 1847-12-01.
+        (
+            "Europe/London",
+            "1840-01-01T00:00:00Z",
+            "1840-01-01T00:01:15Z",
+        ),
+        // LMT -15:56:08 until 1844-12-31, which Manila skipped: the next
+        // midnight is on 1845-01-01, in LMT +8:03:52.
+        (
+            "Asia/Manila",
+            "1844-12-29T16:00:00Z",
+            "1844-12-30T15:56:08Z",
+        ),
+        (
+            "Asia/Manila",
+            "1844-12-30T16:00:00Z",
+            "1844-12-31T15:56:08Z",
+        ),
+    ];
+    let daily: CronSchedule = "0 0 * * *".parse().expect("valid");
+    for (zone, after, want) in cases {
+        let tz: Tz = zone.parse().expect("zone");
+        let start = DateTime::parse_from_rfc3339(after)
+            .expect("time")
+            .with_timezone(&tz);
+        let got = daily.next_after(&start).expect("a fire time");
+        let want = DateTime::parse_from_rfc3339(want).expect("time");
+        assert_eq!(
+            got.timestamp(),
+            want.timestamp(),
+            "{zone} after {after}: {got}"
+        );
+        assert_eq!(got, tz.from_utc_datetime(&got.naive_utc()), "{zone}");
+    }
+}
