@@ -90,6 +90,20 @@ fn every_second_warning(
     );
 }
 
+/// The hint of an invalid cron string: the `apsched validate` command that
+/// checks it, ready to paste into a POSIX shell (whitespace, newlines
+/// included, collapsed to single spaces, which the parser reads the same).
+fn validate_hint(text: &str) -> String {
+    let expression = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let quoted = format!("'{}'", expression.replace('\'', r"'\''"));
+    let dashes = if expression.starts_with('-') {
+        "-- "
+    } else {
+        ""
+    };
+    format!("try it with: apsched validate {dashes}{quoted}")
+}
+
 /// Builds the trigger kind `kind` (from [`which`]) out of `args`.
 pub fn build(
     diags: &mut Diagnostics<'_>,
@@ -108,7 +122,7 @@ pub fn build(
                     diags.error(
                         span,
                         format!("jobs.{name}.cron: invalid cron expression \"{text}\": {e}"),
-                        Some("try it with: apsched validate '...'".into()),
+                        Some(validate_hint(&text)),
                     );
                     return None;
                 }
@@ -155,4 +169,29 @@ pub fn build(
             }
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn validate_hints_quote_the_expression() {
+        let cases = [
+            ("61 * * * *", "try it with: apsched validate '61 * * * *'"),
+            (
+                " 0  0\n* * *\t",
+                "try it with: apsched validate '0 0 * * *'",
+            ),
+            (
+                "0 0 * * 'x'",
+                r"try it with: apsched validate '0 0 * * '\''x'\'''",
+            ),
+            (
+                "-1 * * * *",
+                "try it with: apsched validate -- '-1 * * * *'",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(super::validate_hint(text), want, "{text:?}");
+        }
+    }
 }
