@@ -42,8 +42,9 @@ pub fn parse(text: &str) -> Result<Duration, DurationError> {
     if rest.is_empty() {
         return Err(err());
     }
-    if let Ok(secs) = rest.parse::<u64>() {
-        return Ok(Duration::from_secs(secs));
+    // Digits only: `+90` is as wrong here as in a cron field.
+    if rest.bytes().all(|b| b.is_ascii_digit()) {
+        return rest.parse().map(Duration::from_secs).map_err(|_| err());
     }
     let mut total = Duration::ZERO;
     while !rest.is_empty() {
@@ -119,6 +120,9 @@ mod tests {
             "1.5h",
             "99999999999999999999w",
             "5m m",
+            "+90",
+            "+5m",
+            "99999999999999999999",
         ] {
             assert!(parse(text).is_err(), "{text}");
         }

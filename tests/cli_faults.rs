@@ -88,7 +88,10 @@ fn a_full_disk_holds_runs_and_never_replays_a_slot() {
     let log_path = dir.path().join("first.log");
     let log = wait_for(&log_path, "state_failing", Duration::from_secs(8));
     assert!(log.contains("state_failing"), "{log}");
-    assert!(log.contains("fs/s.db: database or disk is full"), "names the file: {log}");
+    assert!(
+        log.contains("fs/s.db: database or disk is full"),
+        "names the file: {log}"
+    );
     let runs_at_failure = fs::read_to_string(dir.path().join("runs.txt")).unwrap_or_default();
     sleep(Duration::from_millis(1500));
     let runs_later = fs::read_to_string(dir.path().join("runs.txt")).unwrap_or_default();

@@ -132,7 +132,7 @@ fn every_mistake_is_reported_with_its_place() {
         (
             "[jobs.a]\ncommand = \"x\"\ncron = \"61 * * * *\"\n",
             &[
-                "s.toml:5:8: jobs.a.cron: invalid cron expression \"61 * * * *\": minute: 61 is out of range 0-59 (try it with: apsched validate '...')",
+                "s.toml:5:8: jobs.a.cron: invalid cron expression \"61 * * * *\": minute: 61 is out of range 0-59 (try it with: apsched validate '61 * * * *')",
             ],
         ),
         (

@@ -21,7 +21,7 @@ fn values_are_shown_on_one_line_and_cut() {
         (
             format!("cron = \"\"\"{long}\n* * *\"\"\"\n"),
             vec![format!(
-                "s.toml:5:8: jobs.a.cron: invalid cron expression {cut}: expression: expected 5, 6 or 7 fields (minute hour day-of-month month day-of-week, with an optional leading second and trailing year), found 103 (try it with: apsched validate '...')"
+                "s.toml:5:8: jobs.a.cron: invalid cron expression {cut}: expression: expected 5, 6 or 7 fields (minute hour day-of-month month day-of-week, with an optional leading second and trailing year), found 103 (try it with: apsched validate '...' (the job's expression))"
             )],
         ),
         (

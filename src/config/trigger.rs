@@ -95,6 +95,27 @@ fn every_second_warning(
     );
 }
 
+/// The hint of an invalid cron string: the `apsched validate` command that
+/// checks it, ready to paste into a POSIX shell (whitespace, newlines
+/// included, collapsed to single spaces, which the parser reads the same).
+/// The longest expression repeated in a hint.
+const HINT_EXPRESSION_MAX: usize = 80;
+
+fn validate_hint(text: &str) -> String {
+    let expression = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A message stays one short line: a long expression is not repeated.
+    if expression.chars().count() > HINT_EXPRESSION_MAX {
+        return "try it with: apsched validate '...' (the job's expression)".into();
+    }
+    let quoted = format!("'{}'", expression.replace('\'', r"'\''"));
+    let dashes = if expression.starts_with('-') {
+        "-- "
+    } else {
+        ""
+    };
+    format!("try it with: apsched validate {dashes}{quoted}")
+}
+
 /// Builds the trigger kind `kind` (from [`which`]) out of `args`.
 pub fn build(
     diags: &mut Diagnostics<'_>,
@@ -116,7 +137,7 @@ pub fn build(
                             "jobs.{name}.cron: invalid cron expression {}: {e}",
                             shown(&text)
                         ),
-                        Some("try it with: apsched validate '...'".into()),
+                        Some(validate_hint(&text)),
                     );
                     return None;
                 }
@@ -163,4 +184,33 @@ pub fn build(
             }
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn validate_hints_quote_the_expression() {
+        let cases = [
+            ("61 * * * *", "try it with: apsched validate '61 * * * *'"),
+            (
+                " 0  0\n* * *\t",
+                "try it with: apsched validate '0 0 * * *'",
+            ),
+            (
+                "0 0 * * 'x'",
+                r"try it with: apsched validate '0 0 * * '\''x'\'''",
+            ),
+            (
+                "-1 * * * *",
+                "try it with: apsched validate -- '-1 * * * *'",
+            ),
+            (
+                &"1 ".repeat(60),
+                "try it with: apsched validate '...' (the job's expression)",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(super::validate_hint(text), want, "{text:?}");
+        }
+    }
 }

@@ -55,9 +55,12 @@ pub fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// Civil date of the given count of days since 1970-01-01.
+/// Civil date of the given count of days since 1970-01-01. Exact for every
+/// day chrono can represent (about ±100 million days), which bounds every
+/// caller; further out, the day count is clamped rather than wrapped.
 pub fn civil_from_days(days: i64) -> (i32, u32, u32) {
-    let z = days + 719_468;
+    const LIMIT: i64 = 1 << 40;
+    let z = days.clamp(-LIMIT, LIMIT) + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -65,7 +68,9 @@ pub fn civil_from_days(days: i64) -> (i32, u32, u32) {
     let mp = (5 * doy + 2) / 153;
     let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    // |year| < 2^40 / 365 < 2^32: clamped into i32, never wrapped.
+    let year = (yoe + era * 400 + i64::from(month <= 2)).clamp(i32::MIN.into(), i32::MAX.into());
+    let year = i32::try_from(year).unwrap_or_default();
     (year, month, day)
 }
 

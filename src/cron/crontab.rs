@@ -5,7 +5,7 @@
 use super::days::{Combine, DayItem, DayRule, DaySet};
 use super::error::CronError;
 use super::field::{FieldDef, MONTH_NAMES, SUNDAY_FIRST};
-use super::matcher::{Spec, YearRange, YearSet};
+use super::matcher::{Spec, YearRange, YearSet, year_range};
 
 const fn def(name: &'static str, min: u32, max: u32) -> FieldDef {
     FieldDef {
@@ -221,7 +221,10 @@ fn year_ranges(text: &str) -> Result<(Vec<YearRange>, String), CronError> {
             return Err(question_mark_misplaced(&YEAR, text));
         }
         let r = YEAR.range(element)?;
-        ranges.push((r.first as i32, r.last as i32, r.step));
+        ranges.push(
+            year_range(r.first, r.last, r.step)
+                .ok_or_else(|| CronError::new("year", element, "the year is out of range"))?,
+        );
         rendered.push(r.render(&YEAR));
     }
     Ok((ranges, rendered.join(",")))
@@ -296,8 +299,10 @@ fn day_of_week(text: &str) -> Result<(DaySet, String), CronError> {
             rendered.push("*".to_string());
         } else if let Some((day, nth)) = element.split_once('#') {
             let weekday = weekday(day).map_err(|e| within(e, element))?;
+            // Digits only: `fri#+1` is as wrong as `+1` anywhere else.
+            let digits = !nth.is_empty() && nth.bytes().all(|b| b.is_ascii_digit());
             let nth = match nth.parse::<u32>() {
-                Ok(n @ 1..=5) => n,
+                Ok(n @ 1..=5) if digits => n,
                 _ => {
                     return Err(CronError::new(
                         def.name,

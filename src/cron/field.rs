@@ -37,13 +37,18 @@ pub struct Range {
 }
 
 impl Range {
-    /// The values as a bit mask (values must be below 64).
+    /// The values as a bit mask. Parsing bounds every value by its field's
+    /// maximum (at most 59), so all of them fit; anything above 63 is left
+    /// out rather than wrapped.
     pub fn mask(&self) -> u64 {
         let mut mask = 0;
         let mut v = self.first;
-        while v <= self.last {
+        while v <= self.last && v < 64 {
             mask |= 1 << v;
-            v += self.step;
+            match v.checked_add(self.step.max(1)) {
+                Some(next) => v = next,
+                None => break,
+            }
         }
         mask
     }
@@ -109,29 +114,40 @@ impl FieldDef {
         )
     }
 
+    /// Parses the step `n` of `text` (`*/n`, `a-b/n`, `a/n`): digits only,
+    /// from 1 to the field's maximum. A step larger than the range it
+    /// applies to selects the range's first value only, as in cron.
+    fn step(&self, text: &str, step_text: &str) -> Result<u32, CronError> {
+        if step_text.is_empty() || !step_text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(CronError::new(
+                self.name,
+                text,
+                format!("step \"{step_text}\" in \"{text}\" is not a number"),
+            ));
+        }
+        match step_text.parse::<u32>() {
+            Ok(0) => Err(CronError::new(
+                self.name,
+                text,
+                format!("step in \"{text}\" must be at least 1"),
+            )),
+            Ok(step) if step <= self.max => Ok(step),
+            // Too many digits for a u32, or above the field's maximum.
+            _ => Err(CronError::new(
+                self.name,
+                text,
+                format!(
+                    "step \"{step_text}\" in \"{text}\" is too large for the {} field, at most {}",
+                    self.name, self.max
+                ),
+            )),
+        }
+    }
+
     /// Parses `*`, `*/n`, `a`, `a-b`, `a-b/n` or `a/n`.
     pub fn range(&self, text: &str) -> Result<Range, CronError> {
         let (body, step) = match text.split_once('/') {
-            Some((body, step_text)) => {
-                let step = match step_text.parse::<u32>() {
-                    Ok(s) if s >= 1 && !step_text.starts_with('+') => s,
-                    Ok(_) => {
-                        return Err(CronError::new(
-                            self.name,
-                            text,
-                            format!("step in \"{text}\" must be at least 1"),
-                        ));
-                    }
-                    Err(_) => {
-                        return Err(CronError::new(
-                            self.name,
-                            text,
-                            format!("step \"{step_text}\" in \"{text}\" is not a number"),
-                        ));
-                    }
-                };
-                (body, Some(step))
-            }
+            Some((body, step_text)) => (body, Some(self.step(text, step_text)?)),
             None => (text, None),
         };
         let star_max = self.star_max.unwrap_or(self.max);
@@ -195,6 +211,12 @@ mod tests {
             (&MONTH, "JAN-mar", &[1, 2, 3]),
             (&MONTH, "*/5", &[1, 6, 11]),
             (&MONTH, "nov/1", &[11, 12]),
+            // A step beyond the range keeps its first value only, as in cron.
+            (&MINUTE, "5/59", &[5]),
+            (&MINUTE, "50-55/10", &[50]),
+            (&MINUTE, "*/59", &[0, 59]),
+            (&MONTH, "*/12", &[1]),
+            (&MONTH, "007-08/0012", &[7]),
         ];
         for (def, text, want) in cases {
             let mask = def.range(text).expect(text).mask();
@@ -213,10 +235,46 @@ mod tests {
             ("1-", "minute: a value is missing"),
             ("*/x", "minute: step \"x\" in \"*/x\" is not a number"),
             ("99999999999", "minute: 99999999999 is out of range 0-59"),
+            ("*/+5", "minute: step \"+5\" in \"*/+5\" is not a number"),
+            ("*/", "minute: step \"\" in \"*/\" is not a number"),
+            ("*/000", "minute: step in \"*/000\" must be at least 1"),
+            (
+                "*/60",
+                "minute: step \"60\" in \"*/60\" is too large for the minute field, at most 59",
+            ),
+            (
+                "5/4294967292",
+                "minute: step \"4294967292\" in \"5/4294967292\" is too large for the minute field, at most 59",
+            ),
+            (
+                "1-2/18446744073709551616",
+                "minute: step \"18446744073709551616\" in \"1-2/18446744073709551616\" is too large for the minute field, at most 59",
+            ),
         ];
         for (text, want) in cases {
             let err = MINUTE.range(text).expect_err(text);
             assert_eq!(err.to_string(), want);
+        }
+    }
+
+    /// Masks of ranges no parse produces: no overflow, no wrapped bit.
+    #[test]
+    fn masks_never_wrap() {
+        let cases = [
+            ((5, u32::MAX, u32::MAX - 1), 1 << 5),
+            ((0, u32::MAX, 63), 1 | 1 << 63),
+            ((64, 70, 1), 0),
+            ((62, 70, 1), 3 << 62),
+            ((3, 3, 0), 1 << 3),
+        ];
+        for ((first, last, step), want) in cases {
+            let range = Range {
+                first,
+                last,
+                step,
+                star: false,
+            };
+            assert_eq!(range.mask(), want, "{range:?}");
         }
     }
 }

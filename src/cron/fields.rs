@@ -12,7 +12,7 @@
 use super::days::{Combine, DayItem, DayRule, DaySet};
 use super::error::CronError;
 use super::field::{FieldDef, MONDAY_FIRST, MONTH_NAMES};
-use super::matcher::{Spec, YearSet};
+use super::matcher::{Spec, YearSet, year_range};
 
 /// The fields of a field-style trigger, each an expression or absent.
 /// Integers are given as their decimal text.
@@ -145,7 +145,10 @@ pub fn parse(fields: &CronFields) -> Result<Parsed, CronError> {
         let mut ranges = Vec::new();
         for element in elements(&YEAR, &year.1)? {
             let r = YEAR.range(element)?;
-            ranges.push((r.first as i32, r.last as i32, r.step));
+            ranges.push(
+                year_range(r.first, r.last, r.step)
+                    .ok_or_else(|| CronError::new("year", element, "the year is out of range"))?,
+            );
         }
         YearSet(Some(ranges))
     };

@@ -21,8 +21,16 @@ pub const MAX_YEAR: i32 = 9999;
 /// that many years without a match will never find one.
 pub const CALENDAR_CYCLE_YEARS: u32 = 400;
 
-/// Years `first, first + step, ...` up to `last`.
-pub type YearRange = (i32, i32, u32);
+/// Years `first, first + step, ...` up to `last`. Parsing keeps all three
+/// within 1..=[`MAX_YEAR`], so the arithmetic on them cannot overflow.
+pub type YearRange = (i32, i32, i32);
+
+/// A year range from a parsed element: `None` if a value is outside
+/// 1..=[`MAX_YEAR`] (parsing never lets one through).
+pub fn year_range(first: u32, last: u32, step: u32) -> Option<YearRange> {
+    let year = |v: u32| i32::try_from(v).ok().filter(|y| (1..=MAX_YEAR).contains(y));
+    Some((year(first)?, year(last)?, year(step)?))
+}
 
 /// A set of years: `None` is every year, otherwise a union of ranges.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -44,8 +52,12 @@ impl YearSet {
             .iter()
             .filter_map(|&(first, last, step)| {
                 let start = year.max(first);
-                let step = step.max(1) as i32;
-                let value = start + (step - (start - first) % step) % step;
+                if start > last {
+                    return None;
+                }
+                // first <= start <= last <= MAX_YEAR and step >= 1.
+                let step = step.max(1);
+                let value = start.checked_add((step - (start - first) % step) % step)?;
                 (value <= last).then_some(value)
             })
             .min()
@@ -190,6 +202,11 @@ mod tests {
         let every = YearSet(None);
         assert_eq!(every.next(2026), Some(2026));
         let ranges = YearSet(Some(vec![(2030, 2040, 4), (2027, 2027, 1)]));
+        let huge = YearSet(Some(vec![(1970, 2199, 2199), (9999, 9999, 1)]));
+        assert_eq!(huge.next(1970), Some(1970));
+        assert_eq!(huge.next(1971), Some(9999));
+        assert_eq!(huge.next(i32::MAX), None);
+        assert_eq!(huge.next(i32::MIN), Some(1970));
         let cases = [
             (2020, Some(2027)),
             (2027, Some(2027)),

@@ -3,7 +3,7 @@
 //! chrono-tz answers "what is the offset at this instant" but does not expose
 //! its transition list, which the engine needs to know where gaps and repeated
 //! hours are. The table is read off chrono-tz once per zone and process (about
-//! a millisecond: one probe a day from 1850 to 2100, then a binary search to
+//! a millisecond: one probe a day from 1800 to 2100, then a binary search to
 //! the second at every change) and shared after that.
 //! chrono-tz 0.10 holds rules up to 2099; later years keep the last offset.
 
@@ -21,8 +21,11 @@ thread_local! {
     static RECENT: RefCell<Vec<(Tz, Arc<Table>)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// First instant probed: 1850-01-01T00:00:00Z.
-const PROBE_START: i64 = -3_786_825_600;
+/// First instant probed: 1800-01-01T00:00:00Z, before every offset change
+/// chrono-tz knows (the first is Asia/Manila's, on 1844-12-31), so the
+/// table is chrono-tz's timeline at every instant up to `PROBE_END`: local
+/// mean time (LMT) included (a test checks this holds).
+const PROBE_START: i64 = -5_364_662_400;
 /// Last instant probed: 2101-01-01T00:00:00Z.
 const PROBE_END: i64 = 4_133_980_800;
 const PROBE_STEP: i64 = 86_400;
@@ -211,6 +214,25 @@ mod tests {
                 assert_eq!(seconds(&offset_at(tz, t.at)), t.after, "{name} {}", t.at);
             }
         }
+    }
+
+    /// No zone changes its offset before the first probe: before it, the
+    /// table's first offset (often LMT) is chrono-tz's.
+    #[test]
+    fn no_offset_changes_before_the_first_probe() {
+        for tz in chrono_tz::TZ_VARIANTS {
+            let earliest = DateTime::<chrono::Utc>::MIN_UTC.timestamp();
+            assert_eq!(
+                seconds(&offset_at(tz, earliest)),
+                seconds(&offset_at(tz, PROBE_START)),
+                "{}",
+                tz.name()
+            );
+        }
+        let london = Table::of(chrono_tz::Europe::London);
+        // Local mean time, -0:01:15, until 1847-12-01.
+        assert_eq!(london.span_at(PROBE_START).offset, -75);
+        assert_eq!(london.span_at(i64::MIN).offset, -75);
     }
 
     #[test]
