@@ -150,6 +150,14 @@ impl FieldDef {
             Some((body, step_text)) => (body, Some(self.step(text, step_text)?)),
             None => (text, None),
         };
+        // A negative number (`hour = -1` in a schedule file) is out of
+        // range, not a range missing its start.
+        if let Some(digits) = body.strip_prefix('-')
+            && !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(self.out_of_range(body));
+        }
         let star_max = self.star_max.unwrap_or(self.max);
         let (first, last, star) = if body == "*" {
             (self.min, star_max, true)
@@ -233,6 +241,9 @@ mod tests {
             ("5-1", "minute: range \"5-1\" runs backwards: 5 is after 1"),
             ("x", "minute: \"x\" is not a valid value: expected a number"),
             ("1-", "minute: a value is missing"),
+            ("-1", "minute: -1 is out of range 0-59"),
+            ("-1/5", "minute: -1 is out of range 0-59"),
+            ("-x", "minute: a value is missing"),
             ("*/x", "minute: step \"x\" in \"*/x\" is not a number"),
             ("99999999999", "minute: 99999999999 is out of range 0-59"),
             ("*/+5", "minute: step \"+5\" in \"*/+5\" is not a number"),
