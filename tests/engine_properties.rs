@@ -80,15 +80,17 @@ fn window() -> impl Strategy<Value = i64> {
 }
 
 fn part(min: u32, max: u32) -> BoxedStrategy<Part> {
-    let span = max - min + 1;
+    // Steps run up to the field's maximum (a larger one is an error), which
+    // can still exceed the range they apply to.
+    let steps = 1..=max.min(max - min + 1);
     let pair = || (min..=max, min..=max).prop_map(|(a, b)| (a.min(b), a.max(b)));
     prop_oneof![
         2 => Just(Part::Star),
-        2 => (1..=span).prop_map(Part::StarStep),
+        2 => steps.clone().prop_map(Part::StarStep),
         4 => (min..=max).prop_map(Part::Num),
         2 => pair().prop_map(|(a, b)| Part::Range(a, b)),
-        2 => (pair(), 1..=span).prop_map(|((a, b), n)| Part::RangeStep(a, b, n)),
-        1 => (min..=max, 1..=span).prop_map(|(a, n)| Part::FromStep(a, n)),
+        2 => (pair(), steps.clone()).prop_map(|((a, b), n)| Part::RangeStep(a, b, n)),
+        1 => (min..=max, steps).prop_map(|(a, n)| Part::FromStep(a, n)),
     ]
     .boxed()
 }
