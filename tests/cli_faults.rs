@@ -6,11 +6,11 @@ mod common {
     pub mod sched;
 }
 
-use common::sched::{Dir, stop};
+use common::sched::{Dir, alive, start_logged as start, stop};
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
@@ -52,15 +52,6 @@ impl Drop for Tmpfs {
 
 const JOBS: &str = "[jobs.a]\ncommand = \"echo a $APSCHED_SCHEDULED_TIME >> runs.txt\"\ncron = \"* * * * * *\"\n\
 [jobs.b]\ncommand = \"echo b $APSCHED_SCHEDULED_TIME >> runs.txt\"\ncron = \"* * * * * *\"\n";
-
-fn start(dir: &Dir, log: &str) -> Child {
-    let log = fs::File::create(dir.path().join(log)).expect("log");
-    dir.command(None, &["run", "s.toml"])
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("starts")
-}
 
 fn wait_for(path: &Path, text: &str, limit: Duration) -> String {
     let began = Instant::now();
@@ -141,16 +132,6 @@ fn a_full_disk_holds_runs_and_never_replays_a_slot() {
             "{line} ran without a recorded claim"
         );
     }
-}
-
-/// Whether a process is alive (a zombie counts as gone).
-fn alive(pid: &str) -> bool {
-    fs::read_to_string(format!("/proc/{}/stat", pid.trim())).is_ok_and(|stat| {
-        stat.rsplit(')')
-            .next()
-            .and_then(|r| r.split_whitespace().next())
-            != Some("Z")
-    })
 }
 
 #[test]

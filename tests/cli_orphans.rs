@@ -6,29 +6,11 @@ mod common {
     pub mod sched;
 }
 
-use common::sched::{Dir, stop};
+use common::sched::{Dir, alive, start_logged as start, stop};
 use std::fs;
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::thread::sleep;
 use std::time::Duration;
-
-fn alive(pid: &str) -> bool {
-    fs::read_to_string(format!("/proc/{}/stat", pid.trim())).is_ok_and(|stat| {
-        stat.rsplit(')')
-            .next()
-            .and_then(|r| r.split_whitespace().next())
-            != Some("Z")
-    })
-}
-
-fn start(dir: &Dir, log: &str) -> Child {
-    let log = fs::File::create(dir.path().join(log)).expect("log");
-    dir.command(None, &["run", "s.toml"])
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("starts")
-}
 
 fn kill_9(mut child: Child) {
     child.kill().expect("kill -9");

@@ -129,6 +129,26 @@ impl Dir {
     }
 }
 
+/// `apsched run s.toml` in `dir`, its stderr to the file `log` there.
+pub fn start_logged(dir: &Dir, log: &str) -> Child {
+    let log = fs::File::create(dir.path().join(log)).expect("log");
+    dir.command(None, &["run", "s.toml"])
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("starts")
+}
+
+/// Whether a process is alive (a zombie counts as gone).
+pub fn alive(pid: &str) -> bool {
+    fs::read_to_string(format!("/proc/{}/stat", pid.trim())).is_ok_and(|stat| {
+        stat.rsplit(')')
+            .next()
+            .and_then(|r| r.split_whitespace().next())
+            != Some("Z")
+    })
+}
+
 /// Sends SIGTERM and waits.
 pub fn stop(child: Child) -> Output {
     signal(&child, libc::SIGTERM);
