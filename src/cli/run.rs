@@ -1,7 +1,6 @@
 //! `apsched run`: the blocking scheduler.
 
 use super::target::Target;
-use crate::config::Settings;
 use crate::console::Console;
 use crate::error::Error;
 use crate::host::{self, RealHost};
@@ -13,17 +12,12 @@ use crate::store::StoreError;
 use crate::store::sqlite::SqliteStore;
 use std::path::{Path, PathBuf};
 
-/// The state of a scheduler: `--state`, else the file's `[scheduler] state`;
-/// `:memory:` keeps nothing. Locked: one scheduler per state file.
-fn open_state(settings: &Settings, flag: Option<&Path>) -> Result<SqliteStore, Error> {
-    let path = match flag {
-        Some(p) if p == Path::new(":memory:") => None,
-        Some(p) => Some(p.to_path_buf()),
-        None => settings.state.clone(),
-    };
-    let store = match path {
-        Some(p) => SqliteStore::open_for_run(&p, settings.history),
-        None => SqliteStore::memory(settings.history),
+/// Opens the state of a scheduler, `None` being `:memory:` (nothing kept).
+/// Locked: one scheduler per state file.
+fn open_state(state: Option<&Path>, history: usize) -> Result<SqliteStore, Error> {
+    let store = match state {
+        Some(p) => SqliteStore::open_for_run(p, history),
+        None => SqliteStore::memory(history),
     };
     store.map_err(Error::from)
 }
@@ -49,7 +43,7 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<(), Error> {
     let target = args.target.with_argument(args.path.as_deref());
     let path = target.path();
-    let (config, _) = target.resolve()?;
+    let (config, state) = target.resolve()?;
     let min = match (args.quiet, args.verbose) {
         (true, _) => Level::Warn,
         (false, 0) => Level::Info,
@@ -62,7 +56,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
             warning: warning.clone(),
         });
     }
-    let mut store = open_state(&config.scheduler, target.state.as_deref())?;
+    let mut store = open_state(state.as_deref(), config.scheduler.history)?;
     let loaded = store.load();
     let mut saved = store.named(loaded)?;
     let settled = host::settle_orphans(&mut store, &saved.started);
@@ -84,7 +78,6 @@ pub fn run(args: &Args) -> Result<(), Error> {
         source,
     })?;
     let seed = u64::from(std::process::id()) ^ chrono::Utc::now().timestamp_subsec_nanos() as u64;
-    let state = config.scheduler.state.clone();
     let ending = runner::run(&mut host, &config.scheduler, config.jobs, &saved, seed);
     host.finish();
     match ending {

@@ -9,10 +9,10 @@ use crate::scheduler::{Change, Event, Record};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Answer, JobState, RunResult, Store, StoreError};
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 /// At most this many records wait for a failing store; older ones are
-/// dropped (and counted) so memory stays bounded.
+/// dropped so memory stays bounded.
 const MAX_KEPT: usize = 100_000;
 
 /// A record kept while the store could not be written.
@@ -25,8 +25,7 @@ enum Kept {
 /// The state store of a running scheduler.
 pub struct State {
     store: SqliteStore,
-    kept: Vec<Kept>,
-    dropped: usize,
+    kept: VecDeque<Kept>,
     /// A failed write of the host's own, not yet told to the runner.
     failure: Option<String>,
 }
@@ -35,8 +34,7 @@ impl State {
     pub fn new(store: SqliteStore) -> State {
         State {
             store,
-            kept: Vec::new(),
-            dropped: 0,
+            kept: VecDeque::new(),
             failure: None,
         }
     }
@@ -100,16 +98,15 @@ impl State {
 
     fn keep(&mut self, kept: Kept) {
         if self.kept.len() >= MAX_KEPT {
-            self.kept.remove(0);
-            self.dropped += 1;
+            self.kept.pop_front();
         }
-        self.kept.push(kept);
+        self.kept.push_back(kept);
     }
 
     /// Writes what was kept, then proves the store writable; every job's
     /// saved state.
     pub fn recover(&mut self) -> Result<HashMap<String, JobState>, String> {
-        while let Some(kept) = self.kept.first() {
+        while let Some(kept) = self.kept.front() {
             let result = match kept {
                 Kept::Change(change, at) => write(&mut self.store, change, *at).map(|_| ()),
                 Kept::Output(record, tail) => self.store.run_output(*record, tail),
@@ -118,7 +115,7 @@ impl State {
                 }
             };
             result.map_err(|e| self.describe(e))?;
-            self.kept.remove(0);
+            self.kept.pop_front();
         }
         self.store.touch().map_err(|e| self.describe(e))?;
         self.store.saved_jobs().map_err(|e| self.describe(e))

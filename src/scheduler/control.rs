@@ -248,27 +248,12 @@ impl Scheduler {
         let mut actions = Vec::new();
         let seqs: Vec<u64> = self.entries.keys().copied().collect();
         for seq in seqs {
-            let Some(entry) = self.entries.get_mut(&seq) else {
+            let Some(job) = self.entries.get(&seq).map(|e| e.job.clone()) else {
                 continue;
             };
-            let job = entry.job.clone();
             let st = saved.get(&job.id);
             let start = initial::start(&job, st, now);
-            entry.anchor = start.anchor;
-            entry.paused = start.paused;
-            if let Some(old) = entry.slot.take() {
-                self.queue.remove(&(old.start_at, seq));
-            }
-            if let Some(next) = start.next.filter(|_| !start.paused) {
-                self.set_slot(seq, next);
-            }
-            let state = self.entries[&seq].state();
-            if st != Some(&state) {
-                actions.push(Action::Persist(Change::Save {
-                    job: job.id.clone(),
-                    state,
-                }));
-            }
+            self.place(seq, &start, st, &mut actions);
         }
         actions
     }

@@ -265,24 +265,43 @@ impl Scheduler {
             instances: 0,
             paused: start.paused,
         });
+        let next = self.place(seq, &start, saved, actions);
+        actions.push(Action::Log(Event::JobAdded {
+            job: self.entries[&seq].job.id.clone(),
+            next,
+            paused: start.paused,
+        }));
+    }
+
+    /// Puts the job at `seq` where `start` says (anchor, pause, next slot)
+    /// and saves its state unless it is the `saved` one unchanged; returns
+    /// the slot it is scheduled for.
+    fn place(
+        &mut self,
+        seq: u64,
+        start: &Start,
+        saved: Option<&JobState>,
+        actions: &mut Vec<Action>,
+    ) -> Option<DateTime<Tz>> {
+        let entry = self.entries.get_mut(&seq)?;
+        entry.anchor = start.anchor;
+        entry.paused = start.paused;
+        if let Some(old) = entry.slot.take() {
+            self.queue.remove(&(old.start_at, seq));
+        }
         let next = start.next.filter(|_| !start.paused);
         if let Some(scheduled) = next {
             self.set_slot(seq, scheduled);
         }
         let entry = &self.entries[&seq];
         let state = entry.state();
-        let id = entry.job.id.clone();
         if saved != Some(&state) {
             actions.push(Action::Persist(Change::Save {
-                job: id.clone(),
+                job: entry.job.id.clone(),
                 state,
             }));
         }
-        actions.push(Action::Log(Event::JobAdded {
-            job: id,
-            next,
-            paused: start.paused,
-        }));
+        next
     }
 
     /// Queues `scheduled` as the job's next slot, with jitter.
