@@ -7,28 +7,13 @@ mod common {
     pub mod sched;
 }
 
-use common::sched::faketime_lib;
+use common::sched::{apsched, faketime_lib};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::thread::sleep;
 use std::time::Duration;
-
-fn apsched(dir: &Path, fake: Option<(&Path, &str)>, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_apsched"));
-    c.args(args)
-        .current_dir(dir)
-        .env("TZ", "UTC")
-        .env_remove("APSCHED_CONFIG");
-    if let Some((lib, at)) = fake {
-        c.env("LD_PRELOAD", lib)
-            .env("FAKETIME", format!("@{at}"))
-            .env("FAKETIME_DONT_RESET", "1")
-            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
-    }
-    c
-}
 
 /// Runs `apsched run s.toml` starting at the fake time `at` for `secs`, then
 /// SIGTERM; returns its stderr.

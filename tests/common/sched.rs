@@ -26,6 +26,23 @@ pub fn faketime_lib() -> Option<PathBuf> {
     found
 }
 
+/// `apsched ARGS` in `dir` (zone UTC, no `APSCHED_CONFIG`), its clock
+/// starting at the fake time `at` (libfaketime at `lib`) if given.
+pub fn apsched(dir: &Path, fake: Option<(&Path, &str)>, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_apsched"));
+    c.args(args)
+        .current_dir(dir)
+        .env("TZ", "UTC")
+        .env_remove("APSCHED_CONFIG");
+    if let Some((lib, at)) = fake {
+        c.env("LD_PRELOAD", lib)
+            .env("FAKETIME", format!("@{at}"))
+            .env("FAKETIME_DONT_RESET", "1")
+            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+    }
+    c
+}
+
 /// A directory with a schedule file `s.toml` (zone UTC, state `s.db`).
 pub struct Dir {
     pub dir: tempfile::TempDir,
@@ -51,18 +68,7 @@ impl Dir {
 
     /// `apsched ARGS` in the directory, at the fake time `at` if given.
     pub fn command(&self, fake: Option<(&Path, &str)>, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_apsched"));
-        c.args(args)
-            .current_dir(self.path())
-            .env("TZ", "UTC")
-            .env_remove("APSCHED_CONFIG");
-        if let Some((lib, at)) = fake {
-            c.env("LD_PRELOAD", lib)
-                .env("FAKETIME", format!("@{at}"))
-                .env("FAKETIME_DONT_RESET", "1")
-                .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
-        }
-        c
+        apsched(self.path(), fake, args)
     }
 
     /// Runs a command to its end.
