@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::scheduler::initial;
 use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
+use rustix::process::{Pid, Signal, kill_process};
 use std::path::Path;
 
 #[derive(Debug, clap::Args)]
@@ -23,9 +24,9 @@ pub struct Args {
 /// Tells the running scheduler, if any, to reread the state; its pid.
 pub(super) fn notify(path: &Path) -> Option<String> {
     let pid = SqliteStore::runner(path)?;
-    if let Ok(p) = pid.parse::<libc::pid_t>() {
-        // SAFETY: sending SIGUSR1 to the pid recorded by the running scheduler.
-        unsafe { libc::kill(p, libc::SIGUSR1) };
+    let recorded = pid.parse::<i32>().ok().filter(|p| *p > 0);
+    if let Some(p) = recorded.and_then(Pid::from_raw) {
+        let _ = kill_process(p, Signal::USR1);
     }
     Some(pid)
 }

@@ -10,6 +10,8 @@ use crate::log::Format;
 use crate::scheduler::{Outcome, Record, RunRequest};
 use chrono::DateTime;
 use chrono_tz::Tz;
+use rustix::io::Errno;
+use rustix::process::{Pid, WaitOptions, waitpid};
 use std::sync::Arc;
 use std::sync::mpsc::channel;
 use std::time::Duration;
@@ -55,19 +57,15 @@ pub fn run_direct(
 
 /// Waits for the child `pid` to end.
 fn wait(pid: u32) -> Outcome {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
+    let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw) else {
         return Outcome::NotStarted(format!("pid {pid} out of range"));
     };
     loop {
-        let mut status = 0;
-        // SAFETY: waitpid writes only to `status`, a valid int.
-        let got = unsafe { libc::waitpid(pid, &mut status, 0) };
-        if got == pid {
-            return outcome(status);
-        }
-        let err = std::io::Error::last_os_error();
-        if err.kind() != std::io::ErrorKind::Interrupted {
-            return Outcome::NotStarted(err.to_string());
+        match waitpid(Some(pid), WaitOptions::empty()) {
+            Ok(Some((_, status))) => return outcome(status.as_raw()),
+            // Without WNOHANG only an ended child returns; wait again.
+            Ok(None) | Err(Errno::INTR) => {}
+            Err(e) => return Outcome::NotStarted(std::io::Error::from(e).to_string()),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! then does the scheduler start, so `max_instances` holds across a crash.
 
 use crate::store::{RunResult, StartedRun};
+use rustix::process::{Pid, Signal, kill_process_group};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -74,9 +75,12 @@ fn ours(run: &StartedRun, boot: &str, groups: &HashMap<i32, Vec<(i32, u64)>>) ->
     (run_boot == boot && leader_ok).then_some(pgid)
 }
 
-fn signal_group(pgid: i32, sig: i32) -> bool {
-    // SAFETY: kill has no memory effects; ESRCH once the group is gone.
-    unsafe { libc::kill(-pgid, sig) == 0 }
+/// Sends `sig` to the process group `pgid` (a group gone already is no error
+/// worth reporting: the orphan ended by itself).
+fn signal_group(pgid: i32, sig: Signal) {
+    if let Some(group) = Some(pgid).filter(|p| *p > 0).and_then(Pid::from_raw) {
+        let _ = kill_process_group(group, sig);
+    }
 }
 
 fn wait_gone(pgid: i32, limit: Duration) -> bool {
@@ -100,9 +104,9 @@ pub fn settle(started: &[StartedRun]) -> Vec<(i64, RunResult, Option<i32>)> {
         .iter()
         .map(|run| match ours(run, boot, &live) {
             Some(pgid) => {
-                signal_group(pgid, libc::SIGTERM);
+                signal_group(pgid, Signal::TERM);
                 if !wait_gone(pgid, TERM_WAIT) {
-                    signal_group(pgid, libc::SIGKILL);
+                    signal_group(pgid, Signal::KILL);
                     wait_gone(pgid, KILL_WAIT);
                 }
                 (run.record, RunResult::Interrupted, Some(pgid))
@@ -124,8 +128,7 @@ mod tests {
         let identity = identity(pid).expect("this process");
         let boot = boot_id().expect("boot id");
         let live = groups();
-        // SAFETY: getpgrp has no preconditions.
-        let pgid = unsafe { libc::getpgrp() };
+        let pgid = rustix::process::getpgrp().as_raw_pid();
         let leader_start = live[&pgid]
             .iter()
             .find(|(p, _)| *p == pgid)

@@ -10,6 +10,10 @@ use crate::log;
 use crate::scheduler::RunRequest;
 use chrono::{DateTime, SecondsFormat};
 use chrono_tz::Tz;
+use rustix::process::{
+    Pid, Signal, getpid, getppid, kill_process_group, set_parent_process_death_signal,
+};
+use std::io::PipeReader;
 use std::os::fd::OwnedFd;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
@@ -49,18 +53,19 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    let parent = std::process::id();
-    // SAFETY: the closure runs in the child between fork and exec and calls
-    // only async-signal-safe functions (prctl, getppid).
+    let parent = getpid();
+    // SAFETY: `pre_exec` runs the closure in the forked child before exec,
+    // where only async-signal-safe work is sound. It makes two raw system
+    // calls through rustix (prctl(PR_SET_PDEATHSIG), getppid), builds its
+    // errors without allocating (from an errno, or an `ErrorKind`), and
+    // touches no lock and no memory shared with the parent.
     unsafe {
         command.pre_exec(move || {
             // The job's leader gets SIGTERM if apsched dies (even kill -9).
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
+            set_parent_process_death_signal(Some(Signal::TERM))?;
             // apsched died before that took effect: do not run unwatched.
-            if u32::try_from(libc::getppid()).ok() != Some(parent) {
-                return Err(std::io::Error::other("apsched exited"));
+            if getppid() != Some(parent) {
+                return Err(std::io::ErrorKind::Other.into());
             }
             Ok(())
         });
@@ -97,7 +102,7 @@ pub fn spawn(request: &RunRequest, shell: &str, forwarder: &Forwarder) -> Result
         .into_iter()
         .filter_map(|(fd, stream)| {
             Some(Stream {
-                fd: fd?,
+                fd: PipeReader::from(fd?),
                 job: name.clone(),
                 record: request.record,
                 stream,
@@ -112,9 +117,9 @@ pub fn spawn(request: &RunRequest, shell: &str, forwarder: &Forwarder) -> Result
 
 /// Sends SIGTERM (or SIGKILL) to the process group led by `pid`.
 pub fn signal_group(pid: u32, kill: bool) {
-    let sig = if kill { libc::SIGKILL } else { libc::SIGTERM };
-    if let Ok(pgid) = libc::pid_t::try_from(pid) {
-        // SAFETY: kill has no memory effects; a gone group yields ESRCH.
-        unsafe { libc::kill(-pgid, sig) };
+    let sig = if kill { Signal::KILL } else { Signal::TERM };
+    if let Some(pgid) = i32::try_from(pid).ok().and_then(Pid::from_raw) {
+        // A group that is gone already (ESRCH) has nothing left to end.
+        let _ = kill_process_group(pgid, sig);
     }
 }

@@ -6,8 +6,11 @@
 //! `waitpid(-1)`, so zombies never pile up, and when apsched is PID 1 in a
 //! container, orphans re-parented to it are reaped too.
 
+use rustix::process::{WaitOptions, wait};
 use signal_hook::consts::{SIGCHLD, SIGHUP, SIGINT, SIGTERM, SIGUSR1};
 use signal_hook::iterator::Signals;
+use std::os::unix::process::ExitStatusExt;
+use std::process::ExitStatus;
 use std::sync::Mutex;
 use std::sync::mpsc::Sender;
 
@@ -59,25 +62,24 @@ pub static SPAWNING: Mutex<()> = Mutex::new(());
 /// Reaps every child that has ended; false once the runner is gone.
 fn reap(tx: &Sender<Msg>) -> bool {
     let _spawning = SPAWNING.lock().unwrap_or_else(|e| e.into_inner());
-    loop {
-        let mut status = 0;
-        // SAFETY: waitpid writes only to `status`, a valid int.
-        let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
-        if pid <= 0 {
-            return true;
-        }
+    // Until no child has ended (`None`) or none is left (an error).
+    while let Ok(Some((pid, status))) = wait(WaitOptions::NOHANG) {
+        let (pid, status) = (pid.as_raw_pid(), status.as_raw());
         if tx.send(Msg::Reaped { pid, status }).is_err() {
             return false;
         }
     }
+    true
 }
 
 /// The outcome a `waitpid` status describes.
 pub fn outcome(status: i32) -> crate::scheduler::Outcome {
     use crate::scheduler::Outcome;
-    if libc::WIFSIGNALED(status) {
-        Outcome::Signaled(libc::WTERMSIG(status))
-    } else {
-        Outcome::Exited(libc::WEXITSTATUS(status))
+    let status = ExitStatus::from_raw(status);
+    match status.signal() {
+        Some(signal) => Outcome::Signaled(signal),
+        // `waitpid` without WUNTRACED reports only ended children, so a
+        // status that is not a signal's is an exit's.
+        None => Outcome::Exited(status.code().unwrap_or_default()),
     }
 }

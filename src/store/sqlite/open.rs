@@ -14,7 +14,6 @@ use crate::store::StoreError;
 use crate::text::plain;
 use rusqlite::{Connection, params};
 use std::fs::{File, OpenOptions};
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::time::Duration;
@@ -34,10 +33,11 @@ fn newer(path: &Path, version: i64) -> StoreError {
     )
 }
 
-/// Tries to take the exclusive lock of a running scheduler on `file`.
+/// Tries to take the exclusive lock of a running scheduler on `file`
+/// (`flock(LOCK_EX | LOCK_NB)`: held by the open file, released when it
+/// closes, also when the scheduler is killed).
 fn try_lock(file: &File) -> bool {
-    // SAFETY: flock on a descriptor we own; no memory is involved.
-    unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
+    file.try_lock().is_ok()
 }
 
 /// What the file at `path` holds, read without writing or creating

@@ -4,7 +4,6 @@
 use super::found::describe;
 use crate::store::StoreError;
 use rusqlite::{Connection, OpenFlags};
-use std::ffi::CString;
 use std::fs::File;
 use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
@@ -27,11 +26,7 @@ pub(super) fn failed(path: &Path, e: &rusqlite::Error) -> StoreError {
 
 /// Whether this process may write `path` (for a directory: create files in it).
 pub(super) fn writable(path: &Path) -> bool {
-    let Ok(c) = CString::new(path.as_os_str().as_bytes()) else {
-        return false;
-    };
-    // SAFETY: access(2) only reads the NUL-terminated path, which we own.
-    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+    rustix::fs::access(path, rustix::fs::Access::WRITE_OK).is_ok()
 }
 
 /// `path` with `suffix` after its name (`s.db-wal`).
