@@ -1,11 +1,18 @@
 //! The runner: the loop that drives the pure [`Scheduler`] with the outside
 //! world, reached only through the [`Host`] seam (clock, waiting, processes,
-//! logs, reloading). The real host sleeps, spawns and writes
-//! ([`crate::host`]); tests use a simulated one that runs days in
-//! milliseconds.
+//! logs, reloading). The real host (in the `host` module) sleeps, spawns
+//! and writes; tests use a simulated one that runs days in milliseconds.
 
 mod apply;
 mod outage;
+#[cfg(test)]
+mod sim;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_record;
+#[cfg(test)]
+mod tests_runs;
 
 use crate::config::{Job, Settings};
 use crate::scheduler::{Action, Change, Event, Outcome, Record, RunId, RunRequest, Scheduler};

@@ -2,9 +2,9 @@
 //! coalescing, max instances), and the claim that records the outcome.
 
 use super::misfire;
+use super::persist::Claim;
 use super::runs::Run;
 use super::{Action, Change, Event, Scheduler, Slot};
-use crate::store::Claim;
 use crate::trigger::Kind;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

@@ -1,7 +1,7 @@
 //! The scheduling core: pure and deterministic. Given the jobs, their state
 //! and the time, it says which runs to start, which to end, what to log, and
 //! when to wake next. It never reads a clock, sleeps or spawns: the runner
-//! ([`crate::runner`]) does that and feeds the results back.
+//! does that and feeds the results back.
 //!
 //! The logic of a due job is APScheduler's `_process_jobs`: every run time up
 //! to now is due; with `coalesce` only the latest of them runs; a run later
@@ -14,20 +14,15 @@ mod due;
 pub mod event;
 pub mod initial;
 pub mod misfire;
+pub mod persist;
 mod runs;
-#[cfg(test)]
-mod sim;
-#[cfg(test)]
-mod tests;
-#[cfg(test)]
-mod tests_record;
 
 use crate::config::{Job, Settings};
-use crate::store::{Claim, JobState, RunResult};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 pub use event::{Event, Level};
 use initial::Start;
+use persist::{Claim, JobState, RunResult};
 use runs::Run;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;

@@ -1,12 +1,12 @@
 //! Runs in flight: waiting for a worker, running, ending; timeouts.
 
 use super::misfire;
+use super::persist::RunResult;
 use super::{
     Action, Change, Event, KILL_GRACE, KILL_WAIT, Outcome, Record, RunId, RunRequest, Scheduler,
     Slot,
 };
 use crate::config::Job;
-use crate::store::RunResult;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::collections::VecDeque;

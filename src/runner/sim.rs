@@ -2,10 +2,10 @@
 //! event, processes that "run" for a set time, and a script of signals,
 //! reloads and clock jumps. Days of schedule run in milliseconds.
 
+use super::{Host, Input, PersistError};
 use crate::config::{self, Job, Settings};
-use crate::runner::{Host, Input, PersistError};
+use crate::scheduler::persist::JobState;
 use crate::scheduler::{Change, Event, Outcome, Record, RunId, RunRequest};
-use crate::store::JobState;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, HashMap};
