@@ -9,6 +9,7 @@
 //! the job are going is skipped. Runs wait for one of `max_workers` workers in
 //! order of their scheduled time.
 
+mod collect;
 mod control;
 mod due;
 pub mod event;
