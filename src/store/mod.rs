@@ -34,9 +34,15 @@ pub struct RunRow {
     pub started: Option<String>,
     pub ended: Option<String>,
     pub exit_status: Option<i32>,
-    pub result: String,
+    #[serde(serialize_with = "result_text")]
+    pub result: RunResult,
     #[serde(skip)]
     pub output: Option<Vec<u8>>,
+}
+
+/// A run's result as its text (`success`, `timed out`, ...).
+fn result_text<S: serde::Serializer>(result: &RunResult, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(result.as_str())
 }
 
 /// The state as loaded at start.
