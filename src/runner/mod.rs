@@ -16,12 +16,13 @@ mod tests_record;
 mod tests_runs;
 
 use crate::config::{Job, Settings};
+use crate::scheduler::persist::JobState;
 use crate::scheduler::{Action, Event, Record, Scheduler};
-use crate::store::Loaded;
 use apply::apply;
 use chrono::{DateTime, Utc};
 use outage::Outage;
 pub use seam::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
+use std::collections::HashMap;
 
 /// The scheduler re-reads the clock at least this often, so a suspend, an NTP
 /// step or a manual clock change is noticed within it.
@@ -47,32 +48,16 @@ struct Loop {
     outage: Option<Outage>,
 }
 
-/// Runs the jobs until shut down, resuming from the `saved` state.
+/// Runs the jobs until shut down, resuming from every job's `saved` state.
 pub fn run(
     host: &mut impl Host,
     settings: &Settings,
     jobs: Vec<Job>,
-    saved: &Loaded,
+    saved: &HashMap<String, JobState>,
     seed: u64,
 ) -> Ending {
     let now = host.now();
-    let (mut core, mut actions) = Scheduler::new(settings, jobs, &saved.jobs, now, seed);
-    if saved.interrupted + saved.unknown > 0 {
-        actions.insert(
-            0,
-            Action::Log(Event::StateInterrupted {
-                count: saved.interrupted,
-                unknown: saved.unknown,
-            }),
-        );
-    }
-    for (job, reason) in &saved.set_aside {
-        let event = Event::StateSetAside {
-            job: job.clone(),
-            reason: reason.clone(),
-        };
-        actions.insert(0, Action::Log(event));
-    }
+    let (mut core, actions) = Scheduler::new(settings, jobs, saved, now, seed);
     let mut state = Loop::default();
     host.begin();
     apply(host, &mut core, actions, &mut state.outage);
