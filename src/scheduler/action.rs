@@ -63,7 +63,8 @@ pub enum Action {
 
 /// A change of persistent state. The store numbers the runs it records
 /// (claimed slots, run-now); the runner hands those numbers back with
-/// [`Scheduler::recorded`] before anything of the run starts.
+/// [`Scheduler::recorded`](super::Scheduler::recorded) before anything of
+/// the run starts.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Change {
     /// Save a job's state as is: new or changed job, pause, resume.
