@@ -80,7 +80,7 @@ fn line(row: &RunRow, tz: Tz) -> Line {
                 stored(last, tz, false)
             ),
             None if row.count > 1 => format!("{} x{}", row.result, row.count),
-            None => row.result.clone(),
+            None => row.result.to_string(),
         },
         exit: row.exit_status.map(|e| e.to_string()).unwrap_or_default(),
     }

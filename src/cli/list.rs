@@ -88,7 +88,7 @@ fn row(job: &Job, plan: &Plan, last: Option<&RunRow>, reference: &chrono::DateTi
                 None => stored(&r.scheduled, tz, false),
             })
             .unwrap_or_default(),
-        result: last.map(|r| r.result.clone()).unwrap_or_default(),
+        result: last.map(|r| r.result.to_string()).unwrap_or_default(),
     }
 }
 

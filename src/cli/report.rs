@@ -73,7 +73,7 @@ impl RunReport {
             started: precise(&row.started),
             ended: precise(&row.ended),
             exit_status: row.exit_status,
-            result: row.result.clone(),
+            result: row.result.to_string(),
             duration_seconds: duration_seconds(row),
         }
     }

@@ -5,11 +5,11 @@ use crate::console::Console;
 use crate::error::Error;
 use crate::host::{self, RealHost};
 use crate::log::{Format, Logger};
-use crate::runner::{self, Ending};
+use crate::runner::{self, Ending, Host};
 use crate::scheduler::{Event, Level};
-use crate::store::Store;
 use crate::store::StoreError;
 use crate::store::sqlite::SqliteStore;
+use crate::store::{Loaded, Store};
 use std::path::{Path, PathBuf};
 
 /// Opens the state of a scheduler, `None` being `:memory:` (nothing kept).
@@ -20,6 +20,24 @@ fn open_state(state: Option<&Path>, history: usize) -> Result<SqliteStore, Error
         None => SqliteStore::memory(history),
     };
     store.map_err(Error::from)
+}
+
+/// The lines for what the state held at start besides the jobs' state: rows
+/// set aside (the last first), runs found unfinished.
+fn found(saved: &Loaded) -> Vec<Event> {
+    let mut events: Vec<Event> = (saved.set_aside.iter().rev())
+        .map(|(job, reason)| Event::StateSetAside {
+            job: job.clone(),
+            reason: reason.clone(),
+        })
+        .collect();
+    if saved.interrupted + saved.unknown > 0 {
+        events.push(Event::StateInterrupted {
+            count: saved.interrupted,
+            unknown: saved.unknown,
+        });
+    }
+    events
 }
 
 #[derive(Debug, clap::Args)]
@@ -77,8 +95,11 @@ pub fn run(args: &Args) -> Result<(), Error> {
         context: "cannot set up signal handling and job output".into(),
         source,
     })?;
+    for event in found(&saved) {
+        host.log(&event);
+    }
     let seed = u64::from(std::process::id()) ^ chrono::Utc::now().timestamp_subsec_nanos() as u64;
-    let ending = runner::run(&mut host, &config.scheduler, config.jobs, &saved, seed);
+    let ending = runner::run(&mut host, &config.scheduler, config.jobs, &saved.jobs, seed);
     host.finish();
     match ending {
         Ending::Clean => Ok(()),

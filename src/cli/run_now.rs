@@ -165,7 +165,7 @@ fn finished(store: &SqliteStore, job: &Job, record: i64, path: &Path) -> Result<
         job: job.id.clone(),
         why: why.into(),
     };
-    let done = |r: &RunRow| !matches!(r.result.as_str(), "pending" | "started");
+    let done = |r: &RunRow| !matches!(r.result, RunResult::Pending | RunResult::Started);
     loop {
         let row = store.run(record).map_err(|e| e.at(store.path()))?;
         if let Some(row) = row.filter(done) {
@@ -208,10 +208,10 @@ fn report(job: &Job, row: &RunRow) -> Result<(), Error> {
         .zip(row.ended.as_deref().and_then(parse))
         .and_then(|(s, e)| (e - s).to_std().ok())
         .unwrap_or_default();
-    let how = match (row.result.as_str(), row.exit_status) {
-        ("success", _) => return succeeded(job, row.id, took),
-        ("failed", Some(code)) => format!("exit status {code}"),
-        ("failed", None) => {
+    let how = match (row.result, row.exit_status) {
+        (RunResult::Success, _) => return succeeded(job, row.id, took),
+        (RunResult::Failed, Some(code)) => format!("exit status {code}"),
+        (RunResult::Failed, None) => {
             "killed by a signal or could not start (see the scheduler's log)".into()
         }
         (other, _) => other.to_string(),

@@ -12,7 +12,7 @@ mod state;
 use crate::config::{self, Job, Settings};
 use crate::console::Console;
 use crate::log::{Format, Logger};
-use crate::runner::{Host, Input, PersistError};
+use crate::runner::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
 use crate::scheduler::{Change, Event, Record, RunId, RunRequest};
 use crate::store::JobState;
 use crate::store::sqlite::SqliteStore;
@@ -123,8 +123,8 @@ impl Host for RealHost {
         inputs
     }
 
-    fn start(&mut self, run: &RunRequest) -> Result<(), String> {
-        let pid = process::spawn(run, &self.shell, &self.forwarder)?;
+    fn start(&mut self, run: &RunRequest) -> Result<(), StartError> {
+        let pid = process::spawn(run, &self.shell, &self.forwarder).map_err(StartError::new)?;
         // Its group and start time, to find it if apsched dies before it.
         if let Some(identity) = orphans::identity(pid) {
             self.state.process(run.record, pid, identity);
@@ -150,7 +150,7 @@ impl Host for RealHost {
         self.state.persist(change)
     }
 
-    fn recover(&mut self) -> Result<HashMap<String, JobState>, String> {
+    fn recover(&mut self) -> Result<HashMap<String, JobState>, RecoverError> {
         self.state.recover()
     }
 
@@ -170,21 +170,25 @@ impl Host for RealHost {
         }
     }
 
-    fn reload(&mut self) -> Result<(Settings, Vec<Job>), Vec<String>> {
+    fn reload(&mut self) -> Result<(Settings, Vec<Job>), ReloadError> {
         if config::is_stdin(&self.file) {
-            return Err(vec![
-                "the schedule came from standard input, which cannot be read again; restart apsched to change it".into(),
-            ]);
+            return Err(ReloadError {
+                problems: vec![
+                    "the schedule came from standard input, which cannot be read again; restart apsched to change it".into(),
+                ],
+            });
         }
         match config::load(&self.file) {
             Ok(c) => {
                 self.shell = c.scheduler.shell.clone();
                 Ok((c.scheduler, c.jobs))
             }
-            Err(crate::error::Error::Config { diagnostics, .. }) => {
-                Err(diagnostics.iter().map(|d| d.to_string()).collect())
-            }
-            Err(e) => Err(vec![e.to_string()]),
+            Err(crate::error::Error::Config { diagnostics, .. }) => Err(ReloadError {
+                problems: diagnostics.iter().map(|d| d.to_string()).collect(),
+            }),
+            Err(e) => Err(ReloadError {
+                problems: vec![e.to_string()],
+            }),
         }
     }
 }

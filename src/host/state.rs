@@ -4,7 +4,7 @@
 //! `resume`, `run-now`) read on SIGUSR1.
 
 use crate::log::Logger;
-use crate::runner::{Input, PersistError};
+use crate::runner::{Input, PersistError, RecoverError};
 use crate::scheduler::{Change, Event, Record};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Answer, JobState, RunResult, Store, StoreError};
@@ -96,6 +96,13 @@ impl State {
         e.at(self.store.path()).to_string()
     }
 
+    /// A store error that ends a recovery.
+    fn failed(&self, e: StoreError) -> RecoverError {
+        RecoverError {
+            reason: self.describe(e),
+        }
+    }
+
     fn keep(&mut self, kept: Kept) {
         if self.kept.len() >= MAX_KEPT {
             self.kept.pop_front();
@@ -105,7 +112,7 @@ impl State {
 
     /// Writes what was kept, then proves the store writable; every job's
     /// saved state.
-    pub fn recover(&mut self) -> Result<HashMap<String, JobState>, String> {
+    pub fn recover(&mut self) -> Result<HashMap<String, JobState>, RecoverError> {
         while let Some(kept) = self.kept.front() {
             let result = match kept {
                 Kept::Change(change, at) => write(&mut self.store, change, *at).map(|_| ()),
@@ -114,11 +121,11 @@ impl State {
                     self.store.run_process(*record, *pid, identity)
                 }
             };
-            result.map_err(|e| self.describe(e))?;
+            result.map_err(|e| self.failed(e))?;
             self.kept.pop_front();
         }
-        self.store.touch().map_err(|e| self.describe(e))?;
-        self.store.saved_jobs().map_err(|e| self.describe(e))
+        self.store.touch().map_err(|e| self.failed(e))?;
+        self.store.saved_jobs().map_err(|e| self.failed(e))
     }
 }
 

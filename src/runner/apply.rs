@@ -55,7 +55,7 @@ fn start(
             });
             match host.start(request) {
                 Ok(()) => return,
-                Err(why) => why,
+                Err(e) => e.reason,
             }
         }
         Err(PersistError::Refused(why)) => why,

@@ -1,77 +1,32 @@
 //! The runner: the loop that drives the pure [`Scheduler`] with the outside
 //! world, reached only through the [`Host`] seam (clock, waiting, processes,
-//! logs, reloading). The real host sleeps, spawns and writes
-//! ([`crate::host`]); tests use a simulated one that runs days in
-//! milliseconds.
+//! logs, reloading). The real host (in the `host` module) sleeps, spawns
+//! and writes; tests use a simulated one that runs days in milliseconds.
 
 mod apply;
 mod outage;
+mod seam;
+#[cfg(test)]
+mod sim;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_record;
+#[cfg(test)]
+mod tests_runs;
 
 use crate::config::{Job, Settings};
-use crate::scheduler::{Action, Change, Event, Outcome, Record, RunId, RunRequest, Scheduler};
-use crate::store::{JobState, Loaded};
+use crate::scheduler::persist::JobState;
+use crate::scheduler::{Action, Event, Record, Scheduler};
 use apply::apply;
 use chrono::{DateTime, Utc};
 use outage::Outage;
+pub use seam::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
 use std::collections::HashMap;
 
 /// The scheduler re-reads the clock at least this often, so a suspend, an NTP
 /// step or a manual clock change is noticed within it.
 pub const MAX_SLEEP: chrono::Duration = chrono::Duration::seconds(60);
-
-/// Something that happened outside while the runner waited.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Input {
-    /// A run's process ended.
-    Exited { run: RunId, outcome: Outcome },
-    /// SIGINT or SIGTERM: shut down (a second one: at once).
-    Stop,
-    /// SIGHUP: reload the schedule file.
-    Reload,
-    /// `apsched pause` or `resume` changed the state.
-    Paused { job: String, paused: bool },
-    /// `apsched run-now`, and its request's number.
-    RunNow { job: String, request: Option<i64> },
-    /// A write the host made on its own (a run's output) failed.
-    StoreFailed { error: String },
-}
-
-/// Why a state change was not written.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PersistError {
-    /// The store refused it: the slot was claimed before. Not ours to run.
-    Refused(String),
-    /// The store cannot be written now (full disk, I/O error, ...).
-    Failed(String),
-}
-
-/// Everything the runner needs from the world.
-pub trait Host {
-    /// The wall clock.
-    fn now(&mut self) -> DateTime<Utc>;
-    /// Waits until `deadline` or until inputs arrive, and returns them.
-    fn wait(&mut self, deadline: DateTime<Utc>) -> Vec<Input>;
-    /// Starts the run's process; an error means it could not start.
-    fn start(&mut self, run: &RunRequest) -> Result<(), String>;
-    /// Sends SIGTERM (or SIGKILL with `kill`) to the run's process group.
-    fn signal(&mut self, run: RunId, kill: bool);
-    fn log(&mut self, event: &Event);
-    /// Reads the schedule file again; the problems if it is not valid.
-    fn reload(&mut self) -> Result<(Settings, Vec<Job>), Vec<String>>;
-    /// Writes a state change; returns the history numbers of the runs it
-    /// recorded (a claim's slots, a run-now). An error means it was not
-    /// recorded: a claim or start that was not recorded does not run. The
-    /// host keeps failed records of runs that happened (ends, output) and
-    /// writes them on [`Host::recover`].
-    fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError>;
-    /// After a failed write: writes what was kept and, if the store works
-    /// again, returns every job's saved state.
-    fn recover(&mut self) -> Result<HashMap<String, JobState>, String>;
-    /// Groups the state changes that follow, up to [`Host::commit`], into
-    /// one transaction (startup and reload save many jobs at once).
-    fn begin(&mut self) {}
-    fn commit(&mut self) {}
-}
 
 /// How a run of the scheduler ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,32 +48,16 @@ struct Loop {
     outage: Option<Outage>,
 }
 
-/// Runs the jobs until shut down, resuming from the `saved` state.
+/// Runs the jobs until shut down, resuming from every job's `saved` state.
 pub fn run(
     host: &mut impl Host,
     settings: &Settings,
     jobs: Vec<Job>,
-    saved: &Loaded,
+    saved: &HashMap<String, JobState>,
     seed: u64,
 ) -> Ending {
     let now = host.now();
-    let (mut core, mut actions) = Scheduler::new(settings, jobs, &saved.jobs, now, seed);
-    if saved.interrupted + saved.unknown > 0 {
-        actions.insert(
-            0,
-            Action::Log(Event::StateInterrupted {
-                count: saved.interrupted,
-                unknown: saved.unknown,
-            }),
-        );
-    }
-    for (job, reason) in &saved.set_aside {
-        let event = Event::StateSetAside {
-            job: job.clone(),
-            reason: reason.clone(),
-        };
-        actions.insert(0, Action::Log(event));
-    }
+    let (mut core, actions) = Scheduler::new(settings, jobs, saved, now, seed);
     let mut state = Loop::default();
     host.begin();
     apply(host, &mut core, actions, &mut state.outage);
@@ -214,7 +153,7 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, state: &mut 
         Input::RunNow { job, request } => core.run_now(&job, request, now),
         Input::Reload => match host.reload() {
             Ok((settings, jobs)) => core.reload(&settings, jobs, now),
-            Err(problems) => problems
+            Err(ReloadError { problems }) => problems
                 .into_iter()
                 .map(|problem| Action::Log(Event::ReloadFailed { problem }))
                 .collect(),

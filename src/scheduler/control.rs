@@ -2,10 +2,10 @@
 //! run-now.
 
 use super::initial::{self, whole_second};
+use super::persist::JobState;
 use super::runs::Run;
 use super::{Action, Change, Event, RunId, Scheduler, Slot};
 use crate::config::{Job, Settings};
-use crate::store::JobState;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::collections::VecDeque;

@@ -6,8 +6,8 @@
 //! whenever that value in the file changes; `apsched pause`/`resume` win in
 //! between. The state keeps the file's value it last applied to tell.
 
+use super::persist::JobState;
 use crate::config::Job;
-use crate::store::JobState;
 use crate::trigger::Kind;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

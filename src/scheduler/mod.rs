@@ -1,7 +1,7 @@
 //! The scheduling core: pure and deterministic. Given the jobs, their state
 //! and the time, it says which runs to start, which to end, what to log, and
 //! when to wake next. It never reads a clock, sleeps or spawns: the runner
-//! ([`crate::runner`]) does that and feeds the results back.
+//! does that and feeds the results back.
 //!
 //! The logic of a due job is APScheduler's `_process_jobs`: every run time up
 //! to now is due; with `coalesce` only the latest of them runs; a run later
@@ -9,25 +9,24 @@
 //! the job are going is skipped. Runs wait for one of `max_workers` workers in
 //! order of their scheduled time.
 
+mod action;
+mod collect;
 mod control;
 mod due;
 pub mod event;
 pub mod initial;
 pub mod misfire;
+pub mod persist;
 mod runs;
-#[cfg(test)]
-mod sim;
-#[cfg(test)]
-mod tests;
-#[cfg(test)]
-mod tests_record;
+mod slots;
 
 use crate::config::{Job, Settings};
-use crate::store::{Claim, JobState, RunResult};
+pub use action::{Action, Change, Due, Outcome, RunRequest};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 pub use event::{Event, Level};
 use initial::Start;
+use persist::JobState;
 use runs::Run;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -47,100 +46,6 @@ pub const KILL_GRACE: Duration = Duration::from_secs(5);
 /// How long a process killed with SIGKILL may take to be reaped before the
 /// scheduler gives it up.
 pub const KILL_WAIT: Duration = Duration::from_secs(1);
-
-/// A run the runner must start.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RunRequest {
-    pub run: RunId,
-    pub record: Record,
-    pub job: Arc<Job>,
-    pub scheduled: DateTime<Tz>,
-}
-
-/// How a run's process ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// Exited with this status.
-    Exited(i32),
-    /// Ended by this signal.
-    Signaled(i32),
-    /// Could not be started.
-    NotStarted(String),
-}
-
-impl Outcome {
-    /// How it ended, for people: `exit status 3`, `killed by signal 9`.
-    pub fn describe(&self) -> String {
-        match self {
-            Outcome::Exited(code) => format!("exit status {code}"),
-            Outcome::Signaled(sig) => format!("killed by signal {sig}"),
-            Outcome::NotStarted(why) => format!("cannot start: {why}"),
-        }
-    }
-}
-
-/// What the scheduler wakes up for next.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Due {
-    /// A job's next slot (jitter included).
-    Slot(String),
-    /// A running job's timeout or kill deadline.
-    Deadline { job: String, run: Record },
-}
-
-/// What the runner must do.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Action {
-    Start(RunRequest),
-    /// Send SIGTERM to the run's process group.
-    Terminate(RunId),
-    /// Send SIGKILL to the run's process group.
-    Kill(RunId),
-    Log(Event),
-    /// Write to the state store (before the actions that follow it).
-    Persist(Change),
-}
-
-/// A change of persistent state. The store numbers the runs it records
-/// (claimed slots, run-now); the runner hands those numbers back with
-/// [`Scheduler::recorded`] before anything of the run starts.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Change {
-    /// Save a job's state as is: new or changed job, pause, resume.
-    Save { job: String, state: JobState },
-    /// A due slot was handled; `run` runs the slots of `claim.runs`, in order.
-    Claim { claim: Claim, run: Option<RunId> },
-    /// A run outside the schedule (run-now), answering `request` if any.
-    Extra {
-        run: RunId,
-        job: String,
-        scheduled: DateTime<Utc>,
-        request: Option<i64>,
-    },
-    /// A run-now request was refused.
-    Refused { request: i64, reason: String },
-    /// A run started.
-    Started { record: Record },
-    /// A run ended (or was missed while waiting for a worker).
-    Ended {
-        record: Record,
-        exit: Option<i32>,
-        result: RunResult,
-    },
-    /// Runs that will not happen now (shutdown).
-    Dropped { records: Vec<Record> },
-}
-
-impl Change {
-    /// The run whose slots this change records, if any.
-    pub fn run(&self) -> Option<RunId> {
-        match self {
-            Change::Claim { run, .. } => *run,
-            Change::Extra { run, .. } => Some(*run),
-            _ => None,
-        }
-    }
-}
 
 /// A scheduled run time and when it is meant to start.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -271,88 +176,6 @@ impl Scheduler {
             next,
             paused: start.paused,
         }));
-    }
-
-    /// Puts the job at `seq` where `start` says (anchor, pause, next slot)
-    /// and saves its state unless it is the `saved` one unchanged; returns
-    /// the slot it is scheduled for.
-    fn place(
-        &mut self,
-        seq: u64,
-        start: &Start,
-        saved: Option<&JobState>,
-        actions: &mut Vec<Action>,
-    ) -> Option<DateTime<Tz>> {
-        let entry = self.entries.get_mut(&seq)?;
-        entry.anchor = start.anchor;
-        entry.paused = start.paused;
-        if let Some(old) = entry.slot.take() {
-            self.queue.remove(&(old.start_at, seq));
-        }
-        let next = start.next.filter(|_| !start.paused);
-        if let Some(scheduled) = next {
-            self.set_slot(seq, scheduled);
-        }
-        let entry = &self.entries[&seq];
-        let state = entry.state();
-        if saved != Some(&state) {
-            actions.push(Action::Persist(Change::Save {
-                job: entry.job.id.clone(),
-                state,
-            }));
-        }
-        next
-    }
-
-    /// Queues `scheduled` as the job's next slot, with jitter.
-    fn set_slot(&mut self, seq: u64, scheduled: DateTime<Tz>) {
-        let rand = self.random();
-        let Some(entry) = self.entries.get_mut(&seq) else {
-            return;
-        };
-        if let Some(old) = entry.slot.take() {
-            self.queue.remove(&(old.start_at, seq));
-        }
-        let trigger = &entry.job.trigger;
-        let mut start_at = scheduled.with_timezone(&Utc);
-        if let Some(jitter) = trigger.jitter.filter(|j| !j.is_zero()) {
-            // Up to `jitter` late, but before the following run time.
-            let mut bound = jitter.as_millis() as i64;
-            if let Some(following) = trigger.next_after(&scheduled, &entry.anchor) {
-                bound = bound.min((following - scheduled).num_milliseconds() - 1);
-            }
-            if bound > 0 {
-                start_at += chrono::Duration::milliseconds((rand % (bound as u64 + 1)) as i64);
-            }
-        }
-        entry.slot = Some(Slot {
-            scheduled,
-            start_at,
-        });
-        self.queue.insert((start_at, seq));
-    }
-
-    /// Sets the job's next slot to its first run time after `after` and
-    /// queues it; returns that time.
-    fn schedule_from(&mut self, seq: u64, after: &DateTime<Tz>) -> Option<DateTime<Tz>> {
-        let entry = self.entries.get_mut(&seq)?;
-        if let Some(old) = entry.slot.take() {
-            self.queue.remove(&(old.start_at, seq));
-        }
-        if entry.paused {
-            return None;
-        }
-        let scheduled = entry.job.trigger.next_after(after, &entry.anchor)?;
-        self.set_slot(seq, scheduled);
-        Some(scheduled)
-    }
-
-    /// xorshift64: jitter needs spread, not cryptography.
-    fn random(&mut self) -> u64 {
-        self.rng ^= self.rng << 13;
-        self.rng ^= self.rng >> 7;
-        self.rng ^= self.rng << 17;
-        self.rng
     }
 
     /// The next moment something is due, and what: a job's slot or a

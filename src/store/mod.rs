@@ -5,6 +5,8 @@
 //! ([`sqlite::SqliteStore`]) is the one implementation; a PostgreSQL store
 //! shared by several hosts is planned, where the same compare-and-set claim
 //! keeps every slot to one host. Nothing outside this module writes SQL.
+//! The types it keeps (a job's state, a claim, a run's result) are the
+//! scheduling core's ([`crate::scheduler::persist`]).
 //!
 //! **At most once per slot.** A claim advances the job's saved next run time
 //! only if it still equals the slot being claimed, and inserts the slot's run
@@ -15,63 +17,9 @@
 
 pub mod sqlite;
 
+pub use crate::scheduler::persist::{Claim, JobState, RunResult};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-
-/// What the store remembers of a job between runs of the scheduler.
-#[derive(Clone, Debug, PartialEq)]
-pub struct JobState {
-    /// The trigger definition it was scheduled with; a different one means
-    /// the job starts afresh, with no catch-up.
-    pub fingerprint: String,
-    /// The next slot; `None` once the trigger has no more run times.
-    pub next_run: Option<DateTime<Utc>>,
-    /// When an interval job without `start_date` was first scheduled.
-    pub anchor: DateTime<Utc>,
-    /// Whether the job is paused (by the file or by `apsched pause`).
-    pub paused: bool,
-    /// The file's `paused` value last applied; `None` in state saved before
-    /// it was kept. See [`crate::scheduler::initial::paused`].
-    pub file_paused: Option<bool>,
-    /// Resumed while no scheduler ran: schedule from the next start, no catch-up.
-    pub reschedule: bool,
-}
-
-/// How a run ended (or what became of a slot).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RunResult {
-    /// Claimed, waiting for a worker.
-    Pending,
-    Started,
-    Success,
-    Failed,
-    TimedOut,
-    Missed,
-    /// Skipped because `max_instances` runs were going.
-    Skipped,
-    /// Found pending when the scheduler started again, or found still
-    /// running then (and ended), or given up after SIGKILL.
-    Interrupted,
-    /// Found started when the scheduler started again, its process gone:
-    /// it ended while no scheduler watched, how is not known.
-    Unknown,
-}
-
-impl RunResult {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunResult::Pending => "pending",
-            RunResult::Started => "started",
-            RunResult::Success => "success",
-            RunResult::Failed => "failed",
-            RunResult::TimedOut => "timed out",
-            RunResult::Missed => "missed",
-            RunResult::Skipped => "skipped",
-            RunResult::Interrupted => "interrupted",
-            RunResult::Unknown => "unknown",
-        }
-    }
-}
 
 /// One row of run history.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -86,9 +34,15 @@ pub struct RunRow {
     pub started: Option<String>,
     pub ended: Option<String>,
     pub exit_status: Option<i32>,
-    pub result: String,
+    #[serde(serialize_with = "result_text")]
+    pub result: RunResult,
     #[serde(skip)]
     pub output: Option<Vec<u8>>,
+}
+
+/// A run's result as its text (`success`, `timed out`, ...).
+fn result_text<S: serde::Serializer>(result: &RunResult, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(result.as_str())
 }
 
 /// The state as loaded at start.
@@ -116,22 +70,6 @@ pub struct StartedRun {
     pub pid: Option<i32>,
     /// The leader's identity when it started: `BOOT_ID/START_TICKS`.
     pub identity: Option<String>,
-}
-
-/// A due slot handled: everything written in one transaction.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Claim {
-    pub job: String,
-    /// The saved next run time being claimed.
-    pub expected: DateTime<Utc>,
-    /// The job's new next run time.
-    pub next: Option<DateTime<Utc>>,
-    /// Slots that will run: a pending row each.
-    pub runs: Vec<DateTime<Utc>>,
-    /// Slots missed: (first, last, count), one summary row.
-    pub missed: Option<(DateTime<Utc>, DateTime<Utc>, u64)>,
-    /// Slots skipped for max instances: (first, count).
-    pub skipped: Option<(DateTime<Utc>, u64)>,
 }
 
 /// What became of a run-now request.

@@ -44,178 +44,241 @@ fn text(t: impl Into<String>) -> Field {
     Field::Text(t.into())
 }
 
+/// `job=ID`.
+fn job(j: &str) -> (&'static str, Field) {
+    ("job", text(j))
+}
+
+/// `next_run_time=TIME`, or `none`.
+fn next(n: &Option<DateTime<Tz>>) -> (&'static str, Field) {
+    ("next_run_time", n.as_ref().map_or(text("none"), time))
+}
+
 impl Event {
     /// The event's fields as key and value texts, in a fixed order.
     pub fn fields(&self) -> Vec<(&'static str, Field)> {
-        let job = |j: &String| ("job", text(j.clone()));
-        let next =
-            |n: &Option<DateTime<Tz>>| ("next_run_time", n.as_ref().map_or(text("none"), time));
         match self {
-            Event::SchedulerStarted { jobs } => vec![("jobs", num(*jobs))],
-            Event::SchedulerShutdown { running, timeout } => {
-                vec![
-                    ("running", num(*running)),
-                    ("shutdown_timeout", secs(timeout)),
-                ]
-            }
-            Event::SchedulerStopped => vec![],
-            Event::Sleeping { until, due } => {
-                let until = until.to_rfc3339_opts(SecondsFormat::Millis, true);
-                let mut f = vec![("until", text(until))];
-                match due {
-                    Some(crate::scheduler::Due::Slot(j)) => {
-                        f.extend([("for", text("slot")), job(j)])
-                    }
-                    Some(crate::scheduler::Due::Deadline { job: j, run }) => {
-                        f.extend([("for", text("deadline")), job(j), ("run", num(*run))])
-                    }
-                    None => f.push(("for", text("clock_check"))),
-                }
-                f
-            }
-            Event::Woke {
-                reason,
-                job: j,
-                run,
-            } => {
-                let mut f = vec![("reason", text(*reason))];
-                f.extend(j.iter().map(job));
-                f.extend(run.iter().map(|r| ("run", num(*r))));
-                f
-            }
-            Event::Claimed { job: j, slot, runs } => {
-                let runs: Vec<String> = runs.iter().map(i64::to_string).collect();
-                vec![
-                    job(j),
-                    (
-                        "slot",
-                        text(slot.to_rfc3339_opts(SecondsFormat::Secs, true)),
-                    ),
-                    ("runs", text(runs.join(","))),
-                ]
-            }
-            Event::OutputSaved { run, bytes } => {
-                vec![("run", num(*run)), ("bytes", num(*bytes))]
-            }
-            Event::JobAdded {
-                job: j,
-                next: n,
-                paused,
-            } => {
-                let mut f = vec![job(j), next(n)];
-                if *paused {
-                    f.push(("paused", Field::Flag(true)));
-                }
-                f
-            }
-            Event::JobModified { job: j, next: n } => vec![job(j), next(n)],
-            Event::JobRemoved { job: j, reason } => vec![job(j), ("reason", text(*reason))],
-            Event::JobSubmitted {
-                job: j,
-                run,
-                scheduled,
-            } => {
-                vec![job(j), ("run", num(*run)), ("scheduled", time(scheduled))]
-            }
-            Event::JobExecuted {
-                job: j,
-                run,
-                scheduled,
-                duration,
-            } => vec![
-                job(j),
-                ("run", num(*run)),
-                ("scheduled", time(scheduled)),
-                ("exit", Field::Number(0)),
-                ("duration", secs(duration)),
-            ],
-            Event::JobError {
-                job: j,
-                run,
-                scheduled,
-                reason,
-                duration,
-            } => vec![
-                job(j),
-                ("run", num(*run)),
-                ("scheduled", time(scheduled)),
-                ("error", text(reason.clone())),
-                ("duration", secs(duration)),
-            ],
-            Event::JobMissed {
-                job: j,
-                scheduled,
-                late,
-            } => {
-                vec![job(j), ("scheduled", time(scheduled)), ("late", secs(late))]
-            }
-            Event::JobCatchUp {
-                job: j,
-                due,
-                missed,
-                run,
-                coalesced,
-                first,
-                last,
-            } => vec![
-                job(j),
-                ("due", num(*due)),
-                ("missed", num(*missed)),
-                ("run", num(*run)),
-                ("coalesced", num(*coalesced)),
-                ("first", time(first)),
-                ("last", time(last)),
-            ],
-            Event::JobPaused { job: j } => vec![job(j)],
-            Event::JobResumed { job: j, next: n } => vec![job(j), next(n)],
-            Event::StateInterrupted { count, unknown } => {
-                vec![("interrupted", num(*count)), ("unknown", num(*unknown))]
-            }
-            Event::OrphanEnded { job: j, run, pgid } => {
-                vec![job(j), ("run", num(*run)), ("pgid", num(*pgid))]
-            }
-            Event::StateSetAside { job: j, reason } => {
-                vec![job(j), ("reason", text(reason.clone()))]
-            }
-            Event::StateError { error } => vec![("error", text(error.clone()))],
-            Event::StateFailing { error } => vec![
-                ("error", text(error.clone())),
-                ("runs", text("held until the state file can be written")),
-            ],
-            Event::StateRecovered { after } => vec![("after", secs(after))],
-            Event::JobMaxInstances {
-                job: j,
-                scheduled,
-                running,
-            } => vec![
-                job(j),
-                ("scheduled", time(scheduled)),
-                ("running", num(*running)),
-            ],
-            Event::JobTimedOut {
-                job: j,
-                run,
-                timeout,
-            } => {
-                vec![job(j), ("run", num(*run)), ("timeout", secs(timeout))]
-            }
-            Event::JobKilled { job: j, run } => vec![job(j), ("run", num(*run))],
-            Event::RunNowRefused { job: j, reason } => {
-                vec![job(j), ("reason", text(reason.clone()))]
-            }
-            Event::ReloadFailed { problem } => vec![("problem", text(problem.clone()))],
-            Event::Reloaded {
-                added,
-                removed,
-                modified,
-                unchanged,
-            } => vec![
-                ("added", num(*added)),
-                ("removed", num(*removed)),
-                ("modified", num(*modified)),
-                ("unchanged", num(*unchanged)),
-            ],
-            Event::ConfigWarning { warning } => vec![("warning", text(warning.clone()))],
+            Event::SchedulerStarted { .. }
+            | Event::SchedulerShutdown { .. }
+            | Event::SchedulerStopped
+            | Event::Sleeping { .. }
+            | Event::Woke { .. }
+            | Event::Claimed { .. }
+            | Event::OutputSaved { .. }
+            | Event::ReloadFailed { .. }
+            | Event::Reloaded { .. }
+            | Event::ConfigWarning { .. } => scheduler_fields(self),
+            Event::JobAdded { .. }
+            | Event::JobModified { .. }
+            | Event::JobRemoved { .. }
+            | Event::JobPaused { .. }
+            | Event::JobResumed { .. }
+            | Event::RunNowRefused { .. } => job_fields(self),
+            Event::JobSubmitted { .. }
+            | Event::JobExecuted { .. }
+            | Event::JobError { .. }
+            | Event::JobMissed { .. }
+            | Event::JobCatchUp { .. }
+            | Event::JobMaxInstances { .. }
+            | Event::JobTimedOut { .. }
+            | Event::JobKilled { .. } => run_fields(self),
+            Event::StateInterrupted { .. }
+            | Event::OrphanEnded { .. }
+            | Event::StateSetAside { .. }
+            | Event::StateError { .. }
+            | Event::StateFailing { .. }
+            | Event::StateRecovered { .. } => state_fields(self),
         }
+    }
+}
+
+/// The scheduler's own events: start, stop, sleep, reload.
+fn scheduler_fields(event: &Event) -> Vec<(&'static str, Field)> {
+    match event {
+        Event::SchedulerStarted { jobs } => vec![("jobs", num(*jobs))],
+        Event::SchedulerShutdown { running, timeout } => {
+            vec![
+                ("running", num(*running)),
+                ("shutdown_timeout", secs(timeout)),
+            ]
+        }
+        Event::SchedulerStopped => vec![],
+        Event::Sleeping { until, due } => {
+            let until = until.to_rfc3339_opts(SecondsFormat::Millis, true);
+            let mut f = vec![("until", text(until))];
+            match due {
+                Some(crate::scheduler::Due::Slot(j)) => f.extend([("for", text("slot")), job(j)]),
+                Some(crate::scheduler::Due::Deadline { job: j, run }) => {
+                    f.extend([("for", text("deadline")), job(j), ("run", num(*run))])
+                }
+                None => f.push(("for", text("clock_check"))),
+            }
+            f
+        }
+        Event::Woke {
+            reason,
+            job: j,
+            run,
+        } => {
+            let mut f = vec![("reason", text(*reason))];
+            f.extend(j.iter().map(|j| job(j)));
+            f.extend(run.iter().map(|r| ("run", num(*r))));
+            f
+        }
+        Event::Claimed { job: j, slot, runs } => {
+            let runs: Vec<String> = runs.iter().map(i64::to_string).collect();
+            vec![
+                job(j),
+                (
+                    "slot",
+                    text(slot.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                ),
+                ("runs", text(runs.join(","))),
+            ]
+        }
+        Event::OutputSaved { run, bytes } => {
+            vec![("run", num(*run)), ("bytes", num(*bytes))]
+        }
+        Event::ReloadFailed { problem } => vec![("problem", text(problem.clone()))],
+        Event::Reloaded {
+            added,
+            removed,
+            modified,
+            unchanged,
+        } => vec![
+            ("added", num(*added)),
+            ("removed", num(*removed)),
+            ("modified", num(*modified)),
+            ("unchanged", num(*unchanged)),
+        ],
+        Event::ConfigWarning { warning } => vec![("warning", text(warning.clone()))],
+        _ => Vec::new(),
+    }
+}
+
+/// Events of a job's schedule: added, changed, removed, paused.
+fn job_fields(event: &Event) -> Vec<(&'static str, Field)> {
+    match event {
+        Event::JobAdded {
+            job: j,
+            next: n,
+            paused,
+        } => {
+            let mut f = vec![job(j), next(n)];
+            if *paused {
+                f.push(("paused", Field::Flag(true)));
+            }
+            f
+        }
+        Event::JobModified { job: j, next: n } => vec![job(j), next(n)],
+        Event::JobRemoved { job: j, reason } => vec![job(j), ("reason", text(*reason))],
+        Event::JobPaused { job: j } => vec![job(j)],
+        Event::JobResumed { job: j, next: n } => vec![job(j), next(n)],
+        Event::RunNowRefused { job: j, reason } => {
+            vec![job(j), ("reason", text(reason.clone()))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Events of a job's runs: submitted, ended, missed, skipped, ended by force.
+fn run_fields(event: &Event) -> Vec<(&'static str, Field)> {
+    match event {
+        Event::JobSubmitted {
+            job: j,
+            run,
+            scheduled,
+        } => {
+            vec![job(j), ("run", num(*run)), ("scheduled", time(scheduled))]
+        }
+        Event::JobExecuted {
+            job: j,
+            run,
+            scheduled,
+            duration,
+        } => vec![
+            job(j),
+            ("run", num(*run)),
+            ("scheduled", time(scheduled)),
+            ("exit", Field::Number(0)),
+            ("duration", secs(duration)),
+        ],
+        Event::JobError {
+            job: j,
+            run,
+            scheduled,
+            reason,
+            duration,
+        } => vec![
+            job(j),
+            ("run", num(*run)),
+            ("scheduled", time(scheduled)),
+            ("error", text(reason.clone())),
+            ("duration", secs(duration)),
+        ],
+        Event::JobMissed {
+            job: j,
+            scheduled,
+            late,
+        } => {
+            vec![job(j), ("scheduled", time(scheduled)), ("late", secs(late))]
+        }
+        Event::JobCatchUp {
+            job: j,
+            due,
+            missed,
+            run,
+            coalesced,
+            first,
+            last,
+        } => vec![
+            job(j),
+            ("due", num(*due)),
+            ("missed", num(*missed)),
+            ("run", num(*run)),
+            ("coalesced", num(*coalesced)),
+            ("first", time(first)),
+            ("last", time(last)),
+        ],
+        Event::JobMaxInstances {
+            job: j,
+            scheduled,
+            running,
+        } => vec![
+            job(j),
+            ("scheduled", time(scheduled)),
+            ("running", num(*running)),
+        ],
+        Event::JobTimedOut {
+            job: j,
+            run,
+            timeout,
+        } => {
+            vec![job(j), ("run", num(*run)), ("timeout", secs(timeout))]
+        }
+        Event::JobKilled { job: j, run } => vec![job(j), ("run", num(*run))],
+        _ => Vec::new(),
+    }
+}
+
+/// Events of the state store: what was found at start, failures.
+fn state_fields(event: &Event) -> Vec<(&'static str, Field)> {
+    match event {
+        Event::StateInterrupted { count, unknown } => {
+            vec![("interrupted", num(*count)), ("unknown", num(*unknown))]
+        }
+        Event::OrphanEnded { job: j, run, pgid } => {
+            vec![job(j), ("run", num(*run)), ("pgid", num(*pgid))]
+        }
+        Event::StateSetAside { job: j, reason } => {
+            vec![job(j), ("reason", text(reason.clone()))]
+        }
+        Event::StateError { error } => vec![("error", text(error.clone()))],
+        Event::StateFailing { error } => vec![
+            ("error", text(error.clone())),
+            ("runs", text("held until the state file can be written")),
+        ],
+        Event::StateRecovered { after } => vec![("after", secs(after))],
+        _ => Vec::new(),
     }
 }

@@ -68,14 +68,14 @@ impl Store for SqliteStore {
             tx.execute("DELETE FROM jobs WHERE id = ?1", params![job])?;
         }
         loaded.interrupted = tx.execute(
-            "UPDATE runs SET result = 'interrupted' WHERE result = 'pending'",
-            [],
+            "UPDATE runs SET result = ?1 WHERE result = ?2",
+            params![RunResult::Interrupted, RunResult::Pending],
         )? as u64;
         {
             let mut stmt = tx.prepare(
-                "SELECT id, job, pid, pid_identity FROM runs WHERE result = 'started' ORDER BY id",
+                "SELECT id, job, pid, pid_identity FROM runs WHERE result = ?1 ORDER BY id",
             )?;
-            let rows = stmt.query_map([], |r| {
+            let rows = stmt.query_map(params![RunResult::Started], |r| {
                 Ok(StartedRun {
                     record: r.get(0)?,
                     job: r.get(1)?,
@@ -118,19 +118,22 @@ impl Store for SqliteStore {
         }
         let mut rows = Vec::new();
         for scheduled in &c.runs {
-            let inserted = tx.prepare_cached("INSERT OR IGNORE INTO runs (job, scheduled, result) VALUES (?1, ?2, 'pending')")?.execute(params![c.job, text(scheduled)],
-            )?;
+            let inserted = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO runs (job, scheduled, result) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![c.job, text(scheduled), RunResult::Pending])?;
             if inserted != 1 {
                 return Ok(None); // the slot's row exists: claimed before
             }
             rows.push(tx.last_insert_rowid());
         }
         if let Some((first, last, count)) = &c.missed {
-            tx.prepare_cached("INSERT OR IGNORE INTO runs (job, scheduled, scheduled_last, count, result) VALUES (?1, ?2, ?3, ?4, 'missed')")?.execute(params![c.job, text(first), (count > &1).then(|| text(last)), *count as i64],
+            tx.prepare_cached("INSERT OR IGNORE INTO runs (job, scheduled, scheduled_last, count, result) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![c.job, text(first), (count > &1).then(|| text(last)), *count as i64, RunResult::Missed],
             )?;
         }
         if let Some((first, count)) = &c.skipped {
-            tx.prepare_cached("INSERT OR IGNORE INTO runs (job, scheduled, count, result) VALUES (?1, ?2, ?3, 'skipped')")?.execute(params![c.job, text(first), *count as i64],
+            tx.prepare_cached("INSERT OR IGNORE INTO runs (job, scheduled, count, result) VALUES (?1, ?2, ?3, ?4)")?.execute(params![c.job, text(first), *count as i64, RunResult::Skipped],
             )?;
         }
         tx.commit()?;
@@ -140,15 +143,15 @@ impl Store for SqliteStore {
 
     fn add_run(&mut self, job: &str, scheduled: DateTime<Utc>) -> Result<i64, StoreError> {
         self.conn
-            .prepare_cached("INSERT INTO runs (job, scheduled, result) VALUES (?1, ?2, 'pending')")?
-            .execute(params![job, text(&scheduled)])?;
+            .prepare_cached("INSERT INTO runs (job, scheduled, result) VALUES (?1, ?2, ?3)")?
+            .execute(params![job, text(&scheduled), RunResult::Pending])?;
         Ok(self.conn.last_insert_rowid())
     }
 
     fn run_started(&mut self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.conn
-            .prepare_cached("UPDATE runs SET started = ?1, result = 'started' WHERE id = ?2")?
-            .execute(params![text(&at), id])?;
+            .prepare_cached("UPDATE runs SET started = ?1, result = ?2 WHERE id = ?3")?
+            .execute(params![text(&at), RunResult::Started, id])?;
         Ok(())
     }
 
@@ -170,7 +173,7 @@ impl Store for SqliteStore {
             .prepare_cached(
                 "UPDATE runs SET ended = ?1, exit_status = ?2, result = ?3 WHERE id = ?4",
             )?
-            .execute(params![at.as_ref().map(text), exit, result.as_str(), id])?;
+            .execute(params![at.as_ref().map(text), exit, result, id])?;
         Ok(())
     }
 

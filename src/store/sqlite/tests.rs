@@ -56,7 +56,7 @@ fn a_claim_is_a_compare_and_set() {
         )
         .expect("end");
     let history = store.history(Some("j"), 10).expect("history");
-    assert_eq!(history[0].result, "success");
+    assert_eq!(history[0].result.as_str(), "success");
     assert_eq!(history[0].exit_status, Some(0));
 }
 

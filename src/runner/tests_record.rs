@@ -3,7 +3,8 @@
 
 use super::sim::{Sim, at};
 use super::tests::{HEAD, simulate};
-use super::{Change, Event};
+use crate::scheduler::persist::RunResult;
+use crate::scheduler::{Change, Event};
 
 #[test]
 fn jitter_longer_than_the_grace_time_never_causes_a_miss() {
@@ -19,9 +20,10 @@ fn jitter_longer_than_the_grace_time_never_causes_a_miss() {
         "{:?}",
         sim.named("job_missed")
     );
-    let missed = sim.changes.iter().any(
-        |c| matches!(c, Change::Ended { result, .. } if *result == crate::store::RunResult::Missed),
-    );
+    let missed = sim
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::Ended { result, .. } if *result == RunResult::Missed));
     assert!(!missed, "no run recorded as missed");
     assert_eq!(sim.started("j").len(), 59, "every minute but the last ran");
     assert!(
@@ -189,6 +191,6 @@ fn a_second_stop_kills_every_job_at_once() {
     );
     assert!(sim.changes.iter().any(|c| matches!(
         c,
-        Change::Ended { result, .. } if *result == crate::store::RunResult::Interrupted
+        Change::Ended { result, .. } if *result == RunResult::Interrupted
     )));
 }

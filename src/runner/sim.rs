@@ -2,10 +2,10 @@
 //! event, processes that "run" for a set time, and a script of signals,
 //! reloads and clock jumps. Days of schedule run in milliseconds.
 
+use super::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
 use crate::config::{self, Job, Settings};
-use crate::runner::{Host, Input, PersistError};
+use crate::scheduler::persist::JobState;
 use crate::scheduler::{Change, Event, Outcome, Record, RunId, RunRequest};
-use crate::store::JobState;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, HashMap};
@@ -188,9 +188,9 @@ impl Host for Sim {
         Vec::new()
     }
 
-    fn start(&mut self, run: &RunRequest) -> Result<(), String> {
+    fn start(&mut self, run: &RunRequest) -> Result<(), StartError> {
         if self.unstartable.contains(&run.job.id) {
-            return Err("No such file or directory (os error 2)".into());
+            return Err(StartError::new("No such file or directory (os error 2)"));
         }
         self.starts
             .push((self.now, run.job.id.clone(), run.scheduled));
@@ -255,17 +255,21 @@ impl Host for Sim {
         Ok((first..=self.records).collect())
     }
 
-    fn recover(&mut self) -> Result<HashMap<String, JobState>, String> {
+    fn recover(&mut self) -> Result<HashMap<String, JobState>, RecoverError> {
         self.recoveries.push(self.now);
         if self.failing() {
-            return Err("database or disk is full".into());
+            return Err(RecoverError {
+                reason: "database or disk is full".into(),
+            });
         }
         Ok(self.saved.clone())
     }
 
-    fn reload(&mut self) -> Result<(Settings, Vec<Job>), Vec<String>> {
+    fn reload(&mut self) -> Result<(Settings, Vec<Job>), ReloadError> {
         config::parse(Path::new("sim.toml"), &self.reload_text)
             .map(|c| (c.scheduler, c.jobs))
-            .map_err(|d| d.iter().map(|x| x.to_string()).collect())
+            .map_err(|d| ReloadError {
+                problems: d.iter().map(|x| x.to_string()).collect(),
+            })
     }
 }

@@ -3,7 +3,7 @@
 //! time while readers (`list`, `history`) go on. Opening, and refusing a
 //! file that is not apsched's, is in [`open`].
 
-use super::{JobState, RunRow, StoreError};
+use super::{JobState, RunResult, RunRow, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 use std::fs::File;
@@ -100,10 +100,12 @@ impl SqliteStore {
     /// The newest finished-or-started run of every job, for `list`.
     pub fn last_runs(&self) -> Result<Vec<RunRow>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM runs WHERE id IN (SELECT max(id) FROM runs WHERE result != 'pending' GROUP BY job)"
+            "SELECT {COLUMNS} FROM runs WHERE id IN (SELECT max(id) FROM runs WHERE result != ?1 GROUP BY job)"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([], row)?.collect::<Result<Vec<_>, _>>()?;
+        let rows = stmt
+            .query_map(params![RunResult::Pending], row)?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
@@ -194,6 +196,7 @@ mod open;
 mod ops;
 mod place;
 mod requests;
+mod result;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

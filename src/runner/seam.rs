@@ -1,0 +1,94 @@
+//! The seam between the runner and the world: the [`Host`] trait, what it
+//! hands the runner ([`Input`]), and why its calls fail.
+
+use crate::config::{Job, Settings};
+use crate::scheduler::persist::JobState;
+use crate::scheduler::{Change, Event, Outcome, Record, RunId, RunRequest};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::fmt::Display;
+
+/// Something that happened outside while the runner waited.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// A run's process ended.
+    Exited { run: RunId, outcome: Outcome },
+    /// SIGINT or SIGTERM: shut down (a second one: at once).
+    Stop,
+    /// SIGHUP: reload the schedule file.
+    Reload,
+    /// `apsched pause` or `resume` changed the state.
+    Paused { job: String, paused: bool },
+    /// `apsched run-now`, and its request's number.
+    RunNow { job: String, request: Option<i64> },
+    /// A write the host made on its own (a run's output) failed.
+    StoreFailed { error: String },
+}
+
+/// Why a state change was not written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PersistError {
+    /// The store refused it: the slot was claimed before. Not ours to run.
+    Refused(String),
+    /// The store cannot be written now (full disk, I/O error, ...).
+    Failed(String),
+}
+
+/// Why a run's process could not start; the reason ends up in the run's
+/// `job_error` line (`cannot start: REASON`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct StartError {
+    pub reason: String,
+}
+
+impl StartError {
+    /// A start that failed for `reason`.
+    pub fn new(reason: impl Display) -> StartError {
+        StartError {
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// Why the schedule file could not be read again: every problem found, each
+/// logged as its own `reload_failed` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReloadError {
+    pub problems: Vec<String>,
+}
+
+/// Why the store still cannot be written after a failure.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct RecoverError {
+    pub reason: String,
+}
+
+/// Everything the runner needs from the world.
+pub trait Host {
+    /// The wall clock.
+    fn now(&mut self) -> DateTime<Utc>;
+    /// Waits until `deadline` or until inputs arrive, and returns them.
+    fn wait(&mut self, deadline: DateTime<Utc>) -> Vec<Input>;
+    /// Starts the run's process; an error means it could not start.
+    fn start(&mut self, run: &RunRequest) -> Result<(), StartError>;
+    /// Sends SIGTERM (or SIGKILL with `kill`) to the run's process group.
+    fn signal(&mut self, run: RunId, kill: bool);
+    fn log(&mut self, event: &Event);
+    /// Reads the schedule file again; the problems if it is not valid.
+    fn reload(&mut self) -> Result<(Settings, Vec<Job>), ReloadError>;
+    /// Writes a state change; returns the history numbers of the runs it
+    /// recorded (a claim's slots, a run-now). An error means it was not
+    /// recorded: a claim or start that was not recorded does not run. The
+    /// host keeps failed records of runs that happened (ends, output) and
+    /// writes them on [`Host::recover`].
+    fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError>;
+    /// After a failed write: writes what was kept and, if the store works
+    /// again, returns every job's saved state.
+    fn recover(&mut self) -> Result<HashMap<String, JobState>, RecoverError>;
+    /// Groups the state changes that follow, up to [`Host::commit`], into
+    /// one transaction (startup and reload save many jobs at once).
+    fn begin(&mut self) {}
+    fn commit(&mut self) {}
+}
