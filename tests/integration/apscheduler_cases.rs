@@ -32,7 +32,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 
-const CASES: &str = include_str!("apscheduler/cases.json");
+const CASES: &str = include_str!("../apscheduler/cases.json");
 
 struct Case {
     index: usize,

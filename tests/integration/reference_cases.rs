@@ -11,7 +11,7 @@ use chrono::DateTime;
 use chrono_tz::Tz;
 use serde_json::Value;
 
-const CASES: &str = include_str!("reference/cases.json");
+const CASES: &str = include_str!("../reference/cases.json");
 
 struct Case {
     expression: String,
