@@ -11,6 +11,7 @@ mod dir;
 mod faketime;
 pub mod poll;
 mod running;
+mod threads;
 
 pub use dir::Dir;
 pub use faketime::faketime;
