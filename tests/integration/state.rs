@@ -33,7 +33,10 @@ fn downtime_past_the_grace_time_is_missed_and_the_rest_coalesces() {
     if !faketime() {
         return;
     }
-    let dir = setup(&format!("{EVERY_MINUTE}misfire_grace_time = \"10m\"\n"));
+    let dir = setup(&format!(
+        r#"{EVERY_MINUTE}misfire_grace_time = "10m"
+"#
+    ));
     run_at(&dir, "2027-01-01 00:00:58").stop_when("job_executed", 1);
     assert_eq!(count_lines(&dir.join("runs.txt")), 1, "00:01 ran");
     // An hour later: 00:02 .. 01:00 are due; before 00:50:30 they are missed.
@@ -67,7 +70,9 @@ fn without_coalescing_each_missed_run_runs_in_order() {
         return;
     }
     let dir = setup(&format!(
-        "{EVERY_MINUTE}misfire_grace_time = \"3m\"\ncoalesce = false\n"
+        r#"{EVERY_MINUTE}misfire_grace_time = "3m"
+coalesce = false
+"#
     ));
     run_at(&dir, "2027-01-01 00:00:58").stop_when("job_executed", 1);
     run_at(&dir, "2027-01-01 00:05:30").stop_when("job_executed", 3);
@@ -104,16 +109,8 @@ fn a_changed_trigger_starts_afresh() {
     }
     let dir = setup(EVERY_MINUTE);
     run_at(&dir, "2027-01-01 00:00:58").stop_when("job_executed", 1);
-    dir.write(
-        "s.toml",
-        format!(
-            r#"[scheduler]
-timezone = "UTC"
-state = "s.db"
-{}"#,
-            EVERY_MINUTE.replace("* * * * *", "*/30 * * * *")
-        ),
-    );
+    let every_half_hour = EVERY_MINUTE.replace("* * * * *", "*/30 * * * *");
+    dir.write("s.toml", format!("{HEAD}{every_half_hour}"));
     let running = run_at(&dir, "2027-01-01 01:10:00");
     running.wait_started();
     // A catch-up would start at once.

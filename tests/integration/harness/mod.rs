@@ -3,9 +3,8 @@
 //! a fake start time) and either runs it to its end, checking what it
 //! printed, or spawns it as a [`Running`] scheduler. [`Dir`] is a temporary
 //! directory holding schedule files; the helpers in [`poll`] wait for a
-//! condition with a deadline instead of sleeping a fixed time.
-
-#![allow(dead_code)]
+//! condition with a deadline instead of sleeping a fixed time. `threads`
+//! runs eight tests at once by default.
 
 mod dir;
 mod faketime;
