@@ -202,19 +202,49 @@ impl Test {
     /// Runs the binary to its end and returns what it printed, checking
     /// nothing.
     pub fn output(self) -> Output {
-        self.try_output().expect("the binary runs")
+        self.finish().expect("the binary runs")
     }
 
     /// As [`Test::output`], with an error when it cannot be started (a
     /// missing [`Test::under`] wrapper).
     pub fn try_output(self) -> std::io::Result<Output> {
+        self.finish()
+    }
+
+    /// Runs the binary to its end and checks every expectation; returns
+    /// what it printed.
+    pub fn run(self) -> Output {
+        let out = self.finish().expect("the binary runs");
+        let (stdout, stderr) = (&out.stdout, &out.stderr);
+        let context = format!(
+            "apsched {:?}\n--- stdout\n{stdout}--- stderr\n{stderr}",
+            self.args
+        );
+        assert_eq!(out.code, Some(self.status), "exit status of {context}");
+        if let Some(want) = &self.stdout {
+            assert_eq!(stdout, want, "stdout of {context}");
+        }
+        for want in &self.stdout_contains {
+            assert!(stdout.contains(want), "stdout lacks {want:?}: {context}");
+        }
+        if let Some(want) = &self.stderr {
+            assert_eq!(stderr, want, "stderr of {context}");
+        }
+        for want in &self.stderr_contains {
+            assert!(stderr.contains(want), "stderr lacks {want:?}: {context}");
+        }
+        out
+    }
+
+    /// Runs the binary to its end: what it printed and its exit code.
+    fn finish(&self) -> std::io::Result<Output> {
         let mut command = self.command();
+        let stdin = match self.stdin {
+            Some(_) => Stdio::piped(),
+            None => Stdio::null(),
+        };
         command
-            .stdin(if self.stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
+            .stdin(stdin)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = command.spawn()?;
@@ -227,38 +257,6 @@ impl Test {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         })
-    }
-
-    /// Runs the binary to its end and checks every expectation; returns
-    /// what it printed.
-    pub fn run(self) -> Output {
-        let args = self.args.clone();
-        let (status, stdout_is, stderr_is) =
-            (self.status, self.stdout.clone(), self.stderr.clone());
-        let (stdout_has, stderr_has) = (self.stdout_contains.clone(), self.stderr_contains.clone());
-        let out = self.output();
-        let (stdout, stderr) = (&out.stdout, &out.stderr);
-        let context = format!("apsched {args:?}\n--- stdout\n{stdout}--- stderr\n{stderr}");
-        assert_eq!(out.code, Some(status), "exit status of {context}");
-        if let Some(want) = &stdout_is {
-            assert_eq!(stdout, want, "stdout of {context}");
-        }
-        for want in &stdout_has {
-            assert!(
-                stdout.contains(want.as_str()),
-                "stdout lacks {want:?}: {context}"
-            );
-        }
-        if let Some(want) = &stderr_is {
-            assert_eq!(stderr, want, "stderr of {context}");
-        }
-        for want in &stderr_has {
-            assert!(
-                stderr.contains(want.as_str()),
-                "stderr lacks {want:?}: {context}"
-            );
-        }
-        out
     }
 
     /// Starts the binary and returns at once; its output is collected as
