@@ -1,31 +1,24 @@
 //! What apsched says about mistakes and how it writes times, run as a user
 //! would: cron expressions, schedule files, `check --json`, one time format.
 
-mod support;
-
+use crate::harness::{Dir, Test};
 use serde_json::Value;
-use std::fs;
-use support::Test;
 
-fn dir_with(name: &str, text: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    fs::write(dir.path().join(name), text).expect("write");
-    dir
+fn dir_with(name: &str, text: &str) -> Dir {
+    Dir::new().file(name, text)
 }
 
 #[test]
 fn a_year_in_six_fields_and_unquoted_expressions_are_explained() {
     Test::new()
-        .args(&["validate", "0 0 1 1 * 2030"])
+        .args(["validate", "0 0 1 1 * 2030"])
         .status(3)
         .stderr("apsched: error: invalid cron expression \"0 0 1 1 * 2030\": expression: 6 fields mean a leading seconds field (second minute hour day-of-month month day-of-week), so \"2030\" was read as the day of week; a year needs 7 fields, as in \"0 0 0 1 1 * 2030\"\n")
         .run();
     // `apsched validate 0 0 * * *` in a directory with files: the shell
     // replaced each * with them.
     let dir = dir_with("notes.txt", "");
-    Test::new()
-        .dir(dir.path())
-        .args(&["validate", "0", "0", "notes.txt", "notes.txt", "notes.txt"])
+    dir.apsched(["validate", "0", "0", "notes.txt", "notes.txt", "notes.txt"])
         .status(3)
         .stderr_contains("(\"notes.txt\" is a file here: the shell replaced * with file names; quote the expression, as in apsched validate '0 0 * * *')")
         .run();
@@ -46,7 +39,7 @@ fn errors_show_the_whole_token() {
     ];
     for (expr, want) in cases {
         Test::new()
-            .args(&["validate", expr])
+            .args(["validate", expr])
             .status(3)
             .stderr_contains(want)
             .run();
@@ -56,9 +49,9 @@ fn errors_show_the_whole_token() {
 #[test]
 fn one_fire_time_reads_in_the_singular_and_now_is_whole_seconds() {
     let out = Test::new()
-        .args(&["validate", "-n", "1", "--after", "now", "* * * * *"])
+        .args(["validate", "-n", "1", "--after", "now", "* * * * *"])
         .run();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = out.stdout.clone();
     let line = text
         .lines()
         .find(|l| l.starts_with("next"))
@@ -69,34 +62,28 @@ fn one_fire_time_reads_in_the_singular_and_now_is_whole_seconds() {
     assert!(line.ends_with("+00:00:"), "{line}");
 }
 
-const FILE: &str = "[scheduler]\ntimezone = \"UTC\"\nstate = \":memory:\"\n\
-[jobs.every]\ncommand = \"true\"\ntrigger = \"cron\"\n\
-[jobs.daily]\ncommand = \"true\"\ncron = \"0 3 * * *\"\ntimezone = \"Europe/Berlin\"\n";
+const FILE: &str = r#"[scheduler]
+timezone = "UTC"
+state = ":memory:"
+[jobs.every]
+command = "true"
+trigger = "cron"
+[jobs.daily]
+command = "true"
+cron = "0 3 * * *"
+timezone = "Europe/Berlin"
+"#;
 
 #[test]
 fn a_field_trigger_without_fields_is_warned_about() {
     let dir = dir_with("s.toml", FILE);
     let warning = "s.toml:6:1: job \"every\": trigger = \"cron\" with no fields fires every second (give the fields it should match, e.g. hour = 3; second = \"*\" says every second on purpose)";
-    Test::new()
-        .dir(dir.path())
-        .args(&["check", "s.toml"])
+    dir.apsched(["check", "s.toml"])
         .stdout_contains("s.toml: valid, 2 jobs")
         .stderr(&format!("apsched: warning: {warning}\n"))
         .run();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_apsched"))
-        .args(["run", "s.toml"])
-        .current_dir(dir.path())
-        .env("TZ", "UTC")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("starts");
-    std::thread::sleep(std::time::Duration::from_millis(400));
-    let pid = libc::pid_t::try_from(child.id()).expect("pid");
-    // SAFETY: signaling our own child.
-    unsafe { libc::kill(pid, libc::SIGTERM) };
-    let out = child.wait_with_output().expect("ends");
-    let err = String::from_utf8_lossy(&out.stderr);
+    let running = dir.run().spawn();
+    let err = running.stop_when("config_warning", 1).stderr;
     assert!(
         err.contains(&format!(
             "WARN  config_warning warning=\"{}\"",
@@ -110,18 +97,20 @@ fn a_field_trigger_without_fields_is_warned_about() {
 fn a_duplicate_table_is_reported_once_and_list_wants_a_count() {
     let dir = dir_with(
         "dup.toml",
-        "[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\n[jobs.a]\ncommand = \"y\"\ncron = \"@hourly\"\n",
+        r#"[jobs.a]
+command = "x"
+cron = "@daily"
+[jobs.a]
+command = "y"
+cron = "@hourly"
+"#,
     );
-    Test::new()
-        .dir(dir.path())
-        .args(&["check", "dup.toml"])
+    dir.apsched(["check", "dup.toml"])
         .status(3)
         .stderr("apsched: error: dup.toml:4:7: invalid TOML: duplicate table [jobs.a] (a table is defined once: merge the two [jobs.a])\napsched: dup.toml has 1 problem\n")
         .run();
     let dir = dir_with("s.toml", FILE);
-    Test::new()
-        .dir(dir.path())
-        .args(&["list", "s.toml", "-n", "0"])
+    dir.apsched(["list", "s.toml", "-n", "0"])
         .status(2)
         .stdout("")
         .stderr_contains("invalid value '0' for '--count <N>': at least 1")
@@ -132,8 +121,8 @@ fn a_duplicate_table_is_reported_once_and_list_wants_a_count() {
 fn check_json_shows_the_jobs_as_list_json_does() {
     let dir = dir_with("s.toml", FILE);
     let json = |args: &[&str]| -> Value {
-        let out = Test::new().dir(dir.path()).args(args).run();
-        serde_json::from_slice(&out.stdout).expect("JSON")
+        let out = dir.apsched(args).run();
+        serde_json::from_str(&out.stdout).expect("JSON")
     };
     let check = json(&["check", "s.toml", "--json"]);
     assert_eq!(check["valid"], true);
@@ -146,14 +135,13 @@ fn check_json_shows_the_jobs_as_list_json_does() {
     assert_eq!(list[1]["status"], "scheduled");
     let bad = dir_with(
         "bad.toml",
-        "[jobs.a]\ncommand = \"x\"\ncron = \"61 * * * *\"\n",
+        r#"[jobs.a]
+command = "x"
+cron = "61 * * * *"
+"#,
     );
-    let out = Test::new()
-        .dir(bad.path())
-        .args(&["check", "--json", "bad.toml"])
-        .status(3)
-        .run();
-    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let out = bad.apsched(["check", "--json", "bad.toml"]).status(3).run();
+    let report: Value = serde_json::from_str(&out.stdout).expect("JSON");
     assert_eq!(report["valid"], false);
     assert_eq!(report["problems"][0]["line"], 3);
     assert_eq!(report["problems"][0]["column"], 8);
@@ -175,17 +163,18 @@ fn is_rfc3339(text: &str, millis: bool) -> bool {
 fn times_are_rfc3339_in_the_jobs_zone() {
     let dir = dir_with(
         "s.toml",
-        "[scheduler]\ntimezone = \"UTC\"\nstate = \"s.db\"\n[jobs.j]\ncommand = \"true\"\ncron = \"0 3 * * *\"\ntimezone = \"Europe/Berlin\"\n",
+        r#"[scheduler]
+timezone = "UTC"
+state = "s.db"
+[jobs.j]
+command = "true"
+cron = "0 3 * * *"
+timezone = "Europe/Berlin"
+"#,
     );
-    Test::new()
-        .dir(dir.path())
-        .args(&["run-now", "j", "-f", "s.toml"])
-        .run();
-    let out = Test::new()
-        .dir(dir.path())
-        .args(&["history", "-f", "s.toml", "--json"])
-        .run();
-    let rows: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    dir.apsched(["run-now", "j", "-f", "s.toml"]).run();
+    let out = dir.apsched(["history", "-f", "s.toml", "--json"]).run();
+    let rows: Value = serde_json::from_str(&out.stdout).expect("JSON");
     let row = &rows[0];
     assert!(
         is_rfc3339(row["scheduled"].as_str().unwrap_or(""), false),
@@ -200,11 +189,8 @@ fn times_are_rfc3339_in_the_jobs_zone() {
         "{row}"
     );
     assert!(row["duration_seconds"].is_f64(), "{row}");
-    let out = Test::new()
-        .dir(dir.path())
-        .args(&["history", "-f", "s.toml"])
-        .run();
-    let table = String::from_utf8_lossy(&out.stdout);
+    let out = dir.apsched(["history", "-f", "s.toml"]).run();
+    let table = out.stdout.clone();
     let cells: Vec<&str> = table
         .lines()
         .nth(1)
@@ -215,11 +201,8 @@ fn times_are_rfc3339_in_the_jobs_zone() {
         is_rfc3339(cells[2], false) && is_rfc3339(cells[3], true),
         "{table}"
     );
-    let out = Test::new()
-        .dir(dir.path())
-        .args(&["list", "-f", "s.toml", "--json"])
-        .run();
-    let jobs: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let out = dir.apsched(["list", "-f", "s.toml", "--json"]).run();
+    let jobs: Value = serde_json::from_str(&out.stdout).expect("JSON");
     let started = jobs[0]["last_run"]["started"].as_str().unwrap_or("");
     assert!(is_rfc3339(started, true), "{jobs}");
     let next = jobs[0]["next_run_times"][0].as_str().unwrap_or("");

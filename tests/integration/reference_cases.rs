@@ -4,14 +4,14 @@
 //! transitions in 2024-2030. The engine must match them to the second.
 
 use std::fmt::Write as _;
-use std::process::Command;
 
+use crate::harness::Test;
 use apsched::cron::CronSchedule;
 use chrono::DateTime;
 use chrono_tz::Tz;
 use serde_json::Value;
 
-const CASES: &str = include_str!("reference/cases.json");
+const CASES: &str = include_str!("../reference/cases.json");
 
 struct Case {
     expression: String,
@@ -122,14 +122,13 @@ fn cli_matches_reference_cases() {
     let mut checked = 0;
     for case in cases.iter().step_by(step) {
         checked += 1;
-        let output = Command::new(env!("CARGO_BIN_EXE_apsched"))
+        let output = Test::new()
             .args(["validate", "--json", "--timezone", &case.timezone])
             .args(["--after", &case.after, "-n", &case.count.to_string()])
-            .arg(&case.expression)
-            .output()
-            .expect("run apsched");
-        let got = if output.status.success() {
-            serde_json::from_slice::<Value>(&output.stdout)
+            .args([&case.expression])
+            .output();
+        let got = if output.code == Some(0) {
+            serde_json::from_str::<Value>(&output.stdout)
                 .map_err(|e| format!("stdout is not JSON ({e}): {:?}", output.stdout))
                 .and_then(|json| {
                     json["next_run_times"]
@@ -140,11 +139,7 @@ fn cli_matches_reference_cases() {
                         .collect::<Result<Vec<_>, _>>()
                 })
         } else {
-            Err(format!(
-                "exit {}: {}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr).trim()
-            ))
+            Err(format!("exit {:?}: {}", output.code, output.stderr.trim()))
         };
         if got.as_ref() != Ok(&case.expected) {
             failures.push(report(case, &got));

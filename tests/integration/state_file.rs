@@ -4,20 +4,21 @@
 //! named, `check` validates the state path, and a directory that cannot be
 //! written says so.
 
-mod support;
-
+use crate::harness::{Dir, Output, Test};
 use rusqlite::Connection;
 use std::fs;
 use std::path::Path;
-use std::process::Command;
-use support::Test;
 
-const FILE: &str = "[scheduler]\ntimezone = \"UTC\"\nstate = \"s.db\"\n[jobs.a]\ncommand = \"echo hi\"\ncron = \"@daily\"\n";
+const FILE: &str = r#"[scheduler]
+timezone = "UTC"
+state = "s.db"
+[jobs.a]
+command = "echo hi"
+cron = "@daily"
+"#;
 
-fn setup() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("dir");
-    fs::write(dir.path().join("s.toml"), FILE).expect("write");
-    dir
+fn setup() -> Dir {
+    Dir::new().file("s.toml", FILE)
 }
 
 /// The commands that open the state, each as it is typed.
@@ -44,15 +45,13 @@ fn refused_by_all_with(dir: &Path, parts: &[&str]) {
     for args in COMMANDS {
         let out = parts
             .iter()
-            .fold(Test::new().dir(dir).args(args), |t, p| t.stderr_contains(p))
+            .fold(Test::new().dir(dir).args(*args), |t, p| {
+                t.stderr_contains(p)
+            })
             .status(4)
             .stdout("")
             .run();
-        assert_eq!(
-            String::from_utf8_lossy(&out.stderr).lines().count(),
-            1,
-            "{args:?}"
-        );
+        assert_eq!(out.stderr.lines().count(), 1, "{args:?}");
     }
 }
 
@@ -103,14 +102,10 @@ fn an_empty_database_is_adopted() {
         &dir.path().join("s.db"),
         "CREATE TABLE t (x); DROP TABLE t;",
     );
-    Test::new()
-        .dir(dir.path())
-        .args(&["pause", "a", "-f", "s.toml"])
+    dir.apsched(["pause", "a", "-f", "s.toml"])
         .stdout_contains("paused job a")
         .run();
-    Test::new()
-        .dir(dir.path())
-        .args(&["list", "s.toml", "--json"])
+    dir.apsched(["list", "s.toml", "--json"])
         .stdout_contains("\"paused\": true")
         .run();
 }
@@ -118,10 +113,7 @@ fn an_empty_database_is_adopted() {
 #[test]
 fn a_newer_state_is_refused_by_every_command() {
     let dir = setup();
-    Test::new()
-        .dir(dir.path())
-        .args(&["pause", "a", "-f", "s.toml"])
-        .run();
+    dir.apsched(["pause", "a", "-f", "s.toml"]).run();
     sql(&dir.path().join("s.db"), "PRAGMA user_version = 99;");
     let before = snapshot(dir.path());
     refused_by_all_with(
@@ -146,10 +138,7 @@ fn damaged_state_files_are_named() {
         "it is not an SQLite database; set [scheduler] state in the schedule file (or --state PATH) to another file",
     );
     fs::remove_file(dir.path().join("s.db")).expect("remove");
-    Test::new()
-        .dir(dir.path())
-        .args(&["pause", "a", "-f", "s.toml"])
-        .run();
+    dir.apsched(["pause", "a", "-f", "s.toml"]).run();
     let path = dir.path().join("s.db");
     sql(
         &path,
@@ -179,14 +168,10 @@ fn a_directory_is_refused_by_every_command() {
 #[test]
 fn check_validates_the_state_path_and_creates_nothing() {
     let dir = setup();
-    Test::new()
-        .dir(dir.path())
-        .args(&["check", "s.toml"])
+    dir.apsched(["check", "s.toml"])
         .stdout_contains("s.toml: valid, 1 job")
         .run();
-    Test::new()
-        .dir(dir.path())
-        .args(&["check", "s.toml", "--state", "no/such/s.db"])
+    dir.apsched(["check", "s.toml", "--state", "no/such/s.db"])
         .status(4)
         .stderr("apsched: error: state file no/such/s.db: directory no/such does not exist; create it or set [scheduler] state in the schedule file (or --state PATH) to a file in an existing directory\n")
         .run();
@@ -197,31 +182,29 @@ fn check_validates_the_state_path_and_creates_nothing() {
     )
     .expect("write");
     for command in ["check", "run", "list"] {
-        Test::new()
-            .dir(dir.path())
-            .args(&[command, "empty.toml"])
+        dir.apsched([command, "empty.toml"])
             .status(3)
             .stderr("apsched: error: empty.toml:3:9: scheduler.state is empty (name a file, such as \"schedules.db\" beside this one, or \":memory:\" to keep no state)\napsched: empty.toml has 1 problem\n")
             .run();
     }
-    Test::new()
-        .dir(dir.path())
-        .args(&["check", "s.toml", "--state", ""])
+    dir.apsched(["check", "s.toml", "--state", ""])
         .status(2)
         .stderr_contains("the state file name is empty")
         .run();
 }
 
 /// `apsched ARGS` run as the user nobody, if this machine allows it.
-fn as_nobody(dir: &Path, args: &[&str]) -> Option<std::process::Output> {
-    Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(env!("CARGO_BIN_EXE_apsched"))
+fn as_nobody(dir: &Path, args: &[&str]) -> Option<Output> {
+    Test::new()
+        .under([
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+        ])
         .args(args)
-        .current_dir(dir)
-        .env("TZ", "UTC")
-        .env_remove("APSCHED_CONFIG")
-        .output()
+        .dir(dir)
+        .try_output()
         .ok()
 }
 
@@ -232,17 +215,14 @@ fn a_directory_that_cannot_be_written_is_named() {
     // Root writes everywhere; run as nobody in a directory only root may write.
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).expect("chmod");
     let probe = as_nobody(dir.path(), &["--version"]);
-    if !probe.is_some_and(|o| o.status.success()) {
+    if probe.is_none_or(|o| o.code != Some(0)) {
         eprintln!("skipped: cannot run apsched as nobody here (setpriv --reuid=65534)");
         return;
     }
     let message = "apsched: error: state file s.db: directory . cannot be written, and apsched keeps the state file and its -wal and -shm files there; make it writable, or set [scheduler] state in the schedule file (or --state PATH) to a file in a writable directory\n";
     for exists in [false, true] {
         if exists {
-            Test::new()
-                .dir(dir.path())
-                .args(&["pause", "a", "-f", "s.toml"])
-                .run();
+            dir.apsched(["pause", "a", "-f", "s.toml"]).run();
             fs::set_permissions(dir.path().join("s.db"), fs::Permissions::from_mode(0o666))
                 .expect("chmod");
         }
@@ -252,19 +232,15 @@ fn a_directory_that_cannot_be_written_is_named() {
             &["pause", "a", "-f", "s.toml"],
         ] {
             let out = as_nobody(dir.path(), args).expect("runs");
-            let err = String::from_utf8_lossy(&out.stderr);
-            assert_eq!(
-                (out.status.code(), err.as_ref()),
-                (Some(4), message),
-                "{args:?}"
-            );
+            let err = out.stderr.as_str();
+            assert_eq!((out.code, err), (Some(4), message), "{args:?}");
         }
     }
     // Reading needs no writing: list and history still work.
     let out = as_nobody(dir.path(), &["list", "s.toml", "--json"]).expect("runs");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = &out.stdout;
     assert!(
-        out.status.success() && text.contains("\"paused\": true"),
+        out.code == Some(0) && text.contains("\"paused\": true"),
         "{text}"
     );
     assert_eq!(snapshot(dir.path()).len(), 2, "files left behind");

@@ -1,14 +1,12 @@
 //! Property tests: the cron engine against a brute-force reference
-//! (`common/brute.rs`) over random schedules, zones and start instants.
+//! (`brute.rs`) over random schedules, zones and start instants.
 
-mod common {
-    pub mod brute;
-}
+mod brute;
 
 use apsched::cron::{CronFields, CronSchedule};
+use brute::{Cron, Fields, Model, Part};
 use chrono::{DateTime, TimeZone};
 use chrono_tz::Tz;
-use common::brute::{self, Cron, Fields, Model, Part};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use std::sync::OnceLock;

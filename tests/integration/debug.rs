@@ -1,13 +1,6 @@
 //! `apsched run -v`: the debug lines that answer "why hasn't my job run?".
 
-mod common {
-    pub mod sched;
-}
-
-use common::sched::{Dir, stop};
-use std::process::Stdio;
-use std::thread::sleep;
-use std::time::Duration;
+use crate::harness::Dir;
 
 fn debug_lines(log: &str, event: &str) -> Vec<String> {
     log.lines()
@@ -18,19 +11,19 @@ fn debug_lines(log: &str, event: &str) -> Vec<String> {
 
 #[test]
 fn verbose_logs_sleeps_wake_ups_and_claims() {
-    let dir = Dir::new("[jobs.t]\ncommand = \"echo hi\"\ntrigger = \"interval\"\nseconds = 1\n");
-    let child = dir
-        .command(None, &["run", "s.toml", "-v"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    sleep(Duration::from_millis(1600));
-    let paused = dir.output(&["pause", "t", "-f", "s.toml"]);
-    assert_eq!(paused.status.code(), Some(0));
-    sleep(Duration::from_millis(300));
-    let out = stop(child);
-    let log = String::from_utf8_lossy(&out.stderr);
+    let dir = Dir::schedule(
+        r#"[jobs.t]
+command = "echo hi"
+trigger = "interval"
+seconds = 1
+"#,
+    );
+    let running = dir.run().args(["-v"]).spawn();
+    running.wait_for_stderr("job_executed job=t", 1);
+    let paused = dir.apsched(["pause", "t", "-f", "s.toml"]).output();
+    assert_eq!(paused.code, Some(0));
+    running.wait_for_stderr("reason=control job=t", 1);
+    let log = running.stop().stderr;
     let has = |event: &str, text: &str| {
         let lines = debug_lines(&log, event);
         assert!(
@@ -49,8 +42,16 @@ fn verbose_logs_sleeps_wake_ups_and_claims() {
 
 #[test]
 fn without_verbose_there_are_no_debug_lines() {
-    let dir = Dir::new("[jobs.t]\ncommand = \"true\"\ntrigger = \"interval\"\nseconds = 1\n");
-    let (_, log) = dir.run_for(None, 1.3, &[]);
+    let dir = Dir::schedule(
+        r#"[jobs.t]
+command = "true"
+trigger = "interval"
+seconds = 1
+"#,
+    );
+    let running = dir.run().spawn();
+    running.wait_for_stderr("job_executed", 1);
+    let log = running.stop().stderr;
     assert!(!log.contains("DEBUG"), "{log}");
     assert!(log.contains("job_executed"), "{log}");
 }

@@ -2,44 +2,39 @@
 //! leader gets SIGTERM when apsched dies, and a restart ends what is left
 //! of the group before anything starts, so `max_instances` holds.
 
-mod common {
-    pub mod sched;
-}
-
-use common::sched::{Dir, alive, start_logged as start, stop};
-use std::fs;
-use std::process::Child;
+use crate::harness::Dir;
+use crate::harness::poll::{PATIENCE, alive, count_lines, lines_in, until};
 use std::thread::sleep;
 use std::time::Duration;
 
-fn kill_9(mut child: Child) {
-    child.kill().expect("kill -9");
-    let _ = child.wait();
-}
-
 #[test]
 fn a_job_leader_gets_sigterm_when_apsched_is_killed() {
-    let dir = Dir::new(
-        "[jobs.long]\ncommand = \"echo $$ > leader; exec sleep 30\"\ncron = \"* * * * * *\"\n",
+    let dir = Dir::schedule(
+        r#"[jobs.long]
+command = "echo $$ > leader; exec sleep 30"
+cron = "* * * * * *"
+"#,
     );
-    let child = start(&dir, "log");
-    sleep(Duration::from_millis(1500));
-    let leader = fs::read_to_string(dir.path().join("leader")).expect("started");
-    assert!(alive(&leader));
-    kill_9(child);
-    sleep(Duration::from_millis(500));
+    let child = dir.run().spawn();
+    let leader = lines_in(&dir.join("leader"), 1);
+    assert!(alive(&leader), "started: {leader:?}");
+    child.kill_9();
+    until(Duration::from_millis(500), || !alive(&leader));
     assert!(!alive(&leader), "the job ended with its scheduler");
 }
 
 #[test]
 fn a_restart_ends_what_is_left_of_a_job_before_starting_it_again() {
-    let dir = Dir::new(
-        "[jobs.long]\ncommand = \"sleep 30 & echo $! >> sleeps.txt; wait\"\ncron = \"* * * * * *\"\nmax_instances = 1\n",
+    let dir = Dir::schedule(
+        r#"[jobs.long]
+command = "sleep 30 & echo $! >> sleeps.txt; wait"
+cron = "* * * * * *"
+max_instances = 1
+"#,
     );
-    let first = start(&dir, "first.log");
-    sleep(Duration::from_millis(1500));
-    kill_9(first);
-    let sleeps = fs::read_to_string(dir.path().join("sleeps.txt")).expect("a run started");
+    let first = dir.run().spawn();
+    let sleeps = lines_in(&dir.join("sleeps.txt"), 1);
+    first.kill_9();
     let orphan = sleeps.lines().next().expect("its sleep").to_string();
     sleep(Duration::from_millis(200));
     assert!(
@@ -47,15 +42,14 @@ fn a_restart_ends_what_is_left_of_a_job_before_starting_it_again() {
         "the job's own child outlives the leader's SIGTERM"
     );
 
-    let second = start(&dir, "second.log");
-    sleep(Duration::from_millis(1500));
+    let second = dir.run().spawn();
+    until(PATIENCE, || count_lines(&dir.join("sleeps.txt")) >= 2);
     assert!(!alive(&orphan), "ended at the restart");
-    let sleeps = fs::read_to_string(dir.path().join("sleeps.txt")).expect("runs");
+    let sleeps = dir.read("sleeps.txt");
     let running: Vec<&str> = sleeps.lines().filter(|p| alive(p)).collect();
     assert_eq!(running.len(), 1, "one instance at a time: {sleeps}");
-    stop(second);
+    let log = second.stop().stderr;
 
-    let log = fs::read_to_string(dir.path().join("second.log")).expect("log");
     let ended = log
         .find("orphan_ended job=long run=1")
         .unwrap_or_else(|| panic!("{log}"));
@@ -78,15 +72,18 @@ fn a_restart_ends_what_is_left_of_a_job_before_starting_it_again() {
 
 #[test]
 fn a_run_that_ended_unseen_is_recorded_unknown() {
-    let dir = Dir::new("[jobs.j]\ncommand = \"exec sleep 30\"\ncron = \"* * * * * *\"\n");
-    let first = start(&dir, "first.log");
-    sleep(Duration::from_millis(1500));
-    kill_9(first);
+    let dir = Dir::schedule(
+        r#"[jobs.j]
+command = "exec sleep 30"
+cron = "* * * * * *"
+"#,
+    );
+    let first = dir.run().spawn();
+    first.wait_for_stderr("job_submitted", 1);
+    first.kill_9();
+    // The job's leader (the sleep) ends on its scheduler's death.
     sleep(Duration::from_millis(300));
-    let second = start(&dir, "second.log");
-    sleep(Duration::from_millis(300));
-    stop(second);
-    let log = fs::read_to_string(dir.path().join("second.log")).expect("log");
+    let log = dir.run().spawn().stop_when("state_interrupted", 1).stderr;
     assert!(log.contains("unknown=1"), "{log}");
     let first_run = dir
         .history()

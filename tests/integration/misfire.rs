@@ -2,18 +2,20 @@
 //! is never lateness, and a date job first seen after its run date runs or
 //! is missed by its grace time.
 
-mod common {
-    pub mod sched;
-}
-
-use common::sched::{Dir, field};
+use crate::harness::Dir;
+use crate::harness::poll::field;
 
 #[test]
 fn jitter_longer_than_the_grace_time_never_misses_a_run() {
-    let dir = Dir::new(
-        "[jobs.j]\ncommand = \"true\"\ncron = \"* * * * * *\"\njitter = \"900ms\"\nmisfire_grace_time = \"50ms\"\n",
+    let dir = Dir::schedule(
+        r#"[jobs.j]
+command = "true"
+cron = "* * * * * *"
+jitter = "900ms"
+misfire_grace_time = "50ms"
+"#,
     );
-    let (_, log) = dir.run_for(None, 4.2, &[]);
+    let log = dir.run().spawn().stop_when("job_executed", 3).stderr;
     assert!(!log.contains("job_missed"), "{log}");
     assert!(field(&log, "job_executed", "run").len() >= 3, "{log}");
     assert!(dir.history().iter().all(|r| r["result"] != "missed"));
@@ -21,10 +23,15 @@ fn jitter_longer_than_the_grace_time_never_misses_a_run() {
 
 #[test]
 fn a_passed_run_date_runs_at_once_without_a_grace_limit() {
-    let dir = Dir::new(
-        "[jobs.d]\ncommand = \"echo late\"\ntrigger = \"date\"\nrun_date = \"2026-01-01T00:00:00\"\n",
+    let dir = Dir::schedule(
+        r#"[jobs.d]
+command = "echo late"
+trigger = "date"
+run_date = "2026-01-01T00:00:00"
+"#,
     );
-    let (out, log) = dir.run_for(None, 0.8, &[]);
+    let done = dir.run().spawn().stop_when("job_removed job=d", 1);
+    let (out, log) = (done.stdout, done.stderr);
     assert_eq!(out, "d| late\n", "{log}");
     assert_eq!(
         field(&log, "job_executed", "scheduled"),
@@ -32,16 +39,24 @@ fn a_passed_run_date_runs_at_once_without_a_grace_limit() {
     );
     assert!(log.contains("job_removed job=d"), "{log}");
     // Ran once: a restart does not run it again.
-    let (out, _) = dir.run_for(None, 0.5, &[]);
-    assert_eq!(out, "");
+    let running = dir.run().spawn();
+    running.wait_started();
+    running.sleep_ms(500);
+    assert_eq!(running.stop().stdout, "");
 }
 
 #[test]
 fn a_passed_run_date_beyond_the_grace_time_is_missed_and_recorded() {
-    let dir = Dir::new(
-        "[jobs.d]\ncommand = \"echo late\"\ntrigger = \"date\"\nrun_date = \"2026-01-01T00:00:00\"\nmisfire_grace_time = \"1h\"\n",
+    let dir = Dir::schedule(
+        r#"[jobs.d]
+command = "echo late"
+trigger = "date"
+run_date = "2026-01-01T00:00:00"
+misfire_grace_time = "1h"
+"#,
     );
-    let (out, log) = dir.run_for(None, 0.8, &[]);
+    let done = dir.run().spawn().stop_when("job_missed", 1);
+    let (out, log) = (done.stdout, done.stderr);
     assert_eq!(out, "", "{log}");
     assert_eq!(
         field(&log, "job_missed", "scheduled"),

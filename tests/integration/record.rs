@@ -2,32 +2,28 @@
 //! log run numbers equal to history ids across restarts, and the order of a
 //! merged stdout+stderr.
 
-mod common {
-    pub mod sched;
-}
-
-use common::sched::{Dir, faketime_lib, field};
+use crate::harness::poll::{PATIENCE, field, until};
+use crate::harness::{Dir, faketime};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-const TALK: &str = "[jobs.talk]\ncommand = \"echo out-line; sleep 0.1; echo err-line >&2\"\ntrigger = \"interval\"\nseconds = 1\n";
+const TALK: &str = r#"[jobs.talk]
+command = "echo out-line; sleep 0.1; echo err-line >&2"
+trigger = "interval"
+seconds = 1
+"#;
 
 fn output_of(dir: &Dir, run: &str) -> String {
-    let out = dir.output(&["history", "-f", "s.toml", "--output", run]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    dir.apsched(["history", "-f", "s.toml", "--output", run])
+        .run()
+        .stdout
 }
 
 #[test]
 fn every_scheduled_run_keeps_both_streams_unprefixed_under_the_number_the_log_shows() {
-    let dir = Dir::new(TALK);
-    let (_, first) = dir.run_for(None, 3.5, &[]);
-    let (_, second) = dir.run_for(None, 2.5, &[]);
+    let dir = Dir::schedule(TALK);
+    let first = dir.run().spawn().stop_when("job_executed", 2).stderr;
+    let second = dir.run().spawn().stop_when("job_executed", 1).stderr;
     let logged: Vec<String> = [first.as_str(), second.as_str()]
         .iter()
         .flat_map(|log| field(log, "job_executed", "run"))
@@ -51,34 +47,45 @@ fn every_scheduled_run_keeps_both_streams_unprefixed_under_the_number_the_log_sh
 
 #[test]
 fn run_now_keeps_the_same_bytes_as_a_scheduled_run() {
-    let dir = Dir::new(TALK);
-    let out = dir.output(&["run-now", "talk", "-f", "s.toml"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "talk| out-line\n");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("talk| err-line\n"));
+    let dir = Dir::schedule(TALK);
+    let out = dir.apsched(["run-now", "talk", "-f", "s.toml"]).run();
+    assert_eq!(out.stdout, "talk| out-line\n");
+    assert!(out.stderr.contains("talk| err-line\n"));
     let id = dir.history()[0]["id"].to_string();
     assert_eq!(output_of(&dir, &id), "out-line\nerr-line\n");
 }
 
 #[test]
 fn in_a_merged_stream_job_output_never_precedes_its_submission() {
-    let Some(lib) = faketime_lib() else { return };
+    if !faketime() {
+        return;
+    }
     let jobs: String = (0..4)
-        .map(|i| format!("[jobs.j{i}]\ncommand = \"echo from-j{i}\"\ncron = \"* * * * * *\"\n"))
+        .map(|i| {
+            format!(
+                r#"[jobs.j{i}]
+command = "echo from-j{i}"
+cron = "* * * * * *"
+"#
+            )
+        })
         .collect();
-    let dir = Dir::new(&jobs);
-    dir.run_for(Some((&lib, "2027-01-01 00:00:00")), 1.5, &[]);
+    let dir = Dir::schedule(&jobs);
+    dir.run()
+        .at("2027-01-01 00:00:00")
+        .spawn()
+        .stop_when("job_executed", 4);
     // A restart an hour later: every job catches up at once.
-    let merged = dir.run_merged(
-        Some((&lib, "2027-01-01 01:00:00")),
-        2.5,
-        &["--log-format", "json"],
-    );
+    let running = dir
+        .run()
+        .args(["--log-format", "json"])
+        .at("2027-01-01 01:00:00")
+        .merged()
+        .spawn();
+    until(PATIENCE, || {
+        running.stdout().matches("job_output").count() >= 8
+    });
+    let merged = running.stop().stdout;
     let lines: Vec<Value> = merged
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))

@@ -2,11 +2,8 @@
 //! filesystem. Mounting a small tmpfs needs root; without it (and without
 //! APSCHED_REQUIRE_MOUNT=1, which `.ci/run` sets) the test says so and passes.
 
-mod common {
-    pub mod sched;
-}
-
-use common::sched::{Dir, alive, start_logged as start, stop};
+use crate::harness::poll::{PATIENCE, alive, count_lines, lines_in, until};
+use crate::harness::{Dir, Running};
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -50,53 +47,64 @@ impl Drop for Tmpfs {
     }
 }
 
-const JOBS: &str = "[jobs.a]\ncommand = \"echo a $APSCHED_SCHEDULED_TIME >> runs.txt\"\ncron = \"* * * * * *\"\n\
-[jobs.b]\ncommand = \"echo b $APSCHED_SCHEDULED_TIME >> runs.txt\"\ncron = \"* * * * * *\"\n";
+const JOBS: &str = r#"[jobs.a]
+command = "echo a $APSCHED_SCHEDULED_TIME >> runs.txt"
+cron = "* * * * * *"
+[jobs.b]
+command = "echo b $APSCHED_SCHEDULED_TIME >> runs.txt"
+cron = "* * * * * *"
+"#;
 
-fn wait_for(path: &Path, text: &str, limit: Duration) -> String {
-    let began = Instant::now();
-    loop {
-        let log = fs::read_to_string(path).unwrap_or_default();
-        if log.contains(text) || began.elapsed() > limit {
-            return log;
-        }
-        sleep(Duration::from_millis(100));
-    }
+/// Waits up to `limit` for `text` on the standard error of `running`;
+/// standard error then.
+fn wait_for(running: &Running, text: &str, limit: Duration) -> String {
+    until(limit, || running.stderr().contains(text));
+    running.stderr()
 }
 
 #[test]
 fn a_full_disk_holds_runs_and_never_replays_a_slot() {
-    let dir = Dir::with_head(
-        "[scheduler]\ntimezone = \"UTC\"\nstate = \"fs/s.db\"\nshutdown_timeout = \"2s\"\n",
-        JOBS,
+    let dir = Dir::new().file(
+        "s.toml",
+        format!(
+            r#"[scheduler]
+timezone = "UTC"
+state = "fs/s.db"
+shutdown_timeout = "2s"
+{JOBS}"#
+        ),
     );
     let Some(fs) = Tmpfs::mount(&dir.path().join("fs"), "2m") else {
         return;
     };
-    let child = start(&dir, "first.log");
-    sleep(Duration::from_millis(1500));
+    let child = dir.run().spawn();
+    // Runs are being recorded before the disk fills.
+    lines_in(&dir.join("runs.txt"), 2);
     let filler = fs.fill();
-    let log_path = dir.path().join("first.log");
-    let log = wait_for(&log_path, "state_failing", Duration::from_secs(8));
+    let log = wait_for(&child, "state_failing", Duration::from_secs(8));
     assert!(log.contains("state_failing"), "{log}");
     assert!(
         log.contains("fs/s.db: database or disk is full"),
         "names the file: {log}"
     );
-    let runs_at_failure = fs::read_to_string(dir.path().join("runs.txt")).unwrap_or_default();
+    let runs_at_failure = count_lines(&dir.join("runs.txt"));
     sleep(Duration::from_millis(1500));
-    let runs_later = fs::read_to_string(dir.path().join("runs.txt")).unwrap_or_default();
+    let runs_later = count_lines(&dir.join("runs.txt"));
     assert!(
-        runs_later.lines().count() <= runs_at_failure.lines().count() + 2,
+        runs_later <= runs_at_failure + 2,
         "runs went on while the state could not be written"
     );
     fs::remove_file(&filler).expect("free the space");
-    let log = wait_for(&log_path, "state_recovered", Duration::from_secs(10));
+    let log = wait_for(&child, "state_recovered", Duration::from_secs(10));
     assert!(log.contains("state_recovered"), "{log}");
-    sleep(Duration::from_millis(1200));
-    let out = stop(child);
-    assert_eq!(out.status.code(), Some(0), "recovered, so a clean exit");
-    let log = fs::read_to_string(&log_path).expect("log");
+    // Runs are recorded again after the recovery.
+    let recovered_at = child.stderr().matches("job_executed").count();
+    until(PATIENCE, || {
+        child.stderr().matches("job_executed").count() >= recovered_at + 2
+    });
+    let out = child.stop();
+    assert_eq!(out.code, Some(0), "recovered, so a clean exit");
+    let log = out.stderr;
     assert_eq!(
         log.matches("state_failing").count(),
         1,
@@ -105,10 +113,8 @@ fn a_full_disk_holds_runs_and_never_replays_a_slot() {
     assert!(!log.contains("already claimed"), "{log}");
 
     // A restart goes on without replaying anything.
-    let child = start(&dir, "second.log");
-    sleep(Duration::from_millis(1500));
-    stop(child);
-    let runs = fs::read_to_string(dir.path().join("runs.txt")).expect("runs");
+    dir.run().spawn().stop_when("job_executed", 2);
+    let runs = dir.read("runs.txt");
     let mut seen = HashSet::new();
     for line in runs.lines() {
         assert!(seen.insert(line), "{line} ran twice:\n{runs}");
@@ -136,25 +142,33 @@ fn a_full_disk_holds_runs_and_never_replays_a_slot() {
 
 #[test]
 fn a_second_sigterm_kills_jobs_that_ignore_the_first_at_once() {
-    let dir = Dir::with_head(
-        "[scheduler]\ntimezone = \"UTC\"\nstate = \":memory:\"\nshutdown_timeout = \"30s\"\n",
-        "[jobs.stubborn]\ncommand = \"trap '' TERM; echo $$ > leader; sleep 30 & echo $! > child; wait\"\ncron = \"* * * * * *\"\n",
+    let dir = Dir::new().file(
+        "s.toml",
+        r#"[scheduler]
+timezone = "UTC"
+state = ":memory:"
+shutdown_timeout = "30s"
+[jobs.stubborn]
+command = "trap '' TERM; echo $$ > leader; sleep 30 & echo $! > child; wait"
+cron = "* * * * * *"
+"#,
     );
-    let child = start(&dir, "log");
-    sleep(Duration::from_millis(1500));
-    let leader = fs::read_to_string(dir.path().join("leader")).expect("the job started");
-    let grandchild = fs::read_to_string(dir.path().join("child")).expect("its child started");
+    let child = dir.run().spawn();
+    let leader = lines_in(&dir.join("leader"), 1);
+    let grandchild = lines_in(&dir.join("child"), 1);
     assert!(alive(&leader) && alive(&grandchild));
-    common::sched::signal(&child, libc::SIGTERM);
-    sleep(Duration::from_millis(300));
+    child.signal(libc::SIGTERM);
+    child.wait_for_stderr("scheduler_shutdown", 1);
     let began = Instant::now();
-    let out = stop(child);
+    let out = child.stop();
     let took = began.elapsed();
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.code, Some(0));
     assert!(took < Duration::from_secs(2), "took {took:?}");
-    sleep(Duration::from_millis(200));
+    until(Duration::from_millis(200), || {
+        !alive(&leader) && !alive(&grandchild)
+    });
     assert!(!alive(&leader), "the job's leader is gone");
     assert!(!alive(&grandchild), "and its whole process group");
-    let log = fs::read_to_string(dir.path().join("log")).expect("log");
+    let log = out.stderr;
     assert!(log.contains("job_killed job=stubborn"), "{log}");
 }

@@ -1,64 +1,35 @@
 //! Absurd numbers through the real binary (issue 9, items 1 and 2): steps
 //! too large for their field are refused at once (exit 3, naming the field
 //! and its maximum), steps larger than their range keep the first value,
-//! and nothing hangs or shows a past or wrapped time. Every command is
-//! killed if it runs past its time limit, and that fails the test.
+//! and nothing hangs or shows a past or wrapped time. A command that runs
+//! past its time limit is killed, and that fails the test.
 
+use crate::harness::poll::{PATIENCE, until};
+use crate::harness::{Dir, Finished};
 use chrono::{DateTime, Datelike, Utc};
-use std::fs;
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// What a command did within its time limit.
-struct Outcome {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `apsched ARGS` in `dir`; past `limit` it is killed and, unless
-/// `stop_at_limit` says that is expected, the test fails (a hang).
-fn apsched(dir: &Path, args: &[&str], limit: Duration, stop_at_limit: bool) -> Outcome {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_apsched"))
-        .args(args)
-        .current_dir(dir)
-        .env("TZ", "UTC")
-        .env_remove("APSCHED_CONFIG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+/// Runs `apsched ARGS` in `dir`; past [`QUICK`] it is killed and the test
+/// fails (a hang).
+fn apsched(dir: &Dir, args: &[&str]) -> Finished {
+    dir.apsched(args)
         .spawn()
-        .expect("apsched starts");
-    let began = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if began.elapsed() > limit {
-            if !stop_at_limit {
-                let _ = child.kill();
-                panic!("apsched {args:?} still running after {limit:?}: a hang");
-            }
-            let pid = libc::pid_t::try_from(child.id()).expect("pid");
-            // SAFETY: signalling our own child process.
-            unsafe { libc::kill(pid, libc::SIGTERM) };
-            break;
-        }
-        sleep(Duration::from_millis(50));
-    }
-    let output = child.wait_with_output().expect("apsched ends");
-    Outcome {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+        .wait_within(QUICK)
+        .unwrap_or_else(|running| {
+            running.kill_9();
+            panic!("apsched {args:?} still running after {QUICK:?}: a hang")
+        })
 }
 
 const QUICK: Duration = Duration::from_secs(10);
 
-fn file(jobs: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let head = "[scheduler]\ntimezone = \"UTC\"\nstate = \":memory:\"\nshutdown_timeout = \"1s\"\n";
-    fs::write(dir.path().join("s.toml"), format!("{head}{jobs}")).expect("write");
-    dir
+fn file(jobs: &str) -> Dir {
+    let head = r#"[scheduler]
+timezone = "UTC"
+state = ":memory:"
+shutdown_timeout = "1s"
+"#;
+    Dir::new().file("s.toml", format!("{head}{jobs}"))
 }
 
 fn too_large(field: &str, step: &str, element: &str, max: u32) -> String {
@@ -69,7 +40,7 @@ fn too_large(field: &str, step: &str, element: &str, max: u32) -> String {
 
 #[test]
 fn validate_refuses_numbers_too_large_for_their_field() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = Dir::new();
     let year = too_large("year", "4294967260", "*/4294967260", 2199);
     let cases: &[(&[&str], String)] = &[
         (&["* * * * * * */4294967260"], year.clone()),
@@ -103,7 +74,7 @@ fn validate_refuses_numbers_too_large_for_their_field() {
     for (args, want) in cases {
         let mut all = vec!["validate", "-z", "UTC"];
         all.extend_from_slice(args);
-        let out = apsched(dir.path(), &all, QUICK, false);
+        let out = apsched(&dir, &all);
         assert_eq!(out.code, Some(3), "{args:?}: {}", out.stderr);
         assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
         assert!(
@@ -116,7 +87,7 @@ fn validate_refuses_numbers_too_large_for_their_field() {
 
 /// The fire times `validate` lists, checked to be strictly increasing and
 /// after `after`.
-fn listed(out: &Outcome, after: &str) -> Vec<String> {
+fn listed(out: &Finished, after: &str) -> Vec<String> {
     let after = DateTime::parse_from_rfc3339(after).expect("time");
     let times: Vec<String> = out
         .stdout
@@ -135,7 +106,7 @@ fn listed(out: &Outcome, after: &str) -> Vec<String> {
 
 #[test]
 fn validate_keeps_the_first_value_of_a_step_beyond_its_range() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = Dir::new();
     let cases: &[(&str, &str, &[&str])] = &[
         (
             "5/59 * * * *",
@@ -155,7 +126,7 @@ fn validate_keeps_the_first_value_of_a_step_beyond_its_range() {
     ];
     for (expr, after, want) in cases {
         let args = ["validate", "-z", "UTC", "-n", "3", "--after", after, expr];
-        let out = apsched(dir.path(), &args, QUICK, false);
+        let out = apsched(&dir, &args);
         assert_eq!(out.code, Some(0), "{expr}: {}", out.stderr);
         assert_eq!(listed(&out, after), want.to_vec(), "{expr}: {}", out.stdout);
     }
@@ -164,10 +135,21 @@ fn validate_keeps_the_first_value_of_a_step_beyond_its_range() {
 #[test]
 fn check_and_run_refuse_a_file_with_a_step_too_large() {
     let dir = file(
-        "[jobs.a]\ncommand = \"touch ran-a\"\ncron = \"* * * * * * */4294967260\"\n\
-         [jobs.b]\ncommand = \"touch ran-b\"\ntrigger = \"cron\"\nminute = \"*/18446744073709551616\"\n\
-         [jobs.c]\ncommand = \"touch ran-c\"\ncron = \"5/4294967292 * * * *\"\n\
-         [jobs.ok]\ncommand = \"touch ran-ok\"\ntrigger = \"interval\"\nseconds = 1\n",
+        r#"[jobs.a]
+command = "touch ran-a"
+cron = "* * * * * * */4294967260"
+[jobs.b]
+command = "touch ran-b"
+trigger = "cron"
+minute = "*/18446744073709551616"
+[jobs.c]
+command = "touch ran-c"
+cron = "5/4294967292 * * * *"
+[jobs.ok]
+command = "touch ran-ok"
+trigger = "interval"
+seconds = 1
+"#,
     );
     let want = [
         format!(
@@ -189,7 +171,7 @@ fn check_and_run_refuse_a_file_with_a_step_too_large() {
         ),
     ];
     for command in ["check", "run"] {
-        let out = apsched(dir.path(), &[command, "s.toml"], QUICK, false);
+        let out = apsched(&dir, &[command, "s.toml"]);
         assert_eq!(out.code, Some(3), "{command}: {}", out.stderr);
         for line in &want {
             assert!(
@@ -200,10 +182,7 @@ fn check_and_run_refuse_a_file_with_a_step_too_large() {
         }
         assert!(!out.stderr.contains("scheduler_started"), "{}", out.stderr);
     }
-    assert!(
-        !dir.path().join("ran-ok").exists(),
-        "a refused file ran a job"
-    );
+    assert!(!dir.exists("ran-ok"), "a refused file ran a job");
 }
 
 /// A year written `YEAR/2199` is that year only: a job of this year's
@@ -214,12 +193,19 @@ fn run_fires_a_step_beyond_its_range_at_its_first_value() {
     let year = Utc::now().year();
     let years = format!("{year}/2199,{}/2199", year + 1);
     let dir = file(&format!(
-        "[jobs.s]\ncommand = \"touch ran-s\"\ncron = \"* * * * * * {years}\"\n\
-         [jobs.f]\ncommand = \"touch ran-f\"\ntrigger = \"cron\"\nyear = \"{year}/9999,{}/9999\"\nsecond = \"*\"\n",
+        r#"[jobs.s]
+command = "touch ran-s"
+cron = "* * * * * * {years}"
+[jobs.f]
+command = "touch ran-f"
+trigger = "cron"
+year = "{year}/9999,{}/9999"
+second = "*"
+"#,
         year + 1
     ));
     let before = Utc::now();
-    let check = apsched(dir.path(), &["check", "s.toml"], QUICK, false);
+    let check = apsched(&dir, &["check", "s.toml"]);
     assert_eq!(check.code, Some(0), "{}", check.stderr);
     let nexts: Vec<&str> = check.stdout.split("next ").skip(1).collect();
     assert_eq!(nexts.len(), 2, "{}", check.stdout);
@@ -232,9 +218,11 @@ fn run_fires_a_step_beyond_its_range_at_its_first_value() {
             check.stdout
         );
     }
-    let out = apsched(dir.path(), &["run", "s.toml"], Duration::from_secs(3), true);
+    let running = dir.apsched(["run", "s.toml"]).spawn();
+    until(PATIENCE, || dir.exists("ran-s") && dir.exists("ran-f"));
+    let out = running.stop();
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(out.stderr.contains("scheduler_started"), "{}", out.stderr);
-    assert!(dir.path().join("ran-s").exists(), "{}", out.stderr);
-    assert!(dir.path().join("ran-f").exists(), "{}", out.stderr);
+    assert!(dir.exists("ran-s"), "{}", out.stderr);
+    assert!(dir.exists("ran-f"), "{}", out.stderr);
 }

@@ -24,15 +24,15 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 use std::thread;
 
+use crate::harness::Test;
 use apsched::cron::{CronFields, CronSchedule};
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 
-const CASES: &str = include_str!("apscheduler/cases.json");
+const CASES: &str = include_str!("../apscheduler/cases.json");
 
 struct Case {
     index: usize,
@@ -106,11 +106,23 @@ fn load() -> (Value, Vec<Case>) {
 /// The schedule file for a group of cases: one cron job per case, its fields
 /// as TOML integers or (JSON-quoted ASCII, hence valid TOML) strings.
 fn schedule_file(cases: &[&Case]) -> String {
-    let mut toml = String::from("[scheduler]\ntimezone = \"UTC\"\nstate = \":memory:\"\n");
+    let mut toml = String::from(
+        r#"[scheduler]
+timezone = "UTC"
+state = ":memory:"
+"#,
+    );
     for case in cases {
-        let _ = writeln!(toml, "\n[jobs.c{}]", case.index);
-        toml.push_str("command = \"true\"\ntrigger = \"cron\"\n");
-        let _ = writeln!(toml, "timezone = {:?}", case.timezone);
+        let _ = write!(
+            toml,
+            r#"
+[jobs.c{}]
+command = "true"
+trigger = "cron"
+timezone = {:?}
+"#,
+            case.index, case.timezone
+        );
         for (name, value) in &case.fields {
             let _ = writeln!(toml, "{name} = {value}");
         }
@@ -125,33 +137,17 @@ fn apsched_fire_times(cases: &[&Case], dir: &Path) -> Vec<Result<Vec<String>, St
     let count = cases.iter().map(|c| c.count).max().unwrap_or(1);
     let run = || -> Result<Value, String> {
         std::fs::write(&path, schedule_file(cases)).map_err(|e| format!("write: {e}"))?;
-        let output = Command::new(env!("CARGO_BIN_EXE_apsched"))
-            .arg("list")
-            .arg(&path)
-            .args([
-                "--at",
-                &cases[0].at,
-                "--count",
-                &count.to_string(),
-                "--json",
-            ])
-            .env("TZ", "UTC")
-            .output()
+        let output = Test::new()
+            .args(["list", &path.to_string_lossy()])
+            .args(["--at", &cases[0].at, "--count", &count.to_string()])
+            .args(["--json"])
+            .try_output()
             .map_err(|e| format!("cannot run apsched: {e}"))?;
-        if !output.status.success() {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            return Err(format!(
-                "exit {:?}: {}",
-                output.status.code(),
-                stderr.trim()
-            ));
+        if output.code != Some(0) {
+            return Err(format!("exit {:?}: {}", output.code, output.stderr.trim()));
         }
-        serde_json::from_slice(&output.stdout).map_err(|e| {
-            format!(
-                "bad JSON ({e}): {}",
-                String::from_utf8_lossy(&output.stdout)
-            )
-        })
+        serde_json::from_str(&output.stdout)
+            .map_err(|e| format!("bad JSON ({e}): {}", output.stdout))
     };
     let json = run();
     if json.is_err() && cases.len() > 1 {

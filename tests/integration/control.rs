@@ -1,36 +1,30 @@
 //! `run-now`, `pause` and `resume` through the real binary, with and
 //! without a running scheduler.
 
-mod common {
-    pub mod sched;
-}
-
-use common::sched::{Dir, stop};
-use std::process::{Child, Output, Stdio};
-use std::thread::sleep;
+use crate::harness::poll::until;
+use crate::harness::{Dir, Output, Running};
 use std::time::Duration;
 
-const JOBS: &str = "[jobs.ok]\ncommand = \"echo hello\"\ncron = \"0 0 1 1 *\"\n\
-[jobs.bad]\ncommand = \"echo oops >&2; exit 3\"\ncron = \"0 0 1 1 *\"\n\
-[jobs.slow]\ncommand = \"sleep 2\"\ncron = \"0 0 1 1 *\"\n";
+const JOBS: &str = r#"[jobs.ok]
+command = "echo hello"
+cron = "0 0 1 1 *"
+[jobs.bad]
+command = "echo oops >&2; exit 3"
+cron = "0 0 1 1 *"
+[jobs.slow]
+command = "sleep 2"
+cron = "0 0 1 1 *"
+"#;
 
-fn text(out: &Output) -> (Option<i32>, String, String) {
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+fn text(out: Output) -> (Option<i32>, String, String) {
+    (out.code, out.stdout, out.stderr)
 }
 
-fn scheduler(dir: &Dir) -> Child {
-    let child = dir
-        .command(None, &["run", "s.toml"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts");
-    sleep(Duration::from_millis(400));
-    child
+/// `apsched run s.toml`, once it has started.
+fn scheduler(dir: &Dir) -> Running {
+    let running = dir.run().spawn();
+    running.wait_started();
+    running
 }
 
 fn history_of(dir: &Dir, id: &str) -> serde_json::Value {
@@ -42,9 +36,9 @@ fn history_of(dir: &Dir, id: &str) -> serde_json::Value {
 
 #[test]
 fn run_now_through_a_running_scheduler_waits_and_reports_the_outcome() {
-    let dir = Dir::new(JOBS);
+    let dir = Dir::schedule(JOBS);
     let sched = scheduler(&dir);
-    let (code, out, err) = text(&dir.output(&["run-now", "ok", "-f", "s.toml"]));
+    let (code, out, err) = text(dir.apsched(["run-now", "ok", "-f", "s.toml"]).output());
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(out, "ok| hello\n");
     let id = err
@@ -58,65 +52,77 @@ fn run_now_through_a_running_scheduler_waits_and_reports_the_outcome() {
     );
     assert_eq!(history_of(&dir, &id)["result"], "success");
 
-    let (code, out, err) = text(&dir.output(&["run-now", "bad", "-f", "s.toml"]));
+    let (code, out, err) = text(dir.apsched(["run-now", "bad", "-f", "s.toml"]).output());
     assert_eq!(code, Some(1), "{err}");
     assert_eq!(out, "bad| oops\n");
     assert!(
         err.starts_with("apsched: error: job bad failed: exit status 3 (run "),
         "{err}"
     );
-    stop(sched);
+    sched.stop();
 }
 
 #[test]
 fn a_refused_run_now_says_why_and_fails() {
-    let dir = Dir::new(JOBS);
+    let dir = Dir::schedule(JOBS);
     let sched = scheduler(&dir);
-    let (code, out, _) = text(&dir.output(&["run-now", "slow", "-f", "s.toml", "--no-wait"]));
+    let (code, out, _) = text(
+        dir.apsched(["run-now", "slow", "-f", "s.toml", "--no-wait"])
+            .output(),
+    );
     assert_eq!(code, Some(0));
     assert!(out.starts_with("asked the running scheduler"), "{out}");
-    sleep(Duration::from_millis(300));
-    let (code, _, err) = text(&dir.output(&["run-now", "slow", "-f", "s.toml"]));
+    sched.wait_for_stderr("job_submitted job=slow", 1);
+    let (code, _, err) = text(dir.apsched(["run-now", "slow", "-f", "s.toml"]).output());
     assert_eq!(code, Some(1), "{err}");
     assert_eq!(
         err,
         "apsched: error: job slow was not run: max_instances = 1 and 1 run is going\n"
     );
-    let (code, _, _) = text(&dir.output(&["pause", "ok", "-f", "s.toml"]));
+    let (code, _, _) = text(dir.apsched(["pause", "ok", "-f", "s.toml"]).output());
     assert_eq!(code, Some(0));
-    let (code, _, err) = text(&dir.output(&["run-now", "ok", "-f", "s.toml"]));
+    let (code, _, err) = text(dir.apsched(["run-now", "ok", "-f", "s.toml"]).output());
     assert_eq!(code, Some(1));
     assert!(err.contains("job ok was not run: it is paused"), "{err}");
-    stop(sched);
+    sched.stop();
 }
 
 #[test]
 fn a_failed_direct_run_now_names_the_exit_status_and_run() {
-    let dir = Dir::new(JOBS);
-    let (code, _, err) = text(&dir.output(&["run-now", "bad", "-f", "s.toml"]));
+    let dir = Dir::schedule(JOBS);
+    let (code, _, err) = text(dir.apsched(["run-now", "bad", "-f", "s.toml"]).output());
     assert_eq!(code, Some(1));
     assert_eq!(
         err,
         "bad| oops\napsched: error: job bad failed: exit status 3 (run 1)\n"
     );
-    dir.output(&["pause", "ok", "-f", "s.toml"]);
-    let (code, _, err) = text(&dir.output(&["run-now", "ok", "-f", "s.toml"]));
+    dir.apsched(["pause", "ok", "-f", "s.toml"]).output();
+    let (code, _, err) = text(dir.apsched(["run-now", "ok", "-f", "s.toml"]).output());
     assert_eq!(code, Some(1));
     assert!(err.contains("job ok was not run: it is paused"), "{err}");
 }
 
-const EVERY_SECOND: &str = "[jobs.p]\ncommand = \"true\"\ntrigger = \"interval\"\nseconds = 1\n";
+const EVERY_SECOND: &str = r#"[jobs.p]
+command = "true"
+trigger = "interval"
+seconds = 1
+"#;
 
+/// How often job p runs in a scheduler that runs until it has run once,
+/// or for 1.4 s.
 fn runs_in(dir: &Dir) -> usize {
-    let (_, log) = dir.run_for(None, 1.4, &[]);
-    log.matches("job_executed job=p").count()
+    let running = scheduler(dir);
+    until(Duration::from_millis(1400), || {
+        running.stderr().contains("job_executed job=p")
+    });
+    running.stop().stderr.matches("job_executed job=p").count()
 }
 
 #[test]
 fn resume_wins_over_the_file_until_the_file_changes() {
-    let dir = Dir::new(&format!("{EVERY_SECOND}paused = true\n"));
+    let dir = Dir::schedule(&format!("{EVERY_SECOND}paused = true\n"));
     assert_eq!(runs_in(&dir), 0, "the file pauses it");
-    let (code, out, _) = text(&dir.output(&["resume", "p", "-f", "s.toml"]));
+    let (code, out, _) = text(dir.apsched(["resume", "p", "-f", "s.toml"]).output());
     assert_eq!(code, Some(0));
     assert!(
         out.starts_with("resumed job p: it takes effect when apsched run starts (this overrides paused = true in s.toml"),
@@ -126,20 +132,19 @@ fn resume_wins_over_the_file_until_the_file_changes() {
         runs_in(&dir) >= 1,
         "the resume holds although the file says paused"
     );
-    let (_, out, _) = text(&dir.output(&["resume", "p", "-f", "s.toml"]));
+    let (_, out, _) = text(dir.apsched(["resume", "p", "-f", "s.toml"]).output());
     assert_eq!(out, "job p is not paused\n");
 }
 
 #[test]
 fn a_changed_paused_value_in_the_file_applies_again() {
-    let dir = Dir::new(EVERY_SECOND);
-    dir.output(&["pause", "p", "-f", "s.toml"]);
+    let dir = Dir::schedule(EVERY_SECOND);
+    dir.apsched(["pause", "p", "-f", "s.toml"]).output();
     assert_eq!(runs_in(&dir), 0, "paused by command");
-    let file = dir.path().join("s.toml");
-    let text = std::fs::read_to_string(&file).expect("read");
-    std::fs::write(&file, format!("{text}paused = true\n")).expect("write");
+    let text = dir.read("s.toml");
+    dir.write("s.toml", format!("{text}paused = true\n"));
     assert_eq!(runs_in(&dir), 0);
-    std::fs::write(&file, format!("{text}paused = false\n")).expect("write");
+    dir.write("s.toml", format!("{text}paused = false\n"));
     assert!(
         runs_in(&dir) >= 1,
         "the file's value changed to false: it runs"

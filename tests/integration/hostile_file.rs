@@ -3,31 +3,35 @@
 //! multi-line the value, every key named, positions for bytes that are not
 //! UTF-8.
 
-mod support;
+use crate::harness::{Dir, Test};
 
-use std::fs;
-use std::io::Write;
-use support::Test;
-
-const HEAD: &str = "[scheduler]\ntimezone = \"UTC\"\nstate = \":memory:\"\n";
+const HEAD: &str = r#"[scheduler]
+timezone = "UTC"
+state = ":memory:"
+"#;
 
 /// `apsched check f.toml` on `text`; its stderr.
 fn check(bytes: &[u8], status: i32) -> String {
-    let dir = tempfile::tempdir().expect("dir");
-    fs::write(dir.path().join("f.toml"), bytes).expect("write");
-    let out = Test::new()
-        .dir(dir.path())
-        .args(&["check", "f.toml"])
+    Dir::new()
+        .file("f.toml", bytes)
+        .apsched(["check", "f.toml"])
         .status(status)
         .stdout("")
-        .run();
-    String::from_utf8_lossy(&out.stderr).into_owned()
+        .run()
+        .stderr
 }
 
 #[test]
 fn a_duplicate_key_is_named() {
     let err = check(
-        format!("{HEAD}[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\ncommand = \"y\"\n").as_bytes(),
+        format!(
+            r#"{HEAD}[jobs.a]
+command = "x"
+cron = "@daily"
+command = "y"
+"#
+        )
+        .as_bytes(),
         3,
     );
     assert_eq!(
@@ -40,9 +44,20 @@ fn a_duplicate_key_is_named() {
 fn huge_and_multi_line_values_stay_on_one_short_line() {
     let huge = "1 ".repeat(5000);
     let text = format!(
-        "{HEAD}[jobs.a]\ncommand = \"x\"\ncron = \"\"\"{huge}\n* * *\"\"\"\n\
-         [jobs.b]\ncommand = \"x\"\ntrigger = \"interval\"\nminutes = 1\nstart_date = \"2027-01-01\\n{}\"\n\
-         [jobs.c]\ncommand = \"x\"\ncron = \"* * * * *\"\ntimezone = \"Europe/\\nBerlin\\u001b[0m\"\n",
+        r#"{HEAD}[jobs.a]
+command = "x"
+cron = """{huge}
+* * *"""
+[jobs.b]
+command = "x"
+trigger = "interval"
+minutes = 1
+start_date = "2027-01-01\n{}"
+[jobs.c]
+command = "x"
+cron = "* * * * *"
+timezone = "Europe/\nBerlin\u001b[0m"
+"#,
         "x".repeat(3000)
     );
     let err = check(text.as_bytes(), 3);
@@ -78,7 +93,18 @@ fn huge_and_multi_line_values_stay_on_one_short_line() {
 #[test]
 fn zone_errors_name_the_job_key_and_an_empty_zone_gets_no_guess() {
     let err = check(
-        format!("{HEAD}[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\ntimezone = \"\"\n[jobs.b]\ncommand = \"x\"\ncron = \"@daily\"\ntimezone = \"Europe/Berln\"\n").as_bytes(),
+        format!(
+            r#"{HEAD}[jobs.a]
+command = "x"
+cron = "@daily"
+timezone = ""
+[jobs.b]
+command = "x"
+cron = "@daily"
+timezone = "Europe/Berln"
+"#
+        )
+        .as_bytes(),
         3,
     );
     assert_eq!(
@@ -91,31 +117,21 @@ fn zone_errors_name_the_job_key_and_an_empty_zone_gets_no_guess() {
 
 #[test]
 fn bytes_that_are_not_utf8_are_a_problem_with_a_position() {
-    let mut bytes = format!("{HEAD}[jobs.a]\ncommand = \"caf").into_bytes();
+    let mut bytes = format!(
+        r#"{HEAD}[jobs.a]
+command = "caf"#
+    )
+    .into_bytes();
     bytes.extend(b"\xe9\"\ncron = \"@daily\"\n");
     assert_eq!(
         check(&bytes, 3),
         "apsched: error: f.toml:5:15: the file is not valid UTF-8: byte 0xE9 (save it as UTF-8)\napsched: f.toml has 1 problem\n"
     );
     // From standard input too.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_apsched"))
-        .args(["check", "-"])
-        .env("TZ", "UTC")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(&bytes)
-        .expect("write");
-    let out = child.wait_with_output().expect("ends");
-    assert_eq!(out.status.code(), Some(3));
+    let out = Test::new().args(["check", "-"]).stdin(&bytes).output();
+    assert_eq!(out.code, Some(3));
     assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
+        out.stderr,
         "apsched: error: <stdin>:5:15: the file is not valid UTF-8: byte 0xE9 (save it as UTF-8)\napsched: <stdin> has 1 problem\n"
     );
 }

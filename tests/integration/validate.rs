@@ -1,13 +1,11 @@
 //! `apsched validate`, run as a user would.
 
-mod support;
-
-use support::Test;
+use crate::harness::Test;
 
 #[test]
 fn shows_the_next_fire_times_with_dst_marks() {
     Test::new()
-        .args(&["validate", "--timezone", "Europe/Berlin", "--after", "2026-03-28T12:00", "-n", "2", "30 2 * * *"])
+        .args(["validate", "--timezone", "Europe/Berlin", "--after", "2026-03-28T12:00", "-n", "2", "30 2 * * *"])
         .stdout(
             "expression  30 2 * * *\n\
              normalized  30 2 * * *\n\
@@ -24,7 +22,7 @@ fn shows_the_next_fire_times_with_dst_marks() {
 #[test]
 fn marks_the_second_pass_of_a_repeated_hour() {
     Test::new()
-        .args(&[
+        .args([
             "validate",
             "-z",
             "America/New_York",
@@ -41,7 +39,7 @@ fn marks_the_second_pass_of_a_repeated_hour() {
 #[test]
 fn json_output_carries_offsets() {
     let output = Test::new()
-        .args(&[
+        .args([
             "validate",
             "--json",
             "-z",
@@ -53,7 +51,7 @@ fn json_output_carries_offsets() {
             "30 2 * * *",
         ])
         .run();
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let report: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON on stdout");
     assert_eq!(report["expression"], "30 2 * * *");
     assert_eq!(report["timezone"], "Europe/Berlin");
     assert_eq!(
@@ -81,7 +79,7 @@ fn after_accepts_every_documented_form() {
     ];
     for (after, first) in cases {
         let output = Test::new()
-            .args(&[
+            .args([
                 "validate",
                 "--json",
                 "-z",
@@ -93,7 +91,7 @@ fn after_accepts_every_documented_form() {
                 "30 2 * * *",
             ])
             .run();
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        let report: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
         assert_eq!(report["next_run_times"][0], first, "--after {after}");
     }
 }
@@ -102,7 +100,7 @@ fn after_accepts_every_documented_form() {
 fn the_zone_defaults_to_tz() {
     let output = Test::new()
         .env("TZ", "Asia/Kolkata")
-        .args(&[
+        .args([
             "validate",
             "--json",
             "--after",
@@ -112,7 +110,7 @@ fn the_zone_defaults_to_tz() {
             "0 9 * * *",
         ])
         .run();
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let report: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
     assert_eq!(report["timezone"], "Asia/Kolkata");
     assert_eq!(report["next_run_times"][0], "2026-01-01T09:00:00+05:30");
 }
@@ -120,7 +118,7 @@ fn the_zone_defaults_to_tz() {
 #[test]
 fn words_of_an_unquoted_expression_are_joined() {
     Test::new()
-        .args(&[
+        .args([
             "validate",
             "--after",
             "2026-01-01T00:00:00Z",
@@ -140,11 +138,11 @@ fn words_of_an_unquoted_expression_are_joined() {
 #[test]
 fn a_schedule_that_never_fires_says_so() {
     Test::new()
-        .args(&["validate", "--after", "2026-01-01T00:00:00Z", "0 0 30 2 *"])
+        .args(["validate", "--after", "2026-01-01T00:00:00Z", "0 0 30 2 *"])
         .stdout_contains("never fires after 2026-01-01T00:00:00+00:00")
         .run();
     let output = Test::new()
-        .args(&[
+        .args([
             "validate",
             "--json",
             "--after",
@@ -152,7 +150,7 @@ fn a_schedule_that_never_fires_says_so() {
             "0 0 30 2 *",
         ])
         .run();
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let report: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
     assert_eq!(report["next_run_times"], serde_json::json!([]));
 }
 
@@ -192,7 +190,7 @@ fn invalid_input_is_one_line_on_stderr_and_exit_3() {
 fn a_tz_that_is_not_a_zone_name_is_reported() {
     Test::new()
         .env("TZ", "Mars/Olympus_Mons")
-        .args(&["validate", "* * * * *"])
+        .args(["validate", "* * * * *"])
         .status(3)
         .stdout("")
         .run();
@@ -200,10 +198,10 @@ fn a_tz_that_is_not_a_zone_name_is_reported() {
 
 #[test]
 fn usage_errors_exit_2() {
-    Test::new().args(&["validate"]).status(2).stdout("").run();
-    Test::new().args(&["frobnicate"]).status(2).stdout("").run();
+    Test::new().args(["validate"]).status(2).stdout("").run();
+    Test::new().args(["frobnicate"]).status(2).stdout("").run();
     Test::new()
-        .args(&["validate", "-n", "many", "* * * * *"])
+        .args(["validate", "-n", "many", "* * * * *"])
         .status(2)
         .run();
 }
@@ -228,7 +226,7 @@ fn garbage_never_panics() {
         "0 0 * * 99999999999#1",
     ] {
         Test::new()
-            .args(&["validate", "--", expr])
+            .args(["validate", "--", expr])
             .status(3)
             .stdout("")
             .run();

@@ -3,9 +3,9 @@
 //! targets' own checks: the same code, included by path, on stable, in every
 //! `cargo test`.
 
-#[path = "../fuzz/src/brute.rs"]
+#[path = "../../fuzz/src/brute.rs"]
 mod brute;
-#[path = "../fuzz/src/checks.rs"]
+#[path = "../../fuzz/src/checks.rs"]
 mod checks;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};

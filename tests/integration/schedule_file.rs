@@ -1,10 +1,7 @@
 //! `apsched check` and `apsched list` on real files, run as a user would.
 
-mod support;
-
+use crate::harness::{Dir, Test};
 use serde_json::{Value, json};
-use std::fs;
-use support::Test;
 
 const FILE: &str = r#"
 [scheduler]
@@ -42,18 +39,18 @@ cron = "* * * * *"
 paused = true
 "#;
 
-fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
-    let path = dir.path().join(name);
-    fs::write(&path, text).expect("write the file");
-    path.to_string_lossy().into_owned()
+/// Writes the file `name` in `dir`; its path.
+fn write(dir: &Dir, name: &str, text: &str) -> String {
+    dir.write(name, text);
+    dir.join(name).to_string_lossy().into_owned()
 }
 
 #[test]
 fn list_json_gives_next_run_times_in_each_jobs_zone() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = Dir::new();
     let file = write(&dir, "s.toml", FILE);
     let output = Test::new()
-        .args(&[
+        .args([
             "list",
             &file,
             "--at",
@@ -63,7 +60,7 @@ fn list_json_gives_next_run_times_in_each_jobs_zone() {
             "--json",
         ])
         .run();
-    let jobs: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let jobs: Value = serde_json::from_str(&output.stdout).expect("JSON");
     let times = |i: usize| jobs[i]["next_run_times"].clone();
     assert_eq!(jobs[0]["id"], "report");
     assert_eq!(jobs[0]["trigger"], "cron[day_of_week='mon', hour='9']");
@@ -111,10 +108,10 @@ fn list_json_gives_next_run_times_in_each_jobs_zone() {
 
 #[test]
 fn list_prints_a_table() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = Dir::new();
     let file = write(&dir, "s.toml", FILE);
     Test::new()
-        .args(&["list", &file, "--at", "2026-03-28T12:00:00Z"])
+        .args(["list", &file, "--at", "2026-03-28T12:00:00Z"])
         .stdout_contains("ID")
         .stdout_contains("NEXT RUN")
         .stdout_contains("2026-03-29T03:30:00+02:00")
@@ -125,47 +122,51 @@ fn list_prints_a_table() {
 
 #[test]
 fn the_file_defaults_to_apsched_config_then_schedules_toml() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = Dir::new();
     write(&dir, "schedules.toml", FILE);
-    Test::new()
-        .dir(dir.path())
-        .args(&["check"])
+    dir.apsched(["check"])
         .stdout_contains("schedules.toml: valid, 5 jobs")
         .run();
     let other = write(
         &dir,
         "other.toml",
-        "[jobs.x]\ncommand = \"true\"\ncron = \"@daily\"\n",
+        r#"[jobs.x]
+command = "true"
+cron = "@daily"
+"#,
     );
     Test::new()
         .dir(dir.path())
         .env("APSCHED_CONFIG", &other)
-        .args(&["check"])
+        .args(["check"])
         .stdout_contains("valid, 1 job ")
         .run();
-    let empty = tempfile::tempdir().expect("temp dir");
-    Test::new()
-        .dir(empty.path())
-        .args(&["list"])
-        .status(1)
-        .stdout("")
-        .run();
+    let empty = Dir::new();
+    empty.apsched(["list"]).status(1).stdout("").run();
 }
 
 #[test]
 fn check_reports_every_problem_with_line_and_column() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = Dir::new();
     let file = write(
         &dir,
         "bad.toml",
-        "[jobs.a]\ncommand = \"x\"\ncron = \"61 * * * *\"\n\n[jobs.b]\ncommand = \"x\"\ntrigger = \"cron\"\nday_of_wek = \"mon\"\n",
+        r#"[jobs.a]
+command = "x"
+cron = "61 * * * *"
+
+[jobs.b]
+command = "x"
+trigger = "cron"
+day_of_wek = "mon"
+"#,
     );
     let output = Test::new()
-        .args(&["check", &file])
+        .args(["check", &file])
         .status(3)
         .stdout("")
         .run();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = output.stderr.clone();
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 3, "{stderr}");
     assert!(
@@ -187,11 +188,11 @@ fn check_reports_every_problem_with_line_and_column() {
 fn the_example_file_is_valid() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/schedules.example.toml");
     Test::new()
-        .args(&["check", example])
+        .args(["check", example])
         .stdout_contains("schedules.example.toml: valid, 6 jobs")
         .run();
-    let output = Test::new().args(&["list", example, "--json"]).run();
-    let jobs: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let output = Test::new().args(["list", example, "--json"]).run();
+    let jobs: Value = serde_json::from_str(&output.stdout).expect("JSON");
     let running = jobs
         .as_array()
         .expect("array")

@@ -1,0 +1,28 @@
+//! The integration tests, in one binary (one link, one parallel run): the
+//! real `apsched` run as a user would, through the builder in [`harness`],
+//! and the cron engine checked against APScheduler, precomputed reference
+//! cases, a brute-force model and the saved fuzz inputs.
+
+mod harness;
+
+mod apscheduler_cases;
+mod bounds;
+mod commands;
+mod control;
+mod debug;
+mod engine_properties;
+mod faults;
+mod fuzz_regressions;
+mod hostile_file;
+mod list_state;
+mod messages;
+mod misfire;
+mod orphans;
+mod readme;
+mod record;
+mod reference_cases;
+mod run;
+mod schedule_file;
+mod state;
+mod state_file;
+mod validate;
