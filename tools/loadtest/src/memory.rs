@@ -99,7 +99,6 @@ fn quiet(bin: &Path, file: &Path, n: usize) -> (f64, f64) {
 fn check(bin: &Path, file: &Path, n: usize) -> (f64, u64) {
     let t = Instant::now();
     // Reaped by `reap` (wait4, for its resource usage), not by `Child::wait`.
-    #[allow(clippy::zombie_processes)]
     let child = Command::new(bin)
         .arg("check")
         .arg(file)
