@@ -1,7 +1,7 @@
 //! The SQLite store: one file, WAL mode, created with mode 0600, versioned
 //! schema with migrations, and a lock so that one `apsched run` uses it at a
 //! time while readers (`list`, `history`) go on. Opening, and refusing a
-//! file that is not apsched's, is in [`open`].
+//! file that is not apsched's, is in `open`.
 
 use super::{JobState, RunResult, RunRow, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
