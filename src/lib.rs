@@ -9,7 +9,6 @@ pub mod config;
 pub mod console;
 pub mod cron;
 pub mod duration;
-pub mod error;
 pub mod host;
 pub mod log;
 pub mod runner;

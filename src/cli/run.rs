@@ -1,8 +1,8 @@
 //! `apsched run`: the blocking scheduler.
 
+use super::error::Error;
 use super::target::Target;
 use crate::console::Console;
-use crate::error::Error;
 use crate::host::{self, RealHost};
 use crate::log::{Format, Logger};
 use crate::runner::{self, Ending};

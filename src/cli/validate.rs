@@ -1,12 +1,12 @@
 //! `apsched validate`: is a cron expression valid, and when does it fire?
 
+use super::error::Error;
 use super::output::{count_in_range, print, print_json};
 use super::times::{schedule_time, whole_second};
 use crate::cron::{CronSchedule, FireTime};
-use crate::error::Error;
 use crate::timespec::parse_time;
 use crate::timezone::{FireKind, zone_or_system};
-use chrono::DateTime;
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -120,7 +120,11 @@ pub fn run(args: &Args) -> Result<(), Error> {
     let tz = zone_or_system(args.timezone.as_deref())?;
     // Fire times are whole seconds, so "strictly after" a time is "strictly
     // after its whole second": the fraction is dropped.
-    let after = whole_second(&parse_time(args.after.as_deref().unwrap_or("now"), tz)?);
+    let after = whole_second(&parse_time(
+        args.after.as_deref().unwrap_or("now"),
+        tz,
+        Utc::now(),
+    )?);
     let mut fires = schedule.iter_after(&after);
     let list: Vec<FireTime> = std::iter::from_fn(|| fires.next_fire())
         .take(args.count)

@@ -13,10 +13,107 @@ use std::time::Duration;
 use toml::Spanned;
 use toml::de::{DeString, DeTable};
 
-/// The trigger names of `trigger = "..."`.
-const TRIGGERS: &[&str] = &["cron", "interval", "date"];
+/// The keys of `trigger = "cron"`'s fields.
+const CRON_KEYS: &[&str] = &[
+    "year",
+    "month",
+    "day",
+    "week",
+    "day_of_week",
+    "hour",
+    "minute",
+    "second",
+];
+/// The keys of an interval's period.
+const INTERVAL_KEYS: &[&str] = &["weeks", "days", "hours", "minutes", "seconds"];
+/// The key of a date trigger's time.
+const DATE_KEYS: &[&str] = &["run_date"];
+
+/// The trigger a job asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TriggerKind {
+    /// `cron = "..."`: a cron string.
+    CronString,
+    /// `trigger = "cron"` with fields (`hour = 3`).
+    Cron,
+    /// `trigger = "interval"` with a period (`minutes = 5`).
+    Interval,
+    /// `trigger = "date"` with `run_date`.
+    Date,
+}
+
+/// A `trigger = "..."` name that is not a trigger.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown trigger {}", shown(.0))]
+pub struct UnknownTrigger(pub String);
+
+impl UnknownTrigger {
+    /// The likely name, or the names there are.
+    pub fn hint(&self) -> String {
+        suggest::closest(&self.0, TriggerKind::NAMES.iter().copied()).map_or_else(
+            || "use \"cron\", \"interval\" or \"date\"".to_string(),
+            |t| format!("did you mean \"{t}\"?"),
+        )
+    }
+}
+
+impl std::str::FromStr for TriggerKind {
+    type Err = UnknownTrigger;
+
+    /// The kind named by `trigger = "..."`.
+    fn from_str(text: &str) -> Result<TriggerKind, UnknownTrigger> {
+        match text {
+            "cron" => Ok(TriggerKind::Cron),
+            "interval" => Ok(TriggerKind::Interval),
+            "date" => Ok(TriggerKind::Date),
+            _ => Err(UnknownTrigger(text.to_string())),
+        }
+    }
+}
+
+impl TriggerKind {
+    /// The names of `trigger = "..."`.
+    const NAMES: &'static [&'static str] = &["cron", "interval", "date"];
+    /// The argument keys of every trigger.
+    pub const ALL_KEYS: [&'static [&'static str]; 3] = [CRON_KEYS, INTERVAL_KEYS, DATE_KEYS];
+
+    /// Its name in `trigger = "..."`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TriggerKind::CronString | TriggerKind::Cron => "cron",
+            TriggerKind::Interval => "interval",
+            TriggerKind::Date => "date",
+        }
+    }
+
+    /// How a message names a job's trigger of this kind.
+    pub fn described(self) -> &'static str {
+        match self {
+            TriggerKind::CronString => "a cron string",
+            other => other.name(),
+        }
+    }
+
+    /// The keys of its arguments.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            TriggerKind::CronString => &[],
+            TriggerKind::Cron => CRON_KEYS,
+            TriggerKind::Interval => INTERVAL_KEYS,
+            TriggerKind::Date => DATE_KEYS,
+        }
+    }
+
+    /// The kind whose argument `key` is, if any.
+    pub fn owning(key: &str) -> Option<TriggerKind> {
+        [TriggerKind::Cron, TriggerKind::Interval, TriggerKind::Date]
+            .into_iter()
+            .find(|kind| kind.keys().contains(&key))
+    }
+}
 
 /// The trigger arguments gathered from a job's keys.
+#[derive(Default)]
 pub struct TriggerArgs {
     /// `cron = "..."` and where it was.
     pub cron_text: Option<(String, Range<usize>)>,
@@ -26,12 +123,45 @@ pub struct TriggerArgs {
     pub run_date: Option<DateTime<Tz>>,
 }
 
+impl TriggerArgs {
+    /// Reads the argument `key` (of [`TriggerKind::keys`]); times are read
+    /// in `tz`.
+    pub fn read(
+        &mut self,
+        diags: &mut Diagnostics<'_>,
+        key: &str,
+        v: &Value<'_, '_>,
+        what: &str,
+        tz: Tz,
+    ) {
+        if let Some(slot) = self.fields.slot(key) {
+            *slot = v.cron_field(diags, what);
+            return;
+        }
+        let unit = match key {
+            "run_date" => {
+                self.run_date = v.time(diags, what, tz);
+                return;
+            }
+            "weeks" => 604_800,
+            "days" => 86_400,
+            "hours" => 3600,
+            "minutes" => 60,
+            _ => 1,
+        };
+        let period = self.period.get_or_insert(Duration::ZERO);
+        if let Some(n) = v.count(diags, what, 0, 1_000_000_000) {
+            *period += Duration::from_secs(n as u64 * unit);
+        }
+    }
+}
+
 /// Which trigger a job asked for, and where.
 pub fn which<'a>(
     diags: &mut Diagnostics<'_>,
     id: &Spanned<DeString<'_>>,
     table: &'a toml::de::DeTable<'a>,
-) -> Option<&'static str> {
+) -> Option<TriggerKind> {
     let get = |k: &str| table.iter().find(|(key, _)| key.get_ref() == k);
     let short = get("cron");
     let long = get("trigger");
@@ -50,22 +180,13 @@ pub fn which<'a>(
             );
             None
         }
-        (Some(_), None) => Some("cron-string"),
+        (Some(_), None) => Some(TriggerKind::CronString),
         (None, Some((_, value))) => {
             let v = Value::new(value);
-            let text = v.string(diags, "trigger")?;
-            match TRIGGERS.iter().find(|t| **t == text) {
-                Some(t) => Some(t),
-                None => {
-                    let hint = suggest::closest(text, TRIGGERS.iter().copied()).map_or_else(
-                        || "use \"cron\", \"interval\" or \"date\"".to_string(),
-                        |t| format!("did you mean \"{t}\"?"),
-                    );
-                    diags.error(
-                        v.span(),
-                        format!("unknown trigger {}", shown(text)),
-                        Some(hint),
-                    );
+            match v.string(diags, "trigger")?.parse() {
+                Ok(kind) => Some(kind),
+                Err(e) => {
+                    diags.error(v.span(), e.to_string(), Some(e.hint()));
                     None
                 }
             }
@@ -121,12 +242,12 @@ pub fn build(
     diags: &mut Diagnostics<'_>,
     id: &Spanned<DeString<'_>>,
     table: &DeTable<'_>,
-    kind: &str,
+    kind: TriggerKind,
     args: TriggerArgs,
 ) -> Option<Kind> {
     let name = id.get_ref();
     Some(match kind {
-        "cron-string" => {
+        TriggerKind::CronString => {
             let (text, span) = args.cron_text?;
             match text.parse::<CronSchedule>() {
                 Ok(s) => Kind::Cron(Box::new(s)),
@@ -143,7 +264,7 @@ pub fn build(
                 }
             }
         }
-        "cron" => match CronSchedule::from_fields(&args.fields) {
+        TriggerKind::Cron => match CronSchedule::from_fields(&args.fields) {
             Ok(s) => {
                 if args.fields == CronFields::default() {
                     every_second_warning(diags, id, table);
@@ -159,7 +280,7 @@ pub fn build(
                 return None;
             }
         },
-        "interval" if args.period.is_none_or(|p| p.is_zero()) => {
+        TriggerKind::Interval if args.period.is_none_or(|p| p.is_zero()) => {
             diags.error(
                 id.span(),
                 format!("interval job \"{name}\" needs a period"),
@@ -167,10 +288,10 @@ pub fn build(
             );
             return None;
         }
-        "interval" => Kind::Interval {
+        TriggerKind::Interval => Kind::Interval {
             period: args.period.unwrap_or_default(),
         },
-        _ => match args.run_date {
+        TriggerKind::Date => match args.run_date {
             Some(run_date) => Kind::Date { run_date },
             None => {
                 if !table.iter().any(|(k, _)| k.get_ref() == "run_date") {

@@ -176,12 +176,12 @@ impl Host for RealHost {
                 "the schedule came from standard input, which cannot be read again; restart apsched to change it".into(),
             ]);
         }
-        match config::load(&self.file) {
+        match config::load(&self.file, chrono::Utc::now()) {
             Ok(c) => {
                 self.shell = c.scheduler.shell.clone();
                 Ok((c.scheduler, c.jobs))
             }
-            Err(crate::error::Error::Config { diagnostics, .. }) => {
+            Err(config::ConfigError::Invalid { diagnostics, .. }) => {
                 Err(diagnostics.iter().map(|d| d.to_string()).collect())
             }
             Err(e) => Err(vec![e.to_string()]),

@@ -9,10 +9,12 @@
 //! | 3 | invalid input: a cron expression, time zone, time or schedule file that is not valid; an unknown job or run |
 //! | 4 | the state file cannot be used: in use by another scheduler, damaged, unwritable, or none kept |
 
-use crate::config::Diagnostic;
+use crate::config::ConfigError;
 use crate::cron::CronError;
+use crate::store::StoreError;
 use crate::text::shown;
-use std::path::PathBuf;
+use crate::timespec::TimeError;
+use crate::timezone::ZoneError;
 
 /// Exit code of a successful run.
 pub const EXIT_OK: u8 = 0;
@@ -36,24 +38,15 @@ pub enum Error {
         hint: String,
     },
     /// A time zone name that is not in the IANA database.
-    #[error("unknown time zone {}{hint}", shown(name))]
-    UnknownZone { name: String, hint: String },
+    #[error(transparent)]
+    Zone(#[from] ZoneError),
     /// A time that does not parse or does not exist.
-    #[error("invalid time {}: {reason}", shown(text))]
-    Time { text: String, reason: String },
-    /// A schedule file with problems; every one is listed.
-    #[error("{} has {} problem{}", path.display(), diagnostics.len(), if diagnostics.len() == 1 { "" } else { "s" })]
-    Config {
-        path: PathBuf,
-        diagnostics: Vec<Diagnostic>,
-    },
-    /// The schedule file cannot be read.
-    #[error("cannot read the schedule file {}: {source}{}", path.display(), hint.as_ref().map_or(String::new(), |h| format!(" ({h})")))]
-    ScheduleFile {
-        path: PathBuf,
-        hint: Option<String>,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Time(#[from] TimeError),
+    /// A schedule file with problems (every one is listed), or that cannot
+    /// be read.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     /// A job id that the schedule file does not define.
     #[error("no job \"{job}\" in {file} (jobs: {}){}", list(jobs), hint.as_ref().map_or(String::new(), |h| format!(": {h}")))]
     UnknownJob {
@@ -93,7 +86,7 @@ pub enum Error {
     RunRefused { job: String, reason: String },
     /// The state file cannot be used.
     #[error("{0}")]
-    State(#[from] crate::store::StoreError),
+    State(#[from] StoreError),
     /// Reading or writing failed.
     #[error("{context}: {source}")]
     Io {
@@ -116,13 +109,13 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Cron { .. }
-            | Error::UnknownZone { .. }
-            | Error::Time { .. }
-            | Error::Config { .. }
+            | Error::Zone(_)
+            | Error::Time(_)
+            | Error::Config(ConfigError::Invalid { .. })
             | Error::UnknownJob { .. }
             | Error::NoRun { .. } => EXIT_INVALID,
             Error::Io { .. }
-            | Error::ScheduleFile { .. }
+            | Error::Config(ConfigError::Unreadable { .. })
             | Error::JobFailed { .. }
             | Error::RunRefused { .. }
             | Error::NoOutcome { .. } => EXIT_FAILURE,
@@ -135,7 +128,7 @@ impl Error {
     /// file one line per problem and a count.
     pub fn render(&self) -> String {
         match self {
-            Error::Config { diagnostics, .. } => {
+            Error::Config(ConfigError::Invalid { diagnostics, .. }) => {
                 let mut text = String::new();
                 for d in diagnostics {
                     text.push_str(&format!("apsched: error: {d}\n"));
@@ -151,6 +144,7 @@ impl Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Diagnostic;
 
     #[test]
     fn errors_render_on_one_line_with_their_exit_code() {
@@ -159,10 +153,10 @@ mod tests {
             source: CronError::new("minute", "61", "61 is out of range 0-59"),
             hint: String::new(),
         };
-        let zone = Error::UnknownZone {
+        let zone = Error::Zone(ZoneError {
             name: "Europe/Berln".into(),
             hint: ": did you mean \"Europe/Berlin\"?".into(),
-        };
+        });
         let jobs = |n: usize| (0..n).map(|i| format!("j{i}")).collect::<Vec<_>>();
         let unknown = |n, hint: Option<&str>| Error::UnknownJob {
             job: "nosuch".into(),
@@ -226,16 +220,20 @@ mod tests {
             message: "bad".into(),
             hint: hint.map(str::to_string),
         };
-        let config = |n| Error::Config {
-            path: "s.toml".into(),
-            diagnostics: (1..=n)
-                .map(|l| diagnostic(l, (l == 2).then_some("fix it")))
-                .collect(),
+        let config = |n| {
+            Error::from(ConfigError::Invalid {
+                path: "s.toml".into(),
+                diagnostics: (1..=n)
+                    .map(|l| diagnostic(l, (l == 2).then_some("fix it")))
+                    .collect(),
+            })
         };
-        let unreadable = |hint: Option<&str>| Error::ScheduleFile {
-            path: "s.toml".into(),
-            hint: hint.map(str::to_string),
-            source: io(),
+        let unreadable = |hint: Option<&str>| {
+            Error::from(ConfigError::Unreadable {
+                path: "s.toml".into(),
+                hint: hint.map(str::to_string),
+                source: io(),
+            })
         };
         let cases = [
             (
@@ -248,10 +246,10 @@ mod tests {
                 EXIT_INVALID,
             ),
             (
-                Error::Time {
+                Error::from(TimeError {
                     text: "soon".into(),
                     reason: "expected RFC 3339".into(),
-                },
+                }),
                 "apsched: error: invalid time \"soon\": expected RFC 3339",
                 EXIT_INVALID,
             ),
@@ -314,7 +312,7 @@ mod tests {
                 EXIT_FAILURE,
             ),
             (
-                Error::State(crate::store::StoreError::Locked {
+                Error::State(StoreError::Locked {
                     path: "s.db".into(),
                     pid: "42".into(),
                 }),
@@ -322,7 +320,7 @@ mod tests {
                 EXIT_STATE,
             ),
             (
-                Error::State(crate::store::StoreError::Open {
+                Error::State(StoreError::Open {
                     path: "s.db".into(),
                     message: "damaged".into(),
                 }),
