@@ -16,6 +16,7 @@ pub mod scheduler;
 pub mod store;
 mod suggest;
 pub mod text;
+pub mod timefmt;
 pub mod timespec;
 pub mod timezone;
 pub mod trigger;

@@ -8,7 +8,7 @@ use super::output::{Forwarder, Stream};
 use crate::config::{Command as JobCommand, Job};
 use crate::log;
 use crate::scheduler::RunRequest;
-use chrono::{DateTime, SecondsFormat};
+use chrono::DateTime;
 use chrono_tz::Tz;
 use std::os::fd::OwnedFd;
 use std::os::unix::process::CommandExt;
@@ -43,7 +43,7 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
         .env("APSCHED_JOB_ID", &job.id)
         .env(
             "APSCHED_SCHEDULED_TIME",
-            scheduled.to_rfc3339_opts(SecondsFormat::AutoSi, false),
+            crate::timefmt::rfc3339_auto(scheduled),
         )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
