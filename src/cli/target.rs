@@ -96,8 +96,8 @@ impl Target {
     /// default: it must name one.
     pub fn state_of(&self, config: &Config) -> Result<Option<PathBuf>, Error> {
         match &self.state {
-            Some(p) if p == Path::new(":memory:") => Ok(None),
-            Some(p) => Ok(Some(p.clone())),
+            // Read from the current directory, as a file there would.
+            Some(p) => Ok(config::state_path(Path::new(""), Some(p))),
             None if self.is_stdin() && !config.state_given => Err(Error::StdinState),
             None => Ok(config.scheduler.state.clone()),
         }

@@ -98,6 +98,22 @@ pub const STDIN: &str = "-";
 /// How a schedule read from standard input is named in messages.
 pub const STDIN_NAME: &str = "<stdin>";
 
+/// The state name that keeps no state.
+pub const MEMORY: &str = ":memory:";
+
+/// Where the state named `name` is kept for the schedule file `file`: `None`
+/// for [`MEMORY`] (no state kept). A relative name is read from the file's
+/// directory (the current directory for a file with none, such as
+/// standard input's); no name means beside the file, named after it
+/// (`schedules.toml` keeps `schedules.db`).
+pub fn state_path(file: &Path, name: Option<&Path>) -> Option<PathBuf> {
+    match name {
+        Some(name) if name == Path::new(MEMORY) => None,
+        Some(name) => Some(file.parent().unwrap_or(Path::new("")).join(name)),
+        None => Some(file.with_extension("db")),
+    }
+}
+
 /// Whether `path` names standard input (`-`).
 pub fn is_stdin(path: &Path) -> bool {
     path == Path::new(STDIN)

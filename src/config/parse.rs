@@ -7,7 +7,7 @@ use super::values::{self, Value};
 use super::{Config, Defaults, Job, Settings, job};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 use toml::de::{DeTable, DeValue};
 
@@ -50,7 +50,7 @@ fn sections(
 ) -> (Settings, Defaults, Given) {
     let mut settings = Settings {
         timezone: Tz::UTC,
-        state: Some(default_state(path)),
+        state: super::state_path(path, None),
         max_workers: 10,
         shell: "/bin/sh".into(),
         shutdown_timeout: Duration::from_secs(30),
@@ -123,9 +123,4 @@ fn jobs(
         diags.error(jobs_value.span(), "[jobs] has no jobs", None);
     }
     jobs
-}
-
-/// The default state file: beside the schedule file, named after it.
-fn default_state(path: &Path) -> PathBuf {
-    path.with_extension("db")
 }
