@@ -251,6 +251,8 @@ impl Iterator for FireTimes<'_> {
 #[cfg(test)]
 mod bounds_tests;
 #[cfg(test)]
+mod days_tests;
+#[cfg(test)]
 mod fast_tests;
 #[cfg(test)]
 mod tests;
