@@ -85,3 +85,6 @@ fn report(err: &Error) -> ExitCode {
     eprintln!("{}", err.render());
     ExitCode::from(err.exit_code())
 }
+
+#[cfg(test)]
+mod error_tests;
