@@ -1,7 +1,7 @@
 //! Cron strings: every syntax element, schedules that never fire, the
 //! normalized forms, and the order of results.
 
-use super::{T0, check, fires};
+use super::tests::{T0, check, fires};
 use crate::cron::CronSchedule;
 use chrono::DateTime;
 use chrono_tz::Tz;

@@ -1,6 +1,6 @@
 //! Errors name the field and the text at fault.
 
-use super::fields;
+use super::tests::fields;
 use crate::cron::CronSchedule;
 
 #[test]

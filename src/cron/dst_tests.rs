@@ -1,7 +1,7 @@
 //! The DST policy on real transition days: skipped times shift by the gap,
 //! repeated times fire once unless every hour is allowed.
 
-use super::check;
+use super::tests::check;
 
 #[test]
 fn spring_forward_shifts_by_the_gap() {

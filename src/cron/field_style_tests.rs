@@ -1,7 +1,7 @@
 //! Field-style triggers (`hour = 3`, `day = "last fri"`), as APScheduler
 //! reads them.
 
-use super::{T0, fields, fires_of};
+use super::tests::{T0, fields, fires_of};
 use crate::cron::CronSchedule;
 
 #[test]

@@ -1,11 +1,7 @@
-//! Table-driven tests of the engine: every syntax element, and the DST policy
-//! on real transition days. Expected times were worked out by hand from the
-//! calendar and the zones' published rules, not computed by the engine.
-
-mod dst;
-mod errors;
-mod field_style;
-mod syntax;
+//! What the engine's table tests share (`syntax_tests`, `dst_tests`,
+//! `field_style_tests`, `error_tests`): expected times were worked out by
+//! hand from the calendar and the zones' published rules, not computed by
+//! the engine.
 
 use super::{CronFields, CronSchedule};
 use chrono::{DateTime, NaiveDateTime, TimeZone};
@@ -13,7 +9,7 @@ use chrono_tz::Tz;
 
 /// The first `n` fire times of `schedule` after the wall time `after` in `zone`,
 /// as RFC 3339 text.
-fn fires_of(schedule: &CronSchedule, zone: &str, after: &str, n: usize) -> Vec<String> {
+pub(super) fn fires_of(schedule: &CronSchedule, zone: &str, after: &str, n: usize) -> Vec<String> {
     let tz: Tz = zone.parse().expect("zone");
     let wall = NaiveDateTime::parse_from_str(after, "%Y-%m-%dT%H:%M:%S").expect("time");
     let start: DateTime<Tz> = tz.from_local_datetime(&wall).earliest().expect("exists");
@@ -24,12 +20,12 @@ fn fires_of(schedule: &CronSchedule, zone: &str, after: &str, n: usize) -> Vec<S
         .collect()
 }
 
-fn fires(expr: &str, zone: &str, after: &str, n: usize) -> Vec<String> {
+pub(super) fn fires(expr: &str, zone: &str, after: &str, n: usize) -> Vec<String> {
     let schedule: CronSchedule = expr.parse().unwrap_or_else(|e| panic!("{expr}: {e}"));
     fires_of(&schedule, zone, after, n)
 }
 
-fn check(cases: &[(&str, &str, &str, &[&str])]) {
+pub(super) fn check(cases: &[(&str, &str, &str, &[&str])]) {
     for (expr, zone, after, want) in cases {
         let got = fires(expr, zone, after, want.len().max(1));
         let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
@@ -37,9 +33,9 @@ fn check(cases: &[(&str, &str, &str, &[&str])]) {
     }
 }
 
-const T0: &str = "2026-01-01T00:00:00"; // a Thursday
+pub(super) const T0: &str = "2026-01-01T00:00:00"; // a Thursday
 
-fn fields(pairs: &[(&str, &str)]) -> CronFields {
+pub(super) fn fields(pairs: &[(&str, &str)]) -> CronFields {
     let mut f = CronFields::default();
     for (name, value) in pairs {
         let slot = f.slot(name).expect("a field name");
