@@ -1,5 +1,7 @@
 //! The one error type of the command line, its rendering for people and its
-//! exit codes.
+//! exit codes. Each layer below has its own error ([`ConfigError`],
+//! [`ZoneError`], [`TimeError`], [`CronError`], [`StoreError`]); this type
+//! wraps them, and only it decides an exit code:
 //!
 //! | code | meaning |
 //! |------|---------|
