@@ -3,7 +3,8 @@
 use crate::console::Console;
 use crate::scheduler::event::Field;
 use crate::scheduler::{Event, Level, Record};
-use chrono::{SecondsFormat, Utc};
+use crate::timefmt::rfc3339_millis_z;
+use chrono::Utc;
 use std::sync::Arc;
 
 /// How log lines look.
@@ -48,7 +49,7 @@ fn json_field(key: &str, field: Field) -> (String, serde_json::Value) {
 impl Logger {
     /// The line for `event` at the time `now` (RFC 3339, UTC, milliseconds).
     pub fn render(&self, event: &Event, now: &chrono::DateTime<Utc>) -> String {
-        let time = now.to_rfc3339_opts(SecondsFormat::Millis, true);
+        let time = rfc3339_millis_z(now);
         let level = match event.level() {
             Level::Debug => "debug",
             Level::Info => "info",
@@ -123,7 +124,7 @@ pub fn job_line(
             out.extend_from_slice(text);
         }
         Format::Json => {
-            let time = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+            let time = rfc3339_millis_z(&Utc::now());
             let value = serde_json::json!({
                 "time": time,
                 "event": "job_output",

@@ -15,7 +15,8 @@
 
 use crate::cron::{CronSchedule, Syntax};
 use crate::duration;
-use chrono::{DateTime, SecondsFormat};
+use crate::timefmt::rfc3339_auto;
+use chrono::DateTime;
 use chrono_tz::Tz;
 use std::time::Duration;
 
@@ -152,10 +153,7 @@ impl Trigger {
             }
             Kind::Cron(schedule) => format!("cron {}", schedule.source()),
             Kind::Interval { period } => format!("interval {}", duration::format(*period)),
-            Kind::Date { run_date } => format!(
-                "date {}",
-                run_date.to_rfc3339_opts(SecondsFormat::AutoSi, false)
-            ),
+            Kind::Date { run_date } => format!("date {}", rfc3339_auto(run_date)),
         }
     }
 }

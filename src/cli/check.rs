@@ -1,13 +1,13 @@
 //! `apsched check`: load and validate a schedule file, and show what
 //! `apsched run` would do with each job now.
 
+use super::error::Error;
 use super::output::{print, print_json};
 use super::plan::{self, Plan, Status};
 use super::report::{self, JobReport};
 use super::target::Target;
 use super::times::schedule_time;
-use crate::config::{Command, Config, Diagnostic};
-use crate::error::Error;
+use crate::config::{Command, Config, ConfigError, Diagnostic};
 use crate::store::sqlite::SqliteStore;
 use chrono::Utc;
 use serde_json::json;
@@ -85,9 +85,9 @@ fn problems_json(path: &std::path::Path, diagnostics: &[Diagnostic]) -> serde_js
 pub fn run(args: &Args) -> Result<(), Error> {
     let target = args.target.with_argument(args.path.as_deref());
     let config = match target.load(false) {
-        Err(Error::Config { path, diagnostics }) if args.json => {
+        Err(Error::Config(ConfigError::Invalid { path, diagnostics })) if args.json => {
             print_json(&problems_json(&path, &diagnostics))?;
-            return Err(Error::Config { path, diagnostics });
+            return Err(ConfigError::Invalid { path, diagnostics }.into());
         }
         other => other?,
     };

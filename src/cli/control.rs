@@ -4,8 +4,8 @@
 use super::output::print;
 use super::target::needs_state;
 // Re-exported for the commands that import them from here.
+use super::error::Error;
 pub(super) use super::target::{Target, job};
-use crate::error::Error;
 use crate::scheduler::initial;
 use crate::store::Store;
 use crate::store::sqlite::SqliteStore;

@@ -1,12 +1,12 @@
 //! `apsched history`: recent runs, newest first, their times in each job's
 //! zone (the scheduler's for jobs no longer in the file).
 
+use super::error::Error;
 use super::output::{positive_count, print, print_json};
 use super::report::{RunReport, duration_seconds};
 use super::target::{Target, job_file_hint, unknown_job};
 use super::times::stored;
 use crate::config::Config;
-use crate::error::Error;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{RunRow, Store};
 use chrono_tz::Tz;

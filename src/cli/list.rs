@@ -2,13 +2,13 @@
 //! with each: its next run times (from the state file when there is one),
 //! a run due at once or missed, and its last run.
 
+use super::error::Error;
 use super::output::{positive_count, print, print_json};
 use super::plan::{self, Plan, Status};
 use super::report::{self, JobReport};
 use super::target::Target;
 use super::times::{schedule_time, stored, until};
 use crate::config::Job;
-use crate::error::Error;
 use crate::store::RunRow;
 use crate::timespec::parse_time;
 use chrono::Utc;
@@ -96,11 +96,11 @@ pub fn run(args: &Args) -> Result<(), Error> {
     let target = args.target.with_argument(args.path.as_deref());
     let config = target.load(true)?;
     let saved = report::saved(target.state_to_read(&config).as_deref())?;
+    let now = Utc::now();
     let at = match &args.at {
-        Some(text) => Some(parse_time(text, config.scheduler.timezone)?),
+        Some(text) => Some(parse_time(text, config.scheduler.timezone, now)?),
         None => None,
     };
-    let now = Utc::now();
     let plans: Vec<Plan> = config
         .jobs
         .iter()

@@ -2,6 +2,7 @@
 
 mod check;
 mod control;
+pub mod error;
 mod history;
 mod list;
 mod output;
@@ -13,8 +14,8 @@ mod target;
 mod times;
 mod validate;
 
-use crate::error::{EXIT_OK, Error};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use error::{EXIT_OK, Error};
 use std::process::ExitCode;
 
 /// apsched: run commands on cron, interval and date schedules, with
@@ -84,3 +85,6 @@ fn report(err: &Error) -> ExitCode {
     eprintln!("{}", err.render());
     ExitCode::from(err.exit_code())
 }
+
+#[cfg(test)]
+mod error_tests;

@@ -1,6 +1,6 @@
 //! Writing to stdout without panicking on a closed pipe.
 
-use crate::error::Error;
+use super::error::Error;
 use std::io::{self, Write};
 
 /// Writes `text` to stdout. A reader that went away (`| head`) is not an

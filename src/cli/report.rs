@@ -1,10 +1,10 @@
 //! The objects `list --json`, `check --json` and `history --json` print, one
 //! serializer each, and what the state file says of the jobs.
 
+use super::error::Error;
 use super::plan::{Plan, Status};
 use super::times::{schedule_time, stored};
 use crate::config::Job;
-use crate::error::Error;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{JobState, RunRow, parse};
 use chrono_tz::Tz;

@@ -1,8 +1,8 @@
 //! `apsched run`: the blocking scheduler.
 
+use super::error::Error;
 use super::target::Target;
 use crate::console::Console;
-use crate::error::Error;
 use crate::host::{self, RealHost};
 use crate::log::{Format, Logger};
 use crate::runner::{self, Ending, Host};
@@ -10,6 +10,7 @@ use crate::scheduler::{Event, Level};
 use crate::store::StoreError;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Loaded, Store};
+use crate::timefmt::rfc3339_secs_z;
 use std::path::{Path, PathBuf};
 
 /// Opens the state of a scheduler, `None` being `:memory:` (nothing kept).
@@ -107,7 +108,7 @@ pub fn run(args: &Args) -> Result<(), Error> {
             path: state.map_or(":memory:".into(), |p| p.display().to_string()),
             message: format!(
                 "could not be written from {} until apsched stopped ({error}); no run started meanwhile",
-                since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                rfc3339_secs_z(&since)
             ),
         })),
     }

@@ -4,8 +4,8 @@
 //! its number and how it ended; it exits 0 only when the run succeeded.
 
 use super::control::{Target, job, notify};
+use super::error::Error;
 use crate::config::Job;
-use crate::error::Error;
 use crate::host::run_direct;
 use crate::scheduler::{Outcome, initial};
 use crate::store::sqlite::SqliteStore;

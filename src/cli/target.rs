@@ -3,9 +3,10 @@
 //! else `$APSCHED_CONFIG`, else `./schedules.toml`; `-` reads standard
 //! input. And finding a job of the file by its id.
 
-use crate::config::{self, Config, Job};
-use crate::error::Error;
+use super::error::Error;
+use crate::config::{self, Config, ConfigError, Job};
 use crate::suggest;
+use chrono::Utc;
 use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
 
@@ -46,8 +47,8 @@ impl Target {
         config::is_stdin(&self.path())
     }
 
-    /// Reads and checks the schedule; `lenient` lets a schedule with no run
-    /// time after now pass.
+    /// Reads and checks the schedule as of now; `lenient` lets a schedule
+    /// with no run time after now pass.
     pub fn load(&self, lenient: bool) -> Result<Config, Error> {
         let path = self.path();
         let (name, bytes) = if config::is_stdin(&path) {
@@ -60,14 +61,18 @@ impl Target {
                 })?;
             (PathBuf::from(config::STDIN_NAME), bytes)
         } else {
-            let bytes = std::fs::read(&path).map_err(|source| Error::ScheduleFile {
+            let bytes = std::fs::read(&path).map_err(|source| ConfigError::Unreadable {
                 hint: (source.kind() == ErrorKind::NotFound).then(|| self.missing_hint()),
                 path: path.clone(),
                 source,
             })?;
             (path, bytes)
         };
-        config::load_bytes(&name, &bytes, !lenient)
+        Ok(config::load_bytes(
+            &name,
+            &bytes,
+            (!lenient).then(Utc::now),
+        )?)
     }
 
     /// How to name a schedule file that was not found, for this command.
@@ -91,8 +96,8 @@ impl Target {
     /// default: it must name one.
     pub fn state_of(&self, config: &Config) -> Result<Option<PathBuf>, Error> {
         match &self.state {
-            Some(p) if p == Path::new(":memory:") => Ok(None),
-            Some(p) => Ok(Some(p.clone())),
+            // Read from the current directory, as a file there would.
+            Some(p) => Ok(config::state_path(Path::new(""), Some(p))),
             None if self.is_stdin() && !config.state_given => Err(Error::StdinState),
             None => Ok(config.scheduler.state.clone()),
         }
@@ -138,13 +143,15 @@ fn looks_like_file(id: &str) -> bool {
 /// id given looks like that file (`apsched pause quick.toml`).
 pub fn job_file_hint(err: Error, id: &str) -> Error {
     match err {
-        Error::ScheduleFile { path, source, .. } if looks_like_file(id) => Error::ScheduleFile {
-            path,
-            source,
-            hint: Some(format!(
-                "did you mean -f {id}? The job id comes first, the file after -f"
-            )),
-        },
+        Error::Config(ConfigError::Unreadable { path, source, .. }) if looks_like_file(id) => {
+            Error::from(ConfigError::Unreadable {
+                path,
+                source,
+                hint: Some(format!(
+                    "did you mean -f {id}? The job id comes first, the file after -f"
+                )),
+            })
+        }
         other => other,
     }
 }
@@ -187,7 +194,7 @@ mod tests {
         config::load_text(
             Path::new("quick.toml"),
             "[scheduler]\ntimezone = \"UTC\"\n[jobs.backup]\ncommand = \"x\"\ncron = \"@daily\"\n[jobs.report]\ncommand = \"x\"\ncron = \"@daily\"\n",
-            true,
+            Some(Utc::now()),
         )
         .expect("valid")
     }
@@ -212,7 +219,7 @@ mod tests {
         for (id, want) in cases {
             let err = job(&config, id).expect_err(id);
             assert_eq!(err.to_string(), want);
-            assert_eq!(err.exit_code(), crate::error::EXIT_INVALID);
+            assert_eq!(err.exit_code(), crate::cli::error::EXIT_INVALID);
         }
         assert!(job(&config, "report").is_ok());
     }

@@ -4,7 +4,8 @@
 //! the millisecond for moments measured (started, ended).
 
 use crate::store;
-use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+use crate::timefmt::{rfc3339_millis, rfc3339_secs};
+use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// A schedule time: `2026-03-29T03:30:00+02:00`.
@@ -12,12 +13,12 @@ pub fn schedule_time<Z: TimeZone>(t: &DateTime<Z>) -> String
 where
     Z::Offset: std::fmt::Display,
 {
-    t.to_rfc3339_opts(SecondsFormat::Secs, false)
+    rfc3339_secs(t)
 }
 
 /// A measured moment: `2026-03-29T03:30:00.012+02:00`.
 pub fn moment(t: &DateTime<Tz>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, false)
+    rfc3339_millis(t)
 }
 
 /// A time as the store keeps it (UTC text), shown in `tz`; to the

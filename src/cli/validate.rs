@@ -1,13 +1,12 @@
 //! `apsched validate`: is a cron expression valid, and when does it fire?
 
+use super::error::Error;
 use super::output::{count_in_range, print, print_json};
 use super::times::{schedule_time, whole_second};
 use crate::cron::{CronSchedule, FireTime};
-use crate::error::Error;
 use crate::timespec::parse_time;
 use crate::timezone::{FireKind, zone_or_system};
-use chrono::DateTime;
-use chrono_tz::Tz;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -55,10 +54,6 @@ struct Report {
     after: String,
     next_run_times: Vec<String>,
     dst_adjusted: Vec<Adjusted>,
-}
-
-fn rfc3339(t: &DateTime<Tz>) -> String {
-    schedule_time(t)
 }
 
 /// When the expression came in several words and one of them names a file
@@ -120,7 +115,11 @@ pub fn run(args: &Args) -> Result<(), Error> {
     let tz = zone_or_system(args.timezone.as_deref())?;
     // Fire times are whole seconds, so "strictly after" a time is "strictly
     // after its whole second": the fraction is dropped.
-    let after = whole_second(&parse_time(args.after.as_deref().unwrap_or("now"), tz)?);
+    let after = whole_second(&parse_time(
+        args.after.as_deref().unwrap_or("now"),
+        tz,
+        Utc::now(),
+    )?);
     let mut fires = schedule.iter_after(&after);
     let list: Vec<FireTime> = std::iter::from_fn(|| fires.next_fire())
         .take(args.count)
@@ -132,19 +131,19 @@ pub fn run(args: &Args) -> Result<(), Error> {
             normalized: schedule.normalized().to_string(),
             description: schedule.describe(),
             timezone: tz.name().to_string(),
-            after: rfc3339(&after),
-            next_run_times: list.iter().map(|f| rfc3339(&f.at)).collect(),
+            after: schedule_time(&after),
+            next_run_times: list.iter().map(|f| schedule_time(&f.at)).collect(),
             dst_adjusted: list
                 .iter()
                 .filter_map(|f| match f.kind {
                     FireKind::Plain => None,
                     FireKind::Repeated => Some(Adjusted {
-                        time: rfc3339(&f.at),
+                        time: schedule_time(&f.at),
                         kind: "repeated",
                         wall_time: None,
                     }),
                     FireKind::Shifted { wall } => Some(Adjusted {
-                        time: rfc3339(&f.at),
+                        time: schedule_time(&f.at),
                         kind: "shifted",
                         wall_time: Some(wall_text(wall)),
                     }),
@@ -165,16 +164,16 @@ pub fn run(args: &Args) -> Result<(), Error> {
         let _ = writeln!(
             text,
             "never fires after {}: no date matches this expression",
-            rfc3339(&after)
+            schedule_time(&after)
         );
     } else {
         let what = match list.len() {
             1 => "next fire time".to_string(),
             n => format!("next {n} fire times"),
         };
-        let _ = writeln!(text, "{what} after {}:", rfc3339(&after));
+        let _ = writeln!(text, "{what} after {}:", schedule_time(&after));
         for fire in &list {
-            let line = format!("  {}  {}", rfc3339(&fire.at), fire.at.format("%a"));
+            let line = format!("  {}  {}", schedule_time(&fire.at), fire.at.format("%a"));
             let _ = match dst_note(fire) {
                 Some(note) => writeln!(text, "{line}  {note}"),
                 None => writeln!(text, "{line}"),

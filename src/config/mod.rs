@@ -2,22 +2,24 @@
 //! The format is documented in `man/apsched.toml.5`.
 
 mod diagnostic;
+mod error;
 mod job;
+mod keys;
+mod parse;
 mod settings;
 mod toml_errors;
 mod trigger;
 mod values;
 
 pub use diagnostic::Diagnostic;
+pub use error::ConfigError;
 
-use crate::error::Error;
 use crate::trigger::Trigger;
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use diagnostic::Diagnostics;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use toml::de::{DeTable, DeValue};
-use values::Value;
 
 /// The file read when none is named and `APSCHED_CONFIG` is not set.
 pub const DEFAULT_FILE: &str = "schedules.toml";
@@ -96,6 +98,22 @@ pub const STDIN: &str = "-";
 /// How a schedule read from standard input is named in messages.
 pub const STDIN_NAME: &str = "<stdin>";
 
+/// The state name that keeps no state.
+pub const MEMORY: &str = ":memory:";
+
+/// Where the state named `name` is kept for the schedule file `file`: `None`
+/// for [`MEMORY`] (no state kept). A relative name is read from the file's
+/// directory (the current directory for a file with none, such as
+/// standard input's); no name means beside the file, named after it
+/// (`schedules.toml` keeps `schedules.db`).
+pub fn state_path(file: &Path, name: Option<&Path>) -> Option<PathBuf> {
+    match name {
+        Some(name) if name == Path::new(MEMORY) => None,
+        Some(name) => Some(file.parent().unwrap_or(Path::new("")).join(name)),
+        None => Some(file.with_extension("db")),
+    }
+}
+
 /// Whether `path` names standard input (`-`).
 pub fn is_stdin(path: &Path) -> bool {
     path == Path::new(STDIN)
@@ -112,23 +130,28 @@ pub fn locate(file: Option<&Path>) -> PathBuf {
     }
 }
 
-/// Reads and checks the file; every problem is reported, not only the
-/// first. (The command line reads files through `cli::target`, whose errors
-/// name its flags.)
-pub fn load(path: &Path) -> Result<Config, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::ScheduleFile {
+/// Reads and checks the file as of `now` (a job with no run time after
+/// `now` is a problem); every problem is reported, not only the first. (The
+/// command line reads files through `cli::target`, whose errors name its
+/// flags.)
+pub fn load(path: &Path, now: DateTime<Utc>) -> Result<Config, ConfigError> {
+    let bytes = std::fs::read(path).map_err(|source| ConfigError::Unreadable {
         path: path.to_path_buf(),
         hint: None,
         source,
     })?;
-    load_bytes(path, &bytes, true)
+    load_bytes(path, &bytes, Some(now))
 }
 
 /// [`load_text`] for the bytes of a file: text that is not UTF-8 is a
 /// problem at its first invalid byte.
-pub fn load_bytes(path: &Path, bytes: &[u8], require_future: bool) -> Result<Config, Error> {
+pub fn load_bytes(
+    path: &Path,
+    bytes: &[u8],
+    fires_after: Option<DateTime<Utc>>,
+) -> Result<Config, ConfigError> {
     match std::str::from_utf8(bytes) {
-        Ok(source) => load_text(path, source, require_future),
+        Ok(source) => load_text(path, source, fires_after),
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];
             let valid = std::str::from_utf8(valid).unwrap_or_default();
@@ -143,7 +166,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8], require_future: bool) -> Result<Con
                 format!("the file is not valid UTF-8: byte {}", bad.join(" ")),
                 Some("save it as UTF-8".into()),
             );
-            Err(Error::Config {
+            Err(ConfigError::Invalid {
                 path: path.to_path_buf(),
                 diagnostics: diags.list,
             })
@@ -152,111 +175,28 @@ pub fn load_bytes(path: &Path, bytes: &[u8], require_future: bool) -> Result<Con
 }
 
 /// Checks the text of a schedule file read from `path`; with
-/// `require_future`, a schedule with no run time after now is an error.
-pub fn load_text(path: &Path, source: &str, require_future: bool) -> Result<Config, Error> {
-    parse_with(path, source, require_future).map_err(|diagnostics| Error::Config {
+/// `fires_after`, a job with no run time after that time is a problem.
+pub fn load_text(
+    path: &Path,
+    source: &str,
+    fires_after: Option<DateTime<Utc>>,
+) -> Result<Config, ConfigError> {
+    parse::parse(path, source, fires_after).map_err(|diagnostics| ConfigError::Invalid {
         path: path.to_path_buf(),
         diagnostics,
     })
 }
 
-/// Parses the text of a schedule file read from `path`.
+/// Parses the text of a schedule file read from `path`, as of `now`: a job
+/// with no run time after `now` is a problem.
+pub fn parse_at(path: &Path, source: &str, now: DateTime<Utc>) -> Result<Config, Vec<Diagnostic>> {
+    parse::parse(path, source, Some(now))
+}
+
+/// [`parse_at`] as of the current time, for tests and tools that have no
+/// time of their own.
 pub fn parse(path: &Path, source: &str) -> Result<Config, Vec<Diagnostic>> {
-    parse_with(path, source, true)
-}
-
-/// Parses; with `require_future`, a schedule with no run time after now is an error.
-fn parse_with(path: &Path, source: &str, require_future: bool) -> Result<Config, Vec<Diagnostic>> {
-    let mut diags = Diagnostics::new(path, source);
-    let (table, errors) = DeTable::parse_recoverable(source);
-    toml_errors::report(&mut diags, source, &errors);
-    if !errors.is_empty() {
-        return Err(diags.list);
-    }
-    let root = table.get_ref();
-    let mut settings = Settings {
-        timezone: Tz::UTC,
-        state: Some(default_state(path)),
-        max_workers: 10,
-        shell: "/bin/sh".into(),
-        shutdown_timeout: Duration::from_secs(30),
-        history: 1000,
-    };
-    let mut defaults = Defaults {
-        misfire_grace_time: None,
-        coalesce: true,
-        max_instances: 1,
-    };
-    let mut given = settings::Given::default();
-    for (key, value) in root {
-        let v = Value::new(value);
-        match key.get_ref().as_ref() {
-            "scheduler" => {
-                given = settings::scheduler(&mut diags, path, &v, &mut settings);
-            }
-            "defaults" => settings::defaults(&mut diags, &v, &mut defaults),
-            "jobs" => {}
-            other => values::unknown_key(
-                &mut diags,
-                key,
-                other,
-                &["scheduler", "defaults", "jobs"],
-                "at the top level",
-            ),
-        }
-    }
-    if !given.zone {
-        match crate::timezone::system_zone() {
-            Ok(tz) => settings.timezone = tz,
-            Err(e) => diags.error(0..0, e.to_string(), Some("set [scheduler] timezone".into())),
-        }
-    }
-    let mut jobs = Vec::new();
-    match root.iter().find(|(k, _)| k.get_ref() == "jobs") {
-        Some((_, jobs_value)) => match jobs_value.get_ref() {
-            DeValue::Table(table) => {
-                for (id, body) in table {
-                    if let Some(job) =
-                        job::job(&mut diags, id, body, &settings, &defaults, require_future)
-                    {
-                        jobs.push(job);
-                    }
-                }
-                if table.is_empty() {
-                    diags.error(jobs_value.span(), "[jobs] has no jobs", None);
-                }
-            }
-            _ => diags.error(
-                jobs_value.span(),
-                "\"jobs\" must be a table of jobs",
-                Some("write [jobs.ID] sections".into()),
-            ),
-        },
-        None => diags.error(
-            0..0,
-            "the file defines no jobs",
-            Some(
-                "add a job: [jobs.hello] with command = \"echo hello\" and cron = \"* * * * *\""
-                    .into(),
-            ),
-        ),
-    }
-    if diags.list.is_empty() {
-        Ok(Config {
-            path: path.to_path_buf(),
-            scheduler: settings,
-            jobs,
-            state_given: given.state,
-            warnings: diags.warnings.iter().map(|w| w.to_string()).collect(),
-        })
-    } else {
-        Err(diags.list)
-    }
-}
-
-/// The default state file: beside the schedule file, named after it.
-fn default_state(path: &Path) -> PathBuf {
-    path.with_extension("db")
+    parse_at(path, source, Utc::now())
 }
 
 #[cfg(test)]

@@ -48,10 +48,7 @@ pub fn scheduler(
             "state" => {
                 if let Some(text) = state(diags, &v, &what) {
                     given.state = true;
-                    s.state = match text {
-                        ":memory:" => None,
-                        _ => Some(file.parent().unwrap_or(Path::new("")).join(text)),
-                    };
+                    s.state = super::state_path(file, Some(Path::new(text)));
                 }
             }
             "max_workers" => {

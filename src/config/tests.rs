@@ -281,3 +281,19 @@ fn the_state_given_is_noted() {
         );
     }
 }
+
+#[test]
+fn state_paths_are_read_from_the_file_directory() {
+    let cases = [
+        ("dir/s.toml", None, Some("dir/s.db")),
+        ("dir/s.toml", Some("x.db"), Some("dir/x.db")),
+        ("dir/s.toml", Some("/var/x.db"), Some("/var/x.db")),
+        ("dir/s.toml", Some(":memory:"), None),
+        ("<stdin>", Some("x.db"), Some("x.db")),
+        ("", Some("./x.db"), Some("./x.db")),
+    ];
+    for (file, name, want) in cases {
+        let got = super::state_path(Path::new(file), name.map(Path::new));
+        assert_eq!(got.as_deref(), want.map(Path::new), "{file} {name:?}");
+    }
+}

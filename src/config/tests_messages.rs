@@ -1,8 +1,8 @@
 //! Messages about values from a hostile or careless file: one line per
 //! problem, long values cut, every place named.
 
+use super::ConfigError;
 use super::{load_bytes, parse};
-use crate::error::Error;
 use std::path::Path;
 
 fn problems(source: &str) -> Vec<String> {
@@ -111,8 +111,8 @@ fn text_that_is_not_utf8_is_a_problem_at_its_first_bad_byte() {
         ),
     ];
     for (bytes, want) in cases {
-        match load_bytes(Path::new("s.toml"), bytes, true) {
-            Err(Error::Config { diagnostics, .. }) => {
+        match load_bytes(Path::new("s.toml"), bytes, Some(chrono::Utc::now())) {
+            Err(ConfigError::Invalid { diagnostics, .. }) => {
                 let got: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
                 assert_eq!(got, [*want], "{bytes:?}");
             }

@@ -4,7 +4,7 @@ use super::diagnostic::Diagnostics;
 use crate::duration;
 use crate::suggest;
 use crate::text::shown;
-use crate::timespec::parse_time;
+use crate::timespec::parse_fixed_time;
 use chrono::DateTime;
 use chrono_tz::Tz;
 use std::ops::Range;
@@ -203,7 +203,7 @@ impl<'a, 'i> Value<'a, 'i> {
             );
             return None;
         }
-        match parse_time(&text, tz) {
+        match parse_fixed_time(&text, tz) {
             Ok(t) => Some(t),
             Err(e) => {
                 diags.error(self.span(), format!("{what}: {e}"), None);

@@ -251,6 +251,16 @@ impl Iterator for FireTimes<'_> {
 #[cfg(test)]
 mod bounds_tests;
 #[cfg(test)]
+mod days_tests;
+#[cfg(test)]
+mod dst_tests;
+#[cfg(test)]
+mod error_tests;
+#[cfg(test)]
 mod fast_tests;
+#[cfg(test)]
+mod field_style_tests;
+#[cfg(test)]
+mod syntax_tests;
 #[cfg(test)]
 mod tests;

@@ -178,12 +178,12 @@ impl Host for RealHost {
                 ],
             });
         }
-        match config::load(&self.file) {
+        match config::load(&self.file, chrono::Utc::now()) {
             Ok(c) => {
                 self.shell = c.scheduler.shell.clone();
                 Ok((c.scheduler, c.jobs))
             }
-            Err(crate::error::Error::Config { diagnostics, .. }) => Err(ReloadError {
+            Err(config::ConfigError::Invalid { diagnostics, .. }) => Err(ReloadError {
                 problems: diagnostics.iter().map(|d| d.to_string()).collect(),
             }),
             Err(e) => Err(ReloadError {

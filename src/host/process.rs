@@ -8,7 +8,7 @@ use super::output::{Forwarder, Stream};
 use crate::config::{Command as JobCommand, Job};
 use crate::log;
 use crate::scheduler::RunRequest;
-use chrono::{DateTime, SecondsFormat};
+use chrono::DateTime;
 use chrono_tz::Tz;
 use rustix::process::{
     Pid, Signal, getpid, getppid, kill_process_group, set_parent_process_death_signal,
@@ -47,7 +47,7 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
         .env("APSCHED_JOB_ID", &job.id)
         .env(
             "APSCHED_SCHEDULED_TIME",
-            scheduled.to_rfc3339_opts(SecondsFormat::AutoSi, false),
+            crate::timefmt::rfc3339_auto(scheduled),
         )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

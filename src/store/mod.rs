@@ -157,7 +157,7 @@ pub trait Store {
 
 /// Formats a time as the store keeps it: RFC 3339, UTC.
 pub fn text(t: &DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    crate::timefmt::rfc3339_auto_z(t)
 }
 
 /// Reads a time kept by the store.

@@ -1,16 +1,27 @@
 //! Zone names given by people, and the system's own zone.
 
-use crate::error::Error;
 use crate::suggest;
+use crate::text::shown;
 use chrono_tz::{TZ_VARIANTS, Tz};
 use std::path::Path;
 
+/// A time zone name that is not in the IANA database; `hint` is how to fix
+/// it, starting with `: ` or ` (`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown time zone {}{hint}", shown(name))]
+pub struct ZoneError {
+    /// The name as given.
+    pub name: String,
+    /// What to do about it.
+    pub hint: String,
+}
+
 /// Parses an IANA zone name (`Europe/Berlin`, `UTC`), case-insensitively, with
 /// a suggestion when it looks like a typo.
-pub fn parse_zone(name: &str) -> Result<Tz, Error> {
+pub fn parse_zone(name: &str) -> Result<Tz, ZoneError> {
     let trimmed = name.trim();
     if trimmed.is_empty() {
-        return Err(Error::UnknownZone {
+        return Err(ZoneError {
             name: name.to_string(),
             hint: ": the name is empty; use an IANA name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"".into(),
         });
@@ -30,7 +41,7 @@ pub fn parse_zone(name: &str) -> Result<Tz, Error> {
             ": use an IANA name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"".into()
         }
     };
-    Err(Error::UnknownZone {
+    Err(ZoneError {
         name: name.to_string(),
         hint,
     })
@@ -44,12 +55,12 @@ fn name_from_path(path: &str) -> Option<&str> {
 /// The system's local zone: `TZ` if set (a name, `:name`, or a path into a
 /// zoneinfo directory), else the target of `/etc/localtime`, else
 /// `/etc/timezone`, else UTC.
-pub fn system_zone() -> Result<Tz, Error> {
+pub fn system_zone() -> Result<Tz, ZoneError> {
     if let Ok(value) = std::env::var("TZ") {
         let value = value.trim().trim_start_matches(':');
         if !value.is_empty() {
             let name = name_from_path(value).unwrap_or(value);
-            return parse_zone(name).map_err(|_| Error::UnknownZone {
+            return parse_zone(name).map_err(|_| ZoneError {
                 name: value.to_string(),
                 hint: " (from the TZ environment variable): set TZ to an IANA name such as \
                        \"Europe/Berlin\", or pass --timezone"
@@ -75,7 +86,7 @@ pub fn system_zone() -> Result<Tz, Error> {
 }
 
 /// The zone named by `name`, or the system's zone when `None`.
-pub fn zone_or_system(name: Option<&str>) -> Result<Tz, Error> {
+pub fn zone_or_system(name: Option<&str>) -> Result<Tz, ZoneError> {
     match name {
         Some(name) => parse_zone(name),
         None => system_zone(),

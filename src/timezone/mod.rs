@@ -30,7 +30,7 @@ mod local;
 mod table;
 
 pub(crate) use fast::UtcDate;
-pub use local::{parse_zone, system_zone, zone_or_system};
+pub use local::{ZoneError, parse_zone, system_zone, zone_or_system};
 pub use table::{Span, Table};
 
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone};

@@ -1,7 +1,8 @@
 //! The fields of each event, typed: text, numbers, durations, flags.
 
 use super::Event;
-use chrono::{DateTime, SecondsFormat};
+use crate::timefmt::{rfc3339_millis_z, rfc3339_secs, rfc3339_secs_z};
+use chrono::DateTime;
 use chrono_tz::Tz;
 use std::time::Duration;
 
@@ -29,7 +30,7 @@ impl Field {
 
 /// A scheduled time: RFC 3339 in the job's zone, to the second.
 fn time(t: &DateTime<Tz>) -> Field {
-    Field::Text(t.to_rfc3339_opts(SecondsFormat::Secs, false))
+    Field::Text(rfc3339_secs(t))
 }
 
 fn secs(d: &Duration) -> Field {
@@ -104,7 +105,7 @@ fn scheduler_fields(event: &Event) -> Vec<(&'static str, Field)> {
         }
         Event::SchedulerStopped => vec![],
         Event::Sleeping { until, due } => {
-            let until = until.to_rfc3339_opts(SecondsFormat::Millis, true);
+            let until = rfc3339_millis_z(until);
             let mut f = vec![("until", text(until))];
             match due {
                 Some(crate::scheduler::Due::Slot(j)) => f.extend([("for", text("slot")), job(j)]),
@@ -129,10 +130,7 @@ fn scheduler_fields(event: &Event) -> Vec<(&'static str, Field)> {
             let runs: Vec<String> = runs.iter().map(i64::to_string).collect();
             vec![
                 job(j),
-                (
-                    "slot",
-                    text(slot.to_rfc3339_opts(SecondsFormat::Secs, true)),
-                ),
+                ("slot", text(rfc3339_secs_z(slot))),
                 ("runs", text(runs.join(","))),
             ]
         }

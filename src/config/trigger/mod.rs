@@ -1,9 +1,12 @@
 //! Which trigger a job asked for, and building it from the job's keys.
 
+mod kind;
+
+pub use kind::TriggerKind;
+
 use super::diagnostic::Diagnostics;
 use super::values::Value;
 use crate::cron::{CronFields, CronSchedule};
-use crate::suggest;
 use crate::text::shown;
 use crate::trigger::Kind;
 use chrono::DateTime;
@@ -13,10 +16,8 @@ use std::time::Duration;
 use toml::Spanned;
 use toml::de::{DeString, DeTable};
 
-/// The trigger names of `trigger = "..."`.
-const TRIGGERS: &[&str] = &["cron", "interval", "date"];
-
 /// The trigger arguments gathered from a job's keys.
+#[derive(Default)]
 pub struct TriggerArgs {
     /// `cron = "..."` and where it was.
     pub cron_text: Option<(String, Range<usize>)>,
@@ -26,12 +27,45 @@ pub struct TriggerArgs {
     pub run_date: Option<DateTime<Tz>>,
 }
 
+impl TriggerArgs {
+    /// Reads the argument `key` (of [`TriggerKind::keys`]); times are read
+    /// in `tz`.
+    pub fn read(
+        &mut self,
+        diags: &mut Diagnostics<'_>,
+        key: &str,
+        v: &Value<'_, '_>,
+        what: &str,
+        tz: Tz,
+    ) {
+        if let Some(slot) = self.fields.slot(key) {
+            *slot = v.cron_field(diags, what);
+            return;
+        }
+        let unit = match key {
+            "run_date" => {
+                self.run_date = v.time(diags, what, tz);
+                return;
+            }
+            "weeks" => 604_800,
+            "days" => 86_400,
+            "hours" => 3600,
+            "minutes" => 60,
+            _ => 1,
+        };
+        let period = self.period.get_or_insert(Duration::ZERO);
+        if let Some(n) = v.count(diags, what, 0, 1_000_000_000) {
+            *period += Duration::from_secs(n as u64 * unit);
+        }
+    }
+}
+
 /// Which trigger a job asked for, and where.
 pub fn which<'a>(
     diags: &mut Diagnostics<'_>,
     id: &Spanned<DeString<'_>>,
     table: &'a toml::de::DeTable<'a>,
-) -> Option<&'static str> {
+) -> Option<TriggerKind> {
     let get = |k: &str| table.iter().find(|(key, _)| key.get_ref() == k);
     let short = get("cron");
     let long = get("trigger");
@@ -50,22 +84,13 @@ pub fn which<'a>(
             );
             None
         }
-        (Some(_), None) => Some("cron-string"),
+        (Some(_), None) => Some(TriggerKind::CronString),
         (None, Some((_, value))) => {
             let v = Value::new(value);
-            let text = v.string(diags, "trigger")?;
-            match TRIGGERS.iter().find(|t| **t == text) {
-                Some(t) => Some(t),
-                None => {
-                    let hint = suggest::closest(text, TRIGGERS.iter().copied()).map_or_else(
-                        || "use \"cron\", \"interval\" or \"date\"".to_string(),
-                        |t| format!("did you mean \"{t}\"?"),
-                    );
-                    diags.error(
-                        v.span(),
-                        format!("unknown trigger {}", shown(text)),
-                        Some(hint),
-                    );
+            match v.string(diags, "trigger")?.parse() {
+                Ok(kind) => Some(kind),
+                Err(e) => {
+                    diags.error(v.span(), e.to_string(), Some(e.hint()));
                     None
                 }
             }
@@ -121,12 +146,12 @@ pub fn build(
     diags: &mut Diagnostics<'_>,
     id: &Spanned<DeString<'_>>,
     table: &DeTable<'_>,
-    kind: &str,
+    kind: TriggerKind,
     args: TriggerArgs,
 ) -> Option<Kind> {
     let name = id.get_ref();
     Some(match kind {
-        "cron-string" => {
+        TriggerKind::CronString => {
             let (text, span) = args.cron_text?;
             match text.parse::<CronSchedule>() {
                 Ok(s) => Kind::Cron(Box::new(s)),
@@ -143,7 +168,7 @@ pub fn build(
                 }
             }
         }
-        "cron" => match CronSchedule::from_fields(&args.fields) {
+        TriggerKind::Cron => match CronSchedule::from_fields(&args.fields) {
             Ok(s) => {
                 if args.fields == CronFields::default() {
                     every_second_warning(diags, id, table);
@@ -159,7 +184,7 @@ pub fn build(
                 return None;
             }
         },
-        "interval" if args.period.is_none_or(|p| p.is_zero()) => {
+        TriggerKind::Interval if args.period.is_none_or(|p| p.is_zero()) => {
             diags.error(
                 id.span(),
                 format!("interval job \"{name}\" needs a period"),
@@ -167,10 +192,10 @@ pub fn build(
             );
             return None;
         }
-        "interval" => Kind::Interval {
+        TriggerKind::Interval => Kind::Interval {
             period: args.period.unwrap_or_default(),
         },
-        _ => match args.run_date {
+        TriggerKind::Date => match args.run_date {
             Some(run_date) => Kind::Date { run_date },
             None => {
                 if !table.iter().any(|(k, _)| k.get_ref() == "run_date") {

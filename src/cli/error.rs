@@ -1,5 +1,7 @@
 //! The one error type of the command line, its rendering for people and its
-//! exit codes.
+//! exit codes. Each layer below has its own error ([`ConfigError`],
+//! [`ZoneError`], [`TimeError`], [`CronError`], [`StoreError`]); this type
+//! wraps them, and only it decides an exit code:
 //!
 //! | code | meaning |
 //! |------|---------|
@@ -9,10 +11,12 @@
 //! | 3 | invalid input: a cron expression, time zone, time or schedule file that is not valid; an unknown job or run |
 //! | 4 | the state file cannot be used: in use by another scheduler, damaged, unwritable, or none kept |
 
-use crate::config::Diagnostic;
+use crate::config::ConfigError;
 use crate::cron::CronError;
+use crate::store::StoreError;
 use crate::text::shown;
-use std::path::PathBuf;
+use crate::timespec::TimeError;
+use crate::timezone::ZoneError;
 
 /// Exit code of a successful run.
 pub const EXIT_OK: u8 = 0;
@@ -36,24 +40,15 @@ pub enum Error {
         hint: String,
     },
     /// A time zone name that is not in the IANA database.
-    #[error("unknown time zone {}{hint}", shown(name))]
-    UnknownZone { name: String, hint: String },
+    #[error(transparent)]
+    Zone(#[from] ZoneError),
     /// A time that does not parse or does not exist.
-    #[error("invalid time {}: {reason}", shown(text))]
-    Time { text: String, reason: String },
-    /// A schedule file with problems; every one is listed.
-    #[error("{} has {} problem{}", path.display(), diagnostics.len(), if diagnostics.len() == 1 { "" } else { "s" })]
-    Config {
-        path: PathBuf,
-        diagnostics: Vec<Diagnostic>,
-    },
-    /// The schedule file cannot be read.
-    #[error("cannot read the schedule file {}: {source}{}", path.display(), hint.as_ref().map_or(String::new(), |h| format!(" ({h})")))]
-    ScheduleFile {
-        path: PathBuf,
-        hint: Option<String>,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Time(#[from] TimeError),
+    /// A schedule file with problems (every one is listed), or that cannot
+    /// be read.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     /// A job id that the schedule file does not define.
     #[error("no job \"{job}\" in {file} (jobs: {}){}", list(jobs), hint.as_ref().map_or(String::new(), |h| format!(": {h}")))]
     UnknownJob {
@@ -93,7 +88,7 @@ pub enum Error {
     RunRefused { job: String, reason: String },
     /// The state file cannot be used.
     #[error("{0}")]
-    State(#[from] crate::store::StoreError),
+    State(#[from] StoreError),
     /// Reading or writing failed.
     #[error("{context}: {source}")]
     Io {
@@ -116,13 +111,13 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Cron { .. }
-            | Error::UnknownZone { .. }
-            | Error::Time { .. }
-            | Error::Config { .. }
+            | Error::Zone(_)
+            | Error::Time(_)
+            | Error::Config(ConfigError::Invalid { .. })
             | Error::UnknownJob { .. }
             | Error::NoRun { .. } => EXIT_INVALID,
             Error::Io { .. }
-            | Error::ScheduleFile { .. }
+            | Error::Config(ConfigError::Unreadable { .. })
             | Error::JobFailed { .. }
             | Error::RunRefused { .. }
             | Error::NoOutcome { .. } => EXIT_FAILURE,
@@ -135,7 +130,7 @@ impl Error {
     /// file one line per problem and a count.
     pub fn render(&self) -> String {
         match self {
-            Error::Config { diagnostics, .. } => {
+            Error::Config(ConfigError::Invalid { diagnostics, .. }) => {
                 let mut text = String::new();
                 for d in diagnostics {
                     text.push_str(&format!("apsched: error: {d}\n"));
@@ -144,75 +139,6 @@ impl Error {
                 text
             }
             _ => format!("apsched: error: {self}"),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errors_render_on_one_line_with_their_exit_code() {
-        let cron = Error::Cron {
-            expression: "61 * * * *".into(),
-            source: CronError::new("minute", "61", "61 is out of range 0-59"),
-            hint: String::new(),
-        };
-        let zone = Error::UnknownZone {
-            name: "Europe/Berln".into(),
-            hint: ": did you mean \"Europe/Berlin\"?".into(),
-        };
-        let jobs = |n: usize| (0..n).map(|i| format!("j{i}")).collect::<Vec<_>>();
-        let unknown = |n, hint: Option<&str>| Error::UnknownJob {
-            job: "nosuch".into(),
-            file: "quick.toml".into(),
-            jobs: jobs(n),
-            hint: hint.map(str::to_string),
-        };
-        let no_run = |recorded| Error::NoRun { run: 999, recorded };
-        let cases = [
-            (
-                unknown(3, None),
-                "apsched: error: no job \"nosuch\" in quick.toml (jobs: j0, j1, j2)",
-                EXIT_INVALID,
-            ),
-            (
-                unknown(12, Some("did you mean \"j1\"?")),
-                "apsched: error: no job \"nosuch\" in quick.toml (jobs: j0, j1, j2, j3, j4, j5, j6, j7, j8, j9, and 2 more): did you mean \"j1\"?",
-                EXIT_INVALID,
-            ),
-            (
-                no_run(Some((1, 57))),
-                "apsched: error: no run 999 (runs 1-57 are recorded)",
-                EXIT_INVALID,
-            ),
-            (
-                no_run(None),
-                "apsched: error: no run 999 (no runs are recorded)",
-                EXIT_INVALID,
-            ),
-            (
-                Error::NoState {
-                    what: "pause".into(),
-                },
-                "apsched: error: the schedule keeps no state (state = \":memory:\"), so pause has nothing to change (set [scheduler] state to a file to keep pauses)",
-                EXIT_STATE,
-            ),
-            (
-                cron,
-                "apsched: error: invalid cron expression \"61 * * * *\": minute: 61 is out of range 0-59",
-                EXIT_INVALID,
-            ),
-            (
-                zone,
-                "apsched: error: unknown time zone \"Europe/Berln\": did you mean \"Europe/Berlin\"?",
-                EXIT_INVALID,
-            ),
-        ];
-        for (error, text, code) in cases {
-            assert_eq!(error.render(), text);
-            assert_eq!(error.exit_code(), code);
         }
     }
 }

@@ -2,9 +2,11 @@
 //! with an optional leading `second` and trailing `year`, the Quartz-style
 //! day extensions (`L`, `L-n`, `nW`, `LW`, `xL`, `x#n`), `?`, and `@` macros.
 
-use super::days::{Combine, DayItem, DayRule, DaySet};
+mod day_fields;
+
+use super::days::{Combine, DayRule};
 use super::error::CronError;
-use super::field::{FieldDef, MONTH_NAMES, SUNDAY_FIRST};
+use super::field::{FieldDef, MONTH_NAMES};
 use super::matcher::{Spec, YearRange, YearSet, year_range};
 
 const fn def(name: &'static str, min: u32, max: u32) -> FieldDef {
@@ -21,21 +23,12 @@ const fn def(name: &'static str, min: u32, max: u32) -> FieldDef {
 const SECOND: FieldDef = def("second", 0, 59);
 const MINUTE: FieldDef = def("minute", 0, 59);
 const HOUR: FieldDef = def("hour", 0, 23);
-const DAY_OF_MONTH: FieldDef = def("day-of-month", 1, 31);
 const MONTH: FieldDef = FieldDef {
     names: MONTH_NAMES,
     name_base: 1,
     ..def("month", 1, 12)
 };
-const DAY_OF_WEEK: FieldDef = FieldDef {
-    names: SUNDAY_FIRST,
-    name_base: 0,
-    star_max: Some(6),
-    ..def("day-of-week", 0, 7)
-};
 const YEAR: FieldDef = def("year", 1970, 2199);
-/// The `n` of `L-n`.
-const LAST_OFFSET: FieldDef = def("day-of-month", 0, 30);
 
 /// A parsed cron string.
 pub struct Parsed {
@@ -131,9 +124,9 @@ fn parse_fields(fields: &[&str]) -> Result<Parsed, CronError> {
     let (seconds, second_n) = numeric(&SECOND, second)?;
     let (minutes, minute_n) = numeric(&MINUTE, rest[0])?;
     let (hours, hour_n) = numeric(&HOUR, rest[1])?;
-    let (dom, dom_n) = day_of_month(rest[2])?;
+    let (dom, dom_n) = day_fields::day_of_month(rest[2])?;
     let (months, month_n) = numeric(&MONTH, rest[3])?;
-    let (dow, dow_n) = day_of_week(rest[4])?;
+    let (dow, dow_n) = day_fields::day_of_week(rest[4])?;
     let (years, year_n) = match year_text {
         Some(t) => {
             let (ranges, n) = year_ranges(t)?;
@@ -228,113 +221,4 @@ fn year_ranges(text: &str) -> Result<(Vec<YearRange>, String), CronError> {
         rendered.push(r.render(&YEAR));
     }
     Ok((ranges, rendered.join(",")))
-}
-
-fn day_of_month(text: &str) -> Result<(DaySet, String), CronError> {
-    let def = &DAY_OF_MONTH;
-    let mut set = DaySet::default();
-    let mut rendered = Vec::new();
-    for element in elements(def, text)? {
-        let upper = element.to_ascii_uppercase();
-        if element == "?" {
-            set.days |= def.range("*")?.mask();
-            rendered.push("*".to_string());
-        } else if upper == "L" {
-            set.items.push(DayItem::LastMinus(0));
-            rendered.push("L".to_string());
-        } else if upper == "LW" {
-            set.items.push(DayItem::LastWeekday);
-            rendered.push("LW".to_string());
-        } else if upper.starts_with("L-") {
-            let n = LAST_OFFSET
-                .value(&element[2..])
-                .map_err(|e| within(e, element))?;
-            set.items.push(DayItem::LastMinus(n));
-            rendered.push(format!("L-{n}"));
-        } else if let Some(n) = element
-            .strip_suffix(['W', 'w'])
-            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        {
-            let n = def.value(n).map_err(|e| within(e, element))?;
-            set.items.push(DayItem::NearestWeekday(n));
-            rendered.push(format!("{n}W"));
-        } else {
-            let range = def.range(element)?;
-            set.days |= range.mask();
-            rendered.push(range.render(def));
-        }
-    }
-    Ok((set, rendered.join(",")))
-}
-
-/// An error about part of `element`, told with the whole element, so no
-/// character of what was written is left out: `"8L": 8 is out of range 0-7`.
-fn within(e: CronError, element: &str) -> CronError {
-    if e.text == element {
-        return e;
-    }
-    CronError::new(e.field, element, format!("\"{element}\": {}", e.reason))
-}
-
-/// Whether `text` is written as one weekday (a number or a name), so that
-/// `text` + `L` means its last one in the month.
-fn is_weekday_word(def: &FieldDef, text: &str) -> bool {
-    !text.is_empty()
-        && (text.bytes().all(|b| b.is_ascii_digit())
-            || def.names.contains(&text.to_ascii_lowercase().as_str()))
-}
-
-/// A weekday value of cron's day-of-week field (7 is Sunday too), 0 = Sunday.
-fn weekday(text: &str) -> Result<u32, CronError> {
-    Ok(DAY_OF_WEEK.value(text)? % 7)
-}
-
-fn day_of_week(text: &str) -> Result<(DaySet, String), CronError> {
-    let def = &DAY_OF_WEEK;
-    let mut set = DaySet::default();
-    let mut rendered = Vec::new();
-    for element in elements(def, text)? {
-        if element == "?" {
-            set.weekdays = 0x7f;
-            rendered.push("*".to_string());
-        } else if let Some((day, nth)) = element.split_once('#') {
-            let weekday = weekday(day).map_err(|e| within(e, element))?;
-            // Digits only: `fri#+1` is as wrong as `+1` anywhere else.
-            let digits = !nth.is_empty() && nth.bytes().all(|b| b.is_ascii_digit());
-            let nth = match nth.parse::<u32>() {
-                Ok(n @ 1..=5) if digits => n,
-                _ => {
-                    return Err(CronError::new(
-                        def.name,
-                        element,
-                        format!("\"{nth}\" in \"{element}\" must be 1-5 (which week of the month)"),
-                    ));
-                }
-            };
-            set.items.push(DayItem::NthWeekday { weekday, nth });
-            rendered.push(format!("{weekday}#{nth}"));
-        } else if let Some(day) = element
-            .strip_suffix(['L', 'l'])
-            .filter(|d| is_weekday_word(def, d))
-        {
-            let weekday = weekday(day).map_err(|e| within(e, element))?;
-            set.items.push(DayItem::LastOfWeekday(weekday));
-            rendered.push(format!("{weekday}L"));
-        } else if element.eq_ignore_ascii_case("L") {
-            return Err(CronError::new(
-                def.name,
-                element,
-                "\"L\" in day-of-week needs a weekday before it, as in 5L or friL (last Friday)",
-            ));
-        } else {
-            let range = def.range(element)?;
-            let mut mask = range.mask();
-            if mask & (1 << 7) != 0 {
-                mask = (mask & !(1 << 7)) | 1;
-            }
-            set.weekdays |= mask as u8;
-            rendered.push(range.render(def));
-        }
-    }
-    Ok((set, rendered.join(",")))
 }

@@ -1,0 +1,126 @@
+//! Parsing a schedule file: its top-level sections, then each job.
+
+use super::diagnostic::{Diagnostic, Diagnostics};
+use super::settings::{self, Given};
+use super::toml_errors;
+use super::values::{self, Value};
+use super::{Config, Defaults, Job, Settings, job};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use std::path::Path;
+use std::time::Duration;
+use toml::de::{DeTable, DeValue};
+
+/// Parses; with `fires_after`, a job with no run time after that time is a
+/// problem.
+pub fn parse(
+    path: &Path,
+    source: &str,
+    fires_after: Option<DateTime<Utc>>,
+) -> Result<Config, Vec<Diagnostic>> {
+    let mut diags = Diagnostics::new(path, source);
+    let (table, errors) = DeTable::parse_recoverable(source);
+    toml_errors::report(&mut diags, source, &errors);
+    if !errors.is_empty() {
+        return Err(diags.list);
+    }
+    let root = table.get_ref();
+    let (settings, defaults, given) = sections(&mut diags, path, root);
+    let jobs = jobs(&mut diags, root, &settings, &defaults, fires_after);
+    if diags.list.is_empty() {
+        Ok(Config {
+            path: path.to_path_buf(),
+            scheduler: settings,
+            jobs,
+            state_given: given.state,
+            warnings: diags.warnings.iter().map(|w| w.to_string()).collect(),
+        })
+    } else {
+        Err(diags.list)
+    }
+}
+
+/// Reads `[scheduler]` and `[defaults]` over their defaults, and reports
+/// any other top-level key but `jobs`; the zone is the system's unless
+/// `[scheduler]` gives one.
+fn sections(
+    diags: &mut Diagnostics<'_>,
+    path: &Path,
+    root: &DeTable<'_>,
+) -> (Settings, Defaults, Given) {
+    let mut settings = Settings {
+        timezone: Tz::UTC,
+        state: super::state_path(path, None),
+        max_workers: 10,
+        shell: "/bin/sh".into(),
+        shutdown_timeout: Duration::from_secs(30),
+        history: 1000,
+    };
+    let mut defaults = Defaults {
+        misfire_grace_time: None,
+        coalesce: true,
+        max_instances: 1,
+    };
+    let mut given = Given::default();
+    for (key, value) in root {
+        let v = Value::new(value);
+        match key.get_ref().as_ref() {
+            "scheduler" => given = settings::scheduler(diags, path, &v, &mut settings),
+            "defaults" => settings::defaults(diags, &v, &mut defaults),
+            "jobs" => {}
+            other => values::unknown_key(
+                diags,
+                key,
+                other,
+                &["scheduler", "defaults", "jobs"],
+                "at the top level",
+            ),
+        }
+    }
+    if !given.zone {
+        match crate::timezone::system_zone() {
+            Ok(tz) => settings.timezone = tz,
+            Err(e) => diags.error(0..0, e.to_string(), Some("set [scheduler] timezone".into())),
+        }
+    }
+    (settings, defaults, given)
+}
+
+/// Reads the `[jobs.ID]` tables, in file order.
+fn jobs(
+    diags: &mut Diagnostics<'_>,
+    root: &DeTable<'_>,
+    settings: &Settings,
+    defaults: &Defaults,
+    fires_after: Option<DateTime<Utc>>,
+) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    let Some((_, jobs_value)) = root.iter().find(|(k, _)| k.get_ref() == "jobs") else {
+        diags.error(
+            0..0,
+            "the file defines no jobs",
+            Some(
+                "add a job: [jobs.hello] with command = \"echo hello\" and cron = \"* * * * *\""
+                    .into(),
+            ),
+        );
+        return jobs;
+    };
+    let DeValue::Table(table) = jobs_value.get_ref() else {
+        diags.error(
+            jobs_value.span(),
+            "\"jobs\" must be a table of jobs",
+            Some("write [jobs.ID] sections".into()),
+        );
+        return jobs;
+    };
+    for (id, body) in table {
+        if let Some(job) = job::job(diags, id, body, settings, defaults, fires_after) {
+            jobs.push(job);
+        }
+    }
+    if table.is_empty() {
+        diags.error(jobs_value.span(), "[jobs] has no jobs", None);
+    }
+    jobs
+}

@@ -1,0 +1,103 @@
+//! The triggers a job can ask for, and which keys are whose arguments.
+
+use crate::suggest;
+use crate::text::shown;
+
+/// The keys of `trigger = "cron"`'s fields.
+const CRON_KEYS: &[&str] = &[
+    "year",
+    "month",
+    "day",
+    "week",
+    "day_of_week",
+    "hour",
+    "minute",
+    "second",
+];
+/// The keys of an interval's period.
+const INTERVAL_KEYS: &[&str] = &["weeks", "days", "hours", "minutes", "seconds"];
+/// The key of a date trigger's time.
+const DATE_KEYS: &[&str] = &["run_date"];
+
+/// The trigger a job asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TriggerKind {
+    /// `cron = "..."`: a cron string.
+    CronString,
+    /// `trigger = "cron"` with fields (`hour = 3`).
+    Cron,
+    /// `trigger = "interval"` with a period (`minutes = 5`).
+    Interval,
+    /// `trigger = "date"` with `run_date`.
+    Date,
+}
+
+/// A `trigger = "..."` name that is not a trigger.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown trigger {}", shown(.0))]
+pub struct UnknownTrigger(pub String);
+
+impl UnknownTrigger {
+    /// The likely name, or the names there are.
+    pub fn hint(&self) -> String {
+        suggest::closest(&self.0, TriggerKind::NAMES.iter().copied()).map_or_else(
+            || "use \"cron\", \"interval\" or \"date\"".to_string(),
+            |t| format!("did you mean \"{t}\"?"),
+        )
+    }
+}
+
+impl std::str::FromStr for TriggerKind {
+    type Err = UnknownTrigger;
+
+    /// The kind named by `trigger = "..."`.
+    fn from_str(text: &str) -> Result<TriggerKind, UnknownTrigger> {
+        match text {
+            "cron" => Ok(TriggerKind::Cron),
+            "interval" => Ok(TriggerKind::Interval),
+            "date" => Ok(TriggerKind::Date),
+            _ => Err(UnknownTrigger(text.to_string())),
+        }
+    }
+}
+
+impl TriggerKind {
+    /// The names of `trigger = "..."`.
+    const NAMES: &'static [&'static str] = &["cron", "interval", "date"];
+    /// The argument keys of every trigger.
+    pub const ALL_KEYS: [&'static [&'static str]; 3] = [CRON_KEYS, INTERVAL_KEYS, DATE_KEYS];
+
+    /// Its name in `trigger = "..."`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TriggerKind::CronString | TriggerKind::Cron => "cron",
+            TriggerKind::Interval => "interval",
+            TriggerKind::Date => "date",
+        }
+    }
+
+    /// How a message names a job's trigger of this kind.
+    pub fn described(self) -> &'static str {
+        match self {
+            TriggerKind::CronString => "a cron string",
+            other => other.name(),
+        }
+    }
+
+    /// The keys of its arguments.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            TriggerKind::CronString => &[],
+            TriggerKind::Cron => CRON_KEYS,
+            TriggerKind::Interval => INTERVAL_KEYS,
+            TriggerKind::Date => DATE_KEYS,
+        }
+    }
+
+    /// The kind whose argument `key` is, if any.
+    pub fn owning(key: &str) -> Option<TriggerKind> {
+        [TriggerKind::Cron, TriggerKind::Interval, TriggerKind::Date]
+            .into_iter()
+            .find(|kind| kind.keys().contains(&key))
+    }
+}
