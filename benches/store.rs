@@ -4,8 +4,8 @@
 //!
 //! `cargo bench --bench store`
 
-use apsched::store::sqlite::SqliteStore;
-use apsched::store::{Claim, JobState, RunResult, Store};
+use apsched::internals::SqliteStore;
+use apsched::internals::{Claim, JobState, RunResult, Store};
 use chrono::{DateTime, Duration, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 

@@ -9,13 +9,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Shared by the logger and the output forwarder.
 #[derive(Debug, Default)]
-pub struct Console {
+pub(crate) struct Console {
     /// Log lines not yet written.
     queued: Mutex<Vec<u8>>,
 }
 
 impl Console {
-    pub fn new() -> Arc<Console> {
+    pub(crate) fn new() -> Arc<Console> {
         Arc::new(Console::default())
     }
 
@@ -25,21 +25,21 @@ impl Console {
     }
 
     /// Queues a log line (without its newline).
-    pub fn queue(&self, line: &str) {
+    pub(crate) fn queue(&self, line: &str) {
         let mut queued = self.lock();
         queued.extend_from_slice(line.as_bytes());
         queued.push(b'\n');
     }
 
     /// Writes the queued log lines to stderr.
-    pub fn flush(&self) {
+    pub(crate) fn flush(&self) {
         let mut queued = self.lock();
         write_queued(&mut queued);
     }
 
     /// Writes job output (whole lines) to stdout or stderr, after the
     /// queued log lines.
-    pub fn output(&self, to_stderr: bool, bytes: &[u8]) {
+    pub(crate) fn output(&self, to_stderr: bool, bytes: &[u8]) {
         let mut queued = self.lock();
         write_queued(&mut queued);
         // Errors (a closed stdout) drop the output; the jobs go on.

@@ -5,18 +5,27 @@
 //! `cli` is the thin layer that reads arguments and prints.
 
 pub mod cli;
-pub mod config;
-pub mod console;
+pub(crate) mod config;
+pub(crate) mod console;
 pub mod cron;
 pub mod duration;
-pub mod host;
-pub mod log;
-pub mod runner;
-pub mod scheduler;
-pub mod store;
+pub(crate) mod host;
+pub(crate) mod log;
+pub(crate) mod runner;
+pub(crate) mod scheduler;
+pub(crate) mod store;
 mod suggest;
-pub mod text;
-pub mod timefmt;
+pub(crate) mod text;
+pub(crate) mod timefmt;
 pub mod timespec;
 pub mod timezone;
-pub mod trigger;
+pub(crate) mod trigger;
+
+/// Not part of the API: what the fuzz targets (`fuzz/`) and the store
+/// benchmark (`benches/store.rs`) reach into. It may change at any time.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::config::parse_at;
+    pub use crate::store::sqlite::SqliteStore;
+    pub use crate::store::{Claim, JobState, RunResult, Store};
+}

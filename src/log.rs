@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 /// How log lines look.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// `2026-11-22T02:30:00.001Z INFO job_submitted job=backup ...`
     Text,
     /// One JSON object per line.
@@ -17,7 +17,7 @@ pub enum Format {
 }
 
 /// Renders and writes events at or above a level.
-pub struct Logger {
+pub(crate) struct Logger {
     format: Format,
     min: Level,
     /// Where lines are queued: one write(2) per batch, not per line.
@@ -48,7 +48,7 @@ fn json_field(key: &str, field: Field) -> (String, serde_json::Value) {
 
 impl Logger {
     /// The line for `event` at the time `now` (RFC 3339, UTC, milliseconds).
-    pub fn render(&self, event: &Event, now: &chrono::DateTime<Utc>) -> String {
+    pub(crate) fn render(&self, event: &Event, now: &chrono::DateTime<Utc>) -> String {
         let time = rfc3339_millis_z(now);
         let level = match event.level() {
             Level::Debug => "debug",
@@ -79,7 +79,7 @@ impl Logger {
     }
 
     /// A logger of events at `min` and above, writing through `console`.
-    pub fn new(format: Format, min: Level, console: Arc<Console>) -> Logger {
+    pub(crate) fn new(format: Format, min: Level, console: Arc<Console>) -> Logger {
         Logger {
             format,
             min,
@@ -88,28 +88,28 @@ impl Logger {
     }
 
     /// Queues the event's line if its level is shown; [`Logger::flush`] writes.
-    pub fn log(&mut self, event: &Event) {
+    pub(crate) fn log(&mut self, event: &Event) {
         if event.level() >= self.min {
             self.console.queue(&self.render(event, &Utc::now()));
         }
     }
 
     /// Writes the queued lines to stderr.
-    pub fn flush(&mut self) {
+    pub(crate) fn flush(&mut self) {
         self.console.flush();
     }
 }
 
 /// Where a line of job output came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stream {
+pub(crate) enum Stream {
     Stdout,
     Stderr,
 }
 
 /// Appends one line of a job's output as apsched forwards it: `job| text`,
 /// or a JSON object with the job, the run's number, the stream and the line.
-pub fn job_line(
+pub(crate) fn job_line(
     format: Format,
     job: &str,
     run: Record,

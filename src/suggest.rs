@@ -1,14 +1,17 @@
 //! "Did you mean ...?" suggestions for misspelled names.
 
 /// Edit distance (Levenshtein, in characters), case-insensitive.
-pub fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     strsim::levenshtein(&a.to_lowercase(), &b.to_lowercase())
 }
 
 /// The candidate closest to `wrong`, if it is close enough to be a likely
 /// typo: a few edits away, and not every character of `wrong` replaced (an
 /// empty or one-letter name suggests nothing).
-pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let length = wrong.chars().count();
     let limit = (length / 3).max(2).min(length.saturating_sub(1));
     candidates

@@ -4,7 +4,7 @@
 //! [`LIMIT`] characters with "…".
 
 /// Values up to this many characters are shown whole.
-pub const LIMIT: usize = 80;
+pub(crate) const LIMIT: usize = 80;
 /// How many characters of a longer value are shown before "…".
 const KEEP: usize = 70;
 
@@ -43,7 +43,7 @@ fn cut(value: &str) -> (&str, bool) {
 }
 
 /// A value as a message shows it: in double quotes, escaped, cut with "…".
-pub fn shown(value: &str) -> String {
+pub(crate) fn shown(value: &str) -> String {
     let (kept, was_cut) = cut(value);
     let mut out = String::with_capacity(kept.len() + 4);
     out.push('"');
@@ -58,7 +58,7 @@ pub fn shown(value: &str) -> String {
 }
 
 /// A name as a message shows it, without quotes: escaped, cut with "…".
-pub fn plain(value: &str) -> String {
+pub(crate) fn plain(value: &str) -> String {
     let (kept, was_cut) = cut(value);
     let mut out = String::with_capacity(kept.len() + 4);
     for c in kept.chars() {
@@ -74,7 +74,7 @@ pub fn plain(value: &str) -> String {
 /// characters escaped, and every quoted part or word longer than [`LIMIT`]
 /// cut with "…". A guard for messages built from text this module did not
 /// show (a token of a cron expression, a job id).
-pub fn one_line(message: &str) -> String {
+pub(crate) fn one_line(message: &str) -> String {
     let mut escaped = String::with_capacity(message.len());
     for c in message.chars() {
         push_escaped(&mut escaped, c, false);

@@ -9,7 +9,7 @@ use chrono::{DateTime, SecondsFormat, TimeZone};
 use std::fmt::Display;
 
 /// `2026-03-29T03:30:00+02:00`: whole seconds, a zero offset as `+00:00`.
-pub fn rfc3339_secs<Z: TimeZone>(t: &DateTime<Z>) -> String
+pub(crate) fn rfc3339_secs<Z: TimeZone>(t: &DateTime<Z>) -> String
 where
     Z::Offset: Display,
 {
@@ -17,7 +17,7 @@ where
 }
 
 /// `2026-03-29T01:30:00Z`: whole seconds, a zero offset as `Z`.
-pub fn rfc3339_secs_z<Z: TimeZone>(t: &DateTime<Z>) -> String
+pub(crate) fn rfc3339_secs_z<Z: TimeZone>(t: &DateTime<Z>) -> String
 where
     Z::Offset: Display,
 {
@@ -25,7 +25,7 @@ where
 }
 
 /// `2026-03-29T03:30:00.012+02:00`: milliseconds, a zero offset as `+00:00`.
-pub fn rfc3339_millis<Z: TimeZone>(t: &DateTime<Z>) -> String
+pub(crate) fn rfc3339_millis<Z: TimeZone>(t: &DateTime<Z>) -> String
 where
     Z::Offset: Display,
 {
@@ -33,7 +33,7 @@ where
 }
 
 /// `2026-03-29T01:30:00.012Z`: milliseconds, a zero offset as `Z`.
-pub fn rfc3339_millis_z<Z: TimeZone>(t: &DateTime<Z>) -> String
+pub(crate) fn rfc3339_millis_z<Z: TimeZone>(t: &DateTime<Z>) -> String
 where
     Z::Offset: Display,
 {
@@ -42,7 +42,7 @@ where
 
 /// `2026-03-29T03:30:00+02:00` or `...:00.5+02:00`: the fraction only when
 /// there is one (in 3, 6 or 9 digits), a zero offset as `+00:00`.
-pub fn rfc3339_auto<Z: TimeZone>(t: &DateTime<Z>) -> String
+pub(crate) fn rfc3339_auto<Z: TimeZone>(t: &DateTime<Z>) -> String
 where
     Z::Offset: Display,
 {
@@ -51,7 +51,7 @@ where
 
 /// `2026-03-29T01:30:00Z` or `...:00.500Z`: the fraction only when there is
 /// one, a zero offset as `Z`.
-pub fn rfc3339_auto_z<Z: TimeZone>(t: &DateTime<Z>) -> String
+pub(crate) fn rfc3339_auto_z<Z: TimeZone>(t: &DateTime<Z>) -> String
 where
     Z::Offset: Display,
 {

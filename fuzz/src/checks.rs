@@ -186,7 +186,7 @@ pub fn config(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match apsched::config::parse_at(Path::new("fuzz.toml"), text, now()) {
+    match apsched::internals::parse_at(Path::new("fuzz.toml"), text, now()) {
         Ok(config) => {
             let now = now().with_timezone(&config.scheduler.timezone);
             for job in &config.jobs {

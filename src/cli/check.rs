@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The schedule file, as with -f
     #[arg(value_name = "FILE", conflicts_with = "file")]
     path: Option<PathBuf>,
@@ -82,7 +82,7 @@ fn problems_json(path: &std::path::Path, diagnostics: &[Diagnostic]) -> serde_js
     json!({"valid": false, "path": path.display().to_string(), "problems": problems})
 }
 
-pub fn run(args: &Args) -> Result<(), Error> {
+pub(super) fn run(args: &Args) -> Result<(), Error> {
     let target = args.target.with_argument(args.path.as_deref());
     let config = match target.load(false) {
         Err(Error::Config(ConfigError::Invalid { path, diagnostics })) if args.json => {

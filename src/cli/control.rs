@@ -13,7 +13,7 @@ use rustix::process::{Pid, Signal, kill_process};
 use std::path::Path;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The job id
     #[arg(value_name = "JOB")]
     job: String,
@@ -34,7 +34,7 @@ pub(super) fn notify(path: &Path) -> Option<String> {
 /// `apsched pause JOB` and `apsched resume JOB`. The change holds until
 /// the next `pause`/`resume`, or until the file's `paused` value changes
 /// ([`initial::paused`]).
-pub fn pause(args: &Args, paused: bool) -> Result<(), Error> {
+pub(super) fn pause(args: &Args, paused: bool) -> Result<(), Error> {
     let (config, state) = args.target.resolve()?;
     let job = job(&config, &args.job)?;
     let path = needs_state(state, if paused { "pause" } else { "resume" })?;

@@ -19,19 +19,19 @@ use crate::timespec::TimeError;
 use crate::timezone::ZoneError;
 
 /// Exit code of a successful run.
-pub const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_OK: u8 = 0;
 /// Exit code of a failure while running.
-pub const EXIT_FAILURE: u8 = 1;
+pub(crate) const EXIT_FAILURE: u8 = 1;
 /// Exit code of a command line that does not parse (clap's own code).
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_USAGE: u8 = 2;
 /// Exit code of input that is not valid.
-pub const EXIT_INVALID: u8 = 3;
+pub(crate) const EXIT_INVALID: u8 = 3;
 /// Exit code of a state file that cannot be used (locked, damaged, unwritable).
-pub const EXIT_STATE: u8 = 4;
+pub(crate) const EXIT_STATE: u8 = 4;
 
 /// Everything that can go wrong in a command.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     /// A cron expression that does not parse; `hint` is empty or ` (...)`.
     #[error("invalid cron expression {}: {source}{hint}", shown(expression))]
     Cron {
@@ -108,7 +108,7 @@ fn list(jobs: &[String]) -> String {
 
 impl Error {
     /// The documented exit code for this error.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match self {
             Error::Cron { .. }
             | Error::Zone(_)
@@ -128,7 +128,7 @@ impl Error {
 
     /// The rendering shown to people on stderr: one line, or for a schedule
     /// file one line per problem and a count.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         match self {
             Error::Config(ConfigError::Invalid { diagnostics, .. }) => {
                 let mut text = String::new();

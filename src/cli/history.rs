@@ -14,7 +14,7 @@ use tabled::settings::Style;
 use tabled::{Table, Tabled};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// Only this job's runs
     #[arg(value_name = "JOB")]
     job: Option<String>,
@@ -106,7 +106,7 @@ fn output(store: Option<&SqliteStore>, job: Option<&str>, id: i64) -> Result<(),
     ))
 }
 
-pub fn run(args: &Args) -> Result<(), Error> {
+pub(super) fn run(args: &Args) -> Result<(), Error> {
     let (config, state) = args
         .target
         .resolve_with(true)

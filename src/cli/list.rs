@@ -17,7 +17,7 @@ use tabled::settings::Style;
 use tabled::{Table, Tabled};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The schedule file, as with -f
     #[arg(value_name = "FILE", conflicts_with = "file")]
     path: Option<PathBuf>,
@@ -92,7 +92,7 @@ fn row(job: &Job, plan: &Plan, last: Option<&RunRow>, reference: &chrono::DateTi
     }
 }
 
-pub fn run(args: &Args) -> Result<(), Error> {
+pub(super) fn run(args: &Args) -> Result<(), Error> {
     let target = args.target.with_argument(args.path.as_deref());
     let config = target.load(true)?;
     let saved = report::saved(target.state_to_read(&config).as_deref())?;

@@ -2,7 +2,7 @@
 
 mod check;
 mod control;
-pub mod error;
+pub(crate) mod error;
 mod history;
 mod list;
 mod output;
@@ -22,7 +22,7 @@ use std::process::ExitCode;
 /// APScheduler's misfire grace time, coalescing and persistent state.
 #[derive(Debug, Parser)]
 #[command(name = "apsched", version, about, max_term_width = 100)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 /// Writes `text` to stdout. A reader that went away (`| head`) is not an
 /// error: the output is simply no longer wanted.
-pub fn print(text: &str) -> Result<(), Error> {
+pub(super) fn print(text: &str) -> Result<(), Error> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::Io {
@@ -17,7 +17,7 @@ pub fn print(text: &str) -> Result<(), Error> {
 }
 
 /// Prints `value` as pretty JSON and a newline.
-pub fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
+pub(super) fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
     let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::Io {
         context: "cannot encode JSON".into(),
         source: e.into(),
@@ -27,10 +27,10 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
 }
 
 /// The most fire or run times one command lists.
-pub const MAX_COUNT: usize = 100_000;
+pub(super) const MAX_COUNT: usize = 100_000;
 
 /// Parses `-n`: a whole number up to [`MAX_COUNT`].
-pub fn count_in_range(text: &str) -> Result<usize, String> {
+pub(super) fn count_in_range(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(n) if n <= MAX_COUNT => Ok(n),
         Ok(_) => Err(format!("at most {MAX_COUNT}")),
@@ -39,7 +39,7 @@ pub fn count_in_range(text: &str) -> Result<usize, String> {
 }
 
 /// Parses `-n` where at least one is wanted: 1 to [`MAX_COUNT`].
-pub fn positive_count(text: &str) -> Result<usize, String> {
+pub(super) fn positive_count(text: &str) -> Result<usize, String> {
     match count_in_range(text)? {
         0 => Err("at least 1".into()),
         n => Ok(n),

@@ -14,7 +14,7 @@ use chrono_tz::Tz;
 
 /// Where a job stands.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Status {
+pub(super) enum Status {
     /// Paused: no run times.
     Paused,
     /// Its next run is the first of the times, ahead.
@@ -30,18 +30,18 @@ pub enum Status {
 
 /// A job's status and run times, in its zone.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Plan {
+pub(super) struct Plan {
     pub status: Status,
     pub times: Vec<DateTime<Tz>>,
 }
 
 impl Plan {
-    pub fn paused(&self) -> bool {
+    pub(super) fn paused(&self) -> bool {
         self.status == Status::Paused
     }
 
     /// The text of the status for people: "due now", "missed: ...".
-    pub fn label(&self) -> Option<String> {
+    pub(super) fn label(&self) -> Option<String> {
         match &self.status {
             Status::Paused => Some("paused".into()),
             Status::Due => Some("due now".into()),
@@ -63,7 +63,12 @@ fn ahead(times: Vec<DateTime<Tz>>) -> Plan {
 
 /// What `run` started at `now` does with `job`, given its saved state: up
 /// to `count` run times (the first may be due now, in the past).
-pub fn at_start(job: &Job, saved: Option<&JobState>, now: DateTime<Utc>, count: usize) -> Plan {
+pub(super) fn at_start(
+    job: &Job,
+    saved: Option<&JobState>,
+    now: DateTime<Utc>,
+    count: usize,
+) -> Plan {
     let start = initial::start(job, saved, now);
     if start.paused {
         return Plan {
@@ -103,7 +108,7 @@ pub fn at_start(job: &Job, saved: Option<&JobState>, now: DateTime<Utc>, count: 
 
 /// The run times strictly after `at` (`list --at`), anchored as `run`
 /// anchors the job; none when paused.
-pub fn after(job: &Job, saved: Option<&JobState>, at: &DateTime<Tz>, count: usize) -> Plan {
+pub(super) fn after(job: &Job, saved: Option<&JobState>, at: &DateTime<Tz>, count: usize) -> Plan {
     let start = initial::start(job, saved, at.with_timezone(&Utc));
     if start.paused {
         return Plan {

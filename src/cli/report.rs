@@ -14,13 +14,13 @@ use std::path::Path;
 
 /// What the state file says: each job's saved state and its last run.
 #[derive(Default)]
-pub struct Saved {
+pub(super) struct Saved {
     pub jobs: HashMap<String, JobState>,
     pub last: HashMap<String, RunRow>,
 }
 
 /// Reads the state at `path` without changing it; nothing if there is none.
-pub fn saved(path: Option<&Path>) -> Result<Saved, Error> {
+pub(super) fn saved(path: Option<&Path>) -> Result<Saved, Error> {
     let Some(store) = path
         .map(|p| SqliteStore::open_read_only(p, 1))
         .transpose()?
@@ -40,7 +40,7 @@ pub fn saved(path: Option<&Path>) -> Result<Saved, Error> {
 
 /// One run, its times in the job's zone.
 #[derive(Serialize)]
-pub struct RunReport {
+pub(super) struct RunReport {
     pub id: i64,
     pub job: String,
     pub scheduled: String,
@@ -55,14 +55,14 @@ pub struct RunReport {
 }
 
 /// How long a run took, to the millisecond.
-pub fn duration_seconds(row: &RunRow) -> Option<f64> {
+pub(super) fn duration_seconds(row: &RunRow) -> Option<f64> {
     let start = parse(row.started.as_deref()?)?;
     let end = parse(row.ended.as_deref()?)?;
     Some((end - start).num_milliseconds() as f64 / 1000.0)
 }
 
 impl RunReport {
-    pub fn new(row: &RunRow, tz: Tz) -> RunReport {
+    pub(super) fn new(row: &RunRow, tz: Tz) -> RunReport {
         let precise = |t: &Option<String>| t.as_deref().map(|t| stored(t, tz, true));
         RunReport {
             id: row.id,
@@ -81,7 +81,7 @@ impl RunReport {
 
 /// One job: its trigger, what comes next and its last run.
 #[derive(Serialize)]
-pub struct JobReport {
+pub(super) struct JobReport {
     pub id: String,
     pub name: Option<String>,
     pub trigger: String,
@@ -98,7 +98,7 @@ pub struct JobReport {
 }
 
 impl JobReport {
-    pub fn new(job: &Job, plan: &Plan, last: Option<&RunRow>) -> JobReport {
+    pub(super) fn new(job: &Job, plan: &Plan, last: Option<&RunRow>) -> JobReport {
         let (status, reason) = match &plan.status {
             Status::Scheduled => ("scheduled", None),
             Status::Due => ("due", None),

@@ -42,7 +42,7 @@ fn found(saved: &Loaded) -> Vec<Event> {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The schedule file, as with -f
     #[arg(value_name = "FILE", conflicts_with = "file")]
     path: Option<PathBuf>,
@@ -59,7 +59,7 @@ pub struct Args {
     target: Target,
 }
 
-pub fn run(args: &Args) -> Result<(), Error> {
+pub(super) fn run(args: &Args) -> Result<(), Error> {
     let target = args.target.with_argument(args.path.as_deref());
     let path = target.path();
     let (config, state) = target.resolve()?;

@@ -23,7 +23,7 @@ const ANSWER_WITHIN: Duration = Duration::from_secs(10);
 const OUTPUT_WITHIN: Duration = Duration::from_secs(2);
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The job id
     #[arg(value_name = "JOB")]
     job: String,
@@ -34,7 +34,7 @@ pub struct Args {
     target: Target,
 }
 
-pub fn run(args: &Args) -> Result<(), Error> {
+pub(super) fn run(args: &Args) -> Result<(), Error> {
     let (config, state) = args.target.resolve()?;
     let job = job(&config, &args.job)?;
     let history = config.scheduler.history;

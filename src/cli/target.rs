@@ -12,13 +12,15 @@ use std::path::{Path, PathBuf};
 
 /// Where the schedule file and its state are.
 #[derive(Clone, Debug, clap::Args)]
-pub struct Target {
+pub(super) struct Target {
     /// The schedule file; "-" reads it from standard input [default:
     /// $APSCHED_CONFIG, else ./schedules.toml]
     #[arg(long, short = 'f', value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// The state file; ":memory:" keeps none [default: [scheduler] state of
     /// the file]
+    // The text is the option's help, not a link.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(long, value_name = "PATH", value_parser = state_path)]
     pub state: Option<PathBuf>,
     /// Whether the command also takes FILE as an argument (for hints).
@@ -29,7 +31,7 @@ pub struct Target {
 impl Target {
     /// The target of a command that takes FILE as an argument too (clap
     /// refuses both at once).
-    pub fn with_argument(&self, file: Option<&Path>) -> Target {
+    pub(super) fn with_argument(&self, file: Option<&Path>) -> Target {
         Target {
             file: file.map(Path::to_path_buf).or_else(|| self.file.clone()),
             state: self.state.clone(),
@@ -38,18 +40,18 @@ impl Target {
     }
 
     /// The schedule file named, or `-` for standard input.
-    pub fn path(&self) -> PathBuf {
+    pub(super) fn path(&self) -> PathBuf {
         config::locate(self.file.as_deref())
     }
 
     /// Whether the schedule comes from standard input.
-    pub fn is_stdin(&self) -> bool {
+    pub(super) fn is_stdin(&self) -> bool {
         config::is_stdin(&self.path())
     }
 
     /// Reads and checks the schedule as of now; `lenient` lets a schedule
     /// with no run time after now pass.
-    pub fn load(&self, lenient: bool) -> Result<Config, Error> {
+    pub(super) fn load(&self, lenient: bool) -> Result<Config, Error> {
         let path = self.path();
         let (name, bytes) = if config::is_stdin(&path) {
             let mut bytes = Vec::new();
@@ -94,7 +96,7 @@ impl Target {
     /// The state file: `--state`, else the file's `[scheduler] state`;
     /// `None` for `:memory:`. A schedule from standard input has no
     /// default: it must name one.
-    pub fn state_of(&self, config: &Config) -> Result<Option<PathBuf>, Error> {
+    pub(super) fn state_of(&self, config: &Config) -> Result<Option<PathBuf>, Error> {
         match &self.state {
             // Read from the current directory, as a file there would.
             Some(p) => Ok(config::state_path(Path::new(""), Some(p))),
@@ -105,13 +107,13 @@ impl Target {
 
     /// The state to read, if any, for commands that only show it (check,
     /// list): a schedule from standard input without one shows none.
-    pub fn state_to_read(&self, config: &Config) -> Option<PathBuf> {
+    pub(super) fn state_to_read(&self, config: &Config) -> Option<PathBuf> {
         self.state_of(config).ok().flatten()
     }
 
     /// The loaded file and its state path (`None` for `:memory:`); the
     /// file's settings carry that state path too.
-    pub fn resolve_with(&self, lenient: bool) -> Result<(Config, Option<PathBuf>), Error> {
+    pub(super) fn resolve_with(&self, lenient: bool) -> Result<(Config, Option<PathBuf>), Error> {
         let mut config = self.load(lenient)?;
         let state = self.state_of(&config)?;
         config.scheduler.state = state.clone();
@@ -119,7 +121,7 @@ impl Target {
     }
 
     /// [`Target::resolve_with`] for a schedule that must have a run ahead.
-    pub fn resolve(&self) -> Result<(Config, Option<PathBuf>), Error> {
+    pub(super) fn resolve(&self) -> Result<(Config, Option<PathBuf>), Error> {
         self.resolve_with(false)
     }
 }
@@ -141,7 +143,7 @@ fn looks_like_file(id: &str) -> bool {
 
 /// Adds "did you mean -f FILE?" to a schedule file not found, when the job
 /// id given looks like that file (`apsched pause quick.toml`).
-pub fn job_file_hint(err: Error, id: &str) -> Error {
+pub(super) fn job_file_hint(err: Error, id: &str) -> Error {
     match err {
         Error::Config(ConfigError::Unreadable { path, source, .. }) if looks_like_file(id) => {
             Error::from(ConfigError::Unreadable {
@@ -157,7 +159,7 @@ pub fn job_file_hint(err: Error, id: &str) -> Error {
 }
 
 /// The error for a job id the file does not define.
-pub fn unknown_job(config: &Config, id: &str) -> Error {
+pub(super) fn unknown_job(config: &Config, id: &str) -> Error {
     let ids = config.jobs.iter().map(|j| j.id.as_str());
     let hint = if looks_like_file(id) {
         Some(format!("did you mean -f {id}?"))
@@ -173,7 +175,7 @@ pub fn unknown_job(config: &Config, id: &str) -> Error {
 }
 
 /// The job with this id.
-pub fn job<'a>(config: &'a Config, id: &str) -> Result<&'a Job, Error> {
+pub(super) fn job<'a>(config: &'a Config, id: &str) -> Result<&'a Job, Error> {
     config
         .jobs
         .iter()
@@ -182,7 +184,7 @@ pub fn job<'a>(config: &'a Config, id: &str) -> Result<&'a Job, Error> {
 }
 
 /// The state file, for a change that must be kept (`what`: pause, resume).
-pub fn needs_state(state: Option<PathBuf>, what: &str) -> Result<PathBuf, Error> {
+pub(super) fn needs_state(state: Option<PathBuf>, what: &str) -> Result<PathBuf, Error> {
     state.ok_or_else(|| Error::NoState { what: what.into() })
 }
 

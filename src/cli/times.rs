@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// A schedule time: `2026-03-29T03:30:00+02:00`.
-pub fn schedule_time<Z: TimeZone>(t: &DateTime<Z>) -> String
+pub(super) fn schedule_time<Z: TimeZone>(t: &DateTime<Z>) -> String
 where
     Z::Offset: std::fmt::Display,
 {
@@ -17,13 +17,13 @@ where
 }
 
 /// A measured moment: `2026-03-29T03:30:00.012+02:00`.
-pub fn moment(t: &DateTime<Tz>) -> String {
+pub(super) fn moment(t: &DateTime<Tz>) -> String {
     rfc3339_millis(t)
 }
 
 /// A time as the store keeps it (UTC text), shown in `tz`; to the
 /// millisecond with `precise`. Text the store should not hold is shown as is.
-pub fn stored(text: &str, tz: Tz, precise: bool) -> String {
+pub(super) fn stored(text: &str, tz: Tz, precise: bool) -> String {
     match store::parse(text) {
         Some(t) if precise => moment(&t.with_timezone(&tz)),
         Some(t) => schedule_time(&t.with_timezone(&tz)),
@@ -32,12 +32,12 @@ pub fn stored(text: &str, tz: Tz, precise: bool) -> String {
 }
 
 /// `t` without its fraction of a second.
-pub fn whole_second(t: &DateTime<Tz>) -> DateTime<Tz> {
+pub(super) fn whole_second(t: &DateTime<Tz>) -> DateTime<Tz> {
     DateTime::<Utc>::from_timestamp(t.timestamp(), 0).map_or(*t, |w| w.with_timezone(&t.timezone()))
 }
 
 /// "3h 12m", "45s", "2d 4h": how far `to` is from `from`, roughly.
-pub fn until(from: &DateTime<Tz>, to: &DateTime<Tz>) -> String {
+pub(super) fn until(from: &DateTime<Tz>, to: &DateTime<Tz>) -> String {
     let secs = (*to - *from).num_seconds();
     if secs <= 0 {
         return "now".into();
@@ -58,7 +58,7 @@ pub fn until(from: &DateTime<Tz>, to: &DateTime<Tz>) -> String {
 }
 
 /// "3 days", "1 hour", "40 seconds": a past span in its largest whole unit.
-pub fn span(secs: i64) -> String {
+pub(super) fn span(secs: i64) -> String {
     let secs = secs.max(0);
     let (n, unit) = [(86_400, "day"), (3600, "hour"), (60, "minute")]
         .iter()

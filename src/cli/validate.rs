@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// Time zone to evaluate the expression in (IANA name) [default: the
     /// system's zone, from TZ or /etc/localtime]
     #[arg(long, short = 'z', value_name = "ZONE")]
@@ -105,7 +105,7 @@ fn duration_text(secs: i64) -> String {
     }
 }
 
-pub fn run(args: &Args) -> Result<(), Error> {
+pub(super) fn run(args: &Args) -> Result<(), Error> {
     let expression = args.expression.join(" ");
     let schedule: CronSchedule = expression.parse().map_err(|source| Error::Cron {
         expression: expression.clone(),

@@ -35,7 +35,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Collects every problem of one file, so all are reported at once.
-pub struct Diagnostics<'a> {
+pub(super) struct Diagnostics<'a> {
     file: &'a Path,
     source: &'a str,
     pub list: Vec<Diagnostic>,
@@ -44,7 +44,7 @@ pub struct Diagnostics<'a> {
 }
 
 impl<'a> Diagnostics<'a> {
-    pub fn new(file: &'a Path, source: &'a str) -> Diagnostics<'a> {
+    pub(super) fn new(file: &'a Path, source: &'a str) -> Diagnostics<'a> {
         Diagnostics {
             file,
             source,
@@ -77,19 +77,29 @@ impl<'a> Diagnostics<'a> {
     }
 
     /// Records a problem at `span` (byte range in the source).
-    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>, hint: Option<String>) {
+    pub(super) fn error(
+        &mut self,
+        span: Range<usize>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
         let d = self.at(span, message.into(), hint);
         self.list.push(d);
     }
 
     /// Records a warning at `span`: valid, but probably not what was meant.
-    pub fn warn(&mut self, span: Range<usize>, message: impl Into<String>, hint: Option<String>) {
+    pub(super) fn warn(
+        &mut self,
+        span: Range<usize>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
         let d = self.at(span, message.into(), hint);
         self.warnings.push(d);
     }
 
     /// The source line around byte `offset`, trimmed.
-    pub fn line_at(&self, offset: usize) -> &'a str {
+    pub(super) fn line_at(&self, offset: usize) -> &'a str {
         let offset = offset.min(self.source.len());
         let start = self
             .source

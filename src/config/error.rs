@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 /// Why a schedule file could not be loaded.
 #[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
+pub(crate) enum ConfigError {
     /// The file has problems; every one is listed.
     #[error("{} has {} problem{}", path.display(), diagnostics.len(), if diagnostics.len() == 1 { "" } else { "s" })]
     Invalid {

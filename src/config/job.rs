@@ -16,7 +16,7 @@ use toml::de::{DeString, DeTable, DeValue};
 
 /// Reads one `[jobs.ID]` table; with `fires_after`, a job with no run time
 /// after that time is a problem. `None` if the job has any problem.
-pub fn job(
+pub(super) fn job(
     diags: &mut Diagnostics<'_>,
     id: &Spanned<DeString<'_>>,
     body: &Spanned<DeValue<'_>>,

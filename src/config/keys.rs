@@ -33,14 +33,14 @@ const COMMON_KEYS: &[&str] = &[
 
 /// The job whose keys are read: its id, the trigger it asked for (if that
 /// was clear) and the zone its times are read in.
-pub struct Place<'a> {
+pub(super) struct Place<'a> {
     pub name: &'a str,
     pub kind: Option<TriggerKind>,
     pub tz: Tz,
 }
 
 /// What a job's keys set, starting from the defaults.
-pub struct Keys {
+pub(super) struct Keys {
     pub command: Option<Command>,
     pub name: Option<String>,
     pub cwd: Option<PathBuf>,
@@ -59,7 +59,7 @@ pub struct Keys {
 
 impl Keys {
     /// Nothing read yet: the job defaults, no command, no trigger arguments.
-    pub fn new(defaults: &Defaults) -> Keys {
+    pub(super) fn new(defaults: &Defaults) -> Keys {
         Keys {
             command: None,
             name: None,
@@ -78,7 +78,7 @@ impl Keys {
     }
 
     /// Reads one key of the job at `job`.
-    pub fn read(
+    pub(super) fn read(
         &mut self,
         diags: &mut Diagnostics<'_>,
         key: &Spanned<DeString<'_>>,

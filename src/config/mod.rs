@@ -11,8 +11,8 @@ mod toml_errors;
 mod trigger;
 mod values;
 
-pub use diagnostic::Diagnostic;
-pub use error::ConfigError;
+pub(crate) use diagnostic::Diagnostic;
+pub(crate) use error::ConfigError;
 
 use crate::trigger::Trigger;
 use chrono::{DateTime, Utc};
@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The file read when none is named and `APSCHED_CONFIG` is not set.
-pub const DEFAULT_FILE: &str = "schedules.toml";
+pub(crate) const DEFAULT_FILE: &str = "schedules.toml";
 
 /// Scheduler-wide settings (`[scheduler]`).
 #[derive(Clone, Debug, PartialEq)]
@@ -86,27 +86,27 @@ pub struct Config {
 
 /// Job defaults (`[defaults]`), APScheduler's `job_defaults`.
 #[derive(Clone, Debug)]
-pub struct Defaults {
+pub(crate) struct Defaults {
     pub misfire_grace_time: Option<Duration>,
     pub coalesce: bool,
     pub max_instances: usize,
 }
 
 /// The file name that stands for standard input.
-pub const STDIN: &str = "-";
+pub(crate) const STDIN: &str = "-";
 
 /// How a schedule read from standard input is named in messages.
-pub const STDIN_NAME: &str = "<stdin>";
+pub(crate) const STDIN_NAME: &str = "<stdin>";
 
 /// The state name that keeps no state.
-pub const MEMORY: &str = ":memory:";
+pub(crate) const MEMORY: &str = ":memory:";
 
 /// Where the state named `name` is kept for the schedule file `file`: `None`
 /// for [`MEMORY`] (no state kept). A relative name is read from the file's
 /// directory (the current directory for a file with none, such as
 /// standard input's); no name means beside the file, named after it
 /// (`schedules.toml` keeps `schedules.db`).
-pub fn state_path(file: &Path, name: Option<&Path>) -> Option<PathBuf> {
+pub(crate) fn state_path(file: &Path, name: Option<&Path>) -> Option<PathBuf> {
     match name {
         Some(name) if name == Path::new(MEMORY) => None,
         Some(name) => Some(file.parent().unwrap_or(Path::new("")).join(name)),
@@ -115,12 +115,12 @@ pub fn state_path(file: &Path, name: Option<&Path>) -> Option<PathBuf> {
 }
 
 /// Whether `path` names standard input (`-`).
-pub fn is_stdin(path: &Path) -> bool {
+pub(crate) fn is_stdin(path: &Path) -> bool {
     path == Path::new(STDIN)
 }
 
 /// The file to read: the one named, else `APSCHED_CONFIG`, else `schedules.toml`.
-pub fn locate(file: Option<&Path>) -> PathBuf {
+pub(crate) fn locate(file: Option<&Path>) -> PathBuf {
     match file {
         Some(path) => path.to_path_buf(),
         None => match std::env::var_os("APSCHED_CONFIG") {
@@ -134,7 +134,7 @@ pub fn locate(file: Option<&Path>) -> PathBuf {
 /// `now` is a problem); every problem is reported, not only the first. (The
 /// command line reads files through `cli::target`, whose errors name its
 /// flags.)
-pub fn load(path: &Path, now: DateTime<Utc>) -> Result<Config, ConfigError> {
+pub(crate) fn load(path: &Path, now: DateTime<Utc>) -> Result<Config, ConfigError> {
     let bytes = std::fs::read(path).map_err(|source| ConfigError::Unreadable {
         path: path.to_path_buf(),
         hint: None,
@@ -145,7 +145,7 @@ pub fn load(path: &Path, now: DateTime<Utc>) -> Result<Config, ConfigError> {
 
 /// [`load_text`] for the bytes of a file: text that is not UTF-8 is a
 /// problem at its first invalid byte.
-pub fn load_bytes(
+pub(crate) fn load_bytes(
     path: &Path,
     bytes: &[u8],
     fires_after: Option<DateTime<Utc>>,
@@ -176,7 +176,7 @@ pub fn load_bytes(
 
 /// Checks the text of a schedule file read from `path`; with
 /// `fires_after`, a job with no run time after that time is a problem.
-pub fn load_text(
+pub(crate) fn load_text(
     path: &Path,
     source: &str,
     fires_after: Option<DateTime<Utc>>,
@@ -193,9 +193,10 @@ pub fn parse_at(path: &Path, source: &str, now: DateTime<Utc>) -> Result<Config,
     parse::parse(path, source, Some(now))
 }
 
-/// [`parse_at`] as of the current time, for tests and tools that have no
-/// time of their own.
-pub fn parse(path: &Path, source: &str) -> Result<Config, Vec<Diagnostic>> {
+/// [`parse_at`] as of the current time, for tests that have no time of
+/// their own.
+#[cfg(test)]
+pub(crate) fn parse(path: &Path, source: &str) -> Result<Config, Vec<Diagnostic>> {
     parse_at(path, source, Utc::now())
 }
 

@@ -13,7 +13,7 @@ use toml::de::{DeTable, DeValue};
 
 /// Parses; with `fires_after`, a job with no run time after that time is a
 /// problem.
-pub fn parse(
+pub(super) fn parse(
     path: &Path,
     source: &str,
     fires_after: Option<DateTime<Utc>>,

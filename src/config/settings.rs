@@ -18,13 +18,13 @@ const DEFAULT_KEYS: &[&str] = &["misfire_grace_time", "coalesce", "max_instances
 
 /// Which settings `[scheduler]` gave rather than left to their defaults.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Given {
+pub(super) struct Given {
     pub zone: bool,
     pub state: bool,
 }
 
 /// Reads `[scheduler]`; returns which defaults it overrode.
-pub fn scheduler(
+pub(super) fn scheduler(
     diags: &mut Diagnostics<'_>,
     file: &Path,
     v: &Value<'_, '_>,
@@ -73,7 +73,7 @@ pub fn scheduler(
 }
 
 /// Reads `[defaults]`.
-pub fn defaults(diags: &mut Diagnostics<'_>, v: &Value<'_, '_>, d: &mut Defaults) {
+pub(super) fn defaults(diags: &mut Diagnostics<'_>, v: &Value<'_, '_>, d: &mut Defaults) {
     let Some(table) = v.table(diags, "[defaults]") else {
         return;
     };
@@ -120,7 +120,11 @@ fn state<'a>(diags: &mut Diagnostics<'_>, v: &Value<'a, '_>, what: &str) -> Opti
 }
 
 /// A zone name value.
-pub fn zone(diags: &mut Diagnostics<'_>, v: &Value<'_, '_>, what: &str) -> Option<chrono_tz::Tz> {
+pub(super) fn zone(
+    diags: &mut Diagnostics<'_>,
+    v: &Value<'_, '_>,
+    what: &str,
+) -> Option<chrono_tz::Tz> {
     let text = v.string(diags, what)?;
     match parse_zone(text) {
         Ok(tz) => Some(tz),

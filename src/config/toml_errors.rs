@@ -21,7 +21,7 @@ fn header_of(source: &str, offset: usize) -> Option<usize> {
 }
 
 /// Records every syntax error of `source`.
-pub fn report(diags: &mut Diagnostics<'_>, source: &str, errors: &[toml::de::Error]) {
+pub(super) fn report(diags: &mut Diagnostics<'_>, source: &str, errors: &[toml::de::Error]) {
     let mut duplicate_tables = Vec::new();
     for e in errors {
         let span = e.span().unwrap_or(0..0);

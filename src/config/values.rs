@@ -17,12 +17,12 @@ use toml::de::{DeString, DeTable, DeValue};
 const MAX_DURATION: Duration = Duration::from_secs(100 * 366 * 86_400);
 
 /// A value of the file with its place.
-pub struct Value<'a, 'i> {
+pub(super) struct Value<'a, 'i> {
     inner: &'a Spanned<DeValue<'i>>,
 }
 
 /// Reports a key that is not known here, suggesting the closest known one.
-pub fn unknown_key(
+pub(super) fn unknown_key(
     diags: &mut Diagnostics<'_>,
     key: &Spanned<DeString<'_>>,
     name: &str,
@@ -40,15 +40,15 @@ pub fn unknown_key(
 }
 
 impl<'a, 'i> Value<'a, 'i> {
-    pub fn new(inner: &'a Spanned<DeValue<'i>>) -> Value<'a, 'i> {
+    pub(super) fn new(inner: &'a Spanned<DeValue<'i>>) -> Value<'a, 'i> {
         Value { inner }
     }
 
-    pub fn span(&self) -> Range<usize> {
+    pub(super) fn span(&self) -> Range<usize> {
         self.inner.span()
     }
 
-    pub fn raw(&self) -> &'a DeValue<'i> {
+    pub(super) fn raw(&self) -> &'a DeValue<'i> {
         self.inner.get_ref()
     }
 
@@ -60,7 +60,7 @@ impl<'a, 'i> Value<'a, 'i> {
         );
     }
 
-    pub fn table(&self, diags: &mut Diagnostics<'_>, what: &str) -> Option<&'a DeTable<'i>> {
+    pub(super) fn table(&self, diags: &mut Diagnostics<'_>, what: &str) -> Option<&'a DeTable<'i>> {
         match self.raw() {
             DeValue::Table(t) => Some(t),
             _ => {
@@ -70,7 +70,7 @@ impl<'a, 'i> Value<'a, 'i> {
         }
     }
 
-    pub fn string(&self, diags: &mut Diagnostics<'_>, what: &str) -> Option<&'a str> {
+    pub(super) fn string(&self, diags: &mut Diagnostics<'_>, what: &str) -> Option<&'a str> {
         match self.raw() {
             DeValue::String(s) => Some(s.as_ref()),
             _ => {
@@ -80,7 +80,7 @@ impl<'a, 'i> Value<'a, 'i> {
         }
     }
 
-    pub fn boolean(&self, diags: &mut Diagnostics<'_>, what: &str) -> Option<bool> {
+    pub(super) fn boolean(&self, diags: &mut Diagnostics<'_>, what: &str) -> Option<bool> {
         match self.raw() {
             DeValue::Boolean(b) => Some(*b),
             _ => {
@@ -91,7 +91,7 @@ impl<'a, 'i> Value<'a, 'i> {
     }
 
     /// An integer (TOML integer, or `None` with a diagnostic).
-    pub fn integer(&self, diags: &mut Diagnostics<'_>, what: &str) -> Option<i64> {
+    pub(super) fn integer(&self, diags: &mut Diagnostics<'_>, what: &str) -> Option<i64> {
         match self.raw() {
             DeValue::Integer(i) => {
                 let digits = i.as_str().replace('_', "");
@@ -109,7 +109,7 @@ impl<'a, 'i> Value<'a, 'i> {
     }
 
     /// A whole number in `min..=max`.
-    pub fn count(
+    pub(super) fn count(
         &self,
         diags: &mut Diagnostics<'_>,
         what: &str,
@@ -130,7 +130,7 @@ impl<'a, 'i> Value<'a, 'i> {
 
     /// A duration: seconds as an integer, or text such as `"1h30m"`; with
     /// `none_ok`, `"none"` gives `Some(None)` (no limit).
-    pub fn duration(
+    pub(super) fn duration(
         &self,
         diags: &mut Diagnostics<'_>,
         what: &str,
@@ -186,7 +186,12 @@ impl<'a, 'i> Value<'a, 'i> {
     }
 
     /// A time: a TOML date-time or a string; local forms are read in `tz`.
-    pub fn time(&self, diags: &mut Diagnostics<'_>, what: &str, tz: Tz) -> Option<DateTime<Tz>> {
+    pub(super) fn time(
+        &self,
+        diags: &mut Diagnostics<'_>,
+        what: &str,
+        tz: Tz,
+    ) -> Option<DateTime<Tz>> {
         let text = match self.raw() {
             DeValue::Datetime(d) => d.to_string(),
             DeValue::String(s) => s.to_string(),
@@ -213,7 +218,7 @@ impl<'a, 'i> Value<'a, 'i> {
     }
 
     /// A cron field: an integer or a string expression, as text.
-    pub fn cron_field(&self, diags: &mut Diagnostics<'_>, what: &str) -> Option<String> {
+    pub(super) fn cron_field(&self, diags: &mut Diagnostics<'_>, what: &str) -> Option<String> {
         match self.raw() {
             DeValue::Integer(_) => self.integer(diags, what).map(|n| n.to_string()),
             DeValue::String(s) => Some(s.to_string()),

@@ -7,11 +7,11 @@
 //! The algorithms are Howard Hinnant's `days_from_civil` / `civil_from_days`.
 
 /// Seconds in one day.
-pub const DAY: i64 = 86_400;
+pub(super) const DAY: i64 = 86_400;
 
 /// A civil date and time of day (no zone).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Civil {
+pub(super) struct Civil {
     pub year: i32,
     pub month: u32,
     pub day: u32,
@@ -22,7 +22,7 @@ pub struct Civil {
 
 impl Civil {
     /// Decodes naive seconds into civil fields.
-    pub fn from_secs(secs: i64) -> Civil {
+    pub(super) fn from_secs(secs: i64) -> Civil {
         let days = secs.div_euclid(DAY);
         let rem = secs.rem_euclid(DAY) as u32;
         let (year, month, day) = civil_from_days(days);
@@ -38,14 +38,14 @@ impl Civil {
 
     /// Encodes civil fields as naive seconds.
     #[cfg(test)]
-    pub fn to_secs(self) -> i64 {
+    pub(super) fn to_secs(self) -> i64 {
         days_from_civil(self.year, self.month, self.day) * DAY
             + i64::from(self.hour * 3600 + self.minute * 60 + self.second)
     }
 }
 
 /// Days since 1970-01-01 of the given civil date.
-pub fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
+pub(super) fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
     let y = i64::from(year) - i64::from(month <= 2);
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -58,7 +58,7 @@ pub fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
 /// Civil date of the given count of days since 1970-01-01. Exact for every
 /// day chrono can represent (about ±100 million days), which bounds every
 /// caller; further out, the day count is clamped rather than wrapped.
-pub fn civil_from_days(days: i64) -> (i32, u32, u32) {
+pub(super) fn civil_from_days(days: i64) -> (i32, u32, u32) {
     const LIMIT: i64 = 1 << 40;
     let z = days.clamp(-LIMIT, LIMIT) + 719_468;
     let era = z.div_euclid(146_097);
@@ -91,33 +91,33 @@ const MONTH_LEN: [u8; 32] = [
 /// Days before the 1st of `month` (1-12), in a common (`leap` 0) or leap
 /// (1) year.
 #[inline]
-pub fn days_before(leap: usize, month: u32) -> i64 {
+pub(super) fn days_before(leap: usize, month: u32) -> i64 {
     i64::from(DAYS_BEFORE[(leap << 4 | month as usize) & 31])
 }
 
 /// Days in `month` (1-12), in a common (`leap` 0) or leap (1) year.
 #[inline]
-pub fn month_len(leap: usize, month: u32) -> u32 {
+pub(super) fn month_len(leap: usize, month: u32) -> u32 {
     u32::from(MONTH_LEN[(leap << 4 | month as usize) & 31])
 }
 
 /// Whether `year` is a Gregorian leap year.
 #[inline]
-pub fn is_leap(year: i32) -> bool {
+pub(super) fn is_leap(year: i32) -> bool {
     // For multiples of 4, "divisible by 100" is "by 25" and "by 400" is
     // "by 16" (sign-agnostic, so exact for negative years too).
     year & 3 == 0 && (year % 25 != 0 || year & 15 == 0)
 }
 
 /// The first leap year at or after `year`.
-pub fn next_leap_year(year: i32) -> i32 {
+pub(super) fn next_leap_year(year: i32) -> i32 {
     // Round up to a multiple of 4; skip a century year that is not a leap year.
     let year = (year + 3) & !3;
     if is_leap(year) { year } else { year + 4 }
 }
 
 /// Number of days in the month.
-pub fn days_in_month(year: i32, month: u32) -> u32 {
+pub(super) fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         2 if is_leap(year) => 29,
         2 => 28,
@@ -127,13 +127,13 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
 }
 
 /// Day of week of a day count since 1970-01-01, 0 = Sunday .. 6 = Saturday.
-pub fn weekday_of_days(days: i64) -> u32 {
+pub(super) fn weekday_of_days(days: i64) -> u32 {
     // 1970-01-01 was a Thursday (4).
     (days + 4).rem_euclid(7) as u32
 }
 
 /// ISO 8601 week number (1-53) of a civil date.
-pub fn iso_week(year: i32, month: u32, day: u32) -> u32 {
+pub(super) fn iso_week(year: i32, month: u32, day: u32) -> u32 {
     let days = days_from_civil(year, month, day);
     // ISO weekday: Monday = 1 .. Sunday = 7.
     let iso_wd = i64::from((weekday_of_days(days) + 6) % 7 + 1);

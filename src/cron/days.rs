@@ -11,7 +11,7 @@ const SAME_WEEKDAY_AS_FIRST: u64 = (1 << 1) | (1 << 8) | (1 << 15) | (1 << 22) |
 
 /// One special day element, beyond plain day numbers and plain weekdays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DayItem {
+pub(super) enum DayItem {
     /// `L` (n = 0) or `L-n`: n days before the last day of the month.
     LastMinus(u32),
     /// `nW`: the weekday (Mon-Fri) nearest day n, never leaving the month.
@@ -26,7 +26,7 @@ pub enum DayItem {
 
 /// A set of days: plain day numbers, plain weekdays and special items, OR-ed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DaySet {
+pub(super) struct DaySet {
     /// Bits 1-31: plain days of the month.
     pub days: u64,
     /// Bits 0-6: plain weekdays, 0 = Sunday.
@@ -37,7 +37,7 @@ pub struct DaySet {
 
 /// The shape of one month: all the calendar facts day rules need.
 #[derive(Clone, Copy, Debug)]
-pub struct MonthShape {
+pub(super) struct MonthShape {
     pub year: i32,
     pub month: u32,
     /// Number of days (28-31).
@@ -47,7 +47,7 @@ pub struct MonthShape {
 }
 
 impl MonthShape {
-    pub fn new(year: i32, month: u32) -> MonthShape {
+    pub(super) fn new(year: i32, month: u32) -> MonthShape {
         MonthShape {
             year,
             month,
@@ -57,7 +57,7 @@ impl MonthShape {
     }
 
     /// Mask of every day of the month.
-    pub fn all_days(&self) -> u64 {
+    pub(super) fn all_days(&self) -> u64 {
         ((1u64 << (self.len + 1)) - 1) & !1
     }
 
@@ -85,7 +85,7 @@ impl MonthShape {
 
 impl DaySet {
     /// Mask of the days of `shape` that belong to this set.
-    pub fn mask(&self, shape: &MonthShape) -> u64 {
+    pub(super) fn mask(&self, shape: &MonthShape) -> u64 {
         let mut mask = (self.days & shape.all_days()) | shape.days_on_any(self.weekdays);
         for item in &self.items {
             mask |= item_day(*item, shape).map_or(0, |d| 1 << d);
@@ -130,7 +130,7 @@ fn item_day(item: DayItem, shape: &MonthShape) -> Option<u32> {
 
 /// How the day-of-month and day-of-week parts combine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Combine {
+pub(super) enum Combine {
     /// Both must match (APScheduler; cron when either field starts with `*`).
     All,
     /// Either may match (the Vixie cron rule when both fields are restricted).
@@ -139,7 +139,7 @@ pub enum Combine {
 
 /// The whole day rule of a schedule.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DayRule {
+pub(super) struct DayRule {
     /// Day-of-month part; `None` means unrestricted.
     pub day_of_month: Option<DaySet>,
     /// Day-of-week part; `None` means unrestricted.
@@ -151,7 +151,7 @@ pub struct DayRule {
 
 impl DayRule {
     /// Mask of matching days in the month described by `shape`.
-    pub fn mask(&self, shape: &MonthShape) -> u64 {
+    pub(super) fn mask(&self, shape: &MonthShape) -> u64 {
         let dom = self.day_of_month.as_ref().map(|s| s.mask(shape));
         let dow = self.day_of_week.as_ref().map(|s| s.mask(shape));
         let all = shape.all_days();
@@ -169,7 +169,7 @@ impl DayRule {
     /// matching day, in any year. Exact, because every combination of month
     /// length and weekday of the 1st occurs within the 400-year Gregorian cycle.
     /// ISO-week rules are left to the bounded search.
-    pub fn can_match_in(&self, months: u64) -> bool {
+    pub(super) fn can_match_in(&self, months: u64) -> bool {
         (1..=12u32).filter(|m| months & (1 << m) != 0).any(|month| {
             let lens: &[u32] = match month {
                 2 => &[28, 29],

@@ -133,7 +133,7 @@ fn day_phrase(spec: &Spec) -> Option<String> {
 }
 
 /// Describes the schedule, or `None` if it is not one of the easy shapes.
-pub fn describe(spec: &Spec) -> Option<String> {
+pub(super) fn describe(spec: &Spec) -> Option<String> {
     if spec.years.0.is_some() {
         return None;
     }

@@ -5,7 +5,7 @@ use super::error::CronError;
 
 /// What one field accepts.
 #[derive(Clone, Copy, Debug)]
-pub struct FieldDef {
+pub(super) struct FieldDef {
     /// Name shown in errors (`minute`, `day_of_week`, ...).
     pub name: &'static str,
     pub min: u32,
@@ -18,17 +18,17 @@ pub struct FieldDef {
     pub star_max: Option<u32>,
 }
 
-pub const MONTH_NAMES: &[&str] = &[
+pub(super) const MONTH_NAMES: &[&str] = &[
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 /// Weekday names starting on Sunday (cron's order).
-pub const SUNDAY_FIRST: &[&str] = &["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+pub(super) const SUNDAY_FIRST: &[&str] = &["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 /// Weekday names starting on Monday (APScheduler's order).
-pub const MONDAY_FIRST: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+pub(super) const MONDAY_FIRST: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// One parsed range element: values `first, first+step, ...` up to `last`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Range {
+pub(super) struct Range {
     pub first: u32,
     pub last: u32,
     pub step: u32,
@@ -40,7 +40,7 @@ impl Range {
     /// The values as a bit mask. Parsing bounds every value by its field's
     /// maximum (at most 59), so all of them fit; anything above 63 is left
     /// out rather than wrapped.
-    pub fn mask(&self) -> u64 {
+    pub(super) fn mask(&self) -> u64 {
         let mut mask = 0;
         let mut v = self.first;
         while v <= self.last && v < 64 {
@@ -54,7 +54,7 @@ impl Range {
     }
 
     /// Canonical text of the element, numbers only.
-    pub fn render(&self, def: &FieldDef) -> String {
+    pub(super) fn render(&self, def: &FieldDef) -> String {
         let step = if self.step > 1 {
             format!("/{}", self.step)
         } else {
@@ -74,7 +74,7 @@ impl Range {
 
 impl FieldDef {
     /// Parses one value: a number or a name, case-insensitive.
-    pub fn value(&self, text: &str) -> Result<u32, CronError> {
+    pub(super) fn value(&self, text: &str) -> Result<u32, CronError> {
         let lower = text.to_ascii_lowercase();
         if let Some(i) = self.names.iter().position(|n| *n == lower) {
             return Ok(self.name_base + i as u32);
@@ -145,7 +145,7 @@ impl FieldDef {
     }
 
     /// Parses `*`, `*/n`, `a`, `a-b`, `a-b/n` or `a/n`.
-    pub fn range(&self, text: &str) -> Result<Range, CronError> {
+    pub(super) fn range(&self, text: &str) -> Result<Range, CronError> {
         let (body, step) = match text.split_once('/') {
             Some((body, step_text)) => (body, Some(self.step(text, step_text)?)),
             None => (text, None),

@@ -70,7 +70,7 @@ const MINUTE: FieldDef = def("minute", 0, 59);
 const SECOND: FieldDef = def("second", 0, 59);
 
 /// A parsed field-style trigger.
-pub struct Parsed {
+pub(super) struct Parsed {
     pub spec: Spec,
     /// APScheduler-style text of the fields given: `cron[day_of_week='mon', hour='9']`.
     pub normalized: String,
@@ -122,7 +122,7 @@ impl CronFields {
 }
 
 /// Parses a field-style trigger.
-pub fn parse(fields: &CronFields) -> Result<Parsed, CronError> {
+pub(super) fn parse(fields: &CronFields) -> Result<Parsed, CronError> {
     let [year, month, day, week, day_of_week, hour, minute, second] = fields.effective();
     let given: Vec<String> = [
         &year,

@@ -5,7 +5,7 @@
 //! a `trailing_zeros`. Day rules are turned into a mask once per month and
 //! cached, so the search never walks day by day, let alone minute by minute.
 //!
-//! [`Spec::next_naive`] is the general search, kept as the reference that
+//! `Spec::next_naive` is the general search, kept as the reference that
 //! the iterator's incremental search ([`super::search`]) is tested against.
 
 #[cfg(test)]
@@ -15,31 +15,31 @@ use super::days::DayRule;
 use super::days::MonthShape;
 
 /// Highest year the engine searches. Fire times are RFC 3339 with four-digit years.
-pub const MAX_YEAR: i32 = 9999;
+pub(super) const MAX_YEAR: i32 = 9999;
 
 /// The Gregorian calendar repeats every 400 years, so a search that scanned
 /// that many years without a match will never find one.
-pub const CALENDAR_CYCLE_YEARS: u32 = 400;
+pub(super) const CALENDAR_CYCLE_YEARS: u32 = 400;
 
 /// Years `first, first + step, ...` up to `last`. Parsing keeps all three
 /// within 1..=[`MAX_YEAR`], so the arithmetic on them cannot overflow.
-pub type YearRange = (i32, i32, i32);
+pub(super) type YearRange = (i32, i32, i32);
 
 /// A year range from a parsed element: `None` if a value is outside
 /// 1..=[`MAX_YEAR`] (parsing never lets one through).
-pub fn year_range(first: u32, last: u32, step: u32) -> Option<YearRange> {
+pub(super) fn year_range(first: u32, last: u32, step: u32) -> Option<YearRange> {
     let year = |v: u32| i32::try_from(v).ok().filter(|y| (1..=MAX_YEAR).contains(y));
     Some((year(first)?, year(last)?, year(step)?))
 }
 
 /// A set of years: `None` is every year, otherwise a union of ranges.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct YearSet(pub Option<Vec<YearRange>>);
+pub(super) struct YearSet(pub Option<Vec<YearRange>>);
 
 impl YearSet {
     /// Smallest allowed year `>= year`.
     #[inline]
-    pub fn next(&self, year: i32) -> Option<i32> {
+    pub(super) fn next(&self, year: i32) -> Option<i32> {
         match &self.0 {
             None => Some(year),
             Some(ranges) => Self::next_in(ranges, year),
@@ -66,7 +66,7 @@ impl YearSet {
 
 /// A compiled schedule: which wall-clock times match.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Spec {
+pub(super) struct Spec {
     /// Bits 0-59.
     pub seconds: u64,
     /// Bits 0-59.
@@ -80,19 +80,19 @@ pub struct Spec {
 }
 
 /// Mask of all 24 hours.
-pub const ALL_HOURS: u64 = (1 << 24) - 1;
+pub(super) const ALL_HOURS: u64 = (1 << 24) - 1;
 
 /// The day mask of the last month looked at, reused while the search stays in it.
 #[cfg(test)]
 #[derive(Clone, Copy, Debug, Default)]
-pub struct MonthCache {
+pub(super) struct MonthCache {
     key: Option<(i32, u32)>,
     mask: u64,
 }
 
 /// Smallest set bit of `mask` at position `from` or above.
 #[inline]
-pub fn next_bit(mask: u64, from: u32) -> Option<u32> {
+pub(super) fn next_bit(mask: u64, from: u32) -> Option<u32> {
     if from >= 64 {
         return None;
     }
@@ -103,13 +103,13 @@ pub fn next_bit(mask: u64, from: u32) -> Option<u32> {
 impl Spec {
     /// Whether the hour field allows every hour of the day. Such schedules fire
     /// in both passes of a repeated (fall-back) hour; see [`crate::timezone`].
-    pub fn every_hour(&self) -> bool {
+    pub(super) fn every_hour(&self) -> bool {
         self.hours & ALL_HOURS == ALL_HOURS
     }
 
     /// Whether any wall-clock time can ever match, years aside. Exact and cheap:
     /// looks at each allowed month in every shape it can take.
-    pub fn can_match(&self) -> bool {
+    pub(super) fn can_match(&self) -> bool {
         self.seconds != 0
             && self.minutes != 0
             && self.hours != 0
@@ -129,7 +129,7 @@ impl Spec {
     /// The first matching wall-clock time at or after `from` (naive seconds,
     /// see [`super::calendar`]), or `None` if there is none up to [`MAX_YEAR`].
     #[cfg(test)]
-    pub fn next_naive(&self, from: i64, cache: &mut MonthCache) -> Option<i64> {
+    pub(super) fn next_naive(&self, from: i64, cache: &mut MonthCache) -> Option<i64> {
         let c = Civil::from_secs(from);
         let (mut year, mut month, mut day) = (c.year, c.month, c.day);
         let (mut hour, mut minute, mut second) = (c.hour, c.minute, c.second);

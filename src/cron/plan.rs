@@ -13,7 +13,7 @@ use super::matcher::Spec;
 
 /// Precomputed facts about a [`Spec`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Plan {
+pub(super) struct Plan {
     /// Smallest allowed second, minute and hour.
     pub first_second: u32,
     pub first_minute: u32,
@@ -41,7 +41,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn new(spec: &Spec) -> Plan {
+    pub(super) fn new(spec: &Spec) -> Plan {
         let base = DayRule {
             weeks: None,
             ..spec.days.clone()
@@ -102,7 +102,7 @@ impl Plan {
     /// The matching days of a month of `len` days whose 1st is day number
     /// `first` (days since 1970-01-01): exactly `spec.days.mask` of the month.
     #[inline]
-    pub fn day_mask(&self, spec: &Spec, year: i32, month: u32, len: u32, first: i64) -> u64 {
+    pub(super) fn day_mask(&self, spec: &Spec, year: i32, month: u32, len: u32, first: i64) -> u64 {
         if self.by_week {
             return by_week(spec, year, month);
         }
@@ -117,7 +117,14 @@ impl Plan {
     /// The matching days of `month` of `year`, which is a leap year if
     /// `leap` is 1, and whose 1st is day number `first`.
     #[inline]
-    pub fn month_mask(&self, spec: &Spec, year: i32, leap: usize, month: u32, first: i64) -> u64 {
+    pub(super) fn month_mask(
+        &self,
+        spec: &Spec,
+        year: i32,
+        leap: usize,
+        month: u32,
+        first: i64,
+    ) -> u64 {
         if self.by_weekday || self.by_week {
             self.day_mask(spec, year, month, month_len(leap, month), first)
         } else {
@@ -130,7 +137,7 @@ impl Plan {
     /// day rule depends on more than the month's length, or no month can
     /// match.
     #[inline]
-    pub fn year_first(&self, leap: usize) -> Option<(u32, u32, i64, u64)> {
+    pub(super) fn year_first(&self, leap: usize) -> Option<(u32, u32, i64, u64)> {
         let (month, day, yday) = self.year_firsts[leap & 1];
         let fixed = !(self.by_weekday || self.by_week) && month != 0;
         fixed.then(|| {
@@ -146,7 +153,7 @@ impl Plan {
     /// Allowed months (bits 1-12) that can hold a matching day in a common
     /// (`leap` 0) or leap (1) year.
     #[inline]
-    pub fn months(&self, leap: usize) -> u64 {
+    pub(super) fn months(&self, leap: usize) -> u64 {
         self.months[leap & 1]
     }
 }

@@ -22,7 +22,7 @@ const DRAIN: Duration = Duration::from_secs(2);
 
 /// Runs the job as run `record` to its end, its output forwarded with the
 /// job's prefix; how it ended and the last 4 KB of its output.
-pub fn run_direct(
+pub(crate) fn run_direct(
     job: &Job,
     record: Record,
     shell: &str,

@@ -4,7 +4,7 @@
 mod direct;
 mod orphans;
 mod output;
-pub use direct::run_direct;
+pub(crate) use direct::run_direct;
 mod process;
 mod signals;
 mod state;
@@ -30,7 +30,7 @@ use std::time::Duration;
 const OUTPUT_DRAIN: Duration = Duration::from_secs(2);
 
 /// The host of a running `apsched run`.
-pub struct RealHost {
+pub(crate) struct RealHost {
     file: PathBuf,
     shell: String,
     logger: Logger,
@@ -44,7 +44,7 @@ pub struct RealHost {
 
 impl RealHost {
     /// Installs signal handling and output forwarding. Call before any job starts.
-    pub fn start(
+    pub(crate) fn start(
         file: PathBuf,
         settings: &Settings,
         logger: Logger,
@@ -68,7 +68,7 @@ impl RealHost {
 
     /// Flushes the remaining job output and saves its tails; call after the
     /// runner returns.
-    pub fn finish(mut self) {
+    pub(crate) fn finish(mut self) {
         self.logger.flush();
         self.forwarder.finish(OUTPUT_DRAIN);
         while let Ok(msg) = self.rx.try_recv() {
@@ -196,7 +196,7 @@ impl Host for RealHost {
 /// Ends the processes of runs left started by a scheduler that died, and
 /// records each; the events to log, and how many runs were found still
 /// running (now interrupted) and how many had ended unseen (unknown).
-pub fn settle_orphans(
+pub(crate) fn settle_orphans(
     store: &mut SqliteStore,
     started: &[crate::store::StartedRun],
 ) -> Result<(Vec<Event>, u64, u64), crate::store::StoreError> {

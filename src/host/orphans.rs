@@ -17,7 +17,7 @@ const KILL_WAIT: Duration = Duration::from_secs(1);
 
 /// The identity of a running process: this boot and its start time in
 /// clock ticks since boot (`/proc/PID/stat` field 22).
-pub fn identity(pid: u32) -> Option<String> {
+pub(super) fn identity(pid: u32) -> Option<String> {
     let (_, start) = stat(i32::try_from(pid).ok()?)?;
     Some(format!("{}/{start}", boot_id()?))
 }
@@ -97,7 +97,7 @@ fn wait_gone(pgid: i32, limit: Duration) -> bool {
 /// Ends the live process groups of runs left started; what to record of
 /// each: interrupted (it was still running, now ended) or unknown (it had
 /// ended while no scheduler watched). The pgids of the groups ended.
-pub fn settle(started: &[StartedRun]) -> Vec<(i64, RunResult, Option<i32>)> {
+pub(super) fn settle(started: &[StartedRun]) -> Vec<(i64, RunResult, Option<i32>)> {
     let boot = boot_id().unwrap_or_default();
     let live = groups();
     started

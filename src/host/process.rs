@@ -89,7 +89,11 @@ fn start(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Child, Stri
 
 /// Starts the run's command and hands its pipes to the forwarder; returns
 /// its pid (also its process group id).
-pub fn spawn(request: &RunRequest, shell: &str, forwarder: &Forwarder) -> Result<u32, String> {
+pub(super) fn spawn(
+    request: &RunRequest,
+    shell: &str,
+    forwarder: &Forwarder,
+) -> Result<u32, String> {
     let job = &request.job;
     let mut child = start(job, shell, &request.scheduled)?;
     let pid = child.id();
@@ -116,7 +120,7 @@ pub fn spawn(request: &RunRequest, shell: &str, forwarder: &Forwarder) -> Result
 }
 
 /// Sends SIGTERM (or SIGKILL) to the process group led by `pid`.
-pub fn signal_group(pid: u32, kill: bool) {
+pub(super) fn signal_group(pid: u32, kill: bool) {
     let sig = if kill { Signal::KILL } else { Signal::TERM };
     if let Some(pgid) = i32::try_from(pid).ok().and_then(Pid::from_raw) {
         // A group that is gone already (ESRCH) has nothing left to end.

@@ -16,7 +16,7 @@ use std::sync::mpsc::Sender;
 
 /// What the signal thread tells the runner.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Msg {
+pub(super) enum Msg {
     /// A child ended; `status` as `waitpid` gives it.
     Reaped {
         pid: i32,
@@ -34,7 +34,7 @@ pub enum Msg {
 }
 
 /// Installs the handlers and starts the thread. Call before starting jobs.
-pub fn start(tx: Sender<Msg>) -> std::io::Result<()> {
+pub(super) fn start(tx: Sender<Msg>) -> std::io::Result<()> {
     let mut signals = Signals::new([SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1])?;
     std::thread::Builder::new()
         .name("apsched-signals".into())
@@ -57,7 +57,7 @@ pub fn start(tx: Sender<Msg>) -> std::io::Result<()> {
 /// Held while a job process is being spawned. A spawn whose exec fails
 /// reaps its own child (std's `Command::spawn`, with a `pre_exec` hook), so
 /// the reaper must not take that child from under it.
-pub static SPAWNING: Mutex<()> = Mutex::new(());
+pub(super) static SPAWNING: Mutex<()> = Mutex::new(());
 
 /// Reaps every child that has ended; false once the runner is gone.
 fn reap(tx: &Sender<Msg>) -> bool {
@@ -73,7 +73,7 @@ fn reap(tx: &Sender<Msg>) -> bool {
 }
 
 /// The outcome a `waitpid` status describes.
-pub fn outcome(status: i32) -> crate::scheduler::Outcome {
+pub(super) fn outcome(status: i32) -> crate::scheduler::Outcome {
     use crate::scheduler::Outcome;
     let status = ExitStatus::from_raw(status);
     match status.signal() {

@@ -23,7 +23,7 @@ enum Kept {
 }
 
 /// The state store of a running scheduler.
-pub struct State {
+pub(super) struct State {
     store: SqliteStore,
     kept: VecDeque<Kept>,
     /// A failed write of the host's own, not yet told to the runner.
@@ -31,7 +31,7 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(store: SqliteStore) -> State {
+    pub(super) fn new(store: SqliteStore) -> State {
         State {
             store,
             kept: VecDeque::new(),
@@ -39,13 +39,13 @@ impl State {
         }
     }
 
-    pub fn store(&mut self) -> &mut SqliteStore {
+    pub(super) fn store(&mut self) -> &mut SqliteStore {
         &mut self.store
     }
 
     /// Writes a change; the numbers of the runs it recorded. A failed end
     /// of a run is kept for [`State::recover`].
-    pub fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError> {
+    pub(super) fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError> {
         let now = Utc::now();
         match write(&mut self.store, change, now) {
             Ok(Some(records)) => Ok(records),
@@ -60,7 +60,12 @@ impl State {
     }
 
     /// Saves the tail of a run's output; on failure it is kept.
-    pub fn output(&mut self, record: Record, tail: Vec<u8>, logger: &mut Logger) -> Vec<Input> {
+    pub(super) fn output(
+        &mut self,
+        record: Record,
+        tail: Vec<u8>,
+        logger: &mut Logger,
+    ) -> Vec<Input> {
         match self.store.run_output(record, &tail) {
             Ok(()) => {
                 logger.log(&Event::OutputSaved {
@@ -78,7 +83,7 @@ impl State {
     }
 
     /// Records a started run's process; on failure it is kept.
-    pub fn process(&mut self, record: Record, pid: u32, identity: String) {
+    pub(super) fn process(&mut self, record: Record, pid: u32, identity: String) {
         if let Err(e) = self.store.run_process(record, pid, &identity) {
             let error = self.describe(e);
             self.keep(Kept::Process(record, pid, identity));
@@ -87,7 +92,7 @@ impl State {
     }
 
     /// A failed write made on the host's own, once.
-    pub fn take_failure(&mut self) -> Option<String> {
+    pub(super) fn take_failure(&mut self) -> Option<String> {
         self.failure.take()
     }
 
@@ -112,7 +117,7 @@ impl State {
 
     /// Writes what was kept, then proves the store writable; every job's
     /// saved state.
-    pub fn recover(&mut self) -> Result<HashMap<String, JobState>, RecoverError> {
+    pub(super) fn recover(&mut self) -> Result<HashMap<String, JobState>, RecoverError> {
         while let Some(kept) = self.kept.front() {
             let result = match kept {
                 Kept::Change(change, at) => write(&mut self.store, change, *at).map(|_| ()),
@@ -193,7 +198,7 @@ fn extra(
 
 /// Reads what `pause`, `resume` and `run-now` wrote: every job's paused flag
 /// (the scheduler ignores those unchanged) and the run-now requests.
-pub fn control(store: &mut SqliteStore) -> Vec<Input> {
+pub(super) fn control(store: &mut SqliteStore) -> Vec<Input> {
     let mut inputs = Vec::new();
     match store.job_states() {
         Ok(states) => inputs.extend(

@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 
 /// Carries out actions, then starts what may start; a run that cannot
 /// start is finished at once, which may produce more actions.
-pub fn apply(
+pub(super) fn apply(
     host: &mut impl Host,
     core: &mut Scheduler,
     actions: Vec<Action>,

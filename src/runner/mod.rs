@@ -21,16 +21,16 @@ use crate::scheduler::{Action, Event, Record, Scheduler};
 use apply::apply;
 use chrono::{DateTime, Utc};
 use outage::Outage;
-pub use seam::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
+pub(crate) use seam::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
 use std::collections::HashMap;
 
 /// The scheduler re-reads the clock at least this often, so a suspend, an NTP
 /// step or a manual clock change is noticed within it.
-pub const MAX_SLEEP: chrono::Duration = chrono::Duration::seconds(60);
+pub(crate) const MAX_SLEEP: chrono::Duration = chrono::Duration::seconds(60);
 
 /// How a run of the scheduler ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Ending {
+pub(crate) enum Ending {
     Clean,
     /// The state could not be written when it stopped: since then runs were
     /// neither started nor recorded.
@@ -49,7 +49,7 @@ struct Loop {
 }
 
 /// Runs the jobs until shut down, resuming from every job's `saved` state.
-pub fn run(
+pub(crate) fn run(
     host: &mut impl Host,
     settings: &Settings,
     jobs: Vec<Job>,

@@ -15,7 +15,7 @@ const MAX_BACKOFF: chrono::Duration = chrono::Duration::seconds(60);
 
 /// One episode of a failing store.
 #[derive(Clone, Debug)]
-pub struct Outage {
+pub(super) struct Outage {
     pub since: DateTime<Utc>,
     /// The error that began it.
     pub error: String,
@@ -25,7 +25,7 @@ pub struct Outage {
 
 impl Outage {
     /// Schedules the next retry after a failed one.
-    pub fn retry_later(&mut self, now: DateTime<Utc>) {
+    pub(super) fn retry_later(&mut self, now: DateTime<Utc>) {
         self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
         self.next_try = now + self.backoff;
     }
@@ -33,7 +33,7 @@ impl Outage {
 
 /// A write failed: begins an episode (logged once) unless one is going, and
 /// holds the scheduler's runs until the store works again.
-pub fn enter(
+pub(super) fn enter(
     host: &mut impl Host,
     core: &mut Scheduler,
     outage: &mut Option<Outage>,

@@ -10,7 +10,7 @@ use std::fmt::Display;
 
 /// Something that happened outside while the runner waited.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Input {
+pub(crate) enum Input {
     /// A run's process ended.
     Exited { run: RunId, outcome: Outcome },
     /// SIGINT or SIGTERM: shut down (a second one: at once).
@@ -27,7 +27,7 @@ pub enum Input {
 
 /// Why a state change was not written.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PersistError {
+pub(crate) enum PersistError {
     /// The store refused it: the slot was claimed before. Not ours to run.
     Refused(String),
     /// The store cannot be written now (full disk, I/O error, ...).
@@ -38,13 +38,13 @@ pub enum PersistError {
 /// `job_error` line (`cannot start: REASON`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{reason}")]
-pub struct StartError {
+pub(crate) struct StartError {
     pub reason: String,
 }
 
 impl StartError {
     /// A start that failed for `reason`.
-    pub fn new(reason: impl Display) -> StartError {
+    pub(crate) fn new(reason: impl Display) -> StartError {
         StartError {
             reason: reason.to_string(),
         }
@@ -54,19 +54,19 @@ impl StartError {
 /// Why the schedule file could not be read again: every problem found, each
 /// logged as its own `reload_failed` line.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReloadError {
+pub(crate) struct ReloadError {
     pub problems: Vec<String>,
 }
 
 /// Why the store still cannot be written after a failure.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{reason}")]
-pub struct RecoverError {
+pub(crate) struct RecoverError {
     pub reason: String,
 }
 
 /// Everything the runner needs from the world.
-pub trait Host {
+pub(crate) trait Host {
     /// The wall clock.
     fn now(&mut self) -> DateTime<Utc>;
     /// Waits until `deadline` or until inputs arrive, and returns them.

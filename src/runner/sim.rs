@@ -14,7 +14,7 @@ use std::time::Duration;
 
 /// Something the script does at a moment.
 #[derive(Clone, Debug)]
-pub enum Step {
+pub(super) enum Step {
     Stop,
     /// SIGHUP, with the file text the reload will read.
     Reload(String),
@@ -24,7 +24,7 @@ pub enum Step {
 
 /// How a simulated process behaves.
 #[derive(Clone, Copy, Debug)]
-pub enum Behavior {
+pub(super) enum Behavior {
     /// Exits with the status after the duration.
     Runs(Duration, i32),
     /// Runs until signaled; ends on SIGTERM.
@@ -35,7 +35,7 @@ pub enum Behavior {
     Stuck,
 }
 
-pub struct Sim {
+pub(super) struct Sim {
     pub now: DateTime<Utc>,
     /// After this the simulation sends a stop.
     pub end: DateTime<Utc>,
@@ -65,19 +65,19 @@ pub struct Sim {
 }
 
 /// Parses a schedule file text (zone UTC unless it says otherwise).
-pub fn jobs(text: &str) -> (Settings, Vec<Job>) {
+pub(super) fn jobs(text: &str) -> (Settings, Vec<Job>) {
     let config = config::parse(Path::new("sim.toml"), text).unwrap_or_else(|d| panic!("{d:?}"));
     (config.scheduler, config.jobs)
 }
 
-pub fn at(text: &str) -> DateTime<Utc> {
+pub(super) fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
         .expect("RFC 3339")
         .with_timezone(&Utc)
 }
 
 impl Sim {
-    pub fn new(start: &str, end: &str) -> Sim {
+    pub(super) fn new(start: &str, end: &str) -> Sim {
         Sim {
             now: at(start),
             end: at(end),
@@ -100,7 +100,7 @@ impl Sim {
     }
 
     /// Start times (RFC 3339, UTC) of one job's runs.
-    pub fn started(&self, job: &str) -> Vec<String> {
+    pub(super) fn started(&self, job: &str) -> Vec<String> {
         self.starts
             .iter()
             .filter(|(_, j, _)| j == job)
@@ -109,7 +109,7 @@ impl Sim {
     }
 
     /// Scheduled times of one job's runs, in the job's zone.
-    pub fn scheduled(&self, job: &str) -> Vec<String> {
+    pub(super) fn scheduled(&self, job: &str) -> Vec<String> {
         self.starts
             .iter()
             .filter(|(_, j, _)| j == job)
@@ -118,7 +118,7 @@ impl Sim {
     }
 
     /// Logged events with this name.
-    pub fn named(&self, name: &str) -> Vec<&Event> {
+    pub(super) fn named(&self, name: &str) -> Vec<&Event> {
         self.events
             .iter()
             .filter(|(_, e)| e.name() == name)

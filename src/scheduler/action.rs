@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 /// A run the runner must start.
 #[derive(Clone, Debug, PartialEq)]
-pub struct RunRequest {
+pub(crate) struct RunRequest {
     pub run: RunId,
     pub record: Record,
     pub job: Arc<Job>,
@@ -19,7 +19,7 @@ pub struct RunRequest {
 
 /// How a run's process ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Exited with this status.
     Exited(i32),
     /// Ended by this signal.
@@ -30,7 +30,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// How it ended, for people: `exit status 3`, `killed by signal 9`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Outcome::Exited(code) => format!("exit status {code}"),
             Outcome::Signaled(sig) => format!("killed by signal {sig}"),
@@ -41,7 +41,7 @@ impl Outcome {
 
 /// What the scheduler wakes up for next.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Due {
+pub(crate) enum Due {
     /// A job's next slot (jitter included).
     Slot(String),
     /// A running job's timeout or kill deadline.
@@ -50,7 +50,7 @@ pub enum Due {
 
 /// What the runner must do.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Action {
+pub(crate) enum Action {
     Start(RunRequest),
     /// Send SIGTERM to the run's process group.
     Terminate(RunId),
@@ -66,7 +66,7 @@ pub enum Action {
 /// [`Scheduler::recorded`](super::Scheduler::recorded) before anything of
 /// the run starts.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Change {
+pub(crate) enum Change {
     /// Save a job's state as is: new or changed job, pause, resume.
     Save { job: String, state: JobState },
     /// A due slot was handled; `run` runs the slots of `claim.runs`, in order.
@@ -94,7 +94,7 @@ pub enum Change {
 
 impl Change {
     /// The run whose slots this change records, if any.
-    pub fn run(&self) -> Option<RunId> {
+    pub(crate) fn run(&self) -> Option<RunId> {
         match self {
             Change::Claim { run, .. } => *run,
             Change::Extra { run, .. } => Some(*run),

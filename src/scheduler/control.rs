@@ -15,7 +15,7 @@ impl Scheduler {
     /// Stops scheduling. Running processes get `shutdown_timeout` to end,
     /// then SIGTERM, then SIGKILL; with `immediate` (a second stop) SIGKILL
     /// at once.
-    pub fn shutdown(&mut self, now: DateTime<Utc>, immediate: bool) -> Vec<Action> {
+    pub(crate) fn shutdown(&mut self, now: DateTime<Utc>, immediate: bool) -> Vec<Action> {
         let mut actions = Vec::new();
         if !self.shutting_down {
             self.shutting_down = true;
@@ -55,7 +55,7 @@ impl Scheduler {
     /// Replaces the job list (a reload): unchanged jobs keep their state,
     /// changed ones are rescheduled from `now`, new ones added, removed ones
     /// dropped (a running instance finishes).
-    pub fn reload(
+    pub(crate) fn reload(
         &mut self,
         settings: &Settings,
         jobs: Vec<Job>,
@@ -125,7 +125,7 @@ impl Scheduler {
 
     /// Pauses or resumes a job (`apsched pause`/`resume`). Resuming schedules
     /// from `now`: runs that fell in the paused time are not replayed.
-    pub fn set_paused(&mut self, id: &str, paused: bool, now: DateTime<Utc>) -> Vec<Action> {
+    pub(crate) fn set_paused(&mut self, id: &str, paused: bool, now: DateTime<Utc>) -> Vec<Action> {
         let mut actions = Vec::new();
         let Some(&seq) = self.ids.get(id) else {
             return actions;
@@ -161,7 +161,12 @@ impl Scheduler {
     /// `request` if it came as one; refused (and the request answered so)
     /// when the job is unknown or paused, `max_instances` runs are going, or
     /// the scheduler is shutting down.
-    pub fn run_now(&mut self, id: &str, request: Option<i64>, now: DateTime<Utc>) -> Vec<Action> {
+    pub(crate) fn run_now(
+        &mut self,
+        id: &str,
+        request: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Vec<Action> {
         let mut actions = Vec::new();
         let (seq, entry) = match self
             .ids
@@ -236,14 +241,18 @@ fn refuse(actions: &mut Vec<Action>, job: &str, request: Option<i64>, reason: St
 
 impl Scheduler {
     /// The store cannot be written: holds every slot and waiting run.
-    pub fn suspend(&mut self) {
+    pub(crate) fn suspend(&mut self) {
         self.suspended = true;
     }
 
     /// The store works again: each job goes on from its `saved` state, as
     /// at a start (slots missed meanwhile are due now, by the misfire and
     /// coalescing rules; none that was claimed is replayed).
-    pub fn resync(&mut self, saved: &HashMap<String, JobState>, now: DateTime<Utc>) -> Vec<Action> {
+    pub(crate) fn resync(
+        &mut self,
+        saved: &HashMap<String, JobState>,
+        now: DateTime<Utc>,
+    ) -> Vec<Action> {
         self.suspended = false;
         let mut actions = Vec::new();
         let seqs: Vec<u64> = self.entries.keys().copied().collect();

@@ -17,7 +17,7 @@ use std::sync::Arc;
 impl Scheduler {
     /// Advances to `now`: fires due jobs and handles timeouts. Runs start
     /// on [`Scheduler::dispatch`], once their claims are recorded.
-    pub fn tick(&mut self, now: DateTime<Utc>) -> Vec<Action> {
+    pub(crate) fn tick(&mut self, now: DateTime<Utc>) -> Vec<Action> {
         let mut actions = Vec::new();
         self.tick_deadlines(now, &mut actions);
         while let Some(&(start_at, seq)) = self.queue.first() {

@@ -14,7 +14,7 @@ use chrono_tz::Tz;
 
 /// How a job starts.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Start {
+pub(crate) struct Start {
     /// When an interval job without `start_date` was first scheduled.
     pub anchor: DateTime<Tz>,
     /// Its first slot (which may be in the past: then it is due at once and
@@ -26,7 +26,7 @@ pub struct Start {
 }
 
 /// Whether a job is paused, given the file's value and the saved state.
-pub fn paused(file: bool, saved: Option<&JobState>) -> bool {
+pub(crate) fn paused(file: bool, saved: Option<&JobState>) -> bool {
     match saved {
         None => file,
         Some(st) => match st.file_paused {
@@ -40,13 +40,13 @@ pub fn paused(file: bool, saved: Option<&JobState>) -> bool {
 
 /// `t` without its fraction of a second: interval jobs are anchored on whole
 /// seconds, so their run times read cleanly.
-pub fn whole_second(t: DateTime<Utc>) -> DateTime<Utc> {
+pub(crate) fn whole_second(t: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
 }
 
 /// The first run time of a job scheduled afresh at `anchor`. A date
 /// trigger's is its `run_date` even when that has passed, as in APScheduler.
-pub fn first_run(job: &Job, anchor: &DateTime<Tz>) -> Option<DateTime<Tz>> {
+pub(crate) fn first_run(job: &Job, anchor: &DateTime<Tz>) -> Option<DateTime<Tz>> {
     match &job.trigger.kind {
         Kind::Date { run_date } => Some(run_date.with_timezone(&job.trigger.tz)),
         _ => job.trigger.next_after(anchor, anchor),
@@ -55,7 +55,7 @@ pub fn first_run(job: &Job, anchor: &DateTime<Tz>) -> Option<DateTime<Tz>> {
 
 /// How `job` starts at `now`, given what was saved of it. A job resumed
 /// since (by the file) goes on from now: the paused time is not replayed.
-pub fn start(job: &Job, saved: Option<&JobState>, now: DateTime<Utc>) -> Start {
+pub(crate) fn start(job: &Job, saved: Option<&JobState>, now: DateTime<Utc>) -> Start {
     let tz = job.trigger.tz;
     let paused = paused(job.paused, saved);
     let usable = saved.filter(|st| st.fingerprint == job.trigger.fingerprint() && !st.reschedule);

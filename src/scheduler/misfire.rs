@@ -9,13 +9,13 @@ use std::time::Duration;
 
 /// How late a run starting at `now` is, against `meant` (scheduled time
 /// plus chosen jitter); zero when it is not late.
-pub fn lateness(meant: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
+pub(crate) fn lateness(meant: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
     (now - meant).to_std().unwrap_or(Duration::ZERO)
 }
 
 /// The earliest meant start that still runs at `now`: one meant before it
 /// is missed. `None` when `grace` is `None` (no limit).
-pub fn cutoff(now: DateTime<Utc>, grace: Option<Duration>) -> Option<DateTime<Utc>> {
+pub(crate) fn cutoff(now: DateTime<Utc>, grace: Option<Duration>) -> Option<DateTime<Utc>> {
     let grace = chrono::Duration::from_std(grace?).unwrap_or(chrono::Duration::MAX);
     Some(
         now.checked_sub_signed(grace)
@@ -25,7 +25,7 @@ pub fn cutoff(now: DateTime<Utc>, grace: Option<Duration>) -> Option<DateTime<Ut
 
 /// Whether a run meant to start at `meant` is missed if started at `now`.
 /// `grace` of `None` is no limit.
-pub fn is_missed(meant: DateTime<Utc>, now: DateTime<Utc>, grace: Option<Duration>) -> bool {
+pub(crate) fn is_missed(meant: DateTime<Utc>, now: DateTime<Utc>, grace: Option<Duration>) -> bool {
     cutoff(now, grace).is_some_and(|c| meant < c)
 }
 

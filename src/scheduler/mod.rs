@@ -13,18 +13,18 @@ mod action;
 mod collect;
 mod control;
 mod due;
-pub mod event;
-pub mod initial;
-pub mod misfire;
-pub mod persist;
+pub(crate) mod event;
+pub(crate) mod initial;
+pub(crate) mod misfire;
+pub(crate) mod persist;
 mod runs;
 mod slots;
 
 use crate::config::{Job, Settings};
-pub use action::{Action, Change, Due, Outcome, RunRequest};
+pub(crate) use action::{Action, Change, Due, Outcome, RunRequest};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-pub use event::{Event, Level};
+pub(crate) use event::{Event, Level};
 use initial::Start;
 use persist::JobState;
 use runs::Run;
@@ -34,22 +34,22 @@ use std::time::Duration;
 
 /// The scheduler's own key of one submitted run: one process at a time, or
 /// several slots in turn without coalescing.
-pub type RunId = u64;
+pub(crate) type RunId = u64;
 
 /// The number of one run in the history: the store's id of its row. Log
 /// lines, `history` and `history --output` all show this number.
-pub type Record = i64;
+pub(crate) type Record = i64;
 
 /// How long a process has between SIGTERM and SIGKILL.
-pub const KILL_GRACE: Duration = Duration::from_secs(5);
+pub(crate) const KILL_GRACE: Duration = Duration::from_secs(5);
 
 /// How long a process killed with SIGKILL may take to be reaped before the
 /// scheduler gives it up.
-pub const KILL_WAIT: Duration = Duration::from_secs(1);
+pub(crate) const KILL_WAIT: Duration = Duration::from_secs(1);
 
 /// A scheduled run time and when it is meant to start.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Slot {
+pub(crate) struct Slot {
     pub scheduled: DateTime<Tz>,
     /// When to fire: `scheduled` plus jitter. Lateness counts from here.
     pub start_at: DateTime<Utc>,
@@ -93,7 +93,7 @@ impl Entry {
 }
 
 /// The scheduling core.
-pub struct Scheduler {
+pub(crate) struct Scheduler {
     max_workers: usize,
     shutdown_timeout: Duration,
     entries: HashMap<u64, Entry>,
@@ -120,7 +120,7 @@ impl Scheduler {
     /// from an earlier run: a job whose trigger is unchanged resumes from its
     /// saved next run time (earlier ones now due are caught up on the first
     /// tick); others start from now. `seed` drives jitter.
-    pub fn new(
+    pub(crate) fn new(
         settings: &Settings,
         jobs: Vec<Job>,
         saved: &HashMap<String, JobState>,
@@ -180,7 +180,7 @@ impl Scheduler {
 
     /// The next moment something is due, and what: a job's slot or a
     /// run's deadline (timeout, kill); `None` when nothing is.
-    pub fn next_wake(&self) -> Option<(DateTime<Utc>, Due)> {
+    pub(crate) fn next_wake(&self) -> Option<(DateTime<Utc>, Due)> {
         let queue = self.queue.first().filter(|_| !self.suspended);
         let slot = queue.map(|(t, seq)| {
             let job = self.entries.get(seq).map(|e| e.job.id.clone());
@@ -199,13 +199,13 @@ impl Scheduler {
     }
 
     /// The job and history number of a run in flight.
-    pub fn describe_run(&self, id: RunId) -> Option<(String, Option<Record>)> {
+    pub(crate) fn describe_run(&self, id: RunId) -> Option<(String, Option<Record>)> {
         let run = self.runs.get(&id)?;
         Some((run.job_id().to_string(), run.record()))
     }
 
     /// Whether shutdown has finished: no process is left.
-    pub fn is_done(&self) -> bool {
+    pub(crate) fn is_done(&self) -> bool {
         self.shutting_down && self.runs.is_empty()
     }
 }

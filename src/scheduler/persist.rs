@@ -17,7 +17,7 @@ pub struct JobState {
     /// Whether the job is paused (by the file or by `apsched pause`).
     pub paused: bool,
     /// The file's `paused` value last applied; `None` in state saved before
-    /// it was kept. See [`crate::scheduler::initial::paused`].
+    /// it was kept. See `scheduler::initial::paused`.
     pub file_paused: Option<bool>,
     /// Resumed while no scheduler ran: schedule from the next start, no catch-up.
     pub reschedule: bool,

@@ -15,7 +15,7 @@
 //! that was claimed; a run found still pending or started at the next start is
 //! recorded as interrupted.
 
-pub mod sqlite;
+pub(crate) mod sqlite;
 
 pub use crate::scheduler::persist::{Claim, JobState, RunResult};
 use chrono::{DateTime, Utc};
@@ -156,12 +156,12 @@ pub trait Store {
 }
 
 /// Formats a time as the store keeps it: RFC 3339, UTC.
-pub fn text(t: &DateTime<Utc>) -> String {
+pub(crate) fn text(t: &DateTime<Utc>) -> String {
     crate::timefmt::rfc3339_auto_z(t)
 }
 
 /// Reads a time kept by the store.
-pub fn parse(text: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .ok()
         .map(|t| t.with_timezone(&Utc))

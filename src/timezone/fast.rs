@@ -10,8 +10,8 @@ const DAY: i64 = 86_400;
 const NEG_DAY: i64 = -DAY;
 
 /// The shortcut for the common case of [`Cursor::next_fire`], in two steps:
-/// [`Cursor::settled_wall`] says where to search, and
-/// [`Cursor::settled_fire`] turns what the search found into the answer,
+/// `Cursor::settled_wall` says where to search, and
+/// `Cursor::settled_fire` turns what the search found into the answer,
 /// unless it lies past the span's end. Either may decline; the general
 /// algorithm then runs.
 ///

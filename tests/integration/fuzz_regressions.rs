@@ -3,8 +3,11 @@
 //! targets' own checks: the same code, included by path, on stable, in every
 //! `cargo test`.
 
+// The fuzz crate's items are `pub` for its targets; here they are private.
+#[allow(unreachable_pub)]
 #[path = "../../fuzz/src/brute.rs"]
 mod brute;
+#[allow(unreachable_pub)]
 #[path = "../../fuzz/src/checks.rs"]
 mod checks;
 

@@ -21,7 +21,7 @@ const DATE_KEYS: &[&str] = &["run_date"];
 
 /// The trigger a job asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TriggerKind {
+pub(crate) enum TriggerKind {
     /// `cron = "..."`: a cron string.
     CronString,
     /// `trigger = "cron"` with fields (`hour = 3`).
@@ -35,11 +35,11 @@ pub enum TriggerKind {
 /// A `trigger = "..."` name that is not a trigger.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown trigger {}", shown(.0))]
-pub struct UnknownTrigger(pub String);
+pub(crate) struct UnknownTrigger(pub String);
 
 impl UnknownTrigger {
     /// The likely name, or the names there are.
-    pub fn hint(&self) -> String {
+    pub(crate) fn hint(&self) -> String {
         suggest::closest(&self.0, TriggerKind::NAMES.iter().copied()).map_or_else(
             || "use \"cron\", \"interval\" or \"date\"".to_string(),
             |t| format!("did you mean \"{t}\"?"),
@@ -65,10 +65,10 @@ impl TriggerKind {
     /// The names of `trigger = "..."`.
     const NAMES: &'static [&'static str] = &["cron", "interval", "date"];
     /// The argument keys of every trigger.
-    pub const ALL_KEYS: [&'static [&'static str]; 3] = [CRON_KEYS, INTERVAL_KEYS, DATE_KEYS];
+    pub(crate) const ALL_KEYS: [&'static [&'static str]; 3] = [CRON_KEYS, INTERVAL_KEYS, DATE_KEYS];
 
     /// Its name in `trigger = "..."`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             TriggerKind::CronString | TriggerKind::Cron => "cron",
             TriggerKind::Interval => "interval",
@@ -77,7 +77,7 @@ impl TriggerKind {
     }
 
     /// How a message names a job's trigger of this kind.
-    pub fn described(self) -> &'static str {
+    pub(crate) fn described(self) -> &'static str {
         match self {
             TriggerKind::CronString => "a cron string",
             other => other.name(),
@@ -85,7 +85,7 @@ impl TriggerKind {
     }
 
     /// The keys of its arguments.
-    pub fn keys(self) -> &'static [&'static str] {
+    pub(crate) fn keys(self) -> &'static [&'static str] {
         match self {
             TriggerKind::CronString => &[],
             TriggerKind::Cron => CRON_KEYS,
@@ -95,7 +95,7 @@ impl TriggerKind {
     }
 
     /// The kind whose argument `key` is, if any.
-    pub fn owning(key: &str) -> Option<TriggerKind> {
+    pub(crate) fn owning(key: &str) -> Option<TriggerKind> {
         [TriggerKind::Cron, TriggerKind::Interval, TriggerKind::Date]
             .into_iter()
             .find(|kind| kind.keys().contains(&key))

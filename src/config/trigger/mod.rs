@@ -2,7 +2,7 @@
 
 mod kind;
 
-pub use kind::TriggerKind;
+pub(super) use kind::TriggerKind;
 
 use super::diagnostic::Diagnostics;
 use super::values::Value;
@@ -18,7 +18,7 @@ use toml::de::{DeString, DeTable};
 
 /// The trigger arguments gathered from a job's keys.
 #[derive(Default)]
-pub struct TriggerArgs {
+pub(super) struct TriggerArgs {
     /// `cron = "..."` and where it was.
     pub cron_text: Option<(String, Range<usize>)>,
     pub fields: CronFields,
@@ -30,7 +30,7 @@ pub struct TriggerArgs {
 impl TriggerArgs {
     /// Reads the argument `key` (of [`TriggerKind::keys`]); times are read
     /// in `tz`.
-    pub fn read(
+    pub(super) fn read(
         &mut self,
         diags: &mut Diagnostics<'_>,
         key: &str,
@@ -61,7 +61,7 @@ impl TriggerArgs {
 }
 
 /// Which trigger a job asked for, and where.
-pub fn which<'a>(
+pub(super) fn which<'a>(
     diags: &mut Diagnostics<'_>,
     id: &Spanned<DeString<'_>>,
     table: &'a toml::de::DeTable<'a>,
@@ -142,7 +142,7 @@ fn validate_hint(text: &str) -> String {
 }
 
 /// Builds the trigger kind `kind` (from [`which`]) out of `args`.
-pub fn build(
+pub(super) fn build(
     diags: &mut Diagnostics<'_>,
     id: &Spanned<DeString<'_>>,
     table: &DeTable<'_>,

@@ -31,7 +31,7 @@ const MONTH: FieldDef = FieldDef {
 const YEAR: FieldDef = def("year", 1970, 2199);
 
 /// A parsed cron string.
-pub struct Parsed {
+pub(super) struct Parsed {
     pub spec: Spec,
     /// Canonical text: macros expanded, names as numbers, `?` as `*`.
     pub normalized: String,
@@ -65,7 +65,7 @@ fn expand_macro(text: &str) -> Result<&'static str, CronError> {
 }
 
 /// Parses a cron string.
-pub fn parse(text: &str) -> Result<Parsed, CronError> {
+pub(super) fn parse(text: &str) -> Result<Parsed, CronError> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(CronError::new(

@@ -26,7 +26,7 @@ use super::plan::Plan;
 
 /// The search's memory of its last match.
 #[derive(Clone, Copy, Debug)]
-pub struct Search {
+pub(super) struct Search {
     /// Whether the fields below describe a match.
     valid: bool,
     /// The last query and its answer: any query in `query..=found` has that
@@ -75,7 +75,7 @@ impl Search {
     /// seconds), or `None` if there is none up to [`MAX_YEAR`]: always what
     /// `spec.next_naive(from)` returns.
     #[inline(always)]
-    pub fn next(&mut self, spec: &Spec, plan: &Plan, from: i64) -> Option<i64> {
+    pub(super) fn next(&mut self, spec: &Spec, plan: &Plan, from: i64) -> Option<i64> {
         let found = if !self.valid {
             self.start(spec, plan, from)
         } else if from == self.found + 1 {
@@ -101,7 +101,7 @@ impl Search {
     /// The last match's date as year and day of the year (1-366), with the
     /// naive seconds of its midnight.
     #[inline]
-    pub fn date(&self) -> Option<(i64, i32, u32)> {
+    pub(super) fn date(&self) -> Option<(i64, i32, u32)> {
         let ordinal = days_before(self.leap, self.month) as u32 + self.day;
         self.valid.then_some((self.day_start, self.year, ordinal))
     }

@@ -1,6 +1,6 @@
 //! The search from scratch: decoding a query into civil fields, and the
 //! general search's loop over years, months and days (see the parent
-//! module for how it relates to [`Spec::next_naive`]).
+//! module for how it relates to `Spec::next_naive`).
 
 use super::Search;
 use crate::cron::calendar::{Civil, DAY, days_before, days_from_civil, is_leap, next_leap_year};

@@ -25,13 +25,13 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 /// Longest line forwarded in one piece, in bytes.
-pub const MAX_LINE: usize = 16 * 1024;
+pub(super) const MAX_LINE: usize = 16 * 1024;
 
 /// How much of a run's output is kept for its history row.
-pub const TAIL: usize = 4 * 1024;
+pub(super) const TAIL: usize = 4 * 1024;
 
 /// One pipe to forward.
-pub struct Stream {
+pub(super) struct Stream {
     pub fd: PipeReader,
     pub job: Arc<str>,
     /// The run the output belongs to.
@@ -48,7 +48,7 @@ struct Out {
 }
 
 /// The handle of the forwarding thread.
-pub struct Forwarder {
+pub(super) struct Forwarder {
     /// The pipes of one run at a time, so its tail counts them all at once.
     tx: Sender<Vec<Stream>>,
     /// Write end of a pipe that wakes the thread when streams are added;
@@ -60,7 +60,7 @@ pub struct Forwarder {
 
 impl Forwarder {
     /// Starts the forwarding thread; tails go to `report` as [`Msg::Output`].
-    pub fn start(
+    pub(super) fn start(
         report: Sender<Msg>,
         console: Arc<Console>,
         format: Format,
@@ -88,7 +88,7 @@ impl Forwarder {
 
     /// Forwards what the pipes still hold, waiting up to `limit` for them to
     /// close (a background process of a job may keep one open forever).
-    pub fn finish(self, limit: std::time::Duration) {
+    pub(super) fn finish(self, limit: std::time::Duration) {
         let Forwarder { tx, wake, done } = self;
         drop(tx);
         drop(wake);
@@ -97,7 +97,7 @@ impl Forwarder {
 
     /// Adds the pipes of one run, to forward until they close. They come in
     /// one message: a tail is saved once the last pipe of its run closes.
-    pub fn add(&self, streams: Vec<Stream>) {
+    pub(super) fn add(&self, streams: Vec<Stream>) {
         if self.tx.send(streams).is_ok() {
             let _ = (&self.wake).write(&[1]);
         }

@@ -18,7 +18,7 @@ const MAX_WALKED: u64 = 100_000_000;
 
 /// The run times of one job that came due, counted without listing them all.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Due {
+pub(super) struct Due {
     pub missed: u64,
     pub missed_first: Option<DateTime<Tz>>,
     pub missed_last: Option<DateTime<Tz>>,
@@ -71,7 +71,7 @@ impl Due {
 
     /// The run times that run: the latest in time with `coalesce`, else
     /// every listed one.
-    pub fn runs(&self, coalesce: bool) -> Vec<DateTime<Tz>> {
+    pub(super) fn runs(&self, coalesce: bool) -> Vec<DateTime<Tz>> {
         if coalesce {
             self.ok_last.into_iter().collect()
         } else {
@@ -80,7 +80,7 @@ impl Due {
     }
 
     /// How many run times came due.
-    pub fn total(&self) -> u64 {
+    pub(super) fn total(&self) -> u64 {
         self.missed + self.ok
     }
 }
@@ -88,7 +88,7 @@ impl Due {
 /// The run times of `trigger` due at `now`, from `slot` on (`anchor` as for
 /// [`Trigger::next_after`]). A run time is missed when it starts later than
 /// `grace` after it was meant to: the first slot's jitter is not lateness.
-pub fn collect(
+pub(super) fn collect(
     trigger: &Trigger,
     slot: Slot,
     anchor: &DateTime<Tz>,

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 /// One value of an event, typed so that JSON logs keep numbers numbers.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Field {
+pub(crate) enum Field {
     Text(String),
     Number(i64),
     /// Shown as `1.500s` in text and as `KEY_seconds: 1.5` in JSON.
@@ -18,7 +18,7 @@ pub enum Field {
 
 impl Field {
     /// The value as text (logfmt quoting is the logger's).
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         match self {
             Field::Text(t) => t.clone(),
             Field::Number(n) => n.to_string(),
@@ -57,7 +57,7 @@ fn next(n: &Option<DateTime<Tz>>) -> (&'static str, Field) {
 
 impl Event {
     /// The event's fields as key and value texts, in a fixed order.
-    pub fn fields(&self) -> Vec<(&'static str, Field)> {
+    pub(crate) fn fields(&self) -> Vec<(&'static str, Field)> {
         match self {
             Event::SchedulerStarted { .. }
             | Event::SchedulerShutdown { .. }

@@ -6,12 +6,12 @@ use chrono_tz::Tz;
 use std::time::Duration;
 
 mod fields;
-pub use fields::Field;
+pub(crate) use fields::Field;
 
 /// How much a log line matters; `--quiet` shows warnings and errors only,
 /// `-v` adds debug lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
+pub(crate) enum Level {
     Debug,
     Info,
     Warn,
@@ -20,7 +20,7 @@ pub enum Level {
 
 /// One thing that happened.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Event {
+pub(crate) enum Event {
     SchedulerStarted {
         jobs: usize,
     },
@@ -183,7 +183,7 @@ pub enum Event {
 
 impl Event {
     /// The event's name, APScheduler's where it has one.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Event::SchedulerStarted { .. } => "scheduler_started",
             Event::SchedulerShutdown { .. } => "scheduler_shutdown",
@@ -218,7 +218,7 @@ impl Event {
         }
     }
 
-    pub fn level(&self) -> Level {
+    pub(crate) fn level(&self) -> Level {
         match self {
             Event::JobError { .. }
             | Event::JobTimedOut { .. }

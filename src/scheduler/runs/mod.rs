@@ -24,7 +24,7 @@ struct Current {
 /// order (several without coalescing), their history numbers once the
 /// store gave them, and its process if one is running.
 #[derive(Clone, Debug)]
-pub struct Run {
+pub(super) struct Run {
     seq: u64,
     job: Arc<Job>,
     pub remaining: VecDeque<Slot>,
@@ -39,7 +39,7 @@ pub struct Run {
 }
 
 impl Run {
-    pub fn new(seq: u64, job: Arc<Job>, remaining: VecDeque<Slot>) -> Run {
+    pub(super) fn new(seq: u64, job: Arc<Job>, remaining: VecDeque<Slot>) -> Run {
         Run {
             seq,
             job,
@@ -54,23 +54,23 @@ impl Run {
     }
 
     /// Takes the numbers of the slots still to run.
-    pub fn take_records(&mut self) -> Vec<Record> {
+    pub(super) fn take_records(&mut self) -> Vec<Record> {
         self.records.drain(..).collect()
     }
 
-    pub fn job_id(&self) -> &str {
+    pub(super) fn job_id(&self) -> &str {
         &self.job.id
     }
 
     /// The history number of the slot running now.
-    pub fn record(&self) -> Option<Record> {
+    pub(super) fn record(&self) -> Option<Record> {
         self.current.map(|c| c.record)
     }
 }
 
 impl Scheduler {
     /// The store recorded the run's slots under these numbers, in order.
-    pub fn recorded(&mut self, id: RunId, records: Vec<Record>) {
+    pub(crate) fn recorded(&mut self, id: RunId, records: Vec<Record>) {
         if let Some(run) = self.runs.get_mut(&id) {
             run.records.extend(records);
         }
@@ -78,7 +78,7 @@ impl Scheduler {
 
     /// Starts waiting runs while workers are free, oldest scheduled first.
     /// The runner calls it once the store has recorded what came before.
-    pub fn dispatch(&mut self, now: DateTime<Utc>) -> Vec<Action> {
+    pub(crate) fn dispatch(&mut self, now: DateTime<Utc>) -> Vec<Action> {
         let mut actions = Vec::new();
         while self.busy < self.max_workers && !self.shutting_down && !self.suspended {
             let Some((_, id)) = self.pending.pop_first() else {
@@ -146,7 +146,7 @@ impl Scheduler {
 
     /// Forgets a run that has not started (shutdown, or slots the store
     /// refused to record); the numbers of its slots, if there was one.
-    pub fn abandon(&mut self, id: RunId) -> Option<Vec<Record>> {
+    pub(crate) fn abandon(&mut self, id: RunId) -> Option<Vec<Record>> {
         let waiting = self.runs.get(&id).is_some_and(|r| r.current.is_none());
         if !waiting {
             return None;
@@ -165,7 +165,12 @@ impl Scheduler {
     }
 
     /// A run's process ended (or never started).
-    pub fn finished(&mut self, id: RunId, outcome: Outcome, now: DateTime<Utc>) -> Vec<Action> {
+    pub(crate) fn finished(
+        &mut self,
+        id: RunId,
+        outcome: Outcome,
+        now: DateTime<Utc>,
+    ) -> Vec<Action> {
         let mut actions = Vec::new();
         let Some(run) = self.runs.get_mut(&id) else {
             return actions;

@@ -14,7 +14,7 @@ const LISTED: usize = 5;
 
 /// What a state file holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Found {
+pub(super) enum Found {
     /// No schema and no version: a new file or an empty database.
     Empty,
     /// apsched's tables at a schema version this apsched knows.
@@ -27,7 +27,7 @@ pub enum Found {
 
 /// Reads the schema version and the schema's objects (type, name; SQLite's
 /// own `sqlite_` ones left out) without writing anything.
-pub fn inspect(conn: &Connection, known: i64) -> rusqlite::Result<Found> {
+pub(super) fn inspect(conn: &Connection, known: i64) -> rusqlite::Result<Found> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let mut stmt = conn.prepare(
         "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
@@ -40,7 +40,7 @@ pub fn inspect(conn: &Connection, known: i64) -> rusqlite::Result<Found> {
 
 /// Judges a schema: its version (`PRAGMA user_version`), its objects, and
 /// the newest version this apsched knows.
-pub fn judge(version: i64, objects: &[(String, String)], known: i64) -> Found {
+pub(super) fn judge(version: i64, objects: &[(String, String)], known: i64) -> Found {
     if version == 0 && objects.is_empty() {
         return Found::Empty;
     }
@@ -99,7 +99,7 @@ fn names(kind: &str, list: &[String]) -> String {
 }
 
 /// An SQLite error on a state file, in words that say what to do.
-pub fn describe(e: &rusqlite::Error) -> String {
+pub(crate) fn describe(e: &rusqlite::Error) -> String {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => "it is not an SQLite database; set [scheduler] state in the schedule file (or --state PATH) to another file".into(),
         Some(ErrorCode::DatabaseCorrupt) => format!(

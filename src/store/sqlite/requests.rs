@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 /// Answered requests are kept this long for a waiting `run-now` to read.
 const KEEP_ANSWERED: chrono::Duration = chrono::Duration::hours(1);
 
-pub fn add(conn: &Connection, job: &str) -> Result<i64, StoreError> {
+pub(super) fn add(conn: &Connection, job: &str) -> Result<i64, StoreError> {
     conn.execute(
         "INSERT INTO requests (job, at) VALUES (?1, ?2)",
         params![job, text(&Utc::now())],
@@ -17,7 +17,7 @@ pub fn add(conn: &Connection, job: &str) -> Result<i64, StoreError> {
     Ok(conn.last_insert_rowid())
 }
 
-pub fn take(conn: &mut Connection) -> Result<Vec<(i64, String)>, StoreError> {
+pub(super) fn take(conn: &mut Connection) -> Result<Vec<(i64, String)>, StoreError> {
     let tx = conn.transaction()?;
     let taken = {
         let mut stmt = tx.prepare("SELECT id, job FROM requests WHERE taken = 0 ORDER BY id")?;
@@ -33,7 +33,7 @@ pub fn take(conn: &mut Connection) -> Result<Vec<(i64, String)>, StoreError> {
     Ok(taken)
 }
 
-pub fn answer(conn: &Connection, request: i64, answer: &Answer) -> Result<(), StoreError> {
+pub(super) fn answer(conn: &Connection, request: i64, answer: &Answer) -> Result<(), StoreError> {
     let (run, refused) = match answer {
         Answer::Run(id) => (Some(*id), None),
         Answer::Refused(why) => (None, Some(why.as_str())),
@@ -43,7 +43,7 @@ pub fn answer(conn: &Connection, request: i64, answer: &Answer) -> Result<(), St
     Ok(())
 }
 
-pub fn read(conn: &Connection, request: i64) -> Result<Option<Answer>, StoreError> {
+pub(super) fn read(conn: &Connection, request: i64) -> Result<Option<Answer>, StoreError> {
     let row: Option<(Option<i64>, Option<String>)> = conn
         .query_row(
             "SELECT run, refused FROM requests WHERE id = ?1",
@@ -61,7 +61,7 @@ pub fn read(conn: &Connection, request: i64) -> Result<Option<Answer>, StoreErro
 
 /// Requests left from before this scheduler started are refused: their
 /// `run-now` has long stopped waiting, and running them late would surprise.
-pub fn refuse_stale(conn: &Connection) -> Result<(), StoreError> {
+pub(super) fn refuse_stale(conn: &Connection) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE requests SET taken = 1, refused = 'apsched run stopped before taking it' WHERE taken = 0",
         [],

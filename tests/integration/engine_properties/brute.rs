@@ -9,7 +9,7 @@ use chrono_tz::{GapInfo, Tz};
 /// One comma-separated piece of a field. Weekdays count from Sunday (0 or
 /// 7) in cron strings and from Monday (0) in field-style triggers.
 #[derive(Clone, Debug)]
-pub enum Part {
+pub(super) enum Part {
     Star,
     StarStep(u32),
     Num(u32),
@@ -29,7 +29,7 @@ pub enum Part {
     Nth(u32, u32),
 }
 
-pub fn month_len(y: i32, m: u32) -> u32 {
+pub(super) fn month_len(y: i32, m: u32) -> u32 {
     let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
     NaiveDate::from_ymd_opt(ny, nm, 1)
         .and_then(|d| d.pred_opt())
@@ -37,7 +37,7 @@ pub fn month_len(y: i32, m: u32) -> u32 {
 }
 
 /// The day `nW` picks: the Mon-Fri nearest day n, never leaving the month.
-pub fn nearest_weekday(y: i32, m: u32, n: u32) -> Option<u32> {
+pub(super) fn nearest_weekday(y: i32, m: u32, n: u32) -> Option<u32> {
     let len = month_len(y, m);
     if n > len {
         return None;
@@ -52,7 +52,7 @@ pub fn nearest_weekday(y: i32, m: u32, n: u32) -> Option<u32> {
 }
 
 /// The last Mon-Fri of the month.
-pub fn last_weekday(y: i32, m: u32) -> u32 {
+pub(super) fn last_weekday(y: i32, m: u32) -> u32 {
     let mut d = month_len(y, m);
     while let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
         if date.weekday().num_days_from_monday() < 5 {
@@ -68,7 +68,7 @@ fn week_of_month(d: NaiveDate) -> u32 {
 }
 
 /// Whether `p` selects value `v` (of a field spanning `min..=max`) on day `d`.
-pub fn matches(p: &Part, v: u32, (min, max): (u32, u32), d: NaiveDate, sun: bool) -> bool {
+pub(super) fn matches(p: &Part, v: u32, (min, max): (u32, u32), d: NaiveDate, sun: bool) -> bool {
     let stepped = |a: u32, b: u32, n: u32| a <= v && v <= b && (v - a).is_multiple_of(n);
     let (y, m, day, len) = (d.year(), d.month(), d.day(), month_len(d.year(), d.month()));
     let wd = |x: u32| x % 7 == (d.weekday().num_days_from_monday() + u32::from(sun)) % 7;
@@ -88,25 +88,25 @@ pub fn matches(p: &Part, v: u32, (min, max): (u32, u32), d: NaiveDate, sun: bool
 }
 
 /// Whether any of `parts` matches (see [`matches`]).
-pub fn any(parts: &[Part], v: u32, range: (u32, u32), d: NaiveDate, sun: bool) -> bool {
+pub(super) fn any(parts: &[Part], v: u32, range: (u32, u32), d: NaiveDate, sun: bool) -> bool {
     parts.iter().any(|p| matches(p, v, range, d, sun))
 }
 
 /// What a schedule matches in wall-clock time.
-pub struct Model<'a> {
+pub(super) struct Model<'a> {
     pub seconds: Vec<u32>,
     pub minutes: Vec<u32>,
     pub hours: Vec<u32>,
     pub day: Box<dyn Fn(NaiveDate) -> bool + 'a>,
 }
 
-pub fn offset_at(tz: &Tz, t: i64) -> i64 {
+pub(super) fn offset_at(tz: &Tz, t: i64) -> i64 {
     let dt = tz.timestamp_opt(t, 0).unwrap();
     i64::from(dt.offset().fix().local_minus_utc())
 }
 
 /// The instants a matching wall time `w` stands for, by the DST policy.
-pub fn instants(tz: &Tz, w: NaiveDateTime, every_hour: bool) -> Vec<i64> {
+pub(super) fn instants(tz: &Tz, w: NaiveDateTime, every_hour: bool) -> Vec<i64> {
     match tz.from_local_datetime(&w) {
         LocalResult::Single(t) => vec![t.timestamp()],
         LocalResult::Ambiguous(a, b) => {
@@ -127,10 +127,10 @@ pub fn instants(tz: &Tz, w: NaiveDateTime, every_hour: bool) -> Vec<i64> {
 }
 
 /// Bound on how far any zone offset in the window strays from the start's.
-pub const SLACK: i64 = 2 * 3600;
+pub(super) const SLACK: i64 = 2 * 3600;
 
 /// Fire times the reference can vouch for.
-pub struct Expected {
+pub(super) struct Expected {
     /// Sorted, distinct, all in `(start, end]`.
     pub times: Vec<i64>,
     /// Every fire time in `(start, end]` is known...
@@ -141,7 +141,7 @@ pub struct Expected {
 
 /// The fire times strictly after `start` (UTC seconds), up to `start +
 /// window`, stopping early once `cap` of them are certain.
-pub fn expected(m: &Model, tz: &Tz, start: i64, window: i64, cap: usize) -> Expected {
+pub(super) fn expected(m: &Model, tz: &Tz, start: i64, window: i64, cap: usize) -> Expected {
     let off_s = offset_at(tz, start);
     let local = start + off_s;
     let (lo, hi) = (local - SLACK, local + window + SLACK);
@@ -205,7 +205,7 @@ const SUN_DAYS: &str = "sunmontuewedthufrisat";
 const MON_DAYS: &str = "montuewedthufrisatsun";
 const ORDINAL: [&str; 5] = ["st", "nd", "rd", "th", "th"];
 /// Field-style bounds: year, month, day, week, day_of_week, hour, minute, second.
-pub const LO: [u32; 8] = [1970, 1, 1, 1, 0, 0, 0, 0];
+pub(super) const LO: [u32; 8] = [1970, 1, 1, 1, 0, 0, 0, 0];
 const HI: [u32; 8] = [9999, 12, 31, 53, 6, 23, 59, 59];
 fn name(list: &str, i: u32) -> &str {
     &list[3 * i as usize..3 * i as usize + 3]
@@ -256,7 +256,7 @@ fn join(parts: &[Part], label: &dyn Fn(u32) -> String, style: u8, cron: bool) ->
 /// A cron string in pieces, in the order second, minute, hour, day of month,
 /// month, day of week, year (`None`: `?`), of which it shows `fields`.
 #[derive(Clone, Debug)]
-pub struct Cron {
+pub(super) struct Cron {
     pub fields: usize,
     pub f: [Option<Vec<Part>>; 7],
     pub style: u8,
@@ -266,7 +266,7 @@ const CRON_HI: [u32; 7] = [59, 59, 23, 31, 12, 7, 2199];
 
 impl Cron {
     /// All seven fields' texts.
-    pub fn texts(&self) -> Vec<String> {
+    pub(super) fn texts(&self) -> Vec<String> {
         let st = self.style;
         let label = |i: usize, v: u32| match i {
             4 if st & 1 != 0 => cased(name(MONTHS, v - 1), st >> 4),
@@ -282,14 +282,14 @@ impl Cron {
             .collect()
     }
 
-    pub fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         let texts = self.texts();
         let shown = &texts[usize::from(self.fields == 5)..6 + usize::from(self.fields == 7)];
         shown.join(if self.style & 64 == 0 { " " } else { "  " })
     }
 
     /// The reference: `?`/`*`-led day fields AND the other one, else OR.
-    pub fn model(&self) -> Model<'_> {
+    pub(super) fn model(&self) -> Model<'_> {
         let texts = self.texts();
         let either = !texts[3].starts_with(['*', '?']) && !texts[5].starts_with(['*', '?']);
         let m = move |i: usize, v: u32, d| {
@@ -319,13 +319,13 @@ impl Cron {
 
 /// A field-style trigger: each field (in `LO` order) absent or a list of parts.
 #[derive(Clone, Debug)]
-pub struct Fields {
+pub(super) struct Fields {
     pub given: [Option<Vec<Part>>; 8],
     pub style: u8,
 }
 
 impl Fields {
-    pub fn cron_fields(&self) -> CronFields {
+    pub(super) fn cron_fields(&self) -> CronFields {
         let st = self.style;
         let text = |i: usize| {
             let label = |v: u32| match i {
@@ -350,7 +350,7 @@ impl Fields {
     }
 
     /// The reference: APScheduler's defaults filled in, then all fields AND.
-    pub fn model(&self) -> Model<'static> {
+    pub(super) fn model(&self) -> Model<'static> {
         let last = (0..8).rev().find(|&i| self.given[i].is_some()).unwrap();
         let eff: Vec<Vec<Part>> = (0..8)
             .map(|i| match &self.given[i] {

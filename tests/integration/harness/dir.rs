@@ -6,66 +6,66 @@ use std::path::{Path, PathBuf};
 
 /// The head of [`Dir::schedule`]'s `s.toml`: zone UTC, state `s.db`, a
 /// shutdown timeout of 2 s.
-pub const HEAD: &str = r#"[scheduler]
+pub(super) const HEAD: &str = r#"[scheduler]
 timezone = "UTC"
 state = "s.db"
 shutdown_timeout = "2s"
 "#;
 
 /// A temporary directory, removed when dropped.
-pub struct Dir {
+pub(crate) struct Dir {
     tmp: tempfile::TempDir,
 }
 
 impl Dir {
     /// An empty directory.
-    pub fn new() -> Dir {
+    pub(crate) fn new() -> Dir {
         Dir {
             tmp: tempfile::tempdir().expect("a temporary directory"),
         }
     }
 
     /// A directory with the schedule file `s.toml`: [`HEAD`], then `jobs`.
-    pub fn schedule(jobs: &str) -> Dir {
+    pub(crate) fn schedule(jobs: &str) -> Dir {
         Dir::new().file("s.toml", format!("{HEAD}{jobs}"))
     }
 
     /// `apsched run s.toml`.
-    pub fn run(&self) -> Test {
+    pub(crate) fn run(&self) -> Test {
         self.apsched(["run", "s.toml"])
     }
 
     /// Writes the file `name` (relative to the directory).
-    pub fn file(self, name: &str, text: impl AsRef<[u8]>) -> Dir {
+    pub(crate) fn file(self, name: &str, text: impl AsRef<[u8]>) -> Dir {
         self.write(name, text);
         self
     }
 
     /// Writes (or rewrites) the file `name`.
-    pub fn write(&self, name: &str, text: impl AsRef<[u8]>) {
+    pub(crate) fn write(&self, name: &str, text: impl AsRef<[u8]>) {
         fs::write(self.join(name), text).expect("write a file");
     }
 
     /// The text of the file `name` ("" when it does not exist).
-    pub fn read(&self, name: &str) -> String {
+    pub(crate) fn read(&self, name: &str) -> String {
         fs::read_to_string(self.join(name)).unwrap_or_default()
     }
 
     /// Whether the file `name` exists.
-    pub fn exists(&self, name: &str) -> bool {
+    pub(crate) fn exists(&self, name: &str) -> bool {
         self.join(name).exists()
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.tmp.path()
     }
 
-    pub fn join(&self, name: &str) -> PathBuf {
+    pub(crate) fn join(&self, name: &str) -> PathBuf {
         self.tmp.path().join(name)
     }
 
     /// `apsched ARGS` in this directory.
-    pub fn apsched<I, S>(&self, args: I) -> Test
+    pub(crate) fn apsched<I, S>(&self, args: I) -> Test
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -74,7 +74,7 @@ impl Dir {
     }
 
     /// `apsched history -f FILE --json -n 1000` as rows.
-    pub fn history_of(&self, file: &str) -> Vec<serde_json::Value> {
+    pub(crate) fn history_of(&self, file: &str) -> Vec<serde_json::Value> {
         let out = self
             .apsched(["history", "-f", file, "--json", "-n", "1000"])
             .run();
@@ -82,7 +82,7 @@ impl Dir {
     }
 
     /// The history of `s.toml`.
-    pub fn history(&self) -> Vec<serde_json::Value> {
+    pub(crate) fn history(&self) -> Vec<serde_json::Value> {
         self.history_of("s.toml")
     }
 }

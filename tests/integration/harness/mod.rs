@@ -9,12 +9,12 @@
 
 mod dir;
 mod faketime;
-pub mod poll;
+pub(crate) mod poll;
 mod running;
 
-pub use dir::Dir;
-pub use faketime::faketime;
-pub use running::{Finished, Running};
+pub(crate) use dir::Dir;
+pub(crate) use faketime::faketime;
+pub(crate) use running::{Finished, Running};
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ use std::process::{Command, Stdio};
 
 /// One run of the binary: arguments, environment, and the expectations
 /// [`Test::run`] checks.
-pub struct Test {
+pub(crate) struct Test {
     under: Vec<String>,
     args: Vec<String>,
     env: Vec<(String, String)>,
@@ -39,7 +39,7 @@ pub struct Test {
 
 /// What a finished command printed, and its exit code.
 #[derive(Debug)]
-pub struct Output {
+pub(crate) struct Output {
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
@@ -47,7 +47,7 @@ pub struct Output {
 
 impl Output {
     /// Standard output as JSON.
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("{e}: {}\n{}", self.stdout, self.stderr))
     }
@@ -62,7 +62,7 @@ impl Default for Test {
 impl Test {
     /// `apsched` in the current directory, zone UTC, no `APSCHED_CONFIG`,
     /// expected to exit 0.
-    pub fn new() -> Test {
+    pub(crate) fn new() -> Test {
         Test {
             under: Vec::new(),
             args: Vec::new(),
@@ -81,7 +81,7 @@ impl Test {
     }
 
     /// Appends arguments.
-    pub fn args<I, S>(mut self, args: I) -> Test
+    pub(crate) fn args<I, S>(mut self, args: I) -> Test
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -93,7 +93,7 @@ impl Test {
 
     /// Runs the binary through `wrapper` (a program and its arguments, as
     /// `setpriv --reuid=65534`), which is given its path and arguments.
-    pub fn under<I, S>(mut self, wrapper: I) -> Test
+    pub(crate) fn under<I, S>(mut self, wrapper: I) -> Test
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -104,14 +104,14 @@ impl Test {
     }
 
     /// Sets an environment variable (replacing the default `TZ`).
-    pub fn env(mut self, key: &str, value: &str) -> Test {
+    pub(crate) fn env(mut self, key: &str, value: &str) -> Test {
         self.env.retain(|(k, _)| k != key);
         self.env.push((key.into(), value.into()));
         self
     }
 
     /// Runs in `dir` instead of the current directory.
-    pub fn dir(mut self, dir: &Path) -> Test {
+    pub(crate) fn dir(mut self, dir: &Path) -> Test {
         self.dir = Some(dir.to_path_buf());
         self
     }
@@ -119,50 +119,50 @@ impl Test {
     /// Starts the binary's clock at the fake time `at` ("2027-01-01
     /// 00:00:58", UTC), which then runs on at the real pace (libfaketime;
     /// check [`faketime`] first).
-    pub fn at(mut self, at: &str) -> Test {
+    pub(crate) fn at(mut self, at: &str) -> Test {
         self.at = Some(at.into());
         self
     }
 
     /// Feeds `text` to the binary's standard input.
-    pub fn stdin(mut self, text: impl AsRef<[u8]>) -> Test {
+    pub(crate) fn stdin(mut self, text: impl AsRef<[u8]>) -> Test {
         self.stdin = Some(text.as_ref().to_vec());
         self
     }
 
     /// Sends stdout and stderr to one pipe, as `docker logs` and journald
     /// see them; the merged text is the [`Running`]'s stdout.
-    pub fn merged(mut self) -> Test {
+    pub(crate) fn merged(mut self) -> Test {
         self.merged = true;
         self
     }
 
     /// The exit status [`Test::run`] expects (0 unless told).
-    pub fn status(mut self, status: i32) -> Test {
+    pub(crate) fn status(mut self, status: i32) -> Test {
         self.status = status;
         self
     }
 
     /// The whole of standard output [`Test::run`] expects.
-    pub fn stdout(mut self, text: &str) -> Test {
+    pub(crate) fn stdout(mut self, text: &str) -> Test {
         self.stdout = Some(text.into());
         self
     }
 
     /// A piece standard output must hold.
-    pub fn stdout_contains(mut self, text: &str) -> Test {
+    pub(crate) fn stdout_contains(mut self, text: &str) -> Test {
         self.stdout_contains.push(text.into());
         self
     }
 
     /// The whole of standard error [`Test::run`] expects.
-    pub fn stderr(mut self, text: &str) -> Test {
+    pub(crate) fn stderr(mut self, text: &str) -> Test {
         self.stderr = Some(text.into());
         self
     }
 
     /// A piece standard error must hold.
-    pub fn stderr_contains(mut self, text: &str) -> Test {
+    pub(crate) fn stderr_contains(mut self, text: &str) -> Test {
         self.stderr_contains.push(text.into());
         self
     }
@@ -201,19 +201,19 @@ impl Test {
 
     /// Runs the binary to its end and returns what it printed, checking
     /// nothing.
-    pub fn output(self) -> Output {
+    pub(crate) fn output(self) -> Output {
         self.finish().expect("the binary runs")
     }
 
     /// As [`Test::output`], with an error when it cannot be started (a
     /// missing [`Test::under`] wrapper).
-    pub fn try_output(self) -> std::io::Result<Output> {
+    pub(crate) fn try_output(self) -> std::io::Result<Output> {
         self.finish()
     }
 
     /// Runs the binary to its end and checks every expectation; returns
     /// what it printed.
-    pub fn run(self) -> Output {
+    pub(crate) fn run(self) -> Output {
         let out = self.finish().expect("the binary runs");
         let (stdout, stderr) = (&out.stdout, &out.stderr);
         let context = format!(
@@ -261,7 +261,7 @@ impl Test {
 
     /// Starts the binary and returns at once; its output is collected as
     /// it comes.
-    pub fn spawn(self) -> Running {
+    pub(crate) fn spawn(self) -> Running {
         Running::start(self.command(), self.stdin, self.merged)
     }
 }

@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 
 /// How long a wait for something that should come lasts at most before the
 /// test looks (and fails): generous, for a loaded machine.
-pub const PATIENCE: Duration = Duration::from_secs(10);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(10);
 
 /// Checks `done` every 20 ms until it holds or `limit` passes; whether it
 /// held.
-pub fn until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+pub(crate) fn until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     let began = Instant::now();
     loop {
         if done() {
@@ -27,19 +27,19 @@ pub fn until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
 
 /// Waits up to [`PATIENCE`] for `path` to exist with at least `n` lines;
 /// its text then (possibly short: the caller asserts).
-pub fn lines_in(path: &Path, n: usize) -> String {
+pub(crate) fn lines_in(path: &Path, n: usize) -> String {
     let read = || fs::read_to_string(path).unwrap_or_default();
     until(PATIENCE, || read().lines().count() >= n);
     read()
 }
 
 /// The number of lines of `path` (0 when it does not exist).
-pub fn count_lines(path: &Path) -> usize {
+pub(crate) fn count_lines(path: &Path) -> usize {
     fs::read_to_string(path).unwrap_or_default().lines().count()
 }
 
 /// Whether a process is alive (a zombie counts as gone).
-pub fn alive(pid: &str) -> bool {
+pub(crate) fn alive(pid: &str) -> bool {
     fs::read_to_string(format!("/proc/{}/stat", pid.trim())).is_ok_and(|stat| {
         stat.rsplit(')')
             .next()
@@ -49,7 +49,7 @@ pub fn alive(pid: &str) -> bool {
 }
 
 /// The values of `key=` in the log lines of `event` (text format).
-pub fn field(log: &str, event: &str, key: &str) -> Vec<String> {
+pub(crate) fn field(log: &str, event: &str, key: &str) -> Vec<String> {
     log.lines()
         .filter(|l| l.split_whitespace().nth(2) == Some(event))
         .filter_map(|l| {

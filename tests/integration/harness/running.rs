@@ -13,7 +13,7 @@ type Collected = Arc<Mutex<Vec<u8>>>;
 
 /// A running binary; stopped with SIGTERM when dropped, even when an
 /// assertion fails first.
-pub struct Running {
+pub(crate) struct Running {
     child: Option<Child>,
     stdout: Collected,
     stderr: Collected,
@@ -23,7 +23,7 @@ pub struct Running {
 /// How a [`Running`] ended: exit code, everything it printed, and the
 /// seconds from the stopping signal (or the wait) to its exit.
 #[derive(Debug)]
-pub struct Finished {
+pub(crate) struct Finished {
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
@@ -90,12 +90,12 @@ impl Running {
     }
 
     /// The process id.
-    pub fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.as_ref().map_or(0, Child::id)
     }
 
     /// Sends `sig` (SIGTERM, SIGHUP, ...).
-    pub fn signal(&self, sig: i32) {
+    pub(crate) fn signal(&self, sig: i32) {
         if let Some(child) = &self.child {
             let pid = libc::pid_t::try_from(child.id()).expect("pid");
             // SAFETY: signalling our own child, not yet waited for.
@@ -104,50 +104,50 @@ impl Running {
     }
 
     /// Standard output so far (with [`super::Test::merged`]: both streams).
-    pub fn stdout(&self) -> String {
+    pub(crate) fn stdout(&self) -> String {
         text(&self.stdout)
     }
 
     /// Standard error so far.
-    pub fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         text(&self.stderr)
     }
 
     /// Waits up to [`PATIENCE`] for standard error to hold `want` `n` times;
     /// standard error then (the caller asserts on it).
-    pub fn wait_for_stderr(&self, want: &str, n: usize) -> String {
+    pub(crate) fn wait_for_stderr(&self, want: &str, n: usize) -> String {
         until(PATIENCE, || self.stderr().matches(want).count() >= n);
         self.stderr()
     }
 
     /// Waits up to [`PATIENCE`] for standard output to hold `want` `n`
     /// times; standard output then.
-    pub fn wait_for_stdout(&self, want: &str, n: usize) -> String {
+    pub(crate) fn wait_for_stdout(&self, want: &str, n: usize) -> String {
         until(PATIENCE, || self.stdout().matches(want).count() >= n);
         self.stdout()
     }
 
     /// Waits for the scheduler to have started (its `scheduler_started`
     /// line, in text or JSON).
-    pub fn wait_started(&self) -> String {
+    pub(crate) fn wait_started(&self) -> String {
         self.wait_for_stderr("scheduler_started", 1)
     }
 
     /// Waits (as [`Running::wait_for_stderr`]) for `want` `n` times on
     /// standard error, then stops it.
-    pub fn stop_when(self, want: &str, n: usize) -> Finished {
+    pub(crate) fn stop_when(self, want: &str, n: usize) -> Finished {
         self.wait_for_stderr(want, n);
         self.stop()
     }
 
     /// Sends SIGTERM and waits for the end.
-    pub fn stop(self) -> Finished {
+    pub(crate) fn stop(self) -> Finished {
         self.signal(libc::SIGTERM);
         self.wait()
     }
 
     /// Kills it with SIGKILL (`kill -9`), which it cannot see, and reaps it.
-    pub fn kill_9(mut self) {
+    pub(crate) fn kill_9(mut self) {
         if let Some(mut child) = self.child.take() {
             child.kill().expect("kill -9");
             let _ = child.wait();
@@ -156,7 +156,7 @@ impl Running {
 
     /// Waits up to `limit` for the end without a signal: what it printed,
     /// or the still running process back.
-    pub fn wait_within(mut self, limit: Duration) -> Result<Finished, Running> {
+    pub(crate) fn wait_within(mut self, limit: Duration) -> Result<Finished, Running> {
         let exited = until(limit, || {
             self.child
                 .as_mut()
@@ -166,7 +166,7 @@ impl Running {
     }
 
     /// Waits for the end without a signal.
-    pub fn wait(mut self) -> Finished {
+    pub(crate) fn wait(mut self) -> Finished {
         let began = Instant::now();
         let code = self
             .child
@@ -187,7 +187,7 @@ impl Running {
 
     /// Sleeps `ms` milliseconds, for what no line marks (a run that must
     /// not happen).
-    pub fn sleep_ms(&self, ms: u64) {
+    pub(crate) fn sleep_ms(&self, ms: u64) {
         std::thread::sleep(Duration::from_millis(ms));
     }
 }
