@@ -117,7 +117,7 @@ fn bench_fire_times(c: &mut Criterion) {
             let n = ours.iter_after(&start).take(FIRES).count();
             group.throughput(Throughput::Elements(n as u64));
             group.bench_function(BenchmarkId::new("apsched", n), |b| {
-                b.iter(|| drain(ours.iter_after(black_box(&start)).take(FIRES)))
+                b.iter(|| drain(ours.iter_after(black_box(&start)).take(FIRES)));
             });
 
             if let Some(text) = case.croner {
@@ -126,7 +126,7 @@ fn bench_fire_times(c: &mut Criterion) {
                 if n > 0 {
                     group.throughput(Throughput::Elements(n as u64));
                     group.bench_function(BenchmarkId::new("croner", n), |b| {
-                        b.iter(|| drain(cron.iter_after(black_box(start)).take(FIRES)))
+                        b.iter(|| drain(cron.iter_after(black_box(start)).take(FIRES)));
                     });
                 }
             } else {
@@ -139,7 +139,7 @@ fn bench_fire_times(c: &mut Criterion) {
                 if n > 0 {
                     group.throughput(Throughput::Elements(n as u64));
                     group.bench_function(BenchmarkId::new("cron", n), |b| {
-                        b.iter(|| drain(schedule.after(black_box(&start)).take(FIRES)))
+                        b.iter(|| drain(schedule.after(black_box(&start)).take(FIRES)));
                     });
                 }
             } else {
@@ -187,7 +187,7 @@ fn bench_impossible(c: &mut Criterion) {
                 probe.find_next_occurrence(&start, false).is_err()
             }) {
                 group.bench_function("croner", |b| {
-                    b.iter(|| croner_cron.find_next_occurrence(black_box(&start), false))
+                    b.iter(|| croner_cron.find_next_occurrence(black_box(&start), false));
                 });
             } else {
                 eprintln!(
@@ -199,7 +199,7 @@ fn bench_impossible(c: &mut Criterion) {
             let probe = schedule.clone();
             if finishes_within(limit, move || probe.after(&start).next().is_none()) {
                 group.bench_function("cron", |b| {
-                    b.iter(|| schedule.after(black_box(&start)).next())
+                    b.iter(|| schedule.after(black_box(&start)).next());
                 });
             } else {
                 eprintln!(

@@ -46,7 +46,7 @@ fn bench(c: &mut Criterion) {
                 .run_ended(rows[0], Some(next), Some(0), RunResult::Success)
                 .expect("end");
             slot = next;
-        })
+        });
     });
     group.finish();
 }

@@ -21,7 +21,9 @@ impl Console {
 
     fn lock(&self) -> MutexGuard<'_, Vec<u8>> {
         // A thread that panicked while holding it left whole lines only.
-        self.queued.lock().unwrap_or_else(|e| e.into_inner())
+        self.queued
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Queues a log line (without its newline).

@@ -72,6 +72,7 @@ pub fn parse(text: &str) -> Result<Duration, DurationError> {
 }
 
 /// Formats a duration compactly: `1h30m`, `45s`, `2d`, `250ms`.
+#[must_use]
 pub fn format(d: Duration) -> String {
     let mut secs = d.as_secs();
     if secs == 0 {

@@ -67,11 +67,7 @@ impl Trigger {
                 // "strictly after the second before start, rounded up".
                 let from = match &self.start_date {
                     Some(start) if start > after => {
-                        let back = if start.timestamp_subsec_nanos() == 0 {
-                            1
-                        } else {
-                            0
-                        };
+                        let back = i64::from(start.timestamp_subsec_nanos() == 0);
                         DateTime::from_timestamp(start.timestamp() - back, 0)?
                             .with_timezone(&self.tz)
                     }

@@ -30,7 +30,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn start_of(line: Option<&str>) -> Option<DateTime<Utc>> {
-    let text = line.map(str::trim).unwrap_or("");
+    let text = line.map_or("", str::trim);
     if text.is_empty() {
         return Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single();
     }
@@ -164,7 +164,7 @@ fn complete(brute: &super::brute::Brute, expr: &str, start: &DateTime<Tz>, times
     let engine = times.iter().map(Some).chain(ends.then_some(None));
     for got in engine {
         let Some(at) = from else { return };
-        let got = got.map(|t| t.naive_utc());
+        let got = got.map(chrono::DateTime::naive_utc);
         match brute.next(at, HORIZON_DAYS) {
             Scan::Found(want) => assert_eq!(got, Some(want), "{expr:?} from {at}"),
             Scan::Never => assert_eq!(got, None, "{expr:?} from {at}"),

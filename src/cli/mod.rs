@@ -49,6 +49,7 @@ enum Command {
 }
 
 /// Runs the command line and returns the process exit code.
+#[must_use]
 pub fn main() -> ExitCode {
     // clap prints help and version on stdout (exit 0) and usage errors on
     // stderr (exit 2, EXIT_USAGE).

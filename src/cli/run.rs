@@ -99,7 +99,8 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     for event in found(&saved) {
         host.log(&event);
     }
-    let seed = u64::from(std::process::id()) ^ chrono::Utc::now().timestamp_subsec_nanos() as u64;
+    let seed =
+        u64::from(std::process::id()) ^ u64::from(chrono::Utc::now().timestamp_subsec_nanos());
     let ending = runner::run(&mut host, &config.scheduler, config.jobs, &saved.jobs, seed);
     host.finish();
     match ending {

@@ -128,11 +128,10 @@ impl Target {
 
 /// A `--state` value: a file name, not empty.
 fn state_path(text: &str) -> Result<PathBuf, String> {
-    match text.trim().is_empty() {
-        true => {
-            Err("the state file name is empty; name a file, or \":memory:\" to keep none".into())
-        }
-        false => Ok(PathBuf::from(text)),
+    if text.trim().is_empty() {
+        Err("the state file name is empty; name a file, or \":memory:\" to keep none".into())
+    } else {
+        Ok(PathBuf::from(text))
     }
 }
 

@@ -116,7 +116,7 @@ impl Keys {
             "env" => self.env.extend(env(diags, v, what)),
             "trigger" | "timezone" => {}
             "cron" => {
-                self.trigger.cron_text = v.string(diags, what).map(|s| (s.to_string(), v.span()))
+                self.trigger.cron_text = v.string(diags, what).map(|s| (s.to_string(), v.span()));
             }
             "start_date" | "end_date" | "jitter" if job.kind == Some(TriggerKind::Date) => {
                 diags.error(

@@ -33,7 +33,11 @@ pub(super) fn parse(
             scheduler: settings,
             jobs,
             state_given: given.state,
-            warnings: diags.warnings.iter().map(|w| w.to_string()).collect(),
+            warnings: diags
+                .warnings
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
         })
     } else {
         Err(diags.list)

@@ -52,12 +52,12 @@ pub(super) fn scheduler(
                 }
             }
             "max_workers" => {
-                s.max_workers = v.count(diags, &what, 1, 100_000).unwrap_or(s.max_workers)
+                s.max_workers = v.count(diags, &what, 1, 100_000).unwrap_or(s.max_workers);
             }
             "shell" => {
                 s.shell = v
                     .string(diags, &what)
-                    .map_or(s.shell.clone(), str::to_string)
+                    .map_or(s.shell.clone(), str::to_string);
             }
             "shutdown_timeout" => {
                 s.shutdown_timeout = v
@@ -89,7 +89,7 @@ pub(super) fn defaults(diags: &mut Diagnostics<'_>, v: &Value<'_, '_>, d: &mut D
             }
             "coalesce" => d.coalesce = v.boolean(diags, &what).unwrap_or(d.coalesce),
             "max_instances" => {
-                d.max_instances = v.count(diags, &what, 1, 10_000).unwrap_or(d.max_instances)
+                d.max_instances = v.count(diags, &what, 1, 10_000).unwrap_or(d.max_instances);
             }
             other => unknown_key(diags, key, other, DEFAULT_KEYS, "in [defaults]"),
         }

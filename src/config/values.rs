@@ -61,50 +61,44 @@ impl<'a, 'i> Value<'a, 'i> {
     }
 
     pub(super) fn table(&self, diags: &mut Diagnostics<'_>, what: &str) -> Option<&'a DeTable<'i>> {
-        match self.raw() {
-            DeValue::Table(t) => Some(t),
-            _ => {
-                self.wrong_type(diags, what, "a table");
-                None
-            }
+        if let DeValue::Table(t) = self.raw() {
+            Some(t)
+        } else {
+            self.wrong_type(diags, what, "a table");
+            None
         }
     }
 
     pub(super) fn string(&self, diags: &mut Diagnostics<'_>, what: &str) -> Option<&'a str> {
-        match self.raw() {
-            DeValue::String(s) => Some(s.as_ref()),
-            _ => {
-                self.wrong_type(diags, what, "a string");
-                None
-            }
+        if let DeValue::String(s) = self.raw() {
+            Some(s.as_ref())
+        } else {
+            self.wrong_type(diags, what, "a string");
+            None
         }
     }
 
     pub(super) fn boolean(&self, diags: &mut Diagnostics<'_>, what: &str) -> Option<bool> {
-        match self.raw() {
-            DeValue::Boolean(b) => Some(*b),
-            _ => {
-                self.wrong_type(diags, what, "true or false");
-                None
-            }
+        if let DeValue::Boolean(b) = self.raw() {
+            Some(*b)
+        } else {
+            self.wrong_type(diags, what, "true or false");
+            None
         }
     }
 
     /// An integer (TOML integer, or `None` with a diagnostic).
     pub(super) fn integer(&self, diags: &mut Diagnostics<'_>, what: &str) -> Option<i64> {
-        match self.raw() {
-            DeValue::Integer(i) => {
-                let digits = i.as_str().replace('_', "");
-                let parsed = i64::from_str_radix(&digits, i.radix()).ok();
-                if parsed.is_none() {
-                    diags.error(self.span(), format!("{what} is too large"), None);
-                }
-                parsed
+        if let DeValue::Integer(i) = self.raw() {
+            let digits = i.as_str().replace('_', "");
+            let parsed = i64::from_str_radix(&digits, i.radix()).ok();
+            if parsed.is_none() {
+                diags.error(self.span(), format!("{what} is too large"), None);
             }
-            _ => {
-                self.wrong_type(diags, what, "an integer");
-                None
-            }
+            parsed
+        } else {
+            self.wrong_type(diags, what, "an integer");
+            None
         }
     }
 
@@ -157,12 +151,11 @@ impl<'a, 'i> Value<'a, 'i> {
         match self.raw() {
             DeValue::Integer(_) => {
                 let n = self.integer(diags, what)?;
-                match u64::try_from(n) {
-                    Ok(secs) => Some(Some(Duration::from_secs(secs))),
-                    Err(_) => {
-                        diags.error(self.span(), format!("{what} cannot be negative"), None);
-                        None
-                    }
+                if let Ok(secs) = u64::try_from(n) {
+                    Some(Some(Duration::from_secs(secs)))
+                } else {
+                    diags.error(self.span(), format!("{what} cannot be negative"), None);
+                    None
                 }
             }
             DeValue::String(s) if none_ok && s.trim().eq_ignore_ascii_case("none") => Some(None),

@@ -229,7 +229,7 @@ fn day_field(text: &str) -> Result<DaySet, CronError> {
                 set.items.push(DayItem::NthWeekday {
                     weekday: weekday_name(element, name)?,
                     nth: u32::from(nth.as_bytes()[0] - b'0'),
-                })
+                });
             }
             [_, _] => {
                 return Err(CronError::new(

@@ -104,33 +104,39 @@ impl CronSchedule {
     }
 
     /// The text the schedule was parsed from (trimmed).
+    #[must_use]
     pub fn source(&self) -> &str {
         &self.source
     }
 
     /// Canonical text: macros expanded, names as numbers, `?` as `*`.
+    #[must_use]
     pub fn normalized(&self) -> &str {
         &self.normalized
     }
 
     /// Which syntax the schedule was written in.
+    #[must_use]
     pub fn syntax(&self) -> Syntax {
         self.syntax
     }
 
     /// The schedule in plain words, where that is easy (`at 02:30 every day`).
+    #[must_use]
     pub fn describe(&self) -> Option<String> {
         describe::describe(&self.spec)
     }
 
     /// Whether the hour field allows all 24 hours, which makes repeated
     /// (fall-back) wall-clock times fire at both occurrences.
+    #[must_use]
     pub fn every_hour(&self) -> bool {
         self.spec.every_hour()
     }
 
     /// The first fire time strictly after `after`, in `after`'s zone, or
     /// `None` if the schedule never fires again (up to year 9999).
+    #[must_use]
     pub fn next_after(&self, after: &DateTime<Tz>) -> Option<DateTime<Tz>> {
         if !self.can_match {
             return None;
@@ -139,6 +145,7 @@ impl CronSchedule {
     }
 
     /// Successive fire times strictly after `after`, in `after`'s zone.
+    #[must_use]
     pub fn iter_after(&self, after: &DateTime<Tz>) -> FireTimes<'_> {
         let instant = after.timestamp();
         FireTimes {

@@ -184,7 +184,10 @@ impl Host for RealHost {
                 Ok((c.scheduler, c.jobs))
             }
             Err(config::ConfigError::Invalid { diagnostics, .. }) => Err(ReloadError {
-                problems: diagnostics.iter().map(|d| d.to_string()).collect(),
+                problems: diagnostics
+                    .iter()
+                    .map(std::string::ToString::to_string)
+                    .collect(),
             }),
             Err(e) => Err(ReloadError {
                 problems: vec![e.to_string()],

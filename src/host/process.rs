@@ -77,7 +77,7 @@ fn start(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Child, Stri
     let mut command = command(job, shell, scheduled)?;
     let _spawning = super::signals::SPAWNING
         .lock()
-        .unwrap_or_else(|e| e.into_inner());
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     command.spawn().map_err(|e| {
         let program = match &job.command {
             JobCommand::Shell(_) => shell,

@@ -61,7 +61,9 @@ pub(super) static SPAWNING: Mutex<()> = Mutex::new(());
 
 /// Reaps every child that has ended; false once the runner is gone.
 fn reap(tx: &Sender<Msg>) -> bool {
-    let _spawning = SPAWNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _spawning = SPAWNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     // Until no child has ended (`None`) or none is left (an error).
     while let Ok(Some((pid, status))) = wait(WaitOptions::NOHANG) {
         let (pid, status) = (pid.as_raw_pid(), status.as_raw());

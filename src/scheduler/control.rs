@@ -168,21 +168,20 @@ impl Scheduler {
         now: DateTime<Utc>,
     ) -> Vec<Action> {
         let mut actions = Vec::new();
-        let (seq, entry) = match self
+        let (seq, entry) = if let Some(found) = self
             .ids
             .get(id)
             .and_then(|s| Some((*s, self.entries.get(s)?)))
         {
-            Some(found) => found,
-            None => {
-                refuse(
-                    &mut actions,
-                    id,
-                    request,
-                    "the running scheduler has no such job".into(),
-                );
-                return actions;
-            }
+            found
+        } else {
+            refuse(
+                &mut actions,
+                id,
+                request,
+                "the running scheduler has no such job".into(),
+            );
+            return actions;
         };
         let scheduled = now.with_timezone(&entry.job.trigger.tz);
         let why = if self.shutting_down {

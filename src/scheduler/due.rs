@@ -50,19 +50,18 @@ impl Scheduler {
         let mut claim = claim(&job.id, &due, slot);
         let run = self.submit(seq, &job, slot, runs, &mut claim, actions);
         actions.push(Action::Persist(Change::Claim { claim, run }));
-        match due.next {
-            Some(n) => self.set_slot(seq, n),
-            None => {
-                let reason = if matches!(job.trigger.kind, Kind::Date { .. }) {
-                    "date trigger ran"
-                } else {
-                    "no more run times (end_date or schedule end)"
-                };
-                actions.push(Action::Log(Event::JobRemoved {
-                    job: job.id.clone(),
-                    reason,
-                }));
-            }
+        if let Some(n) = due.next {
+            self.set_slot(seq, n)
+        } else {
+            let reason = if matches!(job.trigger.kind, Kind::Date { .. }) {
+                "date trigger ran"
+            } else {
+                "no more run times (end_date or schedule end)"
+            };
+            actions.push(Action::Log(Event::JobRemoved {
+                job: job.id.clone(),
+                reason,
+            }));
         }
     }
 

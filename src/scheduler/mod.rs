@@ -189,7 +189,7 @@ impl Scheduler {
         let deadline = self.deadlines.first().map(|(t, id)| {
             let run = self.runs.get(id);
             let job = run.map(|r| r.job_id().to_string()).unwrap_or_default();
-            let record = run.and_then(|r| r.record()).unwrap_or_default();
+            let record = run.and_then(runs::Run::record).unwrap_or_default();
             (*t, Due::Deadline { job, run: record })
         });
         match (slot, deadline) {

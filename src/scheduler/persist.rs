@@ -58,6 +58,7 @@ impl RunResult {
     ];
 
     /// The result as the store keeps it and `history` shows it.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             RunResult::Pending => "pending",
@@ -73,6 +74,7 @@ impl RunResult {
     }
 
     /// The result that [`RunResult::as_str`] gave `text`, if any.
+    #[must_use]
     pub fn parse(text: &str) -> Option<RunResult> {
         RunResult::ALL.into_iter().find(|r| r.as_str() == text)
     }

@@ -65,6 +65,7 @@ pub struct Fire {
 
 impl Fire {
     /// The fire time as a zoned date-time.
+    #[must_use]
     pub fn to_datetime(&self) -> Option<DateTime<Tz>> {
         let utc = DateTime::from_timestamp(self.instant, 0)?;
         Some(DateTime::from_naive_utc_and_offset(
@@ -90,6 +91,7 @@ pub struct Cursor {
 
 impl Cursor {
     /// A cursor on `tz`, placed at `instant` (UTC seconds).
+    #[must_use]
     pub fn new(tz: Tz, instant: i64) -> Cursor {
         let table = Table::of(tz);
         let index = table.span_index(instant);
@@ -226,6 +228,7 @@ impl Cursor {
 /// Resolves a wall-clock time in `tz` to an instant under the policy above:
 /// a skipped time is shifted forward by the gap, a repeated time means its
 /// first occurrence. Returns the instant and whether it was shifted.
+#[must_use]
 pub fn resolve_local(tz: Tz, wall: &NaiveDateTime) -> Option<(DateTime<Tz>, bool)> {
     match tz.from_local_datetime(wall) {
         LocalResult::Single(t) => Some((t, false)),

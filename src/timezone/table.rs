@@ -67,6 +67,7 @@ pub struct Span {
 impl Span {
     /// Whether the instant falls in this span.
     #[inline]
+    #[must_use]
     pub fn contains(&self, instant: i64) -> bool {
         self.start <= instant && instant < self.end
     }
@@ -117,6 +118,7 @@ impl Table {
     }
 
     /// The table of `tz`, built on first use and shared afterwards.
+    #[must_use]
     pub fn of(tz: Tz) -> Arc<Table> {
         // Most callers use one or two zones: look in this thread's own list
         // first, which needs no lock. (During thread teardown the list may
@@ -154,6 +156,7 @@ impl Table {
     }
 
     /// The span holding `instant` (UTC seconds).
+    #[must_use]
     pub fn span_at(&self, instant: i64) -> Span {
         self.span_by_index(self.span_index(instant))
     }

@@ -42,9 +42,9 @@ fn every_command_that_reads_the_file_takes_dash_f() {
     // run: an invalid file named by -f is read and refused.
     fs::write(
         dir.path().join("bad.toml"),
-        r#"[jobs.x]
+        r"[jobs.x]
 command = 5
-"#,
+",
     )
     .expect("write");
     dir.apsched(["run", "-f", "bad.toml"])
@@ -190,7 +190,7 @@ fn the_schedule_can_come_from_standard_input() {
         .status(2)
         .stderr("apsched: error: the schedule comes from standard input, so its state file must be named: set [scheduler] state in it (relative to the current directory), or pass --state PATH (\":memory:\" keeps none)\n")
         .run();
-    let names = |d: &Path| fs::read_dir(d).map_or(0, |r| r.count());
+    let names = |d: &Path| fs::read_dir(d).map_or(0, std::iter::Iterator::count);
     assert_eq!(names(dir.path()), 0, "no file was created");
     // Named in the file (relative to the current directory) or by --state.
     dir.apsched(["pause", "a", "-f", "-"]).stdin(QUICK).run();

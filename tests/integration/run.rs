@@ -106,9 +106,9 @@ seconds = 1
     until(PATIENCE, || count_lines(&dir.join("b.txt")) >= 1);
     dir.write(
         "s.toml",
-        r#"[jobs.c]
+        r"[jobs.c]
 command = 5
-"#,
+",
     );
     run.signal(libc::SIGHUP);
     run.wait_for_stderr("reload_failed", 1);

@@ -195,9 +195,10 @@ pub(super) fn build(
         TriggerKind::Interval => Kind::Interval {
             period: args.period.unwrap_or_default(),
         },
-        TriggerKind::Date => match args.run_date {
-            Some(run_date) => Kind::Date { run_date },
-            None => {
+        TriggerKind::Date => {
+            if let Some(run_date) = args.run_date {
+                Kind::Date { run_date }
+            } else {
                 if !table.iter().any(|(k, _)| k.get_ref() == "run_date") {
                     diags.error(
                         id.span(),
@@ -207,7 +208,7 @@ pub(super) fn build(
                 }
                 return None;
             }
-        },
+        }
     })
 }
 

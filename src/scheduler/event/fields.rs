@@ -110,7 +110,7 @@ fn scheduler_fields(event: &Event) -> Vec<(&'static str, Field)> {
             match due {
                 Some(crate::scheduler::Due::Slot(j)) => f.extend([("for", text("slot")), job(j)]),
                 Some(crate::scheduler::Due::Deadline { job: j, run }) => {
-                    f.extend([("for", text("deadline")), job(j), ("run", num(*run))])
+                    f.extend([("for", text("deadline")), job(j), ("run", num(*run))]);
                 }
                 None => f.push(("for", text("clock_check"))),
             }

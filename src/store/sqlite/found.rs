@@ -51,16 +51,17 @@ pub(super) fn judge(version: i64, objects: &[(String, String)], known: i64) -> F
         .collect();
     let ours = TABLES.iter().filter(|t| tables.contains(t)).count();
     if version > 0 && ours == TABLES.len() {
-        return match version > known {
-            true => Found::Newer(version),
-            false => Found::Apsched(version),
+        return if version > known {
+            Found::Newer(version)
+        } else {
+            Found::Apsched(version)
         };
     }
     if version > 0 && ours > 0 {
         let missing: Vec<String> = TABLES
             .iter()
             .filter(|t| !tables.contains(t))
-            .map(|t| t.to_string())
+            .map(std::string::ToString::to_string)
             .collect();
         return Found::Foreign(format!(
             "it has schema version {version} but lacks apsched's {}: it is damaged or not apsched's",
@@ -74,7 +75,10 @@ pub(super) fn judge(version: i64, objects: &[(String, String)], known: i64) -> F
         .collect();
     let held = match (tables.is_empty(), views.is_empty()) {
         (false, _) => {
-            let tables: Vec<String> = tables.iter().map(|t| t.to_string()).collect();
+            let tables: Vec<String> = tables
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect();
             names("table", &tables)
         }
         (true, false) => names("view", &views),

@@ -225,6 +225,7 @@ impl SqliteStore {
     }
 
     /// The pid of the scheduler running on `path`, if one holds its lock.
+    #[must_use]
     pub fn runner(path: &Path) -> Option<String> {
         let file = File::open(path).ok()?;
         if try_lock(&file) {

@@ -63,9 +63,10 @@ pub(super) fn writable_place(path: &Path) -> Result<(), StoreError> {
     not_a_directory(path)?;
     let dir = directory(path);
     if !dir.is_dir() {
-        let what = match dir.exists() {
-            true => format!("{} is not a directory;", dir.display()),
-            false => format!("directory {} does not exist; create it or", dir.display()),
+        let what = if dir.exists() {
+            format!("{} is not a directory;", dir.display())
+        } else {
+            format!("directory {} does not exist; create it or", dir.display())
         };
         return Err(open_error(
             path,
@@ -103,7 +104,7 @@ pub(super) fn immutable(path: &Path) -> Result<Connection, StoreError> {
     for b in absolute.as_os_str().as_bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                uri.push(char::from(*b))
+                uri.push(char::from(*b));
             }
             _ => uri.push_str(&format!("%{b:02X}")),
         }
@@ -130,8 +131,9 @@ pub(super) fn idle_wal(path: &Path) -> bool {
 /// file nobody has open is read as immutable, so no -wal or -shm file is
 /// left beside it.
 pub(super) fn reader(path: &Path) -> Result<Connection, StoreError> {
-    match idle_wal(path) {
-        true => immutable(path),
-        false => read_only(path),
+    if idle_wal(path) {
+        immutable(path)
+    } else {
+        read_only(path)
     }
 }

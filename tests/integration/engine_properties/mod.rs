@@ -184,9 +184,10 @@ fn check(s: &CronSchedule, model: &Model, start: &DateTime<Tz>, window: i64) -> 
         prop_assert_eq!(t.timestamp_subsec_nanos(), 0);
     }
     let mut got: Vec<i64> = got.iter().map(DateTime::timestamp).collect();
-    got.truncate(match exp.complete {
-        true => got.iter().take_while(|&&t| t <= exp.end).count(),
-        false => CAP,
+    got.truncate(if exp.complete {
+        got.iter().take_while(|&&t| t <= exp.end).count()
+    } else {
+        CAP
     });
     let same = got
         .iter()
