@@ -11,7 +11,7 @@
 
 use super::days::{Combine, DayItem, DayRule, DaySet};
 use super::error::CronError;
-use super::field::{FieldDef, MONDAY_FIRST, MONTH_NAMES};
+use super::field::{FieldDef, MONDAY_FIRST, MONTH_NAMES, def};
 use super::matcher::{Spec, YearSet, year_range};
 
 /// The fields of a field-style trigger, each an expression or absent.
@@ -40,17 +40,6 @@ const ORDER: [(&str, &str); 8] = [
     ("minute", "0"),
     ("second", "0"),
 ];
-
-const fn def(name: &'static str, min: u32, max: u32) -> FieldDef {
-    FieldDef {
-        name,
-        min,
-        max,
-        names: &[],
-        name_base: 0,
-        star_max: None,
-    }
-}
 
 const YEAR: FieldDef = def("year", 1970, 9999);
 const MONTH: FieldDef = FieldDef {

@@ -6,19 +6,8 @@ mod day_fields;
 
 use super::days::{Combine, DayRule};
 use super::error::CronError;
-use super::field::{FieldDef, MONTH_NAMES};
+use super::field::{FieldDef, MONTH_NAMES, def};
 use super::matcher::{Spec, YearRange, YearSet, year_range};
-
-const fn def(name: &'static str, min: u32, max: u32) -> FieldDef {
-    FieldDef {
-        name,
-        min,
-        max,
-        names: &[],
-        name_base: 0,
-        star_max: None,
-    }
-}
 
 const SECOND: FieldDef = def("second", 0, 59);
 const MINUTE: FieldDef = def("minute", 0, 59);
