@@ -2,6 +2,7 @@
 //! `"5m"`, `"1h30m"`, `"2d"`, `"1w"`, and `"none"` where "no limit" makes sense.
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::time::Duration;
 
 /// Units accepted after a number, longest first so `ms` wins over `m`.
@@ -81,7 +82,8 @@ pub fn format(d: Duration) -> String {
     let mut out = String::new();
     for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] {
         if secs >= size {
-            out.push_str(&format!("{}{unit}", secs / size));
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{}{unit}", secs / size);
             secs %= size;
         }
     }

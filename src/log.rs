@@ -5,6 +5,7 @@ use crate::scheduler::event::Field;
 use crate::scheduler::{Event, Level, Record};
 use crate::timefmt::rfc3339_millis_z;
 use chrono::Utc;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// How log lines look.
@@ -40,6 +41,9 @@ fn json_field(key: &str, field: Field) -> (String, serde_json::Value) {
         Field::Number(n) => (key.into(), n.into()),
         Field::Flag(b) => (key.into(), b.into()),
         Field::Seconds(d) => {
+            // Exact below 2^52 ms (over 100,000 years); a logged number past
+            // that may round.
+            #[allow(clippy::cast_precision_loss)]
             let ms = d.as_millis() as f64 / 1000.0;
             (format!("{key}_seconds"), ms.into())
         }
@@ -60,7 +64,8 @@ impl Logger {
             Format::Text => {
                 let mut line = format!("{time} {:<5} {}", level.to_uppercase(), event.name());
                 for (k, v) in event.fields() {
-                    line.push_str(&format!(" {k}={}", value(&v.text())));
+                    // Writing to a String cannot fail.
+                    let _ = write!(line, " {k}={}", value(&v.text()));
                 }
                 line
             }

@@ -3,6 +3,8 @@
 //! message shows it escaped (`\n`, `\u{1b}`) and cut after
 //! [`LIMIT`] characters with "…".
 
+use std::fmt::Write as _;
+
 /// Values up to this many characters are shown whole.
 pub(crate) const LIMIT: usize = 80;
 /// How many characters of a longer value are shown before "…".
@@ -24,7 +26,10 @@ fn push_escaped(out: &mut String, c: char, quotes: bool) {
             out.push('\\');
             out.push(c);
         }
-        c if hidden(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        // Writing to a String cannot fail.
+        c if hidden(c) => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
         c => out.push(c),
     }
 }

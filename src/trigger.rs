@@ -46,8 +46,8 @@ pub struct Trigger {
     pub jitter: Option<Duration>,
 }
 
-fn nanos(t: &DateTime<Tz>) -> Option<i128> {
-    Some(i128::from(t.timestamp()) * 1_000_000_000 + i128::from(t.timestamp_subsec_nanos()))
+fn nanos(t: &DateTime<Tz>) -> i128 {
+    i128::from(t.timestamp()) * 1_000_000_000 + i128::from(t.timestamp_subsec_nanos())
 }
 
 fn from_nanos(n: i128, tz: Tz) -> Option<DateTime<Tz>> {
@@ -78,10 +78,10 @@ impl Trigger {
             Kind::Interval { period } => {
                 let period = i128::try_from(period.as_nanos()).ok().filter(|p| *p > 0)?;
                 let origin = match &self.start_date {
-                    Some(start) => nanos(start)?,
-                    None => nanos(anchor)? + period,
+                    Some(start) => nanos(start),
+                    None => nanos(anchor) + period,
                 };
-                let t = nanos(after)?;
+                let t = nanos(after);
                 let k = if t < origin {
                     0
                 } else {
@@ -175,7 +175,7 @@ mod tests {
     }
 
     fn texts(times: &[DateTime<Tz>]) -> Vec<String> {
-        times.iter().map(|t| t.to_rfc3339()).collect()
+        times.iter().map(DateTime::to_rfc3339).collect()
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::store::StoreError;
 use crate::text::shown;
 use crate::timespec::TimeError;
 use crate::timezone::ZoneError;
+use std::fmt::Write as _;
 
 /// Exit code of a successful run.
 pub(crate) const EXIT_OK: u8 = 0;
@@ -132,10 +133,11 @@ impl Error {
         match self {
             Error::Config(ConfigError::Invalid { diagnostics, .. }) => {
                 let mut text = String::new();
+                // Writing to a String cannot fail.
                 for d in diagnostics {
-                    text.push_str(&format!("apsched: error: {d}\n"));
+                    let _ = writeln!(text, "apsched: error: {d}");
                 }
-                text.push_str(&format!("apsched: {self}"));
+                let _ = write!(text, "apsched: {self}");
                 text
             }
             _ => format!("apsched: error: {self}"),

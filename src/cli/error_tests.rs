@@ -73,6 +73,8 @@ fn errors_render_on_one_line_with_their_exit_code() {
 }
 
 #[test]
+// A table.
+#[allow(clippy::too_many_lines)]
 fn every_variant_renders_with_its_exit_code() {
     let io = || std::io::Error::other("disk full");
     let diagnostic = |line, hint: Option<&str>| Diagnostic {

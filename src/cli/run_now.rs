@@ -11,6 +11,7 @@ use crate::scheduler::{Outcome, initial};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Answer, RunResult, RunRow, Store, parse};
 use chrono::Utc;
+use std::fmt::Write as _;
 use std::path::Path;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -100,6 +101,8 @@ fn direct(store: &mut SqliteStore, job: &Job, shell: &str) -> Result<(), Error> 
     }
 }
 
+// The success arm of a run's result, beside the failure arms that return errors.
+#[allow(clippy::unnecessary_wraps)]
 fn succeeded(job: &Job, record: i64, took: Duration) -> Result<(), Error> {
     eprintln!(
         "apsched: run {record} of job {} succeeded (exit status 0, {:.3}s)",
@@ -195,7 +198,11 @@ fn print_output(store: &SqliteStore, job: &Job, record: i64) -> Result<(), Error
         }
     }
     let text = String::from_utf8_lossy(output.as_deref().unwrap_or_default()).into_owned();
-    let tagged: String = text.lines().map(|l| format!("{}| {l}\n", job.id)).collect();
+    let mut tagged = String::new();
+    for l in text.lines() {
+        // Writing to a String cannot fail.
+        let _ = writeln!(tagged, "{}| {l}", job.id);
+    }
     super::output::print(&tagged)
 }
 

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 pub(super) struct Target {
     /// The schedule file; "-" reads it from standard input [default:
     /// $APSCHED_CONFIG, else ./schedules.toml]
+    // The text is the option's help, printed by --help: no Markdown.
+    #[allow(clippy::doc_markdown)]
     #[arg(long, short = 'f', value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// The state file; ":memory:" keeps none [default: [scheduler] state of
@@ -116,7 +118,7 @@ impl Target {
     pub(super) fn resolve_with(&self, lenient: bool) -> Result<(Config, Option<PathBuf>), Error> {
         let mut config = self.load(lenient)?;
         let state = self.state_of(&config)?;
-        config.scheduler.state = state.clone();
+        config.scheduler.state.clone_from(&state);
         Ok((config, state))
     }
 
@@ -136,6 +138,9 @@ fn state_path(text: &str) -> Result<PathBuf, String> {
 }
 
 /// Whether a job id given on the command line looks like a schedule file.
+// Case-sensitive on purpose: the hint catches the `.toml` the docs write;
+// `Path::is_file` catches an existing file of any name.
+#[allow(clippy::case_sensitive_file_extension_comparisons)]
 fn looks_like_file(id: &str) -> bool {
     id.ends_with(".toml") || Path::new(id).is_file()
 }

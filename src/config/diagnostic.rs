@@ -65,6 +65,9 @@ impl<'a> Diagnostics<'a> {
 
     /// A problem at `span`, its message and hint each kept to one line
     /// however long or multi-line the values they echo.
+    // Owned because `error` and `warn` take what their callers built (mostly
+    // `format!`), so the call sites stay plain.
+    #[allow(clippy::needless_pass_by_value)]
     fn at(&self, span: Range<usize>, message: String, hint: Option<String>) -> Diagnostic {
         let (line, column) = self.position(span.start);
         Diagnostic {

@@ -13,7 +13,7 @@ fn load(source: &str) -> Config {
 fn problems(source: &str) -> Vec<String> {
     match parse(Path::new("s.toml"), source) {
         Ok(_) => Vec::new(),
-        Err(list) => list.iter().map(|d| d.to_string()).collect(),
+        Err(list) => list.iter().map(ToString::to_string).collect(),
     }
 }
 
@@ -126,6 +126,8 @@ fn defaults_when_keys_are_absent() {
 }
 
 #[test]
+// A table.
+#[allow(clippy::too_many_lines)]
 fn every_mistake_is_reported_with_its_place() {
     let header = "[scheduler]\ntimezone = \"UTC\"\n";
     let cases: &[(&str, &[&str])] = &[

@@ -8,7 +8,7 @@ use std::path::Path;
 fn problems(source: &str) -> Vec<String> {
     match parse(Path::new("s.toml"), source) {
         Ok(_) => Vec::new(),
-        Err(list) => list.iter().map(|d| d.to_string()).collect(),
+        Err(list) => list.iter().map(ToString::to_string).collect(),
     }
 }
 
@@ -113,7 +113,7 @@ fn text_that_is_not_utf8_is_a_problem_at_its_first_bad_byte() {
     for (bytes, want) in cases {
         match load_bytes(Path::new("s.toml"), bytes, Some(chrono::Utc::now())) {
             Err(ConfigError::Invalid { diagnostics, .. }) => {
-                let got: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+                let got: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
                 assert_eq!(got, [*want], "{bytes:?}");
             }
             other => panic!("{bytes:?}: {other:?}"),

@@ -157,7 +157,7 @@ mod tests {
             let mut diags = Diagnostics::new(Path::new("s.toml"), source);
             let (_, errors) = toml::de::DeTable::parse_recoverable(source);
             report(&mut diags, source, &errors);
-            let got: Vec<String> = diags.list.iter().map(|d| d.to_string()).collect();
+            let got: Vec<String> = diags.list.iter().map(ToString::to_string).collect();
             assert_eq!(got, want.to_vec(), "{source}");
         }
     }

@@ -124,6 +124,8 @@ impl<'a, 'i> Value<'a, 'i> {
 
     /// A duration: seconds as an integer, or text such as `"1h30m"`; with
     /// `none_ok`, `"none"` gives `Some(None)` (no limit).
+    // `None`: invalid (reported); `Some(None)`: "none", no limit.
+    #[allow(clippy::option_option)]
     pub(super) fn duration(
         &self,
         diags: &mut Diagnostics<'_>,
@@ -142,6 +144,9 @@ impl<'a, 'i> Value<'a, 'i> {
         Some(parsed)
     }
 
+    /// [`Value::duration`] without the upper bound.
+    // `None`: invalid (reported); `Some(None)`: "none", no limit.
+    #[allow(clippy::option_option)]
     fn any_duration(
         &self,
         diags: &mut Diagnostics<'_>,

@@ -5,6 +5,8 @@ use super::tests::{T0, fields, fires_of};
 use crate::cron::CronSchedule;
 
 #[test]
+// A table.
+#[allow(clippy::too_many_lines)]
 fn field_style_triggers() {
     type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str, &'a [&'a str]);
     let cases: &[Case] = &[

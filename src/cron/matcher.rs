@@ -175,20 +175,18 @@ impl Spec {
                     continue;
                 }
             }
-            match next_bit(self.seconds, second) {
-                Some(s) => {
-                    let civil = Civil {
-                        year,
-                        month,
-                        day,
-                        hour,
-                        minute,
-                        second: s,
-                    };
-                    return Some(civil.to_secs());
-                }
-                None => (minute, second) = (minute + 1, 0),
+            if let Some(s) = next_bit(self.seconds, second) {
+                let civil = Civil {
+                    year,
+                    month,
+                    day,
+                    hour,
+                    minute,
+                    second: s,
+                };
+                return Some(civil.to_secs());
             }
+            (minute, second) = (minute + 1, 0);
         }
     }
 }

@@ -17,6 +17,13 @@
 //! assert_eq!(next.to_rfc3339(), "2026-03-29T03:30:00+02:00");
 //! ```
 
+// Bounded calendar arithmetic: each value is range-checked (at parse time or before the cast).
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)]
+
 mod calendar;
 mod crontab;
 mod days;
@@ -210,6 +217,8 @@ impl FireTimes<'_> {
     /// The next fire time by the shortcut of [`Cursor::settled_wall`]:
     /// `Ok(None)` if chrono cannot represent it, `Err(after)` where the
     /// general algorithm must take over, from `after`.
+    // A measured hot path: inlining is forced on purpose.
+    #[allow(clippy::inline_always)]
     #[inline(always)]
     fn next_settled(&mut self) -> Result<Option<DateTime<Tz>>, i64> {
         let after = self.after;

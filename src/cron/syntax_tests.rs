@@ -111,6 +111,8 @@ fn cron_string_syntax() {
 }
 
 #[test]
+// A table.
+#[allow(clippy::too_many_lines)]
 fn cron_string_day_rules() {
     check(&[
         // Both restricted: the 13th OR any Friday.

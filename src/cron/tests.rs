@@ -28,7 +28,7 @@ pub(super) fn fires(expr: &str, zone: &str, after: &str, n: usize) -> Vec<String
 pub(super) fn check(cases: &[(&str, &str, &str, &[&str])]) {
     for (expr, zone, after, want) in cases {
         let got = fires(expr, zone, after, want.len().max(1));
-        let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        let want: Vec<String> = want.iter().map(ToString::to_string).collect();
         assert_eq!(got, want, "{expr} in {zone} after {after}");
     }
 }

@@ -180,7 +180,7 @@ impl Host for RealHost {
         }
         match config::load(&self.file, chrono::Utc::now()) {
             Ok(c) => {
-                self.shell = c.scheduler.shell.clone();
+                self.shell.clone_from(&c.scheduler.shell);
                 Ok((c.scheduler, c.jobs))
             }
             Err(config::ConfigError::Invalid { diagnostics, .. }) => Err(ReloadError {

@@ -109,7 +109,7 @@ pub(super) fn spawn(
                 fd: PipeReader::from(fd?),
                 job: name.clone(),
                 record: request.record,
-                stream,
+                kind: stream,
             })
         })
         .collect();

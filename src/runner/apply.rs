@@ -66,7 +66,7 @@ fn start(
         }
     };
     let now = host.now();
-    work.extend(core.finished(request.run, Outcome::NotStarted(why), now));
+    work.extend(core.finished(request.run, &Outcome::NotStarted(why), now));
 }
 
 /// Writes a change and gives the run its history numbers; a run whose

@@ -144,7 +144,7 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, state: &mut 
     }
     let batch = input == Input::Reload;
     let actions = match input {
-        Input::Exited { run, outcome } => core.finished(run, outcome, now),
+        Input::Exited { run, outcome } => core.finished(run, &outcome, now),
         Input::Stop => {
             state.stops += 1;
             core.shutdown(now, state.stops > 1)

@@ -238,6 +238,8 @@ impl Host for Sim {
                 self.saved.insert(job.clone(), state.clone());
                 0
             }
+            // A length is at most `isize::MAX`: it fits a `Record`.
+            #[allow(clippy::cast_possible_wrap)]
             Change::Claim { claim, .. } => {
                 // The store's compare-and-set on the job's next run time.
                 let st = self.saved.get_mut(&claim.job);
@@ -269,7 +271,7 @@ impl Host for Sim {
         config::parse(Path::new("sim.toml"), &self.reload_text)
             .map(|c| (c.scheduler, c.jobs))
             .map_err(|d| ReloadError {
-                problems: d.iter().map(|x| x.to_string()).collect(),
+                problems: d.iter().map(ToString::to_string).collect(),
             })
     }
 }

@@ -110,7 +110,7 @@ impl Scheduler {
                 None => {
                     added += 1;
                     let start = initial::start(&job, None, now);
-                    self.add(job, start, None, &mut actions);
+                    self.add(job, &start, None, &mut actions);
                 }
             }
         }
@@ -168,13 +168,11 @@ impl Scheduler {
         now: DateTime<Utc>,
     ) -> Vec<Action> {
         let mut actions = Vec::new();
-        let (seq, entry) = if let Some(found) = self
+        let Some((seq, entry)) = self
             .ids
             .get(id)
             .and_then(|s| Some((*s, self.entries.get(s)?)))
-        {
-            found
-        } else {
+        else {
             refuse(
                 &mut actions,
                 id,

@@ -51,7 +51,7 @@ impl Scheduler {
         let run = self.submit(seq, &job, slot, runs, &mut claim, actions);
         actions.push(Action::Persist(Change::Claim { claim, run }));
         if let Some(n) = due.next {
-            self.set_slot(seq, n)
+            self.set_slot(seq, n);
         } else {
             let reason = if matches!(job.trigger.kind, Kind::Date { .. }) {
                 "date trigger ran"

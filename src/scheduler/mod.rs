@@ -99,7 +99,7 @@ pub(crate) struct Scheduler {
     entries: HashMap<u64, Entry>,
     ids: HashMap<String, u64>,
     next_seq: u64,
-    /// Slots in firing order: (start_at, entry seq).
+    /// Slots in firing order: (`start_at`, entry seq).
     queue: BTreeSet<(DateTime<Utc>, u64)>,
     runs: HashMap<RunId, Run>,
     /// Runs waiting for a worker: (scheduled time, run id).
@@ -147,7 +147,7 @@ impl Scheduler {
         for job in jobs {
             let saved = saved.get(&job.id);
             let start = initial::start(&job, saved, now);
-            s.add(job, start, saved, &mut actions);
+            s.add(job, &start, saved, &mut actions);
         }
         (s, actions)
     }
@@ -162,7 +162,13 @@ impl Scheduler {
 
     /// Adds a job that starts as `start` says; saves its state unless it is
     /// the `saved` one unchanged.
-    fn add(&mut self, job: Job, start: Start, saved: Option<&JobState>, actions: &mut Vec<Action>) {
+    fn add(
+        &mut self,
+        job: Job,
+        start: &Start,
+        saved: Option<&JobState>,
+        actions: &mut Vec<Action>,
+    ) {
         let seq = self.insert(Entry {
             job: Arc::new(job),
             slot: None,
@@ -170,7 +176,7 @@ impl Scheduler {
             instances: 0,
             paused: start.paused,
         });
-        let next = self.place(seq, &start, saved, actions);
+        let next = self.place(seq, start, saved, actions);
         actions.push(Action::Log(Event::JobAdded {
             job: self.entries[&seq].job.id.clone(),
             next,

@@ -39,6 +39,14 @@ impl Scheduler {
     }
 
     /// Queues `scheduled` as the job's next slot, with jitter.
+    // A schedule file's jitter is at most 100 years, so its milliseconds fit
+    // an i64; `bound` is positive where cast to u64, and the remainder is at
+    // most `bound`, so it fits back.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_possible_wrap
+    )]
     pub(super) fn set_slot(&mut self, seq: u64, scheduled: DateTime<Tz>) {
         let rand = self.random();
         let Some(entry) = self.entries.get_mut(&seq) else {

@@ -41,6 +41,8 @@ pub struct RunRow {
 }
 
 /// A run's result as its text (`success`, `timed out`, ...).
+// serde's `serialize_with` passes the field by reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
 fn result_text<S: serde::Serializer>(result: &RunResult, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(result.as_str())
 }

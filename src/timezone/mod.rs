@@ -14,16 +14,23 @@
 //!    once, at its first occurrence, unless the schedule's hour field allows
 //!    every hour of the day: then it fires at both occurrences, so
 //!    `*/30 * * * *` keeps firing every 30 real minutes through the repeated
-//!    hour while a daily `30 1 * * *` in America/New_York fires once.
+//!    hour while a daily `30 1 * * *` in `America/New_York` fires once.
 //! 3. **Order.** Fire times are strictly increasing: the engine never returns
 //!    an instant twice and never goes backwards.
 //!
 //! This differs from APScheduler 3.11, which fires a daily 02:30 job twice on
 //! fall-back days and can fire twice at one instant in zones with 30-minute
-//! shifts (Australia/Lord_Howe).
+//! shifts (`Australia/Lord_Howe`).
 //!
 //! Offsets come from chrono-tz (the IANA database it bundles); its rules end in
 //! 2099, after which each zone keeps its last offset.
+
+// Bounded calendar arithmetic: each value is range-checked (at parse time or before the cast).
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)]
 
 mod fast;
 mod local;

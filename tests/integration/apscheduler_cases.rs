@@ -45,6 +45,8 @@ struct Case {
     apscheduler: Option<Vec<String>>,
     /// Present when the schedule's years are bounded: its last fire time, or
     /// `None` when it never fires at all.
+    // Absent, null, or a time: three cases, as in the JSON.
+    #[allow(clippy::option_option)]
     last_fire: Option<Option<DateTime<FixedOffset>>>,
 }
 
@@ -89,7 +91,8 @@ fn load() -> (Value, Vec<Case>) {
                     .collect(),
                 timezone: text("timezone").to_owned(),
                 at: text("at").to_owned(),
-                count: case["count"].as_u64().expect("a numeric count") as usize,
+                count: usize::try_from(case["count"].as_u64().expect("a numeric count"))
+                    .expect("a count that fits"),
                 source: text("source").to_owned(),
                 expected: strings(&case["next_run_times"]),
                 apscheduler: case.get("apscheduler_next_run_times").map(strings),

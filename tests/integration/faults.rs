@@ -1,6 +1,6 @@
 //! Faults from outside, through the real binary: a state file on a full
 //! filesystem. Mounting a small tmpfs needs root; without it (and without
-//! APSCHED_REQUIRE_MOUNT=1, which `.ci/run` sets) the test says so and passes.
+//! `APSCHED_REQUIRE_MOUNT=1`, which `.ci/run` sets) the test says so and passes.
 
 use crate::harness::poll::{PATIENCE, alive, count_lines, lines_in, until};
 use crate::harness::{Dir, Running};

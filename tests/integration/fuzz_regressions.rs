@@ -4,7 +4,8 @@
 //! `cargo test`.
 
 // The fuzz crate's items are `pub` for its targets; here they are private.
-#[allow(unreachable_pub)]
+// Its casts are of cron field indices and sizes (at most 60): they fit.
+#[allow(unreachable_pub, clippy::cast_possible_truncation)]
 #[path = "../../fuzz/src/brute.rs"]
 mod brute;
 #[allow(unreachable_pub)]

@@ -1,7 +1,7 @@
 //! `list` and `check` show what `apsched run` will do: from the state file
 //! when there is one (the saved anchor and next run, pauses), a passed
 //! `run_date` due or missed by the grace time. libfaketime starts apsched
-//! at chosen moments; without it (and without APSCHED_REQUIRE_FAKETIME=1)
+//! at chosen moments; without it (and without `APSCHED_REQUIRE_FAKETIME=1`)
 //! those tests say so and pass.
 
 use crate::harness::poll::until;

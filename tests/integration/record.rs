@@ -6,6 +6,7 @@ use crate::harness::poll::{PATIENCE, field, until};
 use crate::harness::{Dir, faketime};
 use serde_json::Value;
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 const TALK: &str = r#"[jobs.talk]
 command = "echo out-line; sleep 0.1; echo err-line >&2"
@@ -60,16 +61,17 @@ fn in_a_merged_stream_job_output_never_precedes_its_submission() {
     if !faketime() {
         return;
     }
-    let jobs: String = (0..4)
-        .map(|i| {
-            format!(
-                r#"[jobs.j{i}]
+    let mut jobs = String::new();
+    for i in 0..4 {
+        // Writing to a String cannot fail.
+        let _ = write!(
+            jobs,
+            r#"[jobs.j{i}]
 command = "echo from-j{i}"
 cron = "* * * * * *"
 "#
-            )
-        })
-        .collect();
+        );
+    }
     let dir = Dir::schedule(&jobs);
     dir.run()
         .at("2027-01-01 00:00:00")

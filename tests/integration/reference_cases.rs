@@ -36,7 +36,8 @@ fn cases() -> Vec<Case> {
             expression: text(case, "expression"),
             timezone: text(case, "timezone"),
             after: text(case, "after"),
-            count: case["count"].as_u64().expect("numeric count") as usize,
+            count: usize::try_from(case["count"].as_u64().expect("numeric count"))
+                .expect("a count that fits"),
             expected: case["next_run_times"]
                 .as_array()
                 .expect("next_run_times array")

@@ -1,7 +1,7 @@
 //! Restarts with a state file, run as a user would: the real binary, real
 //! short jobs, and libfaketime to start it at chosen moments, so an hour of
 //! downtime takes no time. `.ci/run` installs faketime; without it (and
-//! without APSCHED_REQUIRE_FAKETIME=1) the downtime tests say so and pass.
+//! without `APSCHED_REQUIRE_FAKETIME=1`) the downtime tests say so and pass.
 
 use crate::harness::poll::{PATIENCE, count_lines, lines_in, until};
 use crate::harness::{Dir, Running, faketime};

@@ -129,6 +129,8 @@ fn a_newer_state_is_refused_by_every_command() {
 #[test]
 fn damaged_state_files_are_named() {
     let dir = setup();
+    // Pseudo-random bytes: the cast keeps the low byte on purpose.
+    #[allow(clippy::cast_possible_truncation)]
     let random: Vec<u8> = (0..5000u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();

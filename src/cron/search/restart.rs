@@ -81,7 +81,7 @@ impl Search {
                 self.day_start = (first + i64::from(d - 1)) * DAY;
                 (self.year, self.leap, self.jan1) = (year, leap, jan1);
                 (self.month, self.day, self.mask) = (month, d, mask);
-                return self.first_time(plan);
+                return Some(self.first_time(plan));
             }
             (month, day) = (month + 1, 1);
         }

@@ -41,7 +41,7 @@ pub(super) fn emit(
 ) {
     let s = &open.stream;
     let mut line = |text: &[u8]| {
-        log::job_line(format, &s.job, s.record, s.stream, text, out);
+        log::job_line(format, &s.job, s.record, s.kind, text, out);
         tail.keep(text);
     };
     let mut start = 0;
@@ -71,7 +71,7 @@ mod tests {
                 fd: r,
                 job: "job".into(),
                 record: 7,
-                stream: log::Stream::Stdout,
+                kind: log::Stream::Stdout,
             },
             buf: input.to_vec(),
         };

@@ -36,7 +36,8 @@ pub(super) struct Stream {
     pub job: Arc<str>,
     /// The run the output belongs to.
     pub record: Record,
-    pub stream: log::Stream,
+    /// Standard output or standard error.
+    pub kind: log::Stream,
 }
 
 /// Where forwarded output goes: the lines to the console, the tails to

@@ -73,7 +73,7 @@ fn pump(o: &mut Open, chunk: &mut [u8], tails: &mut HashMap<Record, Tail>, out: 
     emit(o, got == 0, out.format, &mut lines, tail);
     if !lines.is_empty() {
         out.console
-            .output(o.stream.stream == log::Stream::Stderr, &lines);
+            .output(o.stream.kind == log::Stream::Stderr, &lines);
     }
     if got > 0 {
         return true;

@@ -124,6 +124,14 @@ pub(super) fn collect(
 
 /// Counts the run times `n`, `n + period`, ... up to `now` of an interval
 /// trigger into `due`: those meant before `cutoff` are missed.
+// A period in nanoseconds fits an i128, and every count and offset is bounded
+// by the span `now - n` in nanoseconds (an i64): the casts keep the arithmetic
+// exactly as it is.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)]
 fn count_interval(
     due: &mut Due,
     period: Duration,

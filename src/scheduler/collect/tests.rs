@@ -43,6 +43,8 @@ type Case<'a> = (
 );
 
 #[test]
+// A table.
+#[allow(clippy::too_many_lines)]
 fn due_run_times_are_run_missed_or_coalesced() {
     let cases: &[Case] = &[
         // On time: the slot runs; the next is a minute on.

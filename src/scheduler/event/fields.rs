@@ -51,8 +51,8 @@ fn job(j: &str) -> (&'static str, Field) {
 }
 
 /// `next_run_time=TIME`, or `none`.
-fn next(n: &Option<DateTime<Tz>>) -> (&'static str, Field) {
-    ("next_run_time", n.as_ref().map_or(text("none"), time))
+fn next(n: Option<&DateTime<Tz>>) -> (&'static str, Field) {
+    ("next_run_time", n.map_or(text("none"), time))
 }
 
 impl Event {
@@ -162,16 +162,17 @@ fn job_fields(event: &Event) -> Vec<(&'static str, Field)> {
             next: n,
             paused,
         } => {
-            let mut f = vec![job(j), next(n)];
+            let mut f = vec![job(j), next(n.as_ref())];
             if *paused {
                 f.push(("paused", Field::Flag(true)));
             }
             f
         }
-        Event::JobModified { job: j, next: n } => vec![job(j), next(n)],
+        Event::JobModified { job: j, next: n } | Event::JobResumed { job: j, next: n } => {
+            vec![job(j), next(n.as_ref())]
+        }
         Event::JobRemoved { job: j, reason } => vec![job(j), ("reason", text(*reason))],
         Event::JobPaused { job: j } => vec![job(j)],
-        Event::JobResumed { job: j, next: n } => vec![job(j), next(n)],
         Event::RunNowRefused { job: j, reason } => {
             vec![job(j), ("reason", text(reason.clone()))]
         }

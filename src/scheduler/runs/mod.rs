@@ -168,7 +168,7 @@ impl Scheduler {
     pub(crate) fn finished(
         &mut self,
         id: RunId,
-        outcome: Outcome,
+        outcome: &Outcome,
         now: DateTime<Utc>,
     ) -> Vec<Action> {
         let mut actions = Vec::new();
@@ -183,7 +183,7 @@ impl Scheduler {
         };
         self.busy = self.busy.saturating_sub(1);
         let duration = (now - current.started).to_std().unwrap_or(Duration::ZERO);
-        let (exit, result) = match (&outcome, run.timed_out) {
+        let (exit, result) = match (outcome, run.timed_out) {
             (_, true) => (None, RunResult::TimedOut),
             (Outcome::Exited(0), _) => (Some(0), RunResult::Success),
             (Outcome::Exited(code), _) => (Some(*code), RunResult::Failed),
@@ -197,7 +197,7 @@ impl Scheduler {
         actions.push(Action::Log(ended_event(
             &run.job.id,
             current,
-            &outcome,
+            outcome,
             run.timed_out,
             duration,
         )));

@@ -128,13 +128,13 @@ mod tests {
 
     #[test]
     fn schemas_are_judged_before_anything_is_written() {
+        type Case<'a> = (i64, Vec<(&'a str, &'a str)>, Found);
         let ours: Vec<(&str, &str)> = TABLES.iter().map(|t| ("table", *t)).collect();
         let mut ours_and_more = ours.clone();
         ours_and_more.extend([("index", "runs_by_job"), ("table", "notes")]);
         let many: Vec<String> = (1..=8).map(|i| format!("t{i}")).collect();
         let many: Vec<(&str, &str)> = many.iter().map(|n| ("table", n.as_str())).collect();
         let foreign = |s: &str| Found::Foreign(s.to_string());
-        type Case<'a> = (i64, Vec<(&'a str, &'a str)>, Found);
         let cases: Vec<Case> = vec![
             (0, vec![], Found::Empty),
             (1, ours.clone(), Found::Apsched(1)),

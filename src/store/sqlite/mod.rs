@@ -162,6 +162,8 @@ impl SqliteStore {
         Ok(jobs)
     }
 
+    // `history` is at most 1,000,000 (checked at parse time): it fits an i64.
+    #[allow(clippy::cast_possible_wrap)]
     fn trim_history(&self, job: &str) -> Result<(), StoreError> {
         self.conn.prepare_cached("DELETE FROM runs WHERE job = ?1 AND id <= (SELECT id FROM runs WHERE job = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)")?.execute(params![job, self.history as i64],
         )?;

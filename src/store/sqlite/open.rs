@@ -19,6 +19,8 @@ use std::path::Path;
 use std::time::Duration;
 
 /// The newest schema version this apsched knows.
+// A handful of migrations: the count fits an i64.
+#[allow(clippy::cast_possible_wrap)]
 fn known() -> i64 {
     MIGRATIONS.len() as i64
 }
@@ -109,6 +111,8 @@ impl SqliteStore {
         Ok(store)
     }
 
+    // An index into the handful of migrations fits an i64.
+    #[allow(clippy::cast_possible_wrap)]
     fn migrate(&mut self) -> Result<(), StoreError> {
         let version: i64 = self
             .conn
@@ -116,7 +120,9 @@ impl SqliteStore {
         if version > known() {
             return Err(newer(&self.path, version));
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        // A negative version skips every migration.
+        let done = usize::try_from(version).unwrap_or(usize::MAX);
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
@@ -127,6 +133,8 @@ impl SqliteStore {
 
     /// Opens (creating if needed, mode 0600) the state of a running
     /// scheduler, taking its lock; fails if another scheduler holds it.
+    // `_lock` is held only to be dropped with the store; it is never read.
+    #[allow(clippy::used_underscore_binding)]
     pub fn open_for_run(path: &Path, history: usize) -> Result<SqliteStore, StoreError> {
         let file = Self::create(path)?;
         if !try_lock(&file) {

@@ -108,6 +108,9 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    // Missed and skipped counts are bounded by a span in nanoseconds (an
+    // i64): they fit an i64.
+    #[allow(clippy::cast_possible_wrap)]
     fn claim(&mut self, c: &Claim) -> Result<Option<Vec<i64>>, StoreError> {
         let tx = self.conn.transaction()?;
         let advanced = tx
@@ -189,7 +192,9 @@ impl Store for SqliteStore {
             "SELECT {COLUMNS} FROM runs WHERE (?1 IS NULL OR job = ?1) ORDER BY id DESC LIMIT ?2"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params![job, limit as i64], row)?;
+        // Past `i64::MAX` rows, every row is shown either way.
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![job, limit], row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 

@@ -4,6 +4,7 @@
 use super::found::describe;
 use crate::store::StoreError;
 use rusqlite::{Connection, OpenFlags};
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
@@ -106,7 +107,10 @@ pub(super) fn immutable(path: &Path) -> Result<Connection, StoreError> {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 uri.push(char::from(*b));
             }
-            _ => uri.push_str(&format!("%{b:02X}")),
+            // Writing to a String cannot fail.
+            _ => {
+                let _ = write!(uri, "%{b:02X}");
+            }
         }
     }
     uri.push_str("?immutable=1");

@@ -129,7 +129,7 @@ fn unreadable_rows_are_set_aside_not_deleted() {
     let loaded = store.load().expect("load");
     assert_eq!(loaded.jobs.len(), 1);
     let mut aside: Vec<_> = loaded.set_aside.iter().map(|(j, _)| j.as_str()).collect();
-    aside.sort();
+    aside.sort_unstable();
     assert_eq!(aside, ["bad", "future"]);
     let kept: i64 = store
         .conn

@@ -100,13 +100,13 @@ pub(super) struct Model<'a> {
     pub day: Box<dyn Fn(NaiveDate) -> bool + 'a>,
 }
 
-pub(super) fn offset_at(tz: &Tz, t: i64) -> i64 {
+pub(super) fn offset_at(tz: Tz, t: i64) -> i64 {
     let dt = tz.timestamp_opt(t, 0).unwrap();
     i64::from(dt.offset().fix().local_minus_utc())
 }
 
 /// The instants a matching wall time `w` stands for, by the DST policy.
-pub(super) fn instants(tz: &Tz, w: NaiveDateTime, every_hour: bool) -> Vec<i64> {
+pub(super) fn instants(tz: Tz, w: NaiveDateTime, every_hour: bool) -> Vec<i64> {
     match tz.from_local_datetime(&w) {
         LocalResult::Single(t) => vec![t.timestamp()],
         LocalResult::Ambiguous(a, b) => {
@@ -118,7 +118,7 @@ pub(super) fn instants(tz: &Tz, w: NaiveDateTime, every_hour: bool) -> Vec<i64> 
             }
         }
         LocalResult::None => {
-            let gap = GapInfo::new(&w, tz).expect("a gap");
+            let gap = GapInfo::new(&w, &tz).expect("a gap");
             let (_, before) = gap.begin.expect("the gap's start");
             let off = i64::from(before.fix().local_minus_utc());
             vec![w.and_utc().timestamp() - off]
@@ -141,7 +141,7 @@ pub(super) struct Expected {
 
 /// The fire times strictly after `start` (UTC seconds), up to `start +
 /// window`, stopping early once `cap` of them are certain.
-pub(super) fn expected(m: &Model, tz: &Tz, start: i64, window: i64, cap: usize) -> Expected {
+pub(super) fn expected(m: &Model, tz: Tz, start: i64, window: i64, cap: usize) -> Expected {
     let off_s = offset_at(tz, start);
     let local = start + off_s;
     let (lo, hi) = (local - SLACK, local + window + SLACK);
@@ -204,7 +204,7 @@ const MONTHS: &str = "janfebmaraprmayjunjulaugsepoctnovdec";
 const SUN_DAYS: &str = "sunmontuewedthufrisat";
 const MON_DAYS: &str = "montuewedthufrisatsun";
 const ORDINAL: [&str; 5] = ["st", "nd", "rd", "th", "th"];
-/// Field-style bounds: year, month, day, week, day_of_week, hour, minute, second.
+/// Field-style bounds: year, month, day, week, `day_of_week`, hour, minute, second.
 pub(super) const LO: [u32; 8] = [1970, 1, 1, 1, 0, 0, 0, 0];
 const HI: [u32; 8] = [9999, 12, 31, 53, 6, 23, 59, 59];
 fn name(list: &str, i: u32) -> &str {
@@ -309,7 +309,7 @@ impl Cron {
             day: Box::new(move |d: NaiveDate| {
                 let w = d.weekday().num_days_from_sunday();
                 let (dom, dow) = (m(3, d.day(), d), m(5, w, d) || (w == 0 && m(5, 7, d)));
-                (self.fields < 7 || m(6, d.year() as u32, d))
+                (self.fields < 7 || m(6, u32::try_from(d.year()).expect("a year after 0"), d))
                     && m(4, d.month(), d)
                     && if either { dom || dow } else { dom && dow }
             }),
@@ -370,7 +370,12 @@ impl Fields {
             minutes: vals(6),
             hours: vals(5),
             day: Box::new(move |d: NaiveDate| {
-                let v = [d.year() as u32, d.month(), d.day(), d.iso_week().week()];
+                let v = [
+                    u32::try_from(d.year()).expect("a year after 0"),
+                    d.month(),
+                    d.day(),
+                    d.iso_week().week(),
+                ];
                 (0..4).all(|i| m(i, v[i], d)) && m(4, d.weekday().num_days_from_monday(), d)
             }),
         }

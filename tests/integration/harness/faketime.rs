@@ -1,5 +1,5 @@
 //! libfaketime, which starts `apsched` at a chosen moment. `.ci/run`
-//! installs it; without it (and without APSCHED_REQUIRE_FAKETIME=1) tests
+//! installs it; without it (and without `APSCHED_REQUIRE_FAKETIME=1`) tests
 //! that need it say so and pass.
 
 use std::path::PathBuf;

@@ -262,6 +262,6 @@ impl Test {
     /// Starts the binary and returns at once; its output is collected as
     /// it comes.
     pub(crate) fn spawn(self) -> Running {
-        Running::start(self.command(), self.stdin, self.merged)
+        Running::start(self.command(), self.stdin.as_deref(), self.merged)
     }
 }

@@ -51,7 +51,7 @@ fn text(buffer: &Collected) -> String {
 }
 
 impl Running {
-    pub(super) fn start(mut command: Command, stdin: Option<Vec<u8>>, merged: bool) -> Running {
+    pub(super) fn start(mut command: Command, stdin: Option<&[u8]>, merged: bool) -> Running {
         let (stdout, stderr) = (Collected::default(), Collected::default());
         let mut readers = Vec::new();
         command.stdin(if stdin.is_some() {
@@ -78,7 +78,7 @@ impl Running {
             child
         };
         // Written whole, then closed: the binary reads to the end.
-        if let (Some(text), Some(mut pipe)) = (&stdin, child.stdin.take()) {
+        if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
             let _ = pipe.write_all(text);
         }
         Running {
@@ -187,6 +187,8 @@ impl Running {
 
     /// Sleeps `ms` milliseconds, for what no line marks (a run that must
     /// not happen).
+    // A method, so that a test reads as steps on its running scheduler.
+    #[allow(clippy::unused_self)]
     pub(crate) fn sleep_ms(&self, ms: u64) {
         std::thread::sleep(Duration::from_millis(ms));
     }
