@@ -21,7 +21,7 @@ use std::process::ExitCode;
 /// apsched: run commands on cron, interval and date schedules, with
 /// APScheduler's misfire grace time, coalescing and persistent state.
 #[derive(Debug, Parser)]
-#[command(name = "apsched", version, about, max_term_width = 100)]
+#[command(name = "apsched", version, max_term_width = 100)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,

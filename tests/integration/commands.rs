@@ -220,3 +220,22 @@ fn a_schedule_from_standard_input_is_not_reloaded() {
         "{err}"
     );
 }
+
+/// The help says what apsched is in its own words (the doc comment of the
+/// command line), not the package description.
+#[test]
+fn help_opens_with_what_apsched_is() {
+    let out = Test::new().args(["--help"]).status(0).run();
+    assert!(
+        out.stdout.starts_with(
+            "apsched: run commands on cron, interval and date schedules, with APScheduler's misfire grace time,\ncoalescing and persistent state\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("Usage: apsched <COMMAND>"),
+        "{}",
+        out.stdout
+    );
+}
