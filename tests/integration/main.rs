@@ -8,6 +8,7 @@ mod harness;
 mod apscheduler_cases;
 mod bounds;
 mod commands;
+mod completions;
 mod control;
 mod debug;
 mod engine_properties;
