@@ -9,6 +9,7 @@ mod apscheduler_cases;
 mod bounds;
 mod commands;
 mod completions;
+mod contrib;
 mod control;
 mod debug;
 mod engine_properties;
