@@ -253,6 +253,17 @@ fn bash_completes_job_ids() {
     assert_eq!(got, "pause\n");
     let got = bash_completes(&bash, &dir, &["apsched", "pause", "--st"], &[]);
     assert_eq!(got, "--state\n");
+    // Loaded straight from the binary, as the man page shows for ~/.bashrc.
+    let got = in_shell(
+        &dir,
+        &bash,
+        &[
+            "-c",
+            "source <(apsched completions bash); complete -p apsched",
+        ],
+        &[],
+    );
+    assert!(got.contains("-F _apsched_with_jobs"), "{got}");
     // After the JOB: options, no job ids.
     let got = bash_completes(&bash, &dir, &["apsched", "pause", "backup", ""], &[]);
     assert!(got.contains("--state") && !got.contains("report"), "{got}");

@@ -123,7 +123,9 @@ fn the_systemd_units_hold_the_settings_their_comments_describe() {
             assert_eq!(one(key), want, "{path}: {key}");
         }
         assert!(seconds(one("WatchdogSec")) >= 10, "{path}");
-        // systemd's SIGKILL must come after apsched has ended its jobs.
+        // systemd's SIGKILL must come after apsched has ended its jobs; the
+        // man page gives the figure.
+        assert_eq!(seconds(one("TimeoutStopSec")), 45, "{path}");
         assert!(seconds(one("TimeoutStopSec")) > STOP_TAKES + 5, "{path}");
         let exec: Vec<String> = one("ExecStart").split(' ').map(String::from).collect();
         assert!(exec[0].ends_with("/apsched"), "{path}: {exec:?}");
