@@ -1,6 +1,7 @@
 //! The command line: argument parsing, dispatch, error rendering, exit codes.
 
 mod check;
+mod completions;
 mod control;
 pub(crate) mod error;
 mod history;
@@ -46,11 +47,22 @@ enum Command {
     RunNow(run_now::Args),
     /// Check a cron expression and show when it fires next
     Validate(validate::Args),
+    /// Print the completion script of a shell: bash, zsh, fish, elvish or powershell
+    Completions(completions::Args),
 }
 
 /// Runs the command line and returns the process exit code.
 #[must_use]
 pub fn main() -> ExitCode {
+    // The completion scripts' own entry point, outside the command line
+    // they complete (so that they do not offer it).
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == completions::JOBS)
+    {
+        return completions::jobs_main()
+            .map_or_else(|err| report(&err), |()| ExitCode::from(EXIT_OK));
+    }
     // clap prints help and version on stdout (exit 0) and usage errors on
     // stderr (exit 2, EXIT_USAGE).
     let matches = Cli::command()
@@ -72,6 +84,7 @@ pub fn main() -> ExitCode {
         Command::Resume(args) => control::pause(&args, false),
         Command::RunNow(args) => run_now::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Completions(args) => completions::run(&args),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

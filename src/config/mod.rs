@@ -3,6 +3,7 @@
 
 mod diagnostic;
 mod error;
+mod ids;
 mod job;
 mod keys;
 mod parse;
@@ -13,6 +14,7 @@ mod values;
 
 pub(crate) use diagnostic::Diagnostic;
 pub(crate) use error::ConfigError;
+pub(crate) use ids::job_ids;
 
 use crate::trigger::Trigger;
 use chrono::{DateTime, Utc};

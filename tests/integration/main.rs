@@ -8,6 +8,8 @@ mod harness;
 mod apscheduler_cases;
 mod bounds;
 mod commands;
+mod completions;
+mod contrib;
 mod control;
 mod debug;
 mod engine_properties;
