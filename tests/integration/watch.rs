@@ -176,3 +176,41 @@ fn standard_input_cannot_be_watched() {
         )
         .run();
 }
+
+#[test]
+fn a_directory_that_cannot_be_watched_is_an_error_at_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Dir::new();
+    write(&dir, "d/s.toml", &schedule("a"));
+    // Root watches everything; as nobody, a directory it may enter but not
+    // read cannot be watched (the file in it can still be read).
+    let mode = |path, mode| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    };
+    mode(dir.path(), 0o755);
+    mode(&dir.join("d"), 0o711);
+    let nobody = |args: &[&str]| {
+        Test::new()
+            .under([
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+            ])
+            .args(args)
+            .dir(dir.path())
+            .try_output()
+            .ok()
+    };
+    if nobody(&["--version"]).is_none_or(|o| o.code != Some(0)) {
+        eprintln!("skipped: cannot run apsched as nobody here (setpriv --reuid=65534)");
+        return;
+    }
+    let out = nobody(&["run", "--watch", "d/s.toml"]).expect("runs");
+    let d = dir.path().canonicalize().expect("canonical").join("d");
+    let want = format!(
+        "apsched: error: cannot watch d/s.toml for changes (--watch, [scheduler] watch): cannot watch {}: Permission denied (os error 13) (apsched needs read permission on it); run without watching and send SIGHUP to reload\n",
+        d.display()
+    );
+    assert_eq!((out.code, out.stderr.as_str()), (Some(1), want.as_str()));
+}
