@@ -214,3 +214,26 @@ fn a_directory_that_cannot_be_watched_is_an_error_at_start() {
     );
     assert_eq!((out.code, out.stderr.as_str()), (Some(1), want.as_str()));
 }
+
+#[test]
+fn touching_removing_and_creating_the_file_count() {
+    let dir = Dir::new().file("s.toml", schedule("a"));
+    let run = start(&dir);
+    // `touch`: a reload, nothing changed.
+    let touched = std::process::Command::new("touch")
+        .arg(dir.join("s.toml"))
+        .status()
+        .expect("touch runs");
+    assert!(touched.success());
+    let err = reloaded_soon(&run, 1, "a touch");
+    assert!(
+        err.contains("reloaded added=0 removed=0 modified=0 unchanged=1"),
+        "{err}"
+    );
+    std::fs::remove_file(dir.join("s.toml")).expect("remove");
+    let came = until(SOON, || run.stderr().contains("reload_failed"));
+    assert!(came, "{}", run.stderr());
+    dir.write("s.toml", schedule("b"));
+    let err = reloaded_soon(&run, 2, "a new file");
+    assert!(err.contains("job_added job=b"), "{err}");
+}
