@@ -86,11 +86,12 @@ impl RealHost {
         watch::start(self.file.clone(), self.tx.clone())
     }
 
-    /// Sends the service manager what it is owed before a wait, logging a
-    /// failure.
+    /// Sends the service manager what it is owed before a wait (after the
+    /// log lines before it are out), logging a failure.
     fn notify_before_wait(&mut self) {
         if let Some(event) = self.notify.before_wait() {
             self.logger.log(&event);
+            self.logger.flush();
         }
     }
 
@@ -144,11 +145,11 @@ impl Host for RealHost {
     }
 
     fn wait(&mut self, deadline: DateTime<Utc>) -> Vec<Input> {
-        self.notify_before_wait();
         if let Some(error) = self.state.take_failure() {
             return vec![Input::StoreFailed { error }];
         }
         self.logger.flush();
+        self.notify_before_wait();
         let msg = loop {
             let timeout = (deadline - Utc::now()).to_std().unwrap_or(Duration::ZERO);
             // A watchdog due first cuts the wait short, only to be fed.
