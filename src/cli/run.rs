@@ -72,6 +72,8 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     if args.watch && config::is_stdin(&path) {
         return Err(Error::WatchStdin { by: "--watch" });
     }
+    // To see a change made while the file is read, before it is watched.
+    let version = host::Version::of(&path);
     let (config, state) = target.resolve()?;
     let watch = args.watch || config.scheduler.watch;
     if watch && config::is_stdin(&path) {
@@ -113,7 +115,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         source,
     })?;
     if watch {
-        host.watch().map_err(|problem| Error::Watch {
+        host.watch(version).map_err(|problem| Error::Watch {
             file: path.display().to_string(),
             problem,
         })?;

@@ -11,6 +11,7 @@ mod process;
 mod signals;
 mod state;
 mod watch;
+pub(crate) use watch::Version;
 
 use crate::config::{self, Job, Settings};
 use crate::console::Console;
@@ -80,10 +81,11 @@ impl RealHost {
         Ok(host)
     }
 
-    /// Reloads the schedule file whenever it changes (`--watch`); an error,
-    /// for people, when it cannot be watched.
-    pub(crate) fn watch(&mut self) -> Result<(), String> {
-        watch::start(self.file.clone(), self.tx.clone())
+    /// Reloads the schedule file whenever it changes (`--watch`), and at
+    /// once if it changed since it was read as `loaded`; an error, for
+    /// people, when it cannot be watched.
+    pub(crate) fn watch(&mut self, loaded: Version) -> Result<(), String> {
+        watch::start(self.file.clone(), loaded, self.tx.clone())
     }
 
     /// Sends the service manager what it is owed before a wait (after the

@@ -149,10 +149,28 @@ fn cannot_watch(dir: &Path, e: Errno) -> String {
     )
 }
 
-/// Starts watching `file`; the thread sends [`Msg::FileChanged`] after each
-/// change (and [`Msg::WatchFailed`] when a directory cannot be watched any
-/// more). An error when the file cannot be watched at all.
-pub(super) fn start(file: PathBuf, tx: Sender<Msg>) -> Result<(), String> {
+/// What tells one version of a file from another: device, inode, size and
+/// modification time (`None` when it cannot be read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Version(Option<(u64, u64, u64, i64, i64)>);
+
+impl Version {
+    /// The version of `file` now.
+    pub(crate) fn of(file: &Path) -> Version {
+        use std::os::unix::fs::MetadataExt;
+        Version(
+            std::fs::metadata(file)
+                .ok()
+                .map(|m| (m.dev(), m.ino(), m.size(), m.mtime(), m.mtime_nsec())),
+        )
+    }
+}
+
+/// Starts watching `file`, which was read as `loaded`; the thread sends
+/// [`Msg::FileChanged`] after each change (and [`Msg::WatchFailed`] when a
+/// directory cannot be watched any more), and at once if the file changed
+/// since it was read. An error when the file cannot be watched at all.
+pub(super) fn start(file: PathBuf, loaded: Version, tx: Sender<Msg>) -> Result<(), String> {
     let fd = inotify::init(CreateFlags::CLOEXEC | CreateFlags::NONBLOCK).map_err(|e| {
         let hint = match e {
             Errno::MFILE => " (the limit of inotify instances is reached: raise the sysctl fs.inotify.max_user_instances)",
@@ -166,6 +184,9 @@ pub(super) fn start(file: PathBuf, tx: Sender<Msg>) -> Result<(), String> {
     };
     if let Some(problem) = watches.follow(&file) {
         return Err(problem);
+    }
+    if Version::of(&file) != loaded {
+        let _ = tx.send(Msg::FileChanged);
     }
     std::thread::Builder::new()
         .name("apsched-watch".into())

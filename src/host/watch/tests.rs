@@ -1,7 +1,7 @@
 //! What is watched for a path, and what the watching thread reports.
 
 use super::points::{Point, points};
-use super::{DEBOUNCE, Msg, start};
+use super::{DEBOUNCE, Msg, Version, start};
 use std::os::unix::fs::symlink;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
@@ -92,7 +92,8 @@ fn a_burst_of_changes_is_one_message_and_other_files_are_ignored() {
     let tmp = tree(&["s.toml"], &[]);
     let root = tmp.path().canonicalize().expect("canonical");
     let (tx, rx) = channel();
-    start(root.join("s.toml"), tx).expect("watching starts");
+    let loaded = Version::of(&root.join("s.toml"));
+    start(root.join("s.toml"), loaded, tx).expect("watching starts");
     // The state file beside the schedule changes all the time.
     std::fs::write(root.join("s.db"), "state").expect("write");
     assert_eq!(next(&rx, DEBOUNCE * 3), None, "another file");
@@ -106,4 +107,16 @@ fn a_burst_of_changes_is_one_message_and_other_files_are_ignored() {
     std::fs::write(root.join("s.toml.tmp"), "new").expect("write");
     std::fs::rename(root.join("s.toml.tmp"), root.join("s.toml")).expect("rename");
     assert_eq!(next(&rx, Duration::from_secs(5)), Some(Msg::FileChanged));
+}
+
+#[test]
+fn a_change_between_reading_and_watching_is_a_change() {
+    let tmp = tree(&["s.toml"], &[]);
+    let file = tmp.path().join("s.toml");
+    let loaded = Version::of(&file);
+    std::fs::write(&file, "changed meanwhile").expect("write");
+    let (tx, rx) = channel();
+    start(file, loaded, tx).expect("watching starts");
+    assert_eq!(next(&rx, Duration::ZERO), Some(Msg::FileChanged));
+    assert_eq!(next(&rx, DEBOUNCE * 3), None);
 }
