@@ -78,6 +78,16 @@ pub(crate) enum Error {
         "the schedule comes from standard input, so its state file must be named: set [scheduler] state in it (relative to the current directory), or pass --state PATH (\":memory:\" keeps none)"
     )]
     StdinState,
+    /// `--watch` (or `watch = true`) for a schedule from standard input.
+    #[error(
+        "{by} cannot watch a schedule read from standard input: name its file instead (apsched run --watch FILE), or send SIGHUP after changing it"
+    )]
+    WatchStdin { by: &'static str },
+    /// The schedule file cannot be watched for changes.
+    #[error(
+        "cannot watch {file} for changes (--watch, [scheduler] watch): {problem}; run without watching and send SIGHUP to reload"
+    )]
+    Watch { file: String, problem: String },
     /// A job run by `run-now` failed.
     #[error("job {job} failed: {how} (run {run})")]
     JobFailed { job: String, how: String, run: i64 },
@@ -121,9 +131,10 @@ impl Error {
             | Error::Config(ConfigError::Unreadable { .. })
             | Error::JobFailed { .. }
             | Error::RunRefused { .. }
-            | Error::NoOutcome { .. } => EXIT_FAILURE,
+            | Error::NoOutcome { .. }
+            | Error::Watch { .. } => EXIT_FAILURE,
             Error::State(_) | Error::NoState { .. } => EXIT_STATE,
-            Error::StdinState => EXIT_USAGE,
+            Error::StdinState | Error::WatchStdin { .. } => EXIT_USAGE,
         }
     }
 

@@ -151,6 +151,19 @@ fn every_variant_renders_with_its_exit_code() {
             EXIT_USAGE,
         ),
         (
+            Error::WatchStdin { by: "--watch" },
+            "apsched: error: --watch cannot watch a schedule read from standard input: name its file instead (apsched run --watch FILE), or send SIGHUP after changing it",
+            EXIT_USAGE,
+        ),
+        (
+            Error::Watch {
+                file: "s.toml".into(),
+                problem: "cannot start inotify: too many".into(),
+            },
+            "apsched: error: cannot watch s.toml for changes (--watch, [scheduler] watch): cannot start inotify: too many; run without watching and send SIGHUP to reload",
+            EXIT_FAILURE,
+        ),
+        (
             Error::JobFailed {
                 job: "a".into(),
                 how: "exit 1".into(),

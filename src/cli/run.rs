@@ -2,6 +2,7 @@
 
 use super::error::Error;
 use super::target::Target;
+use crate::config;
 use crate::console::Console;
 use crate::host::{self, RealHost};
 use crate::log::{Format, Logger};
@@ -55,6 +56,12 @@ pub(super) struct Args {
     /// Log debug lines too
     #[arg(long, short = 'v', action = clap::ArgAction::Count)]
     verbose: u8,
+    /// Reload the file when it changes, as on SIGHUP ([scheduler] watch =
+    /// true does the same)
+    // The text is the option's help, not a link.
+    #[allow(rustdoc::broken_intra_doc_links)]
+    #[arg(long)]
+    watch: bool,
     #[command(flatten)]
     target: Target,
 }
@@ -62,7 +69,18 @@ pub(super) struct Args {
 pub(super) fn run(args: &Args) -> Result<(), Error> {
     let target = args.target.with_argument(args.path.as_deref());
     let path = target.path();
+    if args.watch && config::is_stdin(&path) {
+        return Err(Error::WatchStdin { by: "--watch" });
+    }
+    // To see a change made while the file is read, before it is watched.
+    let version = host::Version::of(&path);
     let (config, state) = target.resolve()?;
+    let watch = args.watch || config.scheduler.watch;
+    if watch && config::is_stdin(&path) {
+        return Err(Error::WatchStdin {
+            by: "[scheduler] watch = true",
+        });
+    }
     let min = match (args.quiet, args.verbose) {
         (true, _) => Level::Warn,
         (false, 0) => Level::Info,
@@ -86,7 +104,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     saved.interrupted += interrupted;
     saved.unknown = unknown;
     let mut host = RealHost::start(
-        path,
+        path.clone(),
         &config.scheduler,
         logger,
         (console, args.log_format),
@@ -96,6 +114,12 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         context: "cannot set up signal handling and job output".into(),
         source,
     })?;
+    if watch {
+        host.watch(version).map_err(|problem| Error::Watch {
+            file: path.display().to_string(),
+            problem,
+        })?;
+    }
     for event in found(&saved) {
         host.log(&event);
     }

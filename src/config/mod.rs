@@ -41,6 +41,8 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     /// Run-history rows kept per job.
     pub history: usize,
+    /// `apsched run` reloads when the file changes (as `--watch`).
+    pub watch: bool,
 }
 
 /// What a job runs.

@@ -59,6 +59,7 @@ fn sections(
         shell: "/bin/sh".into(),
         shutdown_timeout: Duration::from_secs(30),
         history: 1000,
+        watch: false,
     };
     let mut defaults = Defaults {
         misfire_grace_time: None,

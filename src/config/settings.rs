@@ -13,6 +13,7 @@ const SCHEDULER_KEYS: &[&str] = &[
     "shell",
     "shutdown_timeout",
     "history",
+    "watch",
 ];
 const DEFAULT_KEYS: &[&str] = &["misfire_grace_time", "coalesce", "max_instances"];
 
@@ -66,6 +67,7 @@ pub(super) fn scheduler(
                     .unwrap_or(s.shutdown_timeout);
             }
             "history" => s.history = v.count(diags, &what, 1, 1_000_000).unwrap_or(s.history),
+            "watch" => s.watch = v.boolean(diags, &what).unwrap_or(s.watch),
             other => unknown_key(diags, key, other, SCHEDULER_KEYS, "in [scheduler]"),
         }
     }
@@ -131,6 +133,37 @@ pub(super) fn zone(
         Err(e) => {
             diags.error(v.span(), format!("{what}: {e}"), None);
             None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::parse;
+    use std::path::Path;
+
+    #[test]
+    fn watch_is_a_flag_off_by_default() {
+        let job = "[jobs.a]\ncommand = \"true\"\ncron = \"@daily\"\n";
+        let cases: &[(&str, Result<bool, &str>)] = &[
+            ("", Ok(false)),
+            ("watch = false\n", Ok(false)),
+            ("watch = true\n", Ok(true)),
+            (
+                "watch = \"yes\"\n",
+                Err("s.toml:2:9: scheduler.watch must be true or false"),
+            ),
+        ];
+        for (line, want) in cases {
+            let source = format!("[scheduler]\n{line}{job}");
+            let got = parse(Path::new("s.toml"), &source)
+                .map(|c| c.scheduler.watch)
+                .map_err(|d| d.iter().map(ToString::to_string).collect::<Vec<_>>());
+            match (got, want) {
+                (Ok(got), Ok(want)) => assert_eq!(got, *want, "{line}"),
+                (Err(got), Err(want)) => assert!(got[0].starts_with(want), "{line}: {got:?}"),
+                (got, want) => panic!("{line}: {got:?}, want {want:?}"),
+            }
         }
     }
 }

@@ -1,13 +1,17 @@
-//! The real [`Host`]: the wall clock, sleeping on a channel that signals and
-//! exiting children wake, job processes, the state store, and the log.
+//! The real [`Host`]: the wall clock, sleeping on a channel that signals,
+//! exiting children and changes of a watched file wake, job processes, the
+//! state store, the log, and the service manager's notify socket.
 
 mod direct;
+mod notify;
 mod orphans;
 mod output;
 pub(crate) use direct::run_direct;
 mod process;
 mod signals;
 mod state;
+mod watch;
+pub(crate) use watch::Version;
 
 use crate::config::{self, Job, Settings};
 use crate::console::Console;
@@ -17,14 +21,15 @@ use crate::scheduler::{Change, Event, Record, RunId, RunRequest};
 use crate::store::JobState;
 use crate::store::sqlite::SqliteStore;
 use chrono::{DateTime, Utc};
+use notify::Notifier;
 use output::Forwarder;
 use signals::Msg;
 use state::State;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::{Duration, Instant};
 
 /// How long shutdown waits for the last job output to be forwarded.
 const OUTPUT_DRAIN: Duration = Duration::from_secs(2);
@@ -35,11 +40,14 @@ pub(crate) struct RealHost {
     shell: String,
     logger: Logger,
     rx: Receiver<Msg>,
+    /// For the watching thread, if one is started.
+    tx: Sender<Msg>,
     forwarder: Forwarder,
     /// Running processes: pid to run, and run to pid.
     runs: HashMap<i32, RunId>,
     pids: HashMap<RunId, u32>,
     state: State,
+    notify: Notifier,
 }
 
 impl RealHost {
@@ -54,16 +62,39 @@ impl RealHost {
         let (tx, rx) = channel();
         signals::start(tx.clone())?;
         let (console, format) = output;
-        Ok(RealHost {
+        let (notify, problem) = Notifier::from_env();
+        let mut host = RealHost {
             file,
             shell: settings.shell.clone(),
             logger,
             rx,
+            tx: tx.clone(),
             forwarder: Forwarder::start(tx, console, format)?,
             runs: HashMap::new(),
             pids: HashMap::new(),
             state: State::new(store),
-        })
+            notify,
+        };
+        if let Some(event) = problem {
+            host.logger.log(&event);
+        }
+        Ok(host)
+    }
+
+    /// Reloads the schedule file whenever it changes (`--watch`), and at
+    /// once if it changed since it was read as `loaded`; an error, for
+    /// people, when it cannot be watched.
+    pub(crate) fn watch(&mut self, loaded: Version) -> Result<(), String> {
+        watch::start(self.file.clone(), loaded, self.tx.clone())
+    }
+
+    /// Sends the service manager what it is owed before a wait (after the
+    /// log lines before it are out), logging a failure.
+    fn notify_before_wait(&mut self) {
+        if let Some(event) = self.notify.before_wait() {
+            self.logger.log(&event);
+            self.logger.flush();
+        }
     }
 
     /// Flushes the remaining job output and saves its tails; call after the
@@ -83,6 +114,16 @@ impl RealHost {
         match msg {
             Msg::Stop => vec![Input::Stop],
             Msg::Reload => vec![Input::Reload],
+            Msg::FileChanged => {
+                self.logger.log(&Event::FileChanged {
+                    path: self.file.display().to_string(),
+                });
+                vec![Input::FileChanged]
+            }
+            Msg::WatchFailed { error } => {
+                self.logger.log(&Event::WatchFailed { error });
+                Vec::new()
+            }
             Msg::Control => state::control(self.state.store()),
             Msg::Output { record, tail } => self.state.output(record, tail, &mut self.logger),
             Msg::Reaped { pid, status } => {
@@ -110,13 +151,21 @@ impl Host for RealHost {
             return vec![Input::StoreFailed { error }];
         }
         self.logger.flush();
-        let timeout = (deadline - Utc::now()).to_std().unwrap_or(Duration::ZERO);
-        let mut inputs = Vec::new();
-        match self.rx.recv_timeout(timeout) {
-            Ok(msg) => inputs.extend(self.input(msg)),
-            Err(RecvTimeoutError::Timeout) => return inputs,
-            Err(RecvTimeoutError::Disconnected) => return vec![Input::Stop],
-        }
+        self.notify_before_wait();
+        let msg = loop {
+            let timeout = (deadline - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+            // A watchdog due first cuts the wait short, only to be fed.
+            let feed = (self.notify.watchdog_due())
+                .map(|at| at.saturating_duration_since(Instant::now()))
+                .filter(|until| *until < timeout);
+            match self.rx.recv_timeout(feed.unwrap_or(timeout)) {
+                Ok(msg) => break msg,
+                Err(RecvTimeoutError::Timeout) if feed.is_some() => self.notify_before_wait(),
+                Err(RecvTimeoutError::Timeout) => return Vec::new(),
+                Err(RecvTimeoutError::Disconnected) => return vec![Input::Stop],
+            }
+        };
+        let mut inputs = self.input(msg);
         while let Ok(msg) = self.rx.try_recv() {
             inputs.extend(self.input(msg));
         }
@@ -144,6 +193,9 @@ impl Host for RealHost {
 
     fn log(&mut self, event: &Event) {
         self.logger.log(event);
+        if let Some(failed) = self.notify.event(event) {
+            self.logger.log(&failed);
+        }
     }
 
     fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError> {
@@ -171,6 +223,9 @@ impl Host for RealHost {
     }
 
     fn reload(&mut self) -> Result<(Settings, Vec<Job>), ReloadError> {
+        if let Some(failed) = self.notify.reloading() {
+            self.logger.log(&failed);
+        }
         if config::is_stdin(&self.file) {
             return Err(ReloadError {
                 problems: vec![

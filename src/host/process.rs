@@ -42,6 +42,10 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
         }
         command.current_dir(cwd);
     }
+    // The service manager's socket is apsched's own, not its jobs'.
+    for name in super::notify::VARIABLES {
+        command.env_remove(name);
+    }
     command
         .envs(job.env.iter().map(|(k, v)| (k, v)))
         .env("APSCHED_JOB_ID", &job.id)

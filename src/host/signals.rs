@@ -31,6 +31,12 @@ pub(super) enum Msg {
         record: crate::scheduler::Record,
         tail: Vec<u8>,
     },
+    /// `--watch`: the schedule file changed.
+    FileChanged,
+    /// `--watch`: the file cannot be watched (fully) any more, and why.
+    WatchFailed {
+        error: String,
+    },
 }
 
 /// Installs the handlers and starts the thread. Call before starting jobs.

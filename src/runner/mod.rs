@@ -129,6 +129,7 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, state: &mut 
     let reason = match &input {
         Input::Exited { .. } => "child_exit",
         Input::Stop | Input::Reload => "signal",
+        Input::FileChanged => "file",
         Input::Paused { .. } | Input::RunNow { .. } => "control",
         Input::StoreFailed { .. } => "store",
     };
@@ -142,7 +143,7 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, state: &mut 
     if !paused {
         host.log(&woke(reason, about.clone()));
     }
-    let batch = input == Input::Reload;
+    let batch = matches!(input, Input::Reload | Input::FileChanged);
     let actions = match input {
         Input::Exited { run, outcome } => core.finished(run, &outcome, now),
         Input::Stop => {
@@ -151,7 +152,7 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, state: &mut 
         }
         Input::Paused { job, paused } => core.set_paused(&job, paused, now),
         Input::RunNow { job, request } => core.run_now(&job, request, now),
-        Input::Reload => match host.reload() {
+        Input::Reload | Input::FileChanged => match host.reload() {
             Ok((settings, jobs)) => core.reload(&settings, jobs, now),
             Err(ReloadError { problems }) => problems
                 .into_iter()

@@ -17,6 +17,8 @@ pub(crate) enum Input {
     Stop,
     /// SIGHUP: reload the schedule file.
     Reload,
+    /// The watched schedule file changed (`--watch`): reload it, as on SIGHUP.
+    FileChanged,
     /// `apsched pause` or `resume` changed the state.
     Paused { job: String, paused: bool },
     /// `apsched run-now`, and its request's number.

@@ -18,6 +18,8 @@ pub(super) enum Step {
     Stop,
     /// SIGHUP, with the file text the reload will read.
     Reload(String),
+    /// The watched file changed to this text (`--watch`).
+    FileChanged(String),
     /// The wall clock jumps to this instant.
     Jump(DateTime<Utc>),
 }
@@ -172,6 +174,10 @@ impl Host for Sim {
                 Some(Step::Reload(text)) => {
                     self.reload_text = text;
                     vec![Input::Reload]
+                }
+                Some(Step::FileChanged(text)) => {
+                    self.reload_text = text;
+                    vec![Input::FileChanged]
                 }
                 Some(Step::Jump(to)) => {
                     self.now = to;

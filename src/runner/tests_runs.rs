@@ -138,6 +138,30 @@ fn reload_keeps_unchanged_jobs_and_reports_bad_files() {
 }
 
 #[test]
+fn a_changed_file_reloads_as_sighup_does() {
+    let job = |cron: &str| format!("{HEAD}[jobs.a]\ncommand = \"true\"\ncron = \"{cron}\"\n");
+    let mut sim = Sim::new("2027-01-01T00:00:00Z", "2027-01-01T00:01:00Z");
+    sim.script.insert(
+        at("2027-01-01T00:00:10Z"),
+        Step::FileChanged(job("20 * * * * *")),
+    );
+    sim.script.insert(
+        at("2027-01-01T00:00:30Z"),
+        Step::FileChanged("[jobs.x]\ncommand = 1\n".into()),
+    );
+    simulate(&mut sim, &job("0 * * * *"));
+    assert_eq!(sim.started("a"), ["2027-01-01T00:00:20+00:00"]);
+    assert_eq!(sim.named("reloaded").len(), 1);
+    assert!(!sim.named("reload_failed").is_empty(), "the broken file");
+    let woke: Vec<_> = sim
+        .named("woke")
+        .into_iter()
+        .filter(|e| matches!(e, Event::Woke { reason: "file", .. }))
+        .collect();
+    assert_eq!(woke.len(), 2, "each change wakes the runner as `file`");
+}
+
+#[test]
 fn a_command_that_cannot_start_is_a_failed_run() {
     let mut sim = Sim::new("2027-01-01T00:00:00Z", "2027-01-01T00:02:30Z");
     sim.unstartable.push("bad".into());

@@ -68,7 +68,10 @@ impl Event {
             | Event::OutputSaved { .. }
             | Event::ReloadFailed { .. }
             | Event::Reloaded { .. }
-            | Event::ConfigWarning { .. } => scheduler_fields(self),
+            | Event::ConfigWarning { .. }
+            | Event::FileChanged { .. }
+            | Event::WatchFailed { .. }
+            | Event::NotifyFailed { .. } => scheduler_fields(self),
             Event::JobAdded { .. }
             | Event::JobModified { .. }
             | Event::JobRemoved { .. }
@@ -150,6 +153,10 @@ fn scheduler_fields(event: &Event) -> Vec<(&'static str, Field)> {
             ("unchanged", num(*unchanged)),
         ],
         Event::ConfigWarning { warning } => vec![("warning", text(warning.clone()))],
+        Event::FileChanged { path } => vec![("path", text(path.clone()))],
+        Event::WatchFailed { error } | Event::NotifyFailed { error } => {
+            vec![("error", text(error.clone()))]
+        }
         _ => Vec::new(),
     }
 }

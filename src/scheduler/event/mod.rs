@@ -36,7 +36,8 @@ pub(crate) enum Event {
         due: Option<super::Due>,
     },
     /// The scheduler woke up, and why (debug): `timer`, `child_exit`,
-    /// `signal` (stop or reload), `control` (pause, resume, run-now).
+    /// `signal` (stop or reload), `file` (the watched file changed),
+    /// `control` (pause, resume, run-now).
     Woke {
         reason: &'static str,
         job: Option<String>,
@@ -179,6 +180,19 @@ pub(crate) enum Event {
     ConfigWarning {
         warning: String,
     },
+    /// The watched schedule file changed (`--watch`); a reload follows (debug).
+    FileChanged {
+        path: String,
+    },
+    /// The schedule file can no longer be watched for changes.
+    WatchFailed {
+        error: String,
+    },
+    /// A message to the service manager (`NOTIFY_SOCKET`) could not be
+    /// sent (logged once).
+    NotifyFailed {
+        error: String,
+    },
 }
 
 impl Event {
@@ -215,6 +229,9 @@ impl Event {
             Event::ReloadFailed { .. } => "reload_failed",
             Event::Reloaded { .. } => "reloaded",
             Event::ConfigWarning { .. } => "config_warning",
+            Event::FileChanged { .. } => "file_changed",
+            Event::WatchFailed { .. } => "watch_failed",
+            Event::NotifyFailed { .. } => "notify_failed",
         }
     }
 
@@ -232,12 +249,15 @@ impl Event {
             | Event::OrphanEnded { .. }
             | Event::StateSetAside { .. }
             | Event::RunNowRefused { .. }
-            | Event::ConfigWarning { .. } => Level::Warn,
+            | Event::ConfigWarning { .. }
+            | Event::WatchFailed { .. }
+            | Event::NotifyFailed { .. } => Level::Warn,
             Event::JobCatchUp { missed, .. } if *missed > 0 => Level::Warn,
             Event::Sleeping { .. }
             | Event::Woke { .. }
             | Event::Claimed { .. }
-            | Event::OutputSaved { .. } => Level::Debug,
+            | Event::OutputSaved { .. }
+            | Event::FileChanged { .. } => Level::Debug,
             _ => Level::Info,
         }
     }
