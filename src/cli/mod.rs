@@ -4,6 +4,7 @@ mod check;
 mod control;
 pub(crate) mod error;
 mod history;
+mod import;
 mod list;
 mod output;
 mod plan;
@@ -46,6 +47,8 @@ enum Command {
     RunNow(run_now::Args),
     /// Check a cron expression and show when it fires next
     Validate(validate::Args),
+    /// Convert a crontab into a schedule file
+    Import(import::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -72,6 +75,7 @@ pub fn main() -> ExitCode {
         Command::Resume(args) => control::pause(&args, false),
         Command::RunNow(args) => run_now::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Import(args) => import::run(&args),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),
