@@ -83,4 +83,6 @@ pub(crate) fn looks_like_system(input: &[u8], is_user: &dyn Fn(&str) -> bool) ->
 }
 
 #[cfg(test)]
+mod equivalence_tests;
+#[cfg(test)]
 mod tests;

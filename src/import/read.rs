@@ -237,12 +237,15 @@ impl Read {
         }));
     }
 
-    /// The comment line directly above, as a description, if it reads as
-    /// one (not a commented-out entry, setting or ruler); it is then no
-    /// longer kept as a comment.
+    /// The comment line directly above, as a description, if it is a
+    /// comment of one line and reads as words (not a commented-out entry,
+    /// setting or ruler); it is then no longer kept as a comment.
     fn take_description(&mut self) -> Option<String> {
-        let Some(Item::Comment(text)) = self.items.last() else {
-            return None;
+        // A line of a longer comment stays with it.
+        let text = match self.items.as_slice() {
+            [Item::Comment(text)] => text,
+            [.., before, Item::Comment(text)] if !matches!(before, Item::Comment(_)) => text,
+            _ => return None,
         };
         let text = text.trim().trim_start_matches('#').trim().to_string();
         if !describes(&text) {
@@ -280,7 +283,7 @@ fn never_fires(text: &str, zone: Tz) -> Result<(), String> {
     match start.and_then(|s| schedule.next_after(&s)) {
         Some(_) => Ok(()),
         None => Err(format!(
-            "the cron expression \"{text}\" never fires (no such date)"
+            "the cron expression \"{text}\" never fires (no such date), so cron never runs it either"
         )),
     }
 }

@@ -84,6 +84,7 @@ pub(super) fn file(items: &[Item], options: &Options) -> String {
     out.push_str("[scheduler]\n");
     let _ = writeln!(out, "timezone = {}", string(zone.name()));
     let _ = writeln!(out, "shell = {}", string(&shell));
+    out.push('\n');
     let mut blank = true;
     for item in items {
         match item {
@@ -143,7 +144,7 @@ fn job_table(out: &mut String, job: &Job, zone: Tz, shell: &str) {
     if job.shell != shell {
         let _ = writeln!(out, "shell = {}", string(&job.shell));
     }
-    if let Some(z) = job.zone.filter(|z| *z != zone) {
+    if let Some(z) = job.zone.filter(|z| *z != zone && job.when != When::Startup) {
         let _ = writeln!(out, "timezone = {}", string(z.name()));
     }
     if !job.env.is_empty() {
