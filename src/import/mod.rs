@@ -83,6 +83,8 @@ pub(crate) fn looks_like_system(input: &[u8], is_user: &dyn Fn(&str) -> bool) ->
 }
 
 #[cfg(test)]
+mod corpus_tests;
+#[cfg(test)]
 mod equivalence_tests;
 #[cfg(test)]
 mod tests;

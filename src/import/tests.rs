@@ -186,3 +186,21 @@ fn system_crontabs_are_recognised_by_their_user_fields() {
         );
     }
 }
+
+#[test]
+fn zone_lines_apply_below_and_an_empty_one_resets_the_zone() {
+    let input =
+        "TZ=Asia/Tokyo\n0 1 * * * a\nCRON_TZ=UTC\n0 2 * * * b\nCRON_TZ=\nTZ=\n0 3 * * * c\n";
+    let out = crontab(input.as_bytes(), &options(false));
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let (scheduler, jobs) = parsed(&out.text);
+    assert_eq!(get(&scheduler, "timezone"), Some("Europe/Berlin"));
+    let zones: Vec<Option<&str>> = jobs.iter().map(|(_, j)| get(j, "timezone")).collect();
+    assert_eq!(zones, [Some("Asia/Tokyo"), Some("UTC"), None]);
+    // TZ is also the job's environment, as cron passes it.
+    let tz: Vec<Option<&str>> = jobs
+        .iter()
+        .map(|(_, j)| j["env"].as_table().and_then(|e| e["TZ"].as_str()))
+        .collect();
+    assert_eq!(tz, [Some("Asia/Tokyo"), Some("Asia/Tokyo"), Some("")]);
+}

@@ -308,3 +308,27 @@ fn a_missing_crontab_is_an_error() {
         .stderr_contains("apsched: error: cannot read /no/such/crontab: ")
         .run();
 }
+
+#[test]
+fn a_terminal_on_standard_input_is_a_usage_error() {
+    // script(1) gives the command a terminal as its standard input.
+    let bin = env!("CARGO_BIN_EXE_apsched");
+    let Ok(out) = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{bin} import crontab; echo exit=$?"),
+            "/dev/null",
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+    else {
+        eprintln!("skipped: script(1) is not installed");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("no crontab to read: name a file, or pipe one in"),
+        "{text}"
+    );
+    assert!(text.contains("exit=2"), "{text}");
+}
