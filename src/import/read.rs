@@ -82,7 +82,9 @@ pub(super) fn lines(input: &[u8], options: &Options) -> Read {
         tz: None,
     };
     let mut ids = Ids::default();
-    let mut last_env_line = None;
+    // Environment lines since the last entry: where each was, to keep it
+    // as a note if no entry follows.
+    let mut pending: Vec<(usize, usize, String)> = Vec::new();
     let mut pieces: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
     // The empty piece after the final newline is no line.
     if pieces.last().is_some_and(|p| p.is_empty()) {
@@ -101,21 +103,31 @@ pub(super) fn lines(input: &[u8], options: &Options) -> Read {
         } else if body.starts_with('#') {
             read.items.push(Item::Comment(line.to_string()));
         } else if let Some((name, value)) = env::parse(body) {
+            let at = read.items.len();
             if read.env_line(&mut env, number, line, &name, &value) {
-                last_env_line = Some(number);
+                pending.push((at, number, line.to_string()));
             }
         } else {
             read.entry(&mut env, &mut ids, number, line, options);
-            last_env_line = None;
+            pending.clear();
         }
     }
-    if let Some(number) = last_env_line {
-        read.problems.push(Problem {
-            line: number,
-            message: "this environment line has no entry below it, so it applies to no job".into(),
-            lost: false,
-        });
+    for (at, number, line) in pending.into_iter().rev() {
+        let why = "this environment line has no entry below it, so it applies to no job";
+        read.problems.insert(
+            0,
+            Problem {
+                line: number,
+                message: why.into(),
+                lost: false,
+            },
+        );
+        read.items.insert(
+            at,
+            Item::Note(format!("line {number}: {} ({why})", line.trim())),
+        );
     }
+    read.problems.sort_by_key(|p| p.line);
     read
 }
 

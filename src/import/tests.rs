@@ -158,10 +158,17 @@ fn comments_become_descriptions_only_when_they_are_one_line_of_words() {
 
 #[test]
 fn an_empty_crontab_has_no_jobs_and_a_trailing_env_line_is_a_warning() {
-    let out = crontab(b"# nothing\nA=1\n", &options(false));
+    let out = crontab(b"# nothing\nA=1\n# end\n", &options(false));
     assert_eq!(out.jobs, 0);
     assert_eq!(out.problems.len(), 1);
     assert!(!out.problems[0].lost);
+    assert!(
+        out.text.ends_with(
+            "# nothing\n# apsched import: line 2: A=1 (this environment line has no entry below it, so it applies to no job)\n# end\n"
+        ),
+        "{}",
+        out.text
+    );
     parsed(&out.text);
 }
 
