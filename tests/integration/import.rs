@@ -332,3 +332,21 @@ fn a_terminal_on_standard_input_is_a_usage_error() {
     );
     assert!(text.contains("exit=2"), "{text}");
 }
+
+#[test]
+fn import_needs_to_know_what_it_imports() {
+    Test::new()
+        .args(["import"])
+        .status(2)
+        .stderr_contains("Usage: apsched import <COMMAND>")
+        .run();
+    Test::new()
+        .args(["import", "cron"])
+        .status(2)
+        .stderr_contains("unrecognized subcommand 'cron'")
+        .run();
+    Test::new()
+        .args(["import", "crontab", "--help"])
+        .stdout_contains("Convert a crontab into a schedule file, one job per entry")
+        .run();
+}
