@@ -19,6 +19,7 @@
 //! | [`timezone`] | time zones, DST gaps and folds | `text`, `suggest` |
 //! | [`cron`] | the cron engine: parsing, next fire times, descriptions | `timezone` |
 //! | [`duration`], [`timespec`] | durations and command-line times | `text`, `timezone` |
+//! | `import` | crontabs to schedule-file text, purely (`apsched import crontab`) | `cron`, `timezone` |
 //! | `trigger` | cron, interval and date triggers with start/end/jitter | the above |
 //! | `config` | the schedule file: reading, diagnostics, state path; takes `now` as an argument | the above |
 //! | `scheduler` | the pure core: due runs, misfire, coalescing, max instances, events; defines what it needs persisted (`scheduler::persist`) | `config`, `trigger`, `cron`, `timefmt` |
@@ -34,6 +35,7 @@ pub(crate) mod console;
 pub mod cron;
 pub mod duration;
 pub(crate) mod host;
+pub(crate) mod import;
 pub(crate) mod log;
 pub(crate) mod runner;
 pub(crate) mod scheduler;

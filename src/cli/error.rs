@@ -100,12 +100,33 @@ pub(crate) enum Error {
     /// The state file cannot be used.
     #[error("{0}")]
     State(#[from] StoreError),
+    /// `apsched import` left lines out (kept as comments) or found no entry.
+    #[error("{}", import_incomplete(*lost, *jobs))]
+    ImportIncomplete { lost: usize, jobs: usize },
+    /// `apsched import` with no file and a terminal on standard input.
+    #[error(
+        "no crontab to read: name a file, or pipe one in (crontab -l | apsched import crontab)"
+    )]
+    ImportFromTerminal,
     /// Reading or writing failed.
     #[error("{context}: {source}")]
     Io {
         context: String,
         source: std::io::Error,
     },
+}
+
+/// What an import with lost lines or no entries says after its warnings.
+fn import_incomplete(lost: usize, jobs: usize) -> String {
+    match (lost, jobs) {
+        (0, _) => "the crontab has no entries, so the schedule file has no jobs".into(),
+        (1, _) => format!(
+            "1 line was not carried over ({jobs} jobs were): it is kept as a comment in the output; fix it there by hand"
+        ),
+        (n, _) => format!(
+            "{n} lines were not carried over ({jobs} jobs were): they are kept as comments in the output; fix them there by hand"
+        ),
+    }
 }
 
 /// At most ten job ids, then how many more.
@@ -126,6 +147,7 @@ impl Error {
             | Error::Time(_)
             | Error::Config(ConfigError::Invalid { .. })
             | Error::UnknownJob { .. }
+            | Error::ImportIncomplete { .. }
             | Error::NoRun { .. } => EXIT_INVALID,
             Error::Io { .. }
             | Error::Config(ConfigError::Unreadable { .. })
@@ -134,7 +156,7 @@ impl Error {
             | Error::NoOutcome { .. }
             | Error::Watch { .. } => EXIT_FAILURE,
             Error::State(_) | Error::NoState { .. } => EXIT_STATE,
-            Error::StdinState | Error::WatchStdin { .. } => EXIT_USAGE,
+            Error::StdinState | Error::WatchStdin { .. } | Error::ImportFromTerminal => EXIT_USAGE,
         }
     }
 

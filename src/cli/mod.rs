@@ -5,6 +5,7 @@ mod completions;
 mod control;
 pub(crate) mod error;
 mod history;
+mod import;
 mod list;
 mod output;
 mod plan;
@@ -49,6 +50,8 @@ enum Command {
     Validate(validate::Args),
     /// Print the completion script of a shell: bash, zsh, fish, elvish or powershell
     Completions(completions::Args),
+    /// Convert a crontab into a schedule file
+    Import(import::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -85,6 +88,7 @@ pub fn main() -> ExitCode {
         Command::RunNow(args) => run_now::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Completions(args) => completions::run(&args),
+        Command::Import(args) => import::run(&args),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

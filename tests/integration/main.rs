@@ -16,6 +16,7 @@ mod engine_properties;
 mod faults;
 mod fuzz_regressions;
 mod hostile_file;
+mod import;
 mod list_state;
 mod messages;
 mod misfire;
