@@ -67,6 +67,13 @@ pub struct Job {
     pub max_instances: usize,
     /// Loaded but not scheduled.
     pub paused: bool,
+    /// What the job is for, in the file's words (`description`).
+    pub description: Option<String>,
+    /// Written to the job's standard input, which is then closed; without
+    /// it, standard input is `/dev/null`.
+    pub stdin: Option<String>,
+    /// Runs a string command instead of `[scheduler] shell`.
+    pub shell: Option<String>,
 }
 
 /// A loaded schedule file.
@@ -202,5 +209,7 @@ pub(crate) fn parse(path: &Path, source: &str) -> Result<Config, Vec<Diagnostic>
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_keys;
 #[cfg(test)]
 mod tests_messages;

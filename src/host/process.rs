@@ -14,13 +14,20 @@ use rustix::process::{
     Pid, Signal, getpid, getppid, kill_process_group, set_parent_process_death_signal,
 };
 use std::io::PipeReader;
+use std::io::Write as _;
 use std::os::fd::OwnedFd;
 use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Arc;
+
+/// The shell that runs `job`'s string command: its own, else `default`.
+fn shell_of<'a>(job: &'a Job, default: &'a str) -> &'a str {
+    job.shell.as_deref().unwrap_or(default)
+}
 
 /// The job's command with its directory and environment, output piped.
 fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, String> {
+    let shell = shell_of(job, shell);
     let mut command = match &job.command {
         JobCommand::Shell(text) => {
             let mut c = Command::new(shell);
@@ -49,7 +56,11 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
             "APSCHED_SCHEDULED_TIME",
             crate::timefmt::rfc3339_auto(scheduled),
         )
-        .stdin(Stdio::null())
+        .stdin(if job.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
@@ -80,7 +91,7 @@ fn start(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Child, Stri
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     command.spawn().map_err(|e| {
         let program = match &job.command {
-            JobCommand::Shell(_) => shell,
+            JobCommand::Shell(_) => shell_of(job, shell),
             JobCommand::Argv(argv) => argv[0].as_str(),
         };
         format!("{program}: {e}")
@@ -97,6 +108,9 @@ pub(super) fn spawn(
     let job = &request.job;
     let mut child = start(job, shell, &request.scheduled)?;
     let pid = child.id();
+    if let (Some(pipe), Some(text)) = (child.stdin.take(), &job.stdin) {
+        feed(pipe, text.as_bytes().to_vec());
+    }
     let name: Arc<str> = Arc::from(job.id.as_str());
     let pipes = [
         (child.stdout.take().map(OwnedFd::from), log::Stream::Stdout),
@@ -117,6 +131,20 @@ pub(super) fn spawn(
     // The reaper collects the exit status; dropping `child` does not wait.
     drop(child);
     Ok(pid)
+}
+
+/// Writes `input` (at most 1 MiB, as the schedule file bounds it) to a
+/// job's standard input from a thread of its own, then closes it, so a job
+/// that does not read it never holds up the scheduler. A job that ends
+/// without reading it all is not an error (the write fails with EPIPE).
+fn feed(mut pipe: ChildStdin, input: Vec<u8>) {
+    let fed = std::thread::Builder::new()
+        .name("apsched-stdin".into())
+        .spawn(move || {
+            let _ = pipe.write_all(&input);
+        });
+    // No thread (out of resources): the pipe is closed, the job reads EOF.
+    drop(fed);
 }
 
 /// Sends SIGTERM (or SIGKILL) to the process group led by `pid`.

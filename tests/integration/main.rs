@@ -14,6 +14,7 @@ mod engine_properties;
 mod faults;
 mod fuzz_regressions;
 mod hostile_file;
+mod keys;
 mod list_state;
 mod messages;
 mod misfire;
