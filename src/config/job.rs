@@ -52,6 +52,9 @@ pub(super) fn job(
             Some("write the command as a string to run it with this shell, or drop shell".into()),
         );
     }
+    let user = keys
+        .user
+        .and_then(|who| super::user::resolve(diags, who, &name));
     let trigger = Trigger {
         kind: trigger::build(diags, id, table, kind?, keys.trigger)?,
         tz,
@@ -80,6 +83,7 @@ pub(super) fn job(
         description: keys.description,
         stdin: keys.stdin,
         shell: keys.shell,
+        user,
     })
 }
 

@@ -32,6 +32,7 @@ const COMMON_KEYS: &[&str] = &[
     "description",
     "stdin",
     "shell",
+    "user",
 ];
 
 /// The most bytes `stdin` may hold.
@@ -62,6 +63,8 @@ pub(super) struct Keys {
     pub description: Option<String>,
     pub stdin: Option<String>,
     pub shell: Option<String>,
+    /// The `user` as written, and where (looked up by the job).
+    pub user: Option<(crate::account::Who, std::ops::Range<usize>)>,
     /// The arguments of the trigger.
     pub trigger: TriggerArgs,
 }
@@ -85,6 +88,7 @@ impl Keys {
             description: None,
             stdin: None,
             shell: None,
+            user: None,
             trigger: TriggerArgs::default(),
         }
     }
@@ -161,6 +165,7 @@ impl Keys {
             "description" => self.description = v.string(diags, what).map(str::to_string),
             "stdin" => self.stdin = stdin(diags, v, what),
             "shell" => self.shell = shell(diags, v, what),
+            "user" => self.user = super::user::who(diags, v, what),
             _ => return false,
         }
         true

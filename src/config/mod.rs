@@ -9,6 +9,7 @@ mod parse;
 mod settings;
 mod toml_errors;
 mod trigger;
+mod user;
 mod values;
 
 pub(crate) use diagnostic::Diagnostic;
@@ -74,6 +75,8 @@ pub struct Job {
     pub stdin: Option<String>,
     /// Runs a string command instead of `[scheduler] shell`.
     pub shell: Option<String>,
+    /// The account the job runs as (`user`), looked up at load.
+    pub user: Option<crate::account::Account>,
 }
 
 /// A loaded schedule file.

@@ -5,14 +5,17 @@
 //! collected by the reaper ([`super::signals`]), never by `Child::wait`.
 
 use super::output::{Forwarder, Stream};
+use crate::account::Account;
 use crate::config::{Command as JobCommand, Job};
 use crate::log;
 use crate::scheduler::RunRequest;
 use chrono::DateTime;
 use chrono_tz::Tz;
 use rustix::process::{
-    Pid, Signal, getpid, getppid, kill_process_group, set_parent_process_death_signal,
+    Gid, Pid, Signal, Uid, geteuid, getpid, getppid, kill_process_group,
+    set_parent_process_death_signal,
 };
+use rustix::thread::{set_thread_gid, set_thread_groups, set_thread_uid};
 use std::io::PipeReader;
 use std::io::Write as _;
 use std::os::fd::OwnedFd;
@@ -49,6 +52,15 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
         }
         command.current_dir(cwd);
     }
+    if let Some(account) = &job.user {
+        // As cron sets them; the job's own `env` comes after, and wins.
+        command
+            .env("HOME", &account.home)
+            .env("USER", &account.name)
+            .env("LOGNAME", &account.name)
+            .env("SHELL", &account.shell);
+    }
+    let identity = switch_to(job.user.as_ref());
     command
         .envs(job.env.iter().map(|(k, v)| (k, v)))
         .env("APSCHED_JOB_ID", &job.id)
@@ -66,12 +78,20 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
         .process_group(0);
     let parent = getpid();
     // SAFETY: `pre_exec` runs the closure in the forked child before exec,
-    // where only async-signal-safe work is sound. It makes two raw system
-    // calls through rustix (prctl(PR_SET_PDEATHSIG), getppid), builds its
-    // errors without allocating (from an errno, or an `ErrorKind`), and
-    // touches no lock and no memory shared with the parent.
+    // where only async-signal-safe work is sound. It makes only raw system
+    // calls through rustix (setgroups, setgid, setuid on the one thread the
+    // child has; prctl(PR_SET_PDEATHSIG), getppid), reads the identity
+    // computed before the fork without allocating, builds its errors
+    // without allocating (from an errno, or an `ErrorKind`), and touches no
+    // lock and no memory shared with the parent.
     unsafe {
         command.pre_exec(move || {
+            // First: a change of credentials clears the parent-death signal.
+            if let Some((uid, gid, groups)) = &identity {
+                set_thread_groups(groups)?;
+                set_thread_gid(*gid)?;
+                set_thread_uid(*uid)?;
+            }
             // The job's leader gets SIGTERM if apsched dies (even kill -9).
             set_parent_process_death_signal(Some(Signal::TERM))?;
             // apsched died before that took effect: do not run unwatched.
@@ -82,6 +102,22 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
         });
     }
     Ok(command)
+}
+
+/// The uid, gid and groups to switch to before running as `account`:
+/// `None` without one, or when apsched is not root (then the account is
+/// apsched's own, as loading the file checked).
+fn switch_to(account: Option<&Account>) -> Option<(Uid, Gid, Vec<Gid>)> {
+    let account = account?;
+    if !geteuid().is_root() {
+        return None;
+    }
+    let groups = account.groups.iter().map(|g| Gid::from_raw(*g)).collect();
+    Some((
+        Uid::from_raw(account.uid),
+        Gid::from_raw(account.gid),
+        groups,
+    ))
 }
 
 fn start(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Child, String> {

@@ -3,6 +3,7 @@
 
 mod startup;
 mod stdin_shell;
+mod user;
 
 /// The head of every file here: UTC, state beside the file, quick stops.
 pub(crate) const HEAD: &str = r#"[scheduler]
