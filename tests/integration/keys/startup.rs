@@ -144,3 +144,21 @@ fn other_trigger_keys_are_refused() {
             .run();
     }
 }
+
+#[test]
+fn resuming_a_paused_startup_job_does_not_run_it() {
+    let dir = Dir::new().file("s.toml", file("paused = true\n"));
+    let run = dir.apsched(["run", "s.toml"]).spawn();
+    run.wait_for_stderr("job_added job=later", 1);
+    dir.apsched(["resume", "boot", "-f", "s.toml"]).run();
+    let done = run.stop_when("job_resumed job=boot", 1);
+    assert!(!done.stderr.contains("job_submitted"), "{}", done.stderr);
+    assert!(!dir.exists("boots"));
+    // Resumed, it runs at the next start.
+    let done = dir
+        .apsched(["run", "s.toml"])
+        .spawn()
+        .stop_when("job_executed job=boot", 1);
+    assert_eq!(done.code, Some(0), "{}", done.stderr);
+    assert_eq!(dir.read("boots"), "booted\n");
+}
