@@ -130,7 +130,12 @@ fn start(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Child, Stri
             JobCommand::Shell(_) => shell_of(job, shell),
             JobCommand::Argv(argv) => argv[0].as_str(),
         };
-        format!("{program}: {e}")
+        match &job.user {
+            // The switch to the user may be what failed (setgroups is
+            // denied in some user namespaces).
+            Some(account) => format!("{program} as user {}: {e}", account.name),
+            None => format!("{program}: {e}"),
+        }
     })
 }
 

@@ -21,7 +21,7 @@ fn a_startup_job_runs_once_at_the_start_and_not_on_reload() {
         Step::Jump(at("2027-01-01T00:04:10Z")),
     );
     simulate(&mut sim, &file);
-    assert_eq!(sim.scheduled("boot"), ["2027-01-01T00:00:30+00:00"]);
+    assert_eq!(sim.scheduled("boot"), ["2027-01-01T00:00:30.500+00:00"]);
     assert!(sim.started("added").is_empty());
     assert!(sim.named("job_missed").is_empty());
     assert_eq!(sim.named("reloaded").len(), 1);

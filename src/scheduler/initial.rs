@@ -61,11 +61,12 @@ pub(crate) fn first_run(job: &Job, anchor: &DateTime<Tz>) -> Option<DateTime<Tz>
 
 /// How `job` starts when the scheduler starts at `now`, given what was
 /// saved of it: as [`later`], but a startup job is due at once, its run
-/// time `now` to the second.
+/// time `now` itself (not cut to the second: two starts within a second are
+/// two runs, where the store refuses a run time claimed twice).
 pub(crate) fn start(job: &Job, saved: Option<&JobState>, now: DateTime<Utc>) -> Start {
     let mut start = later(job, saved, now);
     if matches!(job.trigger.kind, Kind::Startup) {
-        start.next = Some(whole_second(now).with_timezone(&job.trigger.tz));
+        start.next = Some(now.with_timezone(&job.trigger.tz));
     }
     start
 }
@@ -197,7 +198,7 @@ mod startup_tests {
             ..ran.clone()
         };
         let shown = |s: Start| (s.next.map(|n| n.to_utc().to_rfc3339()), s.paused);
-        let at_now = Some("2027-01-03T10:30:00+00:00".to_string());
+        let at_now = Some("2027-01-03T10:30:00.250+00:00".to_string());
         // (saved, at a start, later)
         let cases = [
             (None, (at_now.clone(), false), (None, false)),

@@ -162,3 +162,29 @@ fn resuming_a_paused_startup_job_does_not_run_it() {
     assert_eq!(done.code, Some(0), "{}", done.stderr);
     assert_eq!(dir.read("boots"), "booted\n");
 }
+
+#[test]
+fn its_scheduled_time_is_the_start() {
+    let dir = Dir::new().file(
+        "s.toml",
+        format!("{HEAD}[jobs.boot]\ncommand = 'echo \"$APSCHED_SCHEDULED_TIME\"'\ntrigger = \"startup\"\n"),
+    );
+    let done = dir
+        .apsched(["run", "s.toml"])
+        .spawn()
+        .stop_when("job_executed job=boot", 1);
+    let line = done.stdout.lines().next().unwrap_or_default();
+    let time = line.strip_prefix("boot| ").unwrap_or_default();
+    let started = done
+        .stderr
+        .lines()
+        .find(|l| l.contains("scheduler_started"))
+        .unwrap_or_default();
+    // The log line's time, to the millisecond: 2027-01-01T00:00:00.123Z.
+    let start = started.get(..23).unwrap_or_default();
+    assert!(
+        time.starts_with(start.get(..19).unwrap_or("?")),
+        "{time} {started}"
+    );
+    assert!(time.ends_with("+00:00"), "{line}");
+}
