@@ -11,11 +11,6 @@ cron = "0 0 1 1 *"
 stdin = "first line\nsecond % line\n"
 description = "Feeds\nits input"
 
-[jobs.deaf]
-command = "sleep 1; echo deaf >> deaf"
-cron = "0 0 1 1 *"
-stdin = "nobody reads this"
-
 [jobs.bash]
 command = "echo \"$0 ${BASH_VERSION:+bash}\" > which"
 shell = "/bin/bash"
@@ -26,8 +21,16 @@ command = "echo \"$0\" > plain; cat > plain-in"
 cron = "0 0 1 1 *"
 "#;
 
+/// A job that never reads its input, more than a pipe holds (64 KiB).
+fn deaf() -> String {
+    format!(
+        "[jobs.deaf]\ncommand = \"sleep 1; echo deaf >> deaf\"\ncron = \"0 0 1 1 *\"\nstdin = \"{}\"\n",
+        "x".repeat(200_000)
+    )
+}
+
 fn dir() -> Dir {
-    Dir::new().file("s.toml", format!("{HEAD}{FILE}"))
+    Dir::new().file("s.toml", format!("{HEAD}{}{FILE}", deaf()))
 }
 
 #[test]
@@ -48,12 +51,19 @@ fn run_now_feeds_stdin_and_uses_the_jobs_shell() {
 #[test]
 fn run_feeds_stdin_and_uses_the_jobs_shell() {
     let dir = dir();
-    let text = format!("{HEAD}{FILE}").replace("cron = \"0 0 1 1 *\"", "trigger = \"startup\"");
+    let text =
+        format!("{HEAD}{}{FILE}", deaf()).replace("cron = \"0 0 1 1 *\"", "trigger = \"startup\"");
     dir.write("s.toml", text);
     let run = dir.apsched(["run", "s.toml"]).spawn();
-    // The job that never reads its input holds up nothing.
-    run.wait_for_stderr("job_executed job=fed", 1);
     let done = run.stop_when("job_executed", 4);
+    // The job that never reads its input, started first, holds up nothing:
+    // the others start and end while it sleeps.
+    let at = |what: &str| done.stderr.find(what).unwrap_or(usize::MAX);
+    assert!(
+        at("job_executed job=fed") < at("job_executed job=deaf"),
+        "{}",
+        done.stderr
+    );
     assert_eq!(done.code, Some(0), "{}", done.stderr);
     assert!(done.stdout.contains("fed| done"), "{}", done.stdout);
     assert_eq!(dir.read("fed"), "first line\nsecond % line\n");
@@ -79,10 +89,10 @@ fn list_and_check_show_the_description() {
         out.stdout
     );
     let jobs = dir.apsched(["list", "s.toml", "--json"]).run().json();
-    assert_eq!(jobs[0]["job_description"], "Feeds\nits input");
-    assert_eq!(jobs[1]["job_description"], serde_json::Value::Null);
+    assert_eq!(jobs[0]["job_description"], serde_json::Value::Null);
+    assert_eq!(jobs[1]["job_description"], "Feeds\nits input");
     let check = dir.apsched(["check", "s.toml", "--json"]).run().json();
-    assert_eq!(check["jobs"][0]["job_description"], "Feeds\nits input");
+    assert_eq!(check["jobs"][1]["job_description"], "Feeds\nits input");
     // No job with a description: no column.
     let none = Dir::new().file(
         "s.toml",
