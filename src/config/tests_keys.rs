@@ -97,8 +97,63 @@ fn mistakes_in_the_new_keys_are_reported_with_their_place() {
                 "s.toml:6:1: job \"a\" sets shell, but its command is an array, run without a shell (write the command as a string to run it with this shell, or drop shell)",
             ],
         ),
+        (
+            "[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\nuser = true\n".into(),
+            vec![
+                "s.toml:6:8: jobs.a.user must be a user name or a uid, not boolean (user = \"backup\" or user = 34)",
+            ],
+        ),
+        (
+            "[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\nuser = -1\n".into(),
+            vec!["s.toml:6:8: jobs.a.user must be between 0 and 4294967294, not -1"],
+        ),
+        (
+            "[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\nuser = \"99999999999\"\n".into(),
+            vec!["s.toml:6:8: jobs.a.user: uid 99999999999 is too large"],
+        ),
+        (
+            "[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\nuser = \"root:root\"\n".into(),
+            vec![
+                "s.toml:6:8: jobs.a.user must be a user name or a uid (user = \"backup\" or user = 34)",
+            ],
+        ),
+        (
+            "[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\nuser = \"no-such-user-x\"\n".into(),
+            vec![
+                "s.toml:6:8: job \"a\" runs as user \"no-such-user-x\", which does not exist (no entry in /etc/passwd) (name a user of this system, or drop user)",
+            ],
+        ),
+        (
+            "[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\nuser = 4294967290\n".into(),
+            vec![
+                "s.toml:6:8: job \"a\" runs as user uid 4294967290, which does not exist (no entry in /etc/passwd) (name a user of this system, or drop user)",
+            ],
+        ),
     ];
     for (jobs, want) in cases {
         assert_eq!(problems(&jobs), want, "{jobs}");
+    }
+}
+
+#[test]
+fn a_user_is_looked_up_by_name_or_uid() {
+    // Root is in every passwd file; the tests run as root or as themselves.
+    let euid = rustix::process::geteuid().as_raw();
+    if euid != 0 {
+        return;
+    }
+    for user in ["\"root\"", "0", "\"0\""] {
+        let config = parse(
+            Path::new("s.toml"),
+            &format!("{HEADER}[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\nuser = {user}\n"),
+        )
+        .unwrap_or_else(|d| panic!("{d:?}"));
+        let account = config.jobs[0].user.clone().expect("user");
+        assert_eq!(
+            (account.name.as_str(), account.uid, account.gid),
+            ("root", 0, 0),
+            "{user}"
+        );
+        assert_eq!(account.groups.first(), Some(&0), "{user}");
     }
 }
