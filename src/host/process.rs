@@ -53,12 +53,7 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
         command.current_dir(cwd);
     }
     if let Some(account) = &job.user {
-        // As cron sets them; the job's own `env` comes after, and wins.
-        command
-            .env("HOME", &account.home)
-            .env("USER", &account.name)
-            .env("LOGNAME", &account.name)
-            .env("SHELL", &account.shell);
+        account_env(&mut command, account);
     }
     let identity = switch_to(job.user.as_ref());
     command
@@ -102,6 +97,16 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
         });
     }
     Ok(command)
+}
+
+/// The variables cron sets for a job's user; the job's own `env` is set
+/// after them, and wins.
+fn account_env(command: &mut Command, account: &Account) {
+    command
+        .env("HOME", &account.home)
+        .env("USER", &account.name)
+        .env("LOGNAME", &account.name)
+        .env("SHELL", &account.shell);
 }
 
 /// The uid, gid and groups to switch to before running as `account`:
