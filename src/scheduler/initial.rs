@@ -4,9 +4,11 @@
 //!
 //! **Startup jobs** (`trigger = "startup"`) have one rule, here: a job
 //! seen when the scheduler starts ([`start`]) is due at that moment, every
-//! start, whatever its saved state; a job seen later ([`later`]: added or
-//! changed by a reload, or the state store working again) is not due until
-//! the next start, unless its saved state still holds an unclaimed slot.
+//! start, whatever its saved state; a job seen later is not due until the
+//! next start: added by a reload ([`later`]), or changed by one (rescheduled
+//! by `Trigger::next_after`, which has no time for it). When the state store
+//! works again after failing, [`later`] keeps a slot it had saved and not
+//! yet claimed.
 //!
 //! **Pausing.** The file's `paused` applies when a job is first seen and
 //! whenever that value in the file changes; `apsched pause`/`resume` win in
