@@ -15,7 +15,7 @@
 //!
 //! | module | what it is for | may import |
 //! |---|---|---|
-//! | `text`, `timefmt`, `suggest`, `console` | leaves: messages' values, RFC 3339 forms, "did you mean", the one stdout/stderr writer | std and crates only |
+//! | `text`, `timefmt`, `suggest`, `console`, `account` | leaves: user accounts for a job's `user`, messages' values, RFC 3339 forms, "did you mean", the one stdout/stderr writer | std and crates only |
 //! | [`timezone`] | time zones, DST gaps and folds | `text`, `suggest` |
 //! | [`cron`] | the cron engine: parsing, next fire times, descriptions | `timezone` |
 //! | [`duration`], [`timespec`] | durations and command-line times | `text`, `timezone` |
@@ -29,6 +29,7 @@
 //! | `host` | the real `Host`: wall clock, signals, processes, output, the store | all of the above but `cli` |
 //! | [`cli`] | arguments, commands, the one error type and its exit codes | everything |
 
+pub(crate) mod account;
 pub mod cli;
 pub(crate) mod config;
 pub(crate) mod console;

@@ -9,6 +9,8 @@
 //!   does not move them. The origin is `start_date`, or else one period after
 //!   the anchor (when the job was first scheduled), as APScheduler does.
 //! - Date: `run_date`, once.
+//! - Startup: no time by the clock; the scheduler fires it once when it
+//!   starts (`scheduler::initial`).
 //!
 //! Jitter is applied by the running scheduler, not here: these are the
 //! scheduled times.
@@ -32,6 +34,9 @@ pub enum Kind {
     Date {
         run_date: DateTime<Tz>,
     },
+    /// Fires once each time the scheduler starts; it has no time by the
+    /// clock, so [`Trigger::next_after`] is always `None`.
+    Startup,
 }
 
 /// A trigger with its zone and bounds.
@@ -96,6 +101,7 @@ impl Trigger {
                     return None;
                 }
             }
+            Kind::Startup => return None,
         };
         match &self.end_date {
             Some(end) if next > *end => None,
@@ -141,7 +147,8 @@ impl Trigger {
         )
     }
 
-    /// A short text for tables: `cron 30 2 * * *`, `interval 5m`, `date 2027-01-01T00:00:00+01:00`.
+    /// A short text for tables: `cron 30 2 * * *`, `interval 5m`, `date
+    /// 2027-01-01T00:00:00+01:00`, `startup`.
     pub fn summary(&self) -> String {
         match &self.kind {
             Kind::Cron(schedule) if schedule.syntax() == Syntax::Fields => {
@@ -150,6 +157,7 @@ impl Trigger {
             Kind::Cron(schedule) => format!("cron {}", schedule.source()),
             Kind::Interval { period } => format!("interval {}", duration::format(*period)),
             Kind::Date { run_date } => format!("date {}", rfc3339_auto(run_date)),
+            Kind::Startup => "startup".to_string(),
         }
     }
 }

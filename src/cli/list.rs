@@ -13,7 +13,8 @@ use crate::store::RunRow;
 use crate::timespec::parse_time;
 use chrono::Utc;
 use std::path::PathBuf;
-use tabled::settings::Style;
+use tabled::settings::object::Columns;
+use tabled::settings::{Remove, Style};
 use tabled::{Table, Tabled};
 
 #[derive(Debug, clap::Args)]
@@ -50,6 +51,9 @@ struct Row {
     last: String,
     #[tabled(rename = "RESULT")]
     result: String,
+    /// The job's `description`; the column is left out when no job has one.
+    #[tabled(rename = "DESCRIPTION")]
+    description: String,
 }
 
 /// The NEXT RUN cell: the status, if any, then the run times.
@@ -65,6 +69,17 @@ fn next_cell(plan: &Plan) -> String {
     }
     lines.extend(times.map(schedule_time));
     lines.join("\n")
+}
+
+/// A text as one table cell: its whitespace runs (newlines too) as one
+/// space, control characters left out.
+fn cell(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect()
 }
 
 fn row(job: &Job, plan: &Plan, last: Option<&RunRow>, reference: &chrono::DateTime<Utc>) -> Row {
@@ -89,6 +104,7 @@ fn row(job: &Job, plan: &Plan, last: Option<&RunRow>, reference: &chrono::DateTi
             })
             .unwrap_or_default(),
         result: last.map(|r| r.result.to_string()).unwrap_or_default(),
+        description: job.description.as_deref().map(cell).unwrap_or_default(),
     }
 }
 
@@ -128,7 +144,11 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         .zip(&plans)
         .map(|(job, plan)| row(job, plan, saved.last.get(&job.id), &reference))
         .collect();
+    let described = rows.iter().any(|r| !r.description.is_empty());
     let mut table = Table::new(rows);
     table.with(Style::blank());
+    if !described {
+        table.with(Remove::column(Columns::last()));
+    }
     print(&format!("{table}\n"))
 }

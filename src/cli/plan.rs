@@ -26,6 +26,8 @@ pub(super) enum Status {
     Missed(String),
     /// No run ahead.
     Ended,
+    /// A startup job: it runs when `apsched run` starts, and has no times.
+    AtStart,
 }
 
 /// A job's status and run times, in its zone.
@@ -47,6 +49,7 @@ impl Plan {
             Status::Due => Some("due now".into()),
             Status::Missed(why) => Some(format!("missed: {why}")),
             Status::Ended => Some("no run ahead".into()),
+            Status::AtStart => Some("at start".into()),
             Status::Scheduled => None,
         }
     }
@@ -70,11 +73,8 @@ pub(super) fn at_start(
     count: usize,
 ) -> Plan {
     let start = initial::start(job, saved, now);
-    if start.paused {
-        return Plan {
-            status: Status::Paused,
-            times: Vec::new(),
-        };
+    if let Some(plan) = untimed(job, start.paused) {
+        return plan;
     }
     let Some(first) = start.next else {
         return ahead(Vec::new());
@@ -110,20 +110,32 @@ pub(super) fn at_start(
 /// anchors the job; none when paused.
 pub(super) fn after(job: &Job, saved: Option<&JobState>, at: &DateTime<Tz>, count: usize) -> Plan {
     let start = initial::start(job, saved, at.with_timezone(&Utc));
-    if start.paused {
-        return Plan {
-            status: Status::Paused,
-            times: Vec::new(),
-        };
+    if let Some(plan) = untimed(job, start.paused) {
+        return plan;
     }
     let at = at.with_timezone(&job.trigger.tz);
     ahead(job.trigger.upcoming(&at, &start.anchor, count))
 }
 
+/// The plan of a job with no run times: paused, or a startup job.
+fn untimed(job: &Job, paused: bool) -> Option<Plan> {
+    let status = if paused {
+        Status::Paused
+    } else if matches!(job.trigger.kind, Kind::Startup) {
+        Status::AtStart
+    } else {
+        return None;
+    };
+    Some(Plan {
+        status,
+        times: Vec::new(),
+    })
+}
+
 /// Whether some run time from `first` to `now` is within the grace time: the
 /// first, or else the latest (later slots of a recurring job after downtime).
 fn runs_now(job: &Job, first: &DateTime<Tz>, now: &DateTime<Tz>, anchor: &DateTime<Tz>) -> bool {
-    let grace = job.misfire_grace_time;
+    let grace = misfire::grace(job);
     let utc = |t: &DateTime<Tz>| t.with_timezone(&Utc);
     if !misfire::is_missed(utc(first), utc(now), grace) {
         return true;

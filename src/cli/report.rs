@@ -87,10 +87,14 @@ impl RunReport {
 pub(super) struct JobReport {
     pub id: String,
     pub name: Option<String>,
+    /// The job's `description` key (`description` is the schedule's meaning).
+    pub job_description: Option<String>,
     pub trigger: String,
     pub timezone: String,
     pub paused: bool,
-    /// `scheduled`, `due` (a run starts at once), `missed`, `paused` or `ended`.
+    /// `scheduled`, `due` (a run starts at once), `missed`, `paused`,
+    /// `ended`, or `at_start` (a startup job: it runs when `apsched run`
+    /// starts, and has no run times).
     pub status: &'static str,
     /// Why, for `missed`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -108,10 +112,12 @@ impl JobReport {
             Status::Missed(why) => ("missed", Some(why.clone())),
             Status::Paused => ("paused", None),
             Status::Ended => ("ended", None),
+            Status::AtStart => ("at_start", None),
         };
         JobReport {
             id: job.id.clone(),
             name: job.name.clone(),
+            job_description: job.description.clone(),
             trigger: job.trigger.summary(),
             timezone: job.trigger.tz.name().to_string(),
             paused: plan.paused(),

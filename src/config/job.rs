@@ -6,7 +6,7 @@ use super::keys::{Keys, Place};
 use super::settings::zone;
 use super::trigger;
 use super::values::Value;
-use super::{Defaults, Job, Settings};
+use super::{Command, Defaults, Job, Settings};
 use crate::text::shown;
 use crate::trigger::{Kind, Trigger};
 use chrono::{DateTime, Utc};
@@ -42,6 +42,19 @@ pub(super) fn job(
     if keys.command.is_none() && !table.iter().any(|(k, _)| k.get_ref() == "command") {
         no_command(diags, id, &name);
     }
+    if let (Some(Command::Argv(_)), Some((key, _))) = (
+        &keys.command,
+        table.iter().find(|(k, _)| k.get_ref() == "shell"),
+    ) {
+        diags.error(
+            key.span(),
+            format!("job \"{name}\" sets shell, but its command is an array, run without a shell"),
+            Some("write the command as a string to run it with this shell, or drop shell".into()),
+        );
+    }
+    let user = keys
+        .user
+        .and_then(|who| super::user::resolve(diags, who, &name));
     let trigger = Trigger {
         kind: trigger::build(diags, id, table, kind?, keys.trigger)?,
         tz,
@@ -67,6 +80,10 @@ pub(super) fn job(
         coalesce: keys.coalesce,
         max_instances: keys.max_instances,
         paused: keys.paused,
+        description: keys.description,
+        stdin: keys.stdin,
+        shell: keys.shell,
+        user,
     })
 }
 
@@ -114,7 +131,7 @@ fn check_fires(
     trigger: &Trigger,
     now: DateTime<Utc>,
 ) {
-    if matches!(trigger.kind, Kind::Date { .. }) {
+    if matches!(trigger.kind, Kind::Date { .. } | Kind::Startup) {
         return;
     }
     let now = now.with_timezone(&trigger.tz);

@@ -29,7 +29,14 @@ const COMMON_KEYS: &[&str] = &[
     "coalesce",
     "max_instances",
     "paused",
+    "description",
+    "stdin",
+    "shell",
+    "user",
 ];
+
+/// The most bytes `stdin` may hold.
+pub(super) const MAX_STDIN: usize = 1024 * 1024;
 
 /// The job whose keys are read: its id, the trigger it asked for (if that
 /// was clear) and the zone its times are read in.
@@ -53,6 +60,11 @@ pub(super) struct Keys {
     pub coalesce: bool,
     pub max_instances: usize,
     pub paused: bool,
+    pub description: Option<String>,
+    pub stdin: Option<String>,
+    pub shell: Option<String>,
+    /// The `user` as written, and where (looked up by the job).
+    pub user: Option<(crate::account::Who, std::ops::Range<usize>)>,
     /// The arguments of the trigger.
     pub trigger: TriggerArgs,
 }
@@ -73,6 +85,10 @@ impl Keys {
             coalesce: defaults.coalesce,
             max_instances: defaults.max_instances,
             paused: false,
+            description: None,
+            stdin: None,
+            shell: None,
+            user: None,
             trigger: TriggerArgs::default(),
         }
     }
@@ -125,6 +141,13 @@ impl Keys {
                     Some("a date job runs once, at run_date".into()),
                 );
             }
+            "start_date" | "end_date" | "jitter" if job.kind == Some(TriggerKind::Startup) => {
+                diags.error(
+                    key.span(),
+                    format!("\"{k}\" does not apply to a startup trigger"),
+                    Some("a startup job runs once each time apsched run starts".into()),
+                );
+            }
             "start_date" => self.start_date = v.time(diags, what, job.tz),
             "end_date" => self.end_date = v.time(diags, what, job.tz),
             "jitter" => self.jitter = v.duration(diags, what, false).flatten(),
@@ -139,6 +162,10 @@ impl Keys {
                 self.max_instances = n.unwrap_or(self.max_instances);
             }
             "paused" => self.paused = v.boolean(diags, what).unwrap_or(self.paused),
+            "description" => self.description = v.string(diags, what).map(str::to_string),
+            "stdin" => self.stdin = stdin(diags, v, what),
+            "shell" => self.shell = shell(diags, v, what),
+            "user" => self.user = super::user::who(diags, v, what),
             _ => return false,
         }
         true
@@ -230,4 +257,35 @@ fn env(diags: &mut Diagnostics<'_>, v: &Value<'_, '_>, what: &str) -> Vec<(Strin
         }
     }
     vars
+}
+
+/// A `stdin` value: text of at most [`MAX_STDIN`] bytes.
+fn stdin(diags: &mut Diagnostics<'_>, v: &Value<'_, '_>, what: &str) -> Option<String> {
+    let text = v.string(diags, what)?;
+    if text.len() > MAX_STDIN {
+        diags.error(
+            v.span(),
+            format!(
+                "{what} is too long: {} bytes, at most {MAX_STDIN} (1 MiB)",
+                text.len()
+            ),
+            Some("keep large input in a file and redirect it: command = \"prog < file\"".into()),
+        );
+        return None;
+    }
+    Some(text.to_string())
+}
+
+/// A job's `shell` value: a program, not empty.
+fn shell(diags: &mut Diagnostics<'_>, v: &Value<'_, '_>, what: &str) -> Option<String> {
+    let text = v.string(diags, what)?;
+    if text.trim().is_empty() || text.contains('\0') {
+        diags.error(
+            v.span(),
+            format!("{what} must name a program"),
+            Some("shell = \"/bin/bash\"".into()),
+        );
+        return None;
+    }
+    Some(text.to_string())
 }

@@ -10,6 +10,7 @@ mod parse;
 mod settings;
 mod toml_errors;
 mod trigger;
+mod user;
 mod values;
 
 pub(crate) use diagnostic::Diagnostic;
@@ -71,6 +72,15 @@ pub struct Job {
     pub max_instances: usize,
     /// Loaded but not scheduled.
     pub paused: bool,
+    /// What the job is for, in the file's words (`description`).
+    pub description: Option<String>,
+    /// Written to the job's standard input, which is then closed; without
+    /// it, standard input is `/dev/null`.
+    pub stdin: Option<String>,
+    /// Runs a string command instead of `[scheduler] shell`.
+    pub shell: Option<String>,
+    /// The account the job runs as (`user`), looked up at load.
+    pub user: Option<crate::account::Account>,
 }
 
 /// A loaded schedule file.
@@ -206,5 +216,7 @@ pub(crate) fn parse(path: &Path, source: &str) -> Result<Config, Vec<Diagnostic>
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_keys;
 #[cfg(test)]
 mod tests_messages;

@@ -5,22 +5,32 @@
 //! collected by the reaper ([`super::signals`]), never by `Child::wait`.
 
 use super::output::{Forwarder, Stream};
+use crate::account::Account;
 use crate::config::{Command as JobCommand, Job};
 use crate::log;
 use crate::scheduler::RunRequest;
 use chrono::DateTime;
 use chrono_tz::Tz;
 use rustix::process::{
-    Pid, Signal, getpid, getppid, kill_process_group, set_parent_process_death_signal,
+    Gid, Pid, Signal, Uid, geteuid, getpid, getppid, kill_process_group,
+    set_parent_process_death_signal,
 };
+use rustix::thread::{set_thread_gid, set_thread_groups, set_thread_uid};
 use std::io::PipeReader;
+use std::io::Write as _;
 use std::os::fd::OwnedFd;
 use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Arc;
+
+/// The shell that runs `job`'s string command: its own, else `default`.
+fn shell_of<'a>(job: &'a Job, default: &'a str) -> &'a str {
+    job.shell.as_deref().unwrap_or(default)
+}
 
 /// The job's command with its directory and environment, output piped.
 fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, String> {
+    let shell = shell_of(job, shell);
     let mut command = match &job.command {
         JobCommand::Shell(text) => {
             let mut c = Command::new(shell);
@@ -46,6 +56,10 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
     for name in super::notify::VARIABLES {
         command.env_remove(name);
     }
+    if let Some(account) = &job.user {
+        account_env(&mut command, account);
+    }
+    let identity = switch_to(job.user.as_ref());
     command
         .envs(job.env.iter().map(|(k, v)| (k, v)))
         .env("APSCHED_JOB_ID", &job.id)
@@ -53,18 +67,30 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
             "APSCHED_SCHEDULED_TIME",
             crate::timefmt::rfc3339_auto(scheduled),
         )
-        .stdin(Stdio::null())
+        .stdin(if job.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
     let parent = getpid();
     // SAFETY: `pre_exec` runs the closure in the forked child before exec,
-    // where only async-signal-safe work is sound. It makes two raw system
-    // calls through rustix (prctl(PR_SET_PDEATHSIG), getppid), builds its
-    // errors without allocating (from an errno, or an `ErrorKind`), and
-    // touches no lock and no memory shared with the parent.
+    // where only async-signal-safe work is sound. It makes only raw system
+    // calls through rustix (setgroups, setgid, setuid on the one thread the
+    // child has; prctl(PR_SET_PDEATHSIG), getppid), reads the identity
+    // computed before the fork without allocating, builds its errors
+    // without allocating (from an errno, or an `ErrorKind`), and touches no
+    // lock and no memory shared with the parent.
     unsafe {
         command.pre_exec(move || {
+            // First: a change of credentials clears the parent-death signal.
+            if let Some((uid, gid, groups)) = &identity {
+                set_thread_groups(groups)?;
+                set_thread_gid(*gid)?;
+                set_thread_uid(*uid)?;
+            }
             // The job's leader gets SIGTERM if apsched dies (even kill -9).
             set_parent_process_death_signal(Some(Signal::TERM))?;
             // apsched died before that took effect: do not run unwatched.
@@ -77,6 +103,32 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
     Ok(command)
 }
 
+/// The variables cron sets for a job's user; the job's own `env` is set
+/// after them, and wins.
+fn account_env(command: &mut Command, account: &Account) {
+    command
+        .env("HOME", &account.home)
+        .env("USER", &account.name)
+        .env("LOGNAME", &account.name)
+        .env("SHELL", &account.shell);
+}
+
+/// The uid, gid and groups to switch to before running as `account`:
+/// `None` without one, or when apsched is not root (then the account is
+/// apsched's own, as loading the file checked).
+fn switch_to(account: Option<&Account>) -> Option<(Uid, Gid, Vec<Gid>)> {
+    let account = account?;
+    if !geteuid().is_root() {
+        return None;
+    }
+    let groups = account.groups.iter().map(|g| Gid::from_raw(*g)).collect();
+    Some((
+        Uid::from_raw(account.uid),
+        Gid::from_raw(account.gid),
+        groups,
+    ))
+}
+
 fn start(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Child, String> {
     let mut command = command(job, shell, scheduled)?;
     let _spawning = super::signals::SPAWNING
@@ -84,10 +136,15 @@ fn start(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Child, Stri
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     command.spawn().map_err(|e| {
         let program = match &job.command {
-            JobCommand::Shell(_) => shell,
+            JobCommand::Shell(_) => shell_of(job, shell),
             JobCommand::Argv(argv) => argv[0].as_str(),
         };
-        format!("{program}: {e}")
+        match &job.user {
+            // The switch to the user may be what failed (setgroups is
+            // denied in some user namespaces).
+            Some(account) => format!("{program} as user {}: {e}", account.name),
+            None => format!("{program}: {e}"),
+        }
     })
 }
 
@@ -101,6 +158,9 @@ pub(super) fn spawn(
     let job = &request.job;
     let mut child = start(job, shell, &request.scheduled)?;
     let pid = child.id();
+    if let (Some(pipe), Some(text)) = (child.stdin.take(), &job.stdin) {
+        feed(pipe, text.as_bytes().to_vec());
+    }
     let name: Arc<str> = Arc::from(job.id.as_str());
     let pipes = [
         (child.stdout.take().map(OwnedFd::from), log::Stream::Stdout),
@@ -121,6 +181,20 @@ pub(super) fn spawn(
     // The reaper collects the exit status; dropping `child` does not wait.
     drop(child);
     Ok(pid)
+}
+
+/// Writes `input` (at most 1 MiB, as the schedule file bounds it) to a
+/// job's standard input from a thread of its own, then closes it, so a job
+/// that does not read it never holds up the scheduler. A job that ends
+/// without reading it all is not an error (the write fails with EPIPE).
+fn feed(mut pipe: ChildStdin, input: Vec<u8>) {
+    let fed = std::thread::Builder::new()
+        .name("apsched-stdin".into())
+        .spawn(move || {
+            let _ = pipe.write_all(&input);
+        });
+    // No thread (out of resources): the pipe is closed, the job reads EOF.
+    drop(fed);
 }
 
 /// Sends SIGTERM (or SIGKILL) to the process group led by `pid`.

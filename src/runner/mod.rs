@@ -14,6 +14,8 @@ mod tests;
 mod tests_record;
 #[cfg(test)]
 mod tests_runs;
+#[cfg(test)]
+mod tests_startup;
 
 use crate::config::{Job, Settings};
 use crate::scheduler::persist::JobState;

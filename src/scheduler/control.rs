@@ -109,7 +109,7 @@ impl Scheduler {
                 }
                 None => {
                     added += 1;
-                    let start = initial::start(&job, None, now);
+                    let start = initial::later(&job, None, now);
                     self.add(job, &start, None, &mut actions);
                 }
             }
@@ -258,7 +258,7 @@ impl Scheduler {
                 continue;
             };
             let st = saved.get(&job.id);
-            let start = initial::start(&job, st, now);
+            let start = initial::later(&job, st, now);
             self.place(seq, &start, st, &mut actions);
         }
         actions

@@ -41,7 +41,7 @@ impl Scheduler {
             return;
         };
         let job = entry.job.clone();
-        let grace = job.misfire_grace_time;
+        let grace = misfire::grace(&job);
         let due = collect(&job.trigger, slot, &entry.anchor, now, grace, job.coalesce);
         let runs = due.runs(job.coalesce);
         if let Some(event) = lateness_event(&job.id, &due, slot, runs.len(), now) {
@@ -53,10 +53,10 @@ impl Scheduler {
         if let Some(n) = due.next {
             self.set_slot(seq, n);
         } else {
-            let reason = if matches!(job.trigger.kind, Kind::Date { .. }) {
-                "date trigger ran"
-            } else {
-                "no more run times (end_date or schedule end)"
+            let reason = match job.trigger.kind {
+                Kind::Date { .. } => "date trigger ran",
+                Kind::Startup => "startup trigger ran; it runs again at the next start",
+                _ => "no more run times (end_date or schedule end)",
             };
             actions.push(Action::Log(Event::JobRemoved {
                 job: job.id.clone(),

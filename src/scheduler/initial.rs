@@ -2,6 +2,14 @@
 //! or afresh from now. `apsched run` and `apsched list` both ask here, so
 //! `list` shows what `run` will do.
 //!
+//! **Startup jobs** (`trigger = "startup"`) have one rule, here: a job
+//! seen when the scheduler starts ([`start`]) is due at that moment, every
+//! start, whatever its saved state; a job seen later is not due until the
+//! next start: added by a reload ([`later`]), or changed by one (rescheduled
+//! by `Trigger::next_after`, which has no time for it). When the state store
+//! works again after failing, [`later`] keeps a slot it had saved and not
+//! yet claimed.
+//!
 //! **Pausing.** The file's `paused` applies when a job is first seen and
 //! whenever that value in the file changes; `apsched pause`/`resume` win in
 //! between. The state keeps the file's value it last applied to tell.
@@ -53,9 +61,22 @@ pub(crate) fn first_run(job: &Job, anchor: &DateTime<Tz>) -> Option<DateTime<Tz>
     }
 }
 
-/// How `job` starts at `now`, given what was saved of it. A job resumed
-/// since (by the file) goes on from now: the paused time is not replayed.
+/// How `job` starts when the scheduler starts at `now`, given what was
+/// saved of it: as [`later`], but a startup job is due at once, its run
+/// time `now` itself (not cut to the second: two starts within a second are
+/// two runs, where the store refuses a run time claimed twice).
 pub(crate) fn start(job: &Job, saved: Option<&JobState>, now: DateTime<Utc>) -> Start {
+    let mut start = later(job, saved, now);
+    if matches!(job.trigger.kind, Kind::Startup) {
+        start.next = Some(now.with_timezone(&job.trigger.tz));
+    }
+    start
+}
+
+/// How `job` starts at `now` in a scheduler already running, given what was
+/// saved of it. A job resumed since (by the file) goes on from now: the
+/// paused time is not replayed.
+pub(crate) fn later(job: &Job, saved: Option<&JobState>, now: DateTime<Utc>) -> Start {
     let tz = job.trigger.tz;
     let paused = paused(job.paused, saved);
     let usable = saved.filter(|st| st.fingerprint == job.trigger.fingerprint() && !st.reschedule);
@@ -145,5 +166,55 @@ mod tests {
             Some("2027-01-03T11:00:00+00:00".into()),
             "not the saved slot: the paused time is not replayed"
         );
+    }
+}
+
+#[cfg(test)]
+mod startup_tests {
+    use super::*;
+
+    #[test]
+    fn a_startup_job_is_due_at_every_start_and_not_later() {
+        let config = crate::config::parse(
+            std::path::Path::new("s.toml"),
+            "[scheduler]\ntimezone = \"UTC\"\n[jobs.s]\ncommand = \"true\"\ntrigger = \"startup\"\n",
+        )
+        .expect("valid");
+        let job = &config.jobs[0];
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).expect("time").to_utc();
+        let now = t("2027-01-03T10:30:00.250Z");
+        let ran = JobState {
+            fingerprint: job.trigger.fingerprint(),
+            next_run: None,
+            anchor: t("2027-01-01T00:00:00Z"),
+            paused: false,
+            file_paused: Some(false),
+            reschedule: false,
+        };
+        let unclaimed = JobState {
+            next_run: Some(t("2027-01-03T10:00:00Z")),
+            ..ran.clone()
+        };
+        let paused = JobState {
+            paused: true,
+            ..ran.clone()
+        };
+        let shown = |s: Start| (s.next.map(|n| n.to_utc().to_rfc3339()), s.paused);
+        let at_now = Some("2027-01-03T10:30:00.250+00:00".to_string());
+        // (saved, at a start, later)
+        let cases = [
+            (None, (at_now.clone(), false), (None, false)),
+            (Some(&ran), (at_now.clone(), false), (None, false)),
+            (
+                Some(&unclaimed),
+                (at_now.clone(), false),
+                (Some("2027-01-03T10:00:00+00:00".to_string()), false),
+            ),
+            (Some(&paused), (at_now, true), (None, true)),
+        ];
+        for (saved, at_start, after) in cases {
+            assert_eq!(shown(start(job, saved, now)), at_start, "{saved:?}");
+            assert_eq!(shown(later(job, saved, now)), after, "{saved:?}");
+        }
     }
 }

@@ -3,9 +3,23 @@
 //! moment is the scheduled time plus any jitter we chose ourselves: a delay
 //! apsched picked is never lateness (as in APScheduler, where jitter moves
 //! the fire time itself).
+//!
+//! A startup job's run is never missed: its time is the start itself, and
+//! it is not caught up later ([`grace`]).
 
+use crate::config::Job;
+use crate::trigger::Kind;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
+
+/// The grace time of `job`'s runs: its `misfire_grace_time`; `None` (no
+/// limit) for a startup job.
+pub(crate) fn grace(job: &Job) -> Option<Duration> {
+    match job.trigger.kind {
+        Kind::Startup => None,
+        _ => job.misfire_grace_time,
+    }
+}
 
 /// How late a run starting at `now` is, against `meant` (scheduled time
 /// plus chosen jitter); zero when it is not late.

@@ -17,6 +17,7 @@ mod faults;
 mod fuzz_regressions;
 mod hostile_file;
 mod import;
+mod keys;
 mod list_state;
 mod messages;
 mod misfire;

@@ -30,6 +30,9 @@ pub(crate) enum TriggerKind {
     Interval,
     /// `trigger = "date"` with `run_date`.
     Date,
+    /// `trigger = "startup"`: once each time `apsched run` starts; no
+    /// arguments.
+    Startup,
 }
 
 /// A `trigger = "..."` name that is not a trigger.
@@ -40,6 +43,10 @@ pub(crate) struct UnknownTrigger(pub String);
 impl UnknownTrigger {
     /// The likely name, or the names there are.
     pub(crate) fn hint(&self) -> String {
+        // cron's name for it.
+        if matches!(self.0.as_str(), "reboot" | "@reboot" | "boot" | "start") {
+            return "did you mean \"startup\"?".into();
+        }
         suggest::closest(&self.0, TriggerKind::NAMES.iter().copied()).map_or_else(
             || "use \"cron\", \"interval\" or \"date\"".to_string(),
             |t| format!("did you mean \"{t}\"?"),
@@ -56,6 +63,7 @@ impl std::str::FromStr for TriggerKind {
             "cron" => Ok(TriggerKind::Cron),
             "interval" => Ok(TriggerKind::Interval),
             "date" => Ok(TriggerKind::Date),
+            "startup" => Ok(TriggerKind::Startup),
             _ => Err(UnknownTrigger(text.to_string())),
         }
     }
@@ -63,7 +71,7 @@ impl std::str::FromStr for TriggerKind {
 
 impl TriggerKind {
     /// The names of `trigger = "..."`.
-    const NAMES: &'static [&'static str] = &["cron", "interval", "date"];
+    const NAMES: &'static [&'static str] = &["cron", "interval", "date", "startup"];
     /// The argument keys of every trigger.
     pub(crate) const ALL_KEYS: [&'static [&'static str]; 3] = [CRON_KEYS, INTERVAL_KEYS, DATE_KEYS];
 
@@ -73,6 +81,7 @@ impl TriggerKind {
             TriggerKind::CronString | TriggerKind::Cron => "cron",
             TriggerKind::Interval => "interval",
             TriggerKind::Date => "date",
+            TriggerKind::Startup => "startup",
         }
     }
 
@@ -87,7 +96,7 @@ impl TriggerKind {
     /// The keys of its arguments.
     pub(crate) fn keys(self) -> &'static [&'static str] {
         match self {
-            TriggerKind::CronString => &[],
+            TriggerKind::CronString | TriggerKind::Startup => &[],
             TriggerKind::Cron => CRON_KEYS,
             TriggerKind::Interval => INTERVAL_KEYS,
             TriggerKind::Date => DATE_KEYS,

@@ -195,6 +195,7 @@ pub(super) fn build(
         TriggerKind::Interval => Kind::Interval {
             period: args.period.unwrap_or_default(),
         },
+        TriggerKind::Startup => Kind::Startup,
         TriggerKind::Date => {
             if let Some(run_date) = args.run_date {
                 Kind::Date { run_date }

@@ -124,7 +124,7 @@ impl Scheduler {
         actions: &mut Vec<Action>,
     ) -> Option<(Slot, Record)> {
         let run = self.runs.get_mut(&id)?;
-        let grace = run.job.misfire_grace_time;
+        let grace = misfire::grace(&run.job);
         while let Some(slot) = run.remaining.pop_front() {
             let record = run.records.pop_front()?;
             if !misfire::is_missed(slot.start_at, now, grace) {
