@@ -101,7 +101,6 @@ fn a_plain_crontab_imports_and_lists_the_original_run_times() {
 }
 
 #[test]
-
 fn debian_system_crontabs_import_and_list_the_original_run_times() {
     for name in [
         "debian-crontab",
@@ -118,7 +117,6 @@ fn debian_system_crontabs_import_and_list_the_original_run_times() {
 }
 
 #[test]
-
 fn a_crontab_with_every_construct_imports_and_checks() {
     let dir = Dir::new();
     let path = crontab("user-everything");
