@@ -72,6 +72,25 @@ pub fn parse(text: &str) -> Result<Duration, DurationError> {
     Ok(total)
 }
 
+/// `@every 90s` / `@every 1h30m` (the shorthand of robfig/cron and croner
+/// for an interval): `None` if `text` is not of that form, else its period,
+/// which must be at least one second.
+pub fn parse_every(text: &str) -> Option<Result<Duration, DurationError>> {
+    let trimmed = text.trim();
+    let head = trimmed.get(..6)?;
+    let rest = trimmed[6..].trim();
+    if !head.eq_ignore_ascii_case("@every")
+        || trimmed.len() > 6 && !trimmed[6..].starts_with(char::is_whitespace)
+    {
+        return None;
+    }
+    Some(match parse(rest) {
+        Ok(d) if d.as_secs() >= 1 => Ok(d),
+        Ok(_) => Err(DurationError(rest.to_string())),
+        Err(e) => Err(e),
+    })
+}
+
 /// Formats a duration compactly: `1h30m`, `45s`, `2d`, `250ms`.
 #[must_use]
 pub fn format(d: Duration) -> String {

@@ -3,6 +3,7 @@
 mod check;
 mod control;
 pub(crate) mod error;
+mod every;
 mod history;
 mod list;
 mod output;

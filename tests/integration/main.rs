@@ -9,6 +9,7 @@ mod apscheduler_cases;
 mod bounds;
 mod commands;
 mod control;
+mod cron_syntax;
 mod debug;
 mod engine_properties;
 mod faults;

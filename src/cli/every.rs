@@ -1,0 +1,45 @@
+//! `apsched validate "@every 90s"`: the next times of an interval written
+//! as robfig/cron's and croner's shorthand, counted from `--after` (now by
+//! default), as the interval trigger counts them from when it starts.
+
+use super::error::Error;
+use super::output::print;
+use super::times::schedule_time;
+use chrono::{DateTime, TimeDelta};
+use chrono_tz::Tz;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+/// Prints the expression, its period, the zone and the next `count` times
+/// after `after`, every `period`.
+pub(super) fn show(
+    expression: &str,
+    period: Duration,
+    after: &DateTime<Tz>,
+    count: usize,
+) -> Result<(), Error> {
+    let mut text = String::new();
+    let _ = writeln!(text, "expression  {expression}");
+    let _ = writeln!(
+        text,
+        "normalized  trigger = \"interval\", seconds = {}",
+        period.as_secs()
+    );
+    let _ = writeln!(text, "time zone   {}", after.timezone().name());
+    let step = TimeDelta::try_seconds(i64::try_from(period.as_secs()).unwrap_or(i64::MAX));
+    let times: Vec<DateTime<Tz>> = (1..=count)
+        .map_while(|k| {
+            let total = step?.checked_mul(i32::try_from(k).ok()?)?;
+            after.checked_add_signed(total)
+        })
+        .collect();
+    let what = match times.len() {
+        1 => "next fire time".to_string(),
+        n => format!("next {n} fire times"),
+    };
+    let _ = writeln!(text, "{what} after {}:", schedule_time(after));
+    for t in &times {
+        let _ = writeln!(text, "  {}  {}", schedule_time(t), t.format("%a"));
+    }
+    print(&text)
+}
