@@ -114,6 +114,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn at_every_takes_a_period_of_a_second_or_more() {
+        let secs = |t: &str| parse_every(t).map(|r| r.map(|d| d.as_secs()));
+        assert_eq!(secs("@every 90s"), Some(Ok(90)));
+        assert_eq!(secs("  @EVERY   1h30m "), Some(Ok(5400)));
+        assert_eq!(secs("@every 0s"), Some(Err(DurationError("0s".into()))));
+        assert_eq!(secs("@every"), Some(Err(DurationError(String::new()))));
+        assert!(matches!(secs("@every soon"), Some(Err(_))));
+        assert_eq!(secs("@everyday"), None);
+        assert_eq!(secs("@daily"), None);
+        assert_eq!(secs("0 * * * *"), None);
+    }
+
+    #[test]
     fn accepted_forms() {
         let cases = [
             ("90", 90_000),
