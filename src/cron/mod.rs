@@ -302,6 +302,8 @@ mod fast_tests;
 #[cfg(test)]
 mod field_style_tests;
 #[cfg(test)]
+mod field_tests;
+#[cfg(test)]
 mod syntax_tests;
 #[cfg(test)]
 mod tests;

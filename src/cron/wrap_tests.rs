@@ -171,6 +171,11 @@ fn normalized_forms_spell_the_meaning_out() {
         ("0 0 * * mon-sun", "0 0 * * 1,2,3,4,5,6,0"),
         ("0 0 * * sat-0", "0 0 * * 6,0"),
         ("0 0 * * sat-7", "0 0 * * 6-7"),
+        // Cloudflare's cron dialect writes every field wrapping at once.
+        (
+            "55-5/5 20-4/2 * NOV-FEB FRI-MON",
+            "55,0,5 20,22,0,2,4 * 11,12,1,2 5,6,0,1",
+        ),
         ("0 0 * * 7-1", "0 0 * * 0-1"),
         ("0 0 * * 7-7", "0 0 * * 7"),
         ("0 0 * January-June MONDAY", "0 0 * 1-6 1"),
