@@ -227,5 +227,5 @@ fn every_times(
         tz,
         Utc::now(),
     )?);
-    super::every::show(expression, period, &after, args.count)
+    super::every::show(expression, period, &after, args.count, args.json)
 }

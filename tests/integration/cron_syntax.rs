@@ -184,6 +184,25 @@ fn at_every_is_an_interval() {
              2026-01-01T03:00:00+00:00  Thu\n",
         )
         .run();
+    let report = Test::new()
+        .args([
+            "validate",
+            "--json",
+            "-z",
+            "UTC",
+            "--after",
+            "2026-01-01T00:00:00Z",
+            "-n",
+            "1",
+            "@every 90s",
+        ])
+        .run()
+        .json();
+    assert_eq!(
+        report["next_run_times"],
+        serde_json::json!(["2026-01-01T00:01:30+00:00"])
+    );
+    assert_eq!(report["normalized"], "trigger = \"interval\", seconds = 90");
     Test::new()
         .args(["validate", "-z", "UTC", "@every 0s"])
         .status(3)
