@@ -72,6 +72,25 @@ pub fn parse(text: &str) -> Result<Duration, DurationError> {
     Ok(total)
 }
 
+/// `@every 90s` / `@every 1h30m` (the shorthand of robfig/cron and croner
+/// for an interval): `None` if `text` is not of that form, else its period,
+/// which must be at least one second.
+pub fn parse_every(text: &str) -> Option<Result<Duration, DurationError>> {
+    let trimmed = text.trim();
+    let head = trimmed.get(..6)?;
+    let rest = trimmed[6..].trim();
+    if !head.eq_ignore_ascii_case("@every")
+        || trimmed.len() > 6 && !trimmed[6..].starts_with(char::is_whitespace)
+    {
+        return None;
+    }
+    Some(match parse(rest) {
+        Ok(d) if d.as_secs() >= 1 => Ok(d),
+        Ok(_) => Err(DurationError(rest.to_string())),
+        Err(e) => Err(e),
+    })
+}
+
 /// Formats a duration compactly: `1h30m`, `45s`, `2d`, `250ms`.
 #[must_use]
 pub fn format(d: Duration) -> String {
@@ -93,6 +112,19 @@ pub fn format(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn at_every_takes_a_period_of_a_second_or_more() {
+        let secs = |t: &str| parse_every(t).map(|r| r.map(|d| d.as_secs()));
+        assert_eq!(secs("@every 90s"), Some(Ok(90)));
+        assert_eq!(secs("  @EVERY   1h30m "), Some(Ok(5400)));
+        assert_eq!(secs("@every 0s"), Some(Err(DurationError("0s".into()))));
+        assert_eq!(secs("@every"), Some(Err(DurationError(String::new()))));
+        assert!(matches!(secs("@every soon"), Some(Err(_))));
+        assert_eq!(secs("@everyday"), None);
+        assert_eq!(secs("@daily"), None);
+        assert_eq!(secs("0 * * * *"), None);
+    }
 
     #[test]
     fn accepted_forms() {

@@ -1,5 +1,6 @@
-//! A reference for plain cron strings (numbers, names, `*`, `?`, ranges,
-//! steps, lists, `@` macros; no `L`, `W` or `#`), written from the CRON
+//! A reference for plain cron strings (numbers, names and full names, `*`,
+//! `?`, ranges and wrap-around ranges, steps up to 10,000, lists, `@`
+//! macros; no `L`, `W` or `#`), written from the CRON
 //! EXPRESSIONS section of `man/apsched.1` without the engine's code: it
 //! says whether a wall-clock time matches, and finds the next match by
 //! walking the calendar day by day.
@@ -63,6 +64,27 @@ const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 const DAYS: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+const FULL: [&str; 19] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+];
 
 /// Name, bounds, value names (for `names[i]` = `base + i`), and the top of
 /// `*` (day of week: 0-6, though 7 is Sunday too).
@@ -96,7 +118,10 @@ fn number(text: &str, lo: u32, hi: u32) -> Result<u32, String> {
 }
 
 fn value(def: &Def, text: &str) -> Result<u32, String> {
-    let lower = text.to_ascii_lowercase();
+    let mut lower = text.to_ascii_lowercase();
+    if FULL.contains(&lower.as_str()) {
+        lower.truncate(3);
+    }
     match def.3.iter().position(|n| *n == lower) {
         Some(i) => Ok(def.4 + i as u32),
         None => number(text, def.1, def.2),
@@ -105,8 +130,10 @@ fn value(def: &Def, text: &str) -> Result<u32, String> {
 
 /// The values of one comma-separated element.
 fn element(def: &Def, text: &str) -> Result<Vec<u32>, String> {
+    // Steps up to 10,000, but a year's up to its maximum.
+    let max_step = if def.0 == "year" { def.2 } else { 10_000 };
     let (body, step) = match text.split_once('/') {
-        Some((body, step)) => (body, Some(number(step, 1, def.2)?)),
+        Some((body, step)) => (body, Some(number(step, 1, max_step)?)),
         None => (text, None),
     };
     let (lo, hi) = if body == "*" {
@@ -117,10 +144,22 @@ fn element(def: &Def, text: &str) -> Result<Vec<u32>, String> {
         let a = value(def, body)?;
         (a, if step.is_some() { def.2 } else { a })
     };
-    if lo > hi {
+    let step = step.unwrap_or(1) as usize;
+    // Day of week 7 starting a range that wraps is Sunday, 0: 7-1 is 0-1.
+    let lo = if lo > hi && lo > def.5 {
+        lo - (def.5 - def.1 + 1)
+    } else {
+        lo
+    };
+    if lo <= hi {
+        return Ok((lo..=hi).step_by(step).collect());
+    }
+    if def.0 == "year" {
         return Err(format!("{text} runs backwards"));
     }
-    Ok((lo..=hi).step_by(step.unwrap_or(1) as usize).collect())
+    // Wrap-around: up to the top of `*`, on from the bottom, the step
+    // counting along.
+    Ok((lo..=def.5).chain(def.1..=hi).step_by(step).collect())
 }
 
 fn field(i: usize, text: &str) -> Result<Field, Option<String>> {

@@ -4,6 +4,7 @@ mod check;
 mod completions;
 mod control;
 pub(crate) mod error;
+mod every;
 mod history;
 mod import;
 mod list;

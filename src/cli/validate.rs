@@ -3,7 +3,7 @@
 use super::error::Error;
 use super::output::{count_in_range, print, print_json};
 use super::times::{schedule_time, whole_second};
-use crate::cron::{CronSchedule, FireTime};
+use crate::cron::{CronError, CronSchedule, FireTime};
 use crate::timespec::parse_time;
 use crate::timezone::{FireKind, zone_or_system};
 use chrono::{DateTime, Utc};
@@ -107,12 +107,35 @@ fn duration_text(secs: i64) -> String {
 
 pub(super) fn run(args: &Args) -> Result<(), Error> {
     let expression = args.expression.join(" ");
+    if let Some(period) = crate::duration::parse_every(&expression) {
+        return every_times(args, &expression, period);
+    }
     let schedule: CronSchedule = expression.parse().map_err(|source| Error::Cron {
         expression: expression.clone(),
         source,
         hint: quoting_hint(&args.expression),
     })?;
-    let tz = zone_or_system(args.timezone.as_deref())?;
+    for warning in schedule.warnings() {
+        eprintln!("apsched: warning: {warning}");
+    }
+    let tz = match (schedule.zone(), args.timezone.as_deref()) {
+        (Some(zone), Some(given)) if zone_or_system(Some(given))? != zone => {
+            return Err(Error::Cron {
+                expression: expression.clone(),
+                source: CronError::new(
+                    "expression",
+                    &expression,
+                    format!(
+                        "its prefix sets the zone {} but --timezone says {given}",
+                        zone.name()
+                    ),
+                ),
+                hint: " (drop the prefix or --timezone)".into(),
+            });
+        }
+        (Some(zone), _) => zone,
+        (None, given) => zone_or_system(given)?,
+    };
     // Fire times are whole seconds, so "strictly after" a time is "strictly
     // after its whole second": the fraction is dropped.
     let after = whole_second(&parse_time(
@@ -181,4 +204,28 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         }
     }
     print(&text)
+}
+
+/// `validate "@every 90s"`: the next times from `--after` (default now).
+fn every_times(
+    args: &Args,
+    expression: &str,
+    period: Result<std::time::Duration, crate::duration::DurationError>,
+) -> Result<(), Error> {
+    let period = period.map_err(|e| Error::Cron {
+        expression: expression.to_string(),
+        source: CronError::new(
+            "expression",
+            expression,
+            format!("@every needs a period of at least 1s: {e}"),
+        ),
+        hint: String::new(),
+    })?;
+    let tz = zone_or_system(args.timezone.as_deref())?;
+    let after = whole_second(&parse_time(
+        args.after.as_deref().unwrap_or("now"),
+        tz,
+        Utc::now(),
+    )?);
+    super::every::show(expression, period, &after, args.count, args.json)
 }

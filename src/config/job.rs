@@ -7,6 +7,7 @@ use super::settings::zone;
 use super::trigger;
 use super::values::Value;
 use super::{Command, Defaults, Job, Settings};
+use crate::cron::CronSchedule;
 use crate::text::shown;
 use crate::trigger::{Kind, Trigger};
 use chrono::{DateTime, Utc};
@@ -28,8 +29,11 @@ pub(super) fn job(
     let name = checked_id(diags, id);
     let table = Value::new(body).table(diags, &format!("jobs.{name}"))?;
     let kind = trigger::which(diags, id, table);
-    // The zone comes first: times in other keys are read in it.
-    let tz = job_zone(diags, table, &name).unwrap_or(settings.timezone);
+    // The zone comes first: times in other keys are read in it. A
+    // `CRON_TZ=` prefix on the cron string overrides the file's default.
+    let explicit = job_zone(diags, table, &name);
+    let prefixed = cron_zone(diags, table, &name, explicit);
+    let tz = explicit.or(prefixed).unwrap_or(settings.timezone);
     let place = Place {
         name: &name,
         kind,
@@ -112,6 +116,35 @@ fn checked_id(diags: &mut Diagnostics<'_>, id: &Spanned<DeString<'_>>) -> String
 fn job_zone(diags: &mut Diagnostics<'_>, table: &DeTable<'_>, name: &str) -> Option<Tz> {
     let (_, value) = table.iter().find(|(k, _)| k.get_ref() == "timezone")?;
     zone(diags, &Value::new(value), &format!("jobs.{name}.timezone"))
+}
+
+/// The zone of a `CRON_TZ=Zone`/`TZ=Zone` prefix on the job's `cron`
+/// string; one that contradicts the job's own `timezone` is a problem. An
+/// unknown zone is left to the cron string's own check.
+fn cron_zone(
+    diags: &mut Diagnostics<'_>,
+    table: &DeTable<'_>,
+    name: &str,
+    explicit: Option<Tz>,
+) -> Option<Tz> {
+    let (_, value) = table.iter().find(|(k, _)| k.get_ref() == "cron")?;
+    let DeValue::String(text) = value.get_ref() else {
+        return None;
+    };
+    let zone = text.parse::<CronSchedule>().ok()?.zone()?;
+    if let Some(own) = explicit.filter(|own| *own != zone) {
+        diags.error(
+            value.span(),
+            format!(
+                "jobs.{name}.cron: its prefix sets the zone {} but the job's timezone is {}",
+                zone.name(),
+                own.name()
+            ),
+            Some("drop the prefix or the timezone key".into()),
+        );
+        return None;
+    }
+    Some(zone)
 }
 
 /// Reports a job with no `command` key.

@@ -22,6 +22,19 @@ pub(super) enum DayItem {
     NthWeekday { weekday: u32, nth: u32 },
     /// `xL` / `last fri`: the last given weekday (0 = Sunday) of the month.
     LastOfWeekday(u32),
+    /// `n-L` or `n-L/s`: days `first, first + step, ...` to the last day.
+    ToLast { first: u32, step: u32 },
+}
+
+impl DayItem {
+    /// The cron-string text of a `n-L` item (`29-L`, `1-L/8`).
+    pub(super) fn render(self) -> String {
+        match self {
+            DayItem::ToLast { first, step: 1 } => format!("{first}-L"),
+            DayItem::ToLast { first, step } => format!("{first}-L/{step}"),
+            other => format!("{other:?}"),
+        }
+    }
 }
 
 /// A set of days: plain day numbers, plain weekdays and special items, OR-ed.
@@ -88,7 +101,12 @@ impl DaySet {
     pub(super) fn mask(&self, shape: &MonthShape) -> u64 {
         let mut mask = (self.days & shape.all_days()) | shape.days_on_any(self.weekdays);
         for item in &self.items {
-            mask |= item_day(*item, shape).map_or(0, |d| 1 << d);
+            mask |= match *item {
+                DayItem::ToLast { first, step } => (first..=shape.len)
+                    .step_by(step.max(1) as usize)
+                    .fold(0, |m, d| m | 1 << d),
+                item => item_day(item, shape).map_or(0, |d| 1 << d),
+            };
         }
         mask
     }
@@ -125,6 +143,8 @@ fn item_day(item: DayItem, shape: &MonthShape) -> Option<u32> {
             let back = (shape.weekday_of(shape.len) + 7 - weekday) % 7;
             Some(shape.len - back)
         }
+        // Several days: `DaySet::mask` takes them.
+        DayItem::ToLast { .. } => None,
     }
 }
 

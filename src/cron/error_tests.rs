@@ -64,10 +64,7 @@ fn errors_name_the_field_and_the_text() {
             "* * * foo *",
             "month: \"foo\" is not a valid value: expected a number or a name (jan, feb, mar, apr, may, jun, jul, aug, sep, oct, nov, dec)",
         ),
-        (
-            "* * * * fri-mon",
-            "day-of-week: range \"fri-mon\" runs backwards: 5 is after 1",
-        ),
+        ("* * * * fri-", "day-of-week: a value is missing"),
     ];
     for (expr, want) in cases {
         let err = expr.parse::<CronSchedule>().expect_err(expr);

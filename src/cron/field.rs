@@ -1,5 +1,12 @@
 //! The expression grammar shared by cron strings and field-style triggers:
 //! `*`, `*/n`, `a`, `a-b`, `a-b/n`, `a/n`, and names for values.
+//!
+//! Cron strings ([`FieldDef::cron_range`]) also take what other crons take:
+//! wrap-around ranges (`22-2`, `fri-mon`: the step counts along the wrapped
+//! sequence, as in Quartz), full names (`monday`, `January`) and steps larger
+//! than the field (`*/90`: its first value only, as in cron; see
+//! [`Range::oversized`]). Field-style triggers ([`FieldDef::range`]) reject
+//! all three, as APScheduler does.
 
 use super::error::CronError;
 
@@ -38,6 +45,36 @@ pub(super) const SUNDAY_FIRST: &[&str] = &["sun", "mon", "tue", "wed", "thu", "f
 /// Weekday names starting on Monday (APScheduler's order).
 pub(super) const MONDAY_FIRST: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
+/// Full month names, each starting with its abbreviation in [`MONTH_NAMES`].
+const MONTH_FULL: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+/// Full weekday names, each starting with its abbreviation.
+const WEEKDAY_FULL: &[&str] = &[
+    "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+];
+
+/// The largest step a cron string accepts: steps above the field's maximum
+/// select one value (as in cron) but stay bounded.
+pub(super) const MAX_STEP: u32 = 10_000;
+
 /// One parsed range element: values `first, first+step, ...` up to `last`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Range {
@@ -46,6 +83,10 @@ pub(super) struct Range {
     pub step: u32,
     /// Whether the element was written starting with `*`.
     pub star: bool,
+    /// For a wrap-around range (`first > last`): the field's lowest value and
+    /// the value after which it wraps. The sequence is `first..=top` then
+    /// `low..=last`, and the step counts along it.
+    pub wrap: Option<(u32, u32)>,
 }
 
 impl Range {
@@ -53,6 +94,9 @@ impl Range {
     /// maximum (at most 59), so all of them fit; anything above 63 is left
     /// out rather than wrapped.
     pub(super) fn mask(&self) -> u64 {
+        if self.wrap.is_some() {
+            return self.values().iter().fold(0, |m, v| m | 1 << v);
+        }
         let mut mask = 0;
         let mut v = self.first;
         while v <= self.last && v < 64 {
@@ -65,8 +109,40 @@ impl Range {
         mask
     }
 
-    /// Canonical text of the element, numbers only.
+    /// The values of a wrap-around range in their order (at most 64 of
+    /// them: a field has fewer); empty for any other range.
+    pub(super) fn values(&self) -> Vec<u32> {
+        let Some((low, top)) = self.wrap else {
+            return Vec::new();
+        };
+        let len = top.saturating_sub(self.first) + 1 + self.last.saturating_sub(low) + 1;
+        (0..len.min(64))
+            .step_by(self.step.max(1) as usize)
+            .map(|k| {
+                let v = self.first + k;
+                if v > top { low + (v - top - 1) } else { v }
+            })
+            .filter(|v| *v < 64)
+            .collect()
+    }
+
+    /// Whether the step is larger than the whole field, so the element
+    /// selects its first value only (`*/90` in minutes: minute 0).
+    pub(super) fn oversized(&self, def: &FieldDef) -> bool {
+        self.step > def.max
+    }
+
+    /// Canonical text of the element, numbers only. A wrap-around range is
+    /// listed value by value (`22-2` is `22,23,0,1,2`), and a step larger
+    /// than the field shows the one value it selects.
     pub(super) fn render(&self, def: &FieldDef) -> String {
+        if self.wrap.is_some() {
+            let values: Vec<String> = self.values().iter().map(u32::to_string).collect();
+            return values.join(",");
+        }
+        if self.oversized(def) {
+            return self.first.to_string();
+        }
         let step = if self.step > 1 {
             format!("/{}", self.step)
         } else {
@@ -126,10 +202,21 @@ impl FieldDef {
         )
     }
 
+    /// Parses one value of a cron string: as [`FieldDef::value`], and full
+    /// names too (`monday`, `January`), in any case.
+    fn cron_value(&self, text: &str) -> Result<u32, CronError> {
+        let lower = text.to_ascii_lowercase();
+        let full = MONTH_FULL.iter().chain(WEEKDAY_FULL).find(|f| **f == lower);
+        match full {
+            Some(f) if self.names.contains(&&f[..3]) => self.value(&f[..3]),
+            _ => self.value(text),
+        }
+    }
+
     /// Parses the step `n` of `text` (`*/n`, `a-b/n`, `a/n`): digits only,
-    /// from 1 to the field's maximum. A step larger than the range it
-    /// applies to selects the range's first value only, as in cron.
-    fn step(&self, text: &str, step_text: &str) -> Result<u32, CronError> {
+    /// from 1 to `max_step`. A step larger than the range it applies to
+    /// selects the range's first value only, as in cron.
+    fn step(&self, text: &str, step_text: &str, max_step: u32) -> Result<u32, CronError> {
         if step_text.is_empty() || !step_text.bytes().all(|b| b.is_ascii_digit()) {
             return Err(CronError::new(
                 self.name,
@@ -143,24 +230,43 @@ impl FieldDef {
                 text,
                 format!("step in \"{text}\" must be at least 1"),
             )),
-            Ok(step) if step <= self.max => Ok(step),
-            // Too many digits for a u32, or above the field's maximum.
+            Ok(step) if step <= max_step => Ok(step),
+            // Too many digits for a u32, or above the largest step.
             _ => Err(CronError::new(
                 self.name,
                 text,
                 format!(
-                    "step \"{step_text}\" in \"{text}\" is too large for the {} field, at most {}",
-                    self.name, self.max
+                    "step \"{step_text}\" in \"{text}\" is too large for the {} field, at most {max_step}",
+                    self.name
                 ),
             )),
         }
     }
 
-    /// Parses `*`, `*/n`, `a`, `a-b`, `a-b/n` or `a/n`.
+    /// Parses `*`, `*/n`, `a`, `a-b`, `a-b/n` or `a/n` as field-style
+    /// triggers take them: no wrap-around, steps at most the field's maximum.
     pub(super) fn range(&self, text: &str) -> Result<Range, CronError> {
+        self.parse_range(text, false)
+    }
+
+    /// Parses an element of a cron string: as [`FieldDef::range`], and
+    /// wrap-around ranges, full names, and steps up to [`MAX_STEP`].
+    pub(super) fn cron_range(&self, text: &str) -> Result<Range, CronError> {
+        self.parse_range(text, true)
+    }
+
+    fn parse_range(&self, text: &str, cron: bool) -> Result<Range, CronError> {
+        let max_step = if cron { MAX_STEP } else { self.max };
         let (body, step) = match text.split_once('/') {
-            Some((body, step_text)) => (body, Some(self.step(text, step_text)?)),
+            Some((body, step_text)) => (body, Some(self.step(text, step_text, max_step)?)),
             None => (text, None),
+        };
+        let value = |t: &str| {
+            if cron {
+                self.cron_value(t)
+            } else {
+                self.value(t)
+            }
         };
         // A negative number (`hour = -1` in a schedule file) is out of
         // range, not a range missing its start.
@@ -171,11 +277,18 @@ impl FieldDef {
             return Err(self.out_of_range(body));
         }
         let star_max = self.star_max.unwrap_or(self.max);
+        let mut wrap = None;
         let (first, last, star) = if body == "*" {
             (self.min, star_max, true)
         } else if let Some((a, b)) = body.split_once('-') {
-            let (first, last) = (self.value(a)?, self.value(b)?);
-            if first > last {
+            let (mut first, last) = (value(a)?, value(b)?);
+            if cron && first > star_max && first > last {
+                // Day of week 7 is Sunday, 0: `7-1` is Sunday to Monday.
+                first -= star_max - self.min + 1;
+            }
+            if cron && first > last {
+                wrap = Some((self.min, star_max));
+            } else if first > last {
                 return Err(CronError::new(
                     self.name,
                     text,
@@ -184,7 +297,7 @@ impl FieldDef {
             }
             (first, last, false)
         } else {
-            let first = self.value(body)?;
+            let first = value(body)?;
             // `a/n` runs from a to the field's maximum (7 in cron's day of
             // week, so `1/2` is 1, 3, 5 and 7: Sunday included).
             let last = if step.is_some() { self.max } else { first };
@@ -195,109 +308,7 @@ impl FieldDef {
             last,
             step: step.unwrap_or(1),
             star,
+            wrap,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const MINUTE: FieldDef = FieldDef {
-        name: "minute",
-        min: 0,
-        max: 59,
-        names: &[],
-        name_base: 0,
-        star_max: None,
-    };
-    const MONTH: FieldDef = FieldDef {
-        name: "month",
-        min: 1,
-        max: 12,
-        names: MONTH_NAMES,
-        name_base: 1,
-        star_max: None,
-    };
-
-    #[test]
-    fn ranges_parse_to_values() {
-        let cases: &[(&FieldDef, &str, &[u32])] = &[
-            (&MINUTE, "*/15", &[0, 15, 30, 45]),
-            (&MINUTE, "5", &[5]),
-            (&MINUTE, "10-13", &[10, 11, 12, 13]),
-            (&MINUTE, "10-30/10", &[10, 20, 30]),
-            (&MINUTE, "50/4", &[50, 54, 58]),
-            (&MONTH, "JAN-mar", &[1, 2, 3]),
-            (&MONTH, "*/5", &[1, 6, 11]),
-            (&MONTH, "nov/1", &[11, 12]),
-            // A step beyond the range keeps its first value only, as in cron.
-            (&MINUTE, "5/59", &[5]),
-            (&MINUTE, "50-55/10", &[50]),
-            (&MINUTE, "*/59", &[0, 59]),
-            (&MONTH, "*/12", &[1]),
-            (&MONTH, "007-08/0012", &[7]),
-        ];
-        for (def, text, want) in cases {
-            let mask = def.range(text).expect(text).mask();
-            let got: Vec<u32> = (0..64).filter(|v| mask & (1 << v) != 0).collect();
-            assert_eq!(got, want.to_vec(), "{text}");
-        }
-    }
-
-    #[test]
-    fn bad_ranges_name_the_problem() {
-        let cases = [
-            ("61", "minute: 61 is out of range 0-59"),
-            ("*/0", "minute: step in \"*/0\" must be at least 1"),
-            ("5-1", "minute: range \"5-1\" runs backwards: 5 is after 1"),
-            ("x", "minute: \"x\" is not a valid value: expected a number"),
-            ("1-", "minute: a value is missing"),
-            ("-1", "minute: -1 is out of range 0-59"),
-            ("-1/5", "minute: -1 is out of range 0-59"),
-            ("-x", "minute: a value is missing"),
-            ("*/x", "minute: step \"x\" in \"*/x\" is not a number"),
-            ("99999999999", "minute: 99999999999 is out of range 0-59"),
-            ("*/+5", "minute: step \"+5\" in \"*/+5\" is not a number"),
-            ("*/", "minute: step \"\" in \"*/\" is not a number"),
-            ("*/000", "minute: step in \"*/000\" must be at least 1"),
-            (
-                "*/60",
-                "minute: step \"60\" in \"*/60\" is too large for the minute field, at most 59",
-            ),
-            (
-                "5/4294967292",
-                "minute: step \"4294967292\" in \"5/4294967292\" is too large for the minute field, at most 59",
-            ),
-            (
-                "1-2/18446744073709551616",
-                "minute: step \"18446744073709551616\" in \"1-2/18446744073709551616\" is too large for the minute field, at most 59",
-            ),
-        ];
-        for (text, want) in cases {
-            let err = MINUTE.range(text).expect_err(text);
-            assert_eq!(err.to_string(), want);
-        }
-    }
-
-    /// Masks of ranges no parse produces: no overflow, no wrapped bit.
-    #[test]
-    fn masks_never_wrap() {
-        let cases = [
-            ((5, u32::MAX, u32::MAX - 1), 1 << 5),
-            ((0, u32::MAX, 63), 1 | 1 << 63),
-            ((64, 70, 1), 0),
-            ((62, 70, 1), 3 << 62),
-            ((3, 3, 0), 1 << 3),
-        ];
-        for ((first, last, step), want) in cases {
-            let range = Range {
-                first,
-                last,
-                step,
-                star: false,
-            };
-            assert_eq!(range.mask(), want, "{range:?}");
-        }
     }
 }

@@ -33,6 +33,7 @@ mod field;
 mod fields;
 mod matcher;
 mod plan;
+mod prefix;
 mod search;
 
 pub use error::CronError;
@@ -66,6 +67,9 @@ pub struct CronSchedule {
     normalized: String,
     syntax: Syntax,
     can_match: bool,
+    warnings: Vec<String>,
+    /// The zone of a `CRON_TZ=`/`TZ=` prefix.
+    zone: Option<Tz>,
 }
 
 impl FromStr for CronSchedule {
@@ -73,15 +77,20 @@ impl FromStr for CronSchedule {
 
     /// Parses a cron string: 5 fields `minute hour day-of-month month
     /// day-of-week`, 6 with a leading `second`, 7 with a trailing `year`, or an
-    /// `@` macro. See `man apsched` for the full syntax.
+    /// `@` macro, after an optional `CRON_TZ=Zone` or `TZ=Zone` prefix. See
+    /// `man apsched` for the full syntax.
     fn from_str(text: &str) -> Result<CronSchedule, CronError> {
-        let parsed = crontab::parse(text)?;
-        Ok(CronSchedule::new(
+        let (zone, expr) = prefix::split(text)?;
+        let parsed = crontab::parse(expr)?;
+        let mut schedule = CronSchedule::new(
             parsed.spec,
             text.trim(),
             parsed.normalized,
             Syntax::CronString,
-        ))
+        );
+        schedule.warnings = parsed.warnings;
+        schedule.zone = zone;
+        Ok(schedule)
     }
 }
 
@@ -95,7 +104,22 @@ impl CronSchedule {
             normalized,
             syntax,
             can_match,
+            warnings: Vec::new(),
+            zone: None,
         }
+    }
+
+    /// The zone a `CRON_TZ=Zone` or `TZ=Zone` prefix gave, if any.
+    #[must_use]
+    pub fn zone(&self) -> Option<Tz> {
+        self.zone
+    }
+
+    /// What is valid but probably not meant: a step larger than its field
+    /// (`*/90` in minutes fires at minute 0 only), with the fix.
+    #[must_use]
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Builds a schedule from APScheduler-style fields.
@@ -116,7 +140,8 @@ impl CronSchedule {
         &self.source
     }
 
-    /// Canonical text: macros expanded, names as numbers, `?` as `*`.
+    /// Canonical text: macros expanded, names as numbers, `?` as `*`,
+    /// wrap-around ranges listed value by value, no zone prefix.
     #[must_use]
     pub fn normalized(&self) -> &str {
         &self.normalized
@@ -277,6 +302,10 @@ mod fast_tests;
 #[cfg(test)]
 mod field_style_tests;
 #[cfg(test)]
+mod field_tests;
+#[cfg(test)]
 mod syntax_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wrap_tests;

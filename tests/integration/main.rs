@@ -11,6 +11,7 @@ mod commands;
 mod completions;
 mod contrib;
 mod control;
+mod cron_syntax;
 mod debug;
 mod engine_properties;
 mod faults;

@@ -141,6 +141,30 @@ fn validate_hint(text: &str) -> String {
     format!("try it with: apsched validate {dashes}{quoted}")
 }
 
+/// `cron = "@every 90s"`: an interval trigger of that period.
+fn every(
+    diags: &mut Diagnostics<'_>,
+    name: &str,
+    text: &str,
+    span: Range<usize>,
+    period: Result<Duration, crate::duration::DurationError>,
+) -> Option<Kind> {
+    match period {
+        Ok(period) => Some(Kind::Interval { period }),
+        Err(e) => {
+            diags.error(
+                span,
+                format!(
+                    "jobs.{name}.cron: {} needs a period of at least 1s: {e}",
+                    shown(text)
+                ),
+                Some("write it as \"@every 90s\" or \"@every 1h30m\"".into()),
+            );
+            None
+        }
+    }
+}
+
 /// Builds the trigger kind `kind` (from [`which`]) out of `args`.
 pub(super) fn build(
     diags: &mut Diagnostics<'_>,
@@ -153,8 +177,16 @@ pub(super) fn build(
     Some(match kind {
         TriggerKind::CronString => {
             let (text, span) = args.cron_text?;
+            if let Some(period) = crate::duration::parse_every(&text) {
+                return every(diags, name, &text, span, period);
+            }
             match text.parse::<CronSchedule>() {
-                Ok(s) => Kind::Cron(Box::new(s)),
+                Ok(s) => {
+                    for w in s.warnings() {
+                        diags.warn(span.clone(), format!("jobs.{name}.cron: {w}"), None);
+                    }
+                    Kind::Cron(Box::new(s))
+                }
                 Err(e) => {
                     diags.error(
                         span,

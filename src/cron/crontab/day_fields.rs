@@ -1,7 +1,7 @@
 //! The two day fields of a cron string, with the Quartz-style extensions:
 //! day-of-month (`L`, `L-n`, `nW`, `LW`) and day-of-week (`xL`, `x#n`).
 
-use super::{def, elements};
+use super::{def, elements, range};
 use crate::cron::days::{DayItem, DaySet};
 use crate::cron::error::CronError;
 use crate::cron::field::{FieldDef, SUNDAY_FIRST};
@@ -18,12 +18,20 @@ const LAST_OFFSET: FieldDef = def("day-of-month", 0, 30);
 
 /// The day-of-month field: days, and `?`, `L`, `LW`, `L-n`, `nW`; its day set
 /// and normalized text.
-pub(super) fn day_of_month(text: &str) -> Result<(DaySet, String), CronError> {
+pub(super) fn day_of_month(
+    text: &str,
+    warnings: &mut Vec<String>,
+) -> Result<(DaySet, String), CronError> {
     let def = &DAY_OF_MONTH;
     let mut set = DaySet::default();
     let mut rendered = Vec::new();
     for element in elements(def, text)? {
         let upper = element.to_ascii_uppercase();
+        if let Some(e) = super::unsupported::construct(def, element)
+            .filter(|_| upper.starts_with("L-") || upper.starts_with('H') || upper.starts_with('R'))
+        {
+            return Err(e);
+        }
         if element == "?" {
             set.days |= def.range("*")?.mask();
             rendered.push("*".to_string());
@@ -46,13 +54,53 @@ pub(super) fn day_of_month(text: &str) -> Result<(DaySet, String), CronError> {
             let n = def.value(n).map_err(|e| within(e, element))?;
             set.items.push(DayItem::NearestWeekday(n));
             rendered.push(format!("{n}W"));
+        } else if let Some(to_last) = to_last(element)? {
+            rendered.push(to_last.render());
+            set.items.push(to_last);
         } else {
-            let range = def.range(element)?;
+            let range = range(def, element, warnings)?;
             set.days |= range.mask();
             rendered.push(range.render(def));
         }
     }
     Ok((set, rendered.join(",")))
+}
+
+/// `n-L` or `n-L/s` (from day n to the last day of the month, every s
+/// days), or `None` if `element` is not of that form.
+fn to_last(element: &str) -> Result<Option<DayItem>, CronError> {
+    let (body, step) = match element.split_once('/') {
+        Some((body, step)) => (body, Some(step)),
+        None => (element, None),
+    };
+    let Some(first) = body
+        .strip_suffix("-L")
+        .or_else(|| body.strip_suffix("-l"))
+        .filter(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return Ok(None);
+    };
+    let first = DAY_OF_MONTH.value(first).map_err(|e| within(e, element))?;
+    let step = match step {
+        None => 1,
+        // The step is checked as in `1-31/s`.
+        Some(s) => {
+            DAY_OF_MONTH
+                .range(&format!("1-31/{s}"))
+                .map_err(|e| {
+                    CronError::new(
+                        e.field,
+                        element,
+                        format!(
+                            "\"{element}\": {}",
+                            e.reason.replace("1-31/", &format!("{first}-L/"))
+                        ),
+                    )
+                })?
+                .step
+        }
+    };
+    Ok(Some(DayItem::ToLast { first, step }))
 }
 
 /// An error about part of `element`, told with the whole element, so no
@@ -79,7 +127,10 @@ fn weekday(text: &str) -> Result<u32, CronError> {
 
 /// The day-of-week field: weekdays (7 is Sunday too), and `?`, `x#n`, `xL`;
 /// its day set and normalized text.
-pub(super) fn day_of_week(text: &str) -> Result<(DaySet, String), CronError> {
+pub(super) fn day_of_week(
+    text: &str,
+    warnings: &mut Vec<String>,
+) -> Result<(DaySet, String), CronError> {
     let def = &DAY_OF_WEEK;
     let mut set = DaySet::default();
     let mut rendered = Vec::new();
@@ -117,7 +168,7 @@ pub(super) fn day_of_week(text: &str) -> Result<(DaySet, String), CronError> {
                 "\"L\" in day-of-week needs a weekday before it, as in 5L or friL (last Friday)",
             ));
         } else {
-            let range = def.range(element)?;
+            let range = range(def, element, warnings)?;
             let mut mask = range.mask();
             if mask & (1 << 7) != 0 {
                 mask = (mask & !(1 << 7)) | 1;

@@ -3,10 +3,11 @@
 //! day extensions (`L`, `L-n`, `nW`, `LW`, `xL`, `x#n`), `?`, and `@` macros.
 
 mod day_fields;
+mod unsupported;
 
 use super::days::{Combine, DayRule};
 use super::error::CronError;
-use super::field::{FieldDef, MONTH_NAMES, def};
+use super::field::{FieldDef, MONTH_NAMES, Range, def};
 use super::matcher::{Spec, YearRange, YearSet, year_range};
 
 const SECOND: FieldDef = def("second", 0, 59);
@@ -22,8 +23,11 @@ const YEAR: FieldDef = def("year", 1970, 2199);
 /// A parsed cron string.
 pub(super) struct Parsed {
     pub spec: Spec,
-    /// Canonical text: macros expanded, names as numbers, `?` as `*`.
+    /// Canonical text: macros expanded, names as numbers, `?` as `*`,
+    /// wrap-around ranges listed value by value.
     pub normalized: String,
+    /// Valid but probably not what was meant (steps larger than a field).
+    pub warnings: Vec<String>,
 }
 
 /// Expands an `@` macro to its five-field meaning, as crontab(5) defines it.
@@ -110,12 +114,14 @@ fn parse_fields(fields: &[&str]) -> Result<Parsed, CronError> {
         }
     };
     let year_text = rest.get(5).copied();
-    let (seconds, second_n) = numeric(&SECOND, second)?;
-    let (minutes, minute_n) = numeric(&MINUTE, rest[0])?;
-    let (hours, hour_n) = numeric(&HOUR, rest[1])?;
-    let (dom, dom_n) = day_fields::day_of_month(rest[2])?;
-    let (months, month_n) = numeric(&MONTH, rest[3])?;
-    let (dow, dow_n) = day_fields::day_of_week(rest[4])?;
+    let mut warnings = Vec::new();
+    let w = &mut warnings;
+    let (seconds, second_n) = numeric(&SECOND, second, w)?;
+    let (minutes, minute_n) = numeric(&MINUTE, rest[0], w)?;
+    let (hours, hour_n) = numeric(&HOUR, rest[1], w)?;
+    let (dom, dom_n) = day_fields::day_of_month(rest[2], w)?;
+    let (months, month_n) = numeric(&MONTH, rest[3], w)?;
+    let (dow, dow_n) = day_fields::day_of_week(rest[4], w)?;
     let (years, year_n) = match year_text {
         Some(t) => {
             let (ranges, n) = year_ranges(t)?;
@@ -156,6 +162,7 @@ fn parse_fields(fields: &[&str]) -> Result<Parsed, CronError> {
             years,
         },
         normalized: parts.join(" "),
+        warnings,
     })
 }
 
@@ -180,19 +187,59 @@ fn question_mark_misplaced(def: &FieldDef, text: &str) -> CronError {
     )
 }
 
-/// A plain numeric field: its mask and normalized text.
-fn numeric(def: &FieldDef, text: &str) -> Result<(u64, String), CronError> {
+/// A plain numeric field: its mask and normalized text; a warning for each
+/// step larger than the field goes to `warnings`.
+fn numeric(
+    def: &FieldDef,
+    text: &str,
+    warnings: &mut Vec<String>,
+) -> Result<(u64, String), CronError> {
     let mut mask = 0;
     let mut rendered = Vec::new();
     for element in elements(def, text)? {
         if element == "?" {
             return Err(question_mark_misplaced(def, text));
         }
-        let range = def.range(element)?;
+        let range = range(def, element, warnings)?;
         mask |= range.mask();
         rendered.push(range.render(def));
     }
     Ok((mask, rendered.join(",")))
+}
+
+/// One element of a cron string's field, with a warning for a step larger
+/// than the field and an error naming a construct of other crons.
+fn range(def: &FieldDef, element: &str, warnings: &mut Vec<String>) -> Result<Range, CronError> {
+    if let Some(e) = unsupported::construct(def, element) {
+        return Err(e);
+    }
+    let range = def.cron_range(element)?;
+    if range.oversized(def) {
+        warnings.push(oversized_warning(def, &range));
+    }
+    Ok(range)
+}
+
+/// `step 90 is larger than the minute field's 0-59: this fires at minute 0
+/// only; for every 90 minutes use trigger = "interval" with minutes = 90`.
+fn oversized_warning(def: &FieldDef, range: &Range) -> String {
+    let (unit, interval) = match def.name {
+        "second" => ("second", Some("seconds")),
+        "minute" => ("minute", Some("minutes")),
+        "hour" => ("hour", Some("hours")),
+        "day-of-month" => ("day", Some("days")),
+        "day-of-week" => ("weekday", Some("days")),
+        _ => ("month", None),
+    };
+    let step = range.step;
+    let fix = match interval {
+        Some(u) => format!("for every {step} {u} use trigger = \"interval\" with {u} = {step}"),
+        None => format!("for every {step} {unit}s list the {unit}s to fire in"),
+    };
+    format!(
+        "step {step} is larger than the {} field's {}-{}: this fires at {unit} {} only; {fix}",
+        def.name, def.min, def.max, range.first
+    )
 }
 
 fn year_ranges(text: &str) -> Result<(Vec<YearRange>, String), CronError> {

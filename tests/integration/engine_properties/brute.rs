@@ -17,6 +17,11 @@ pub(super) enum Part {
     RangeStep(u32, u32, u32),
     /// `a/n`: a to the field's maximum.
     FromStep(u32, u32),
+    /// `a-b/n` with a > b (cron strings): a to the top of `*`, on from the
+    /// field's minimum to b, every n-th value along that sequence.
+    Wrap(u32, u32, u32),
+    /// `a-L/n` (cron strings' day of month): day a to the last, every n days.
+    ToLast(u32, u32),
     /// `L` / `L-n` (n days before the last day); field style `last` (n = 0).
     Last(u32),
     /// `nW`: the Mon-Fri nearest day n.
@@ -79,6 +84,16 @@ pub(super) fn matches(p: &Part, v: u32, (min, max): (u32, u32), d: NaiveDate, su
         Part::Range(a, b) => stepped(a, b, 1),
         Part::RangeStep(a, b, n) => stepped(a, b, n),
         Part::FromStep(a, n) => stepped(a, max, n),
+        Part::Wrap(a, b, n) => {
+            // `*` of cron's day of week stops at 6 (7 is Sunday again).
+            let top = if (min, max) == (0, 7) { 6 } else { max };
+            match if a > top { a - (top - min + 1) } else { a } {
+                // Cron's day of week `7-3` is Sunday (0) to Wednesday.
+                a if a <= b => stepped(a, b, n),
+                a => (a..=top).chain(min..=b).step_by(n as usize).any(|x| x == v),
+            }
+        }
+        Part::ToLast(a, n) => a <= day && (day - a).is_multiple_of(n),
         Part::Last(n) => day + n == len,
         Part::Near(n) => nearest_weekday(y, m, n) == Some(day),
         Part::LastWd => day == last_weekday(y, m),
@@ -230,9 +245,13 @@ fn render(p: &Part, label: &dyn Fn(u32) -> String, style: u8, cron: bool) -> Str
         Part::Star => "*".into(),
         Part::StarStep(n) => format!("*/{n}"),
         Part::Num(a) => label(a),
-        Part::Range(a, b) => format!("{}-{}", label(a), label(b)),
-        Part::RangeStep(a, b, n) => format!("{}-{}/{n}", step(a), step(b)),
+        Part::Range(a, b) | Part::Wrap(a, b, 1) => format!("{}-{}", label(a), label(b)),
+        Part::RangeStep(a, b, n) | Part::Wrap(a, b, n) => {
+            format!("{}-{}/{n}", step(a), step(b))
+        }
         Part::FromStep(a, n) => format!("{}/{n}", step(a)),
+        Part::ToLast(a, 1) => format!("{a}-{l}"),
+        Part::ToLast(a, n) => format!("{a}-{l}/{n}"),
         Part::Last(0) if !cron => cased("last", style >> 4),
         Part::Last(0) if style & 32 == 0 => l.into(),
         Part::Last(n) => format!("{l}-{n}"),

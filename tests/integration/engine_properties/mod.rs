@@ -78,8 +78,9 @@ fn window() -> impl Strategy<Value = i64> {
 }
 
 fn part(min: u32, max: u32) -> BoxedStrategy<Part> {
-    // Steps run up to the field's maximum (a larger one is an error), which
-    // can still exceed the range they apply to.
+    // Steps run up to the field's maximum (a larger one is an error in field
+    // style; cron strings get larger ones from `cron_extra`), which can
+    // still exceed the range they apply to.
     let steps = 1..=max.min(max - min + 1);
     let pair = || (min..=max, min..=max).prop_map(|(a, b)| (a.min(b), a.max(b)));
     prop_oneof![
@@ -106,10 +107,31 @@ fn plain(min: u32, max: u32) -> BoxedStrategy<Vec<Part>> {
     list(part(min, max), (1, part(min, max)))
 }
 
+/// What cron strings take beyond [`part`]: wrap-around ranges (`22-2/3`)
+/// and steps larger than the field (`*/90`, `5/90`), up to 10,000.
+fn cron_extra(min: u32, max: u32) -> BoxedStrategy<Part> {
+    let wrap = (min + 1..=max, min..max, 1..=max)
+        .prop_filter("a wrap-around", |(a, b, _)| a > b)
+        .prop_map(|(a, b, n)| Part::Wrap(a, b, n));
+    let big = max + 1..=10_000;
+    prop_oneof![
+        3 => wrap,
+        1 => big.clone().prop_map(Part::StarStep),
+        1 => (min..=max, big).prop_map(|(a, n)| Part::FromStep(a, n)),
+    ]
+    .boxed()
+}
+
+/// A cron string's numeric field: [`plain`] parts and [`cron_extra`] ones.
+fn cron_plain(min: u32, max: u32) -> BoxedStrategy<Vec<Part>> {
+    list(part(min, max), (2, cron_extra(min, max)))
+}
+
 /// `special` weighs the L/W/# day parts against plain ones (6).
 fn cron(special: u32) -> impl Strategy<Value = Cron> {
     let dom = prop_oneof![
         (0..=30u32).prop_map(Part::Last),
+        (1..=31u32, prop_oneof![Just(1u32), 1..=31u32]).prop_map(|(a, n)| Part::ToLast(a, n)),
         prop_oneof![1..=31u32, 1..=1u32, 28..=31u32].prop_map(Part::Near),
         Just(Part::LastWd),
     ];
@@ -118,15 +140,19 @@ fn cron(special: u32) -> impl Strategy<Value = Cron> {
         (0..=7u32, 1..=5u32).prop_map(|(x, k)| Part::Nth(x, k)),
     ];
     // `a/n` runs to the field maximum 7, so `1/2` takes Sunday.
-    let dow_plain = part(0, 7);
+    let dow_plain = prop_oneof![6 => part(0, 7), 1 => cron_extra(0, 7)];
     let day = |l: BoxedStrategy<Vec<Part>>| prop_oneof![1 => Just(None), 7 => l.prop_map(Some)];
     let some = |l: BoxedStrategy<Vec<Part>>| l.prop_map(Some).boxed();
     let f = [
-        some(prop_oneof![Just(vec![Part::Num(0)]), plain(0, 59)].boxed()),
-        some(plain(0, 59)),
-        some(prop_oneof![plain(0, 23), plain(0, 4)].boxed()),
-        day(list(part(1, 31), (special, dom.boxed()))).boxed(),
-        some(plain(1, 12)),
+        some(prop_oneof![Just(vec![Part::Num(0)]), cron_plain(0, 59)].boxed()),
+        some(cron_plain(0, 59)),
+        some(prop_oneof![cron_plain(0, 23), plain(0, 4)].boxed()),
+        day(list(
+            prop_oneof![6 => part(1, 31), 1 => cron_extra(1, 31)].boxed(),
+            (special, dom.boxed()),
+        ))
+        .boxed(),
+        some(cron_plain(1, 12)),
         day(list(dow_plain.boxed(), (special, dow.boxed()))).boxed(),
         some(prop_oneof![plain(1970, 2199), plain(2020, 2035)].boxed()),
     ];
