@@ -3,7 +3,7 @@
 //! the caller passes the zone of entries without `CRON_TZ`.
 //!
 //! Lines are read as cronie reads them: comments and blank lines, then
-//! environment lines ([`env`]), else entries ([`entry`]). Environment
+//! environment lines ([`env`](mod@env)), else entries ([`entry`]). Environment
 //! lines apply to the entries below them; each entry becomes one job.
 
 mod entry;

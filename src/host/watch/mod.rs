@@ -2,7 +2,7 @@
 //! changed, so that it reloads it as on SIGHUP.
 //!
 //! It watches, with inotify, the directories of the entries that lead to
-//! the file ([`points`]): the file's own, and where each symbolic link on
+//! the file ([`points()`](points::points)): the file's own, and where each symbolic link on
 //! the way lies, so that a write in place, a new file renamed over the old
 //! one and a Kubernetes `ConfigMap`'s swap of its `..data` link are all
 //! seen. Only changes of those names count (the state file beside the
@@ -54,7 +54,7 @@ struct Watches {
 }
 
 impl Watches {
-    /// Watches the directories of [`points`] of `file`, and no others; the
+    /// Watches the directories of [`points()`](points::points) of `file`, and no others; the
     /// first directory that could not be watched, and why.
     fn follow(&mut self, file: &Path) -> Option<String> {
         let mut names: HashMap<i32, Vec<OsString>> = HashMap::new();
