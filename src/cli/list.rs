@@ -3,6 +3,7 @@
 //! a run due at once or missed, and its last run.
 
 use super::error::Error;
+use super::meaning::meaning;
 use super::output::{positive_count, print, print_json};
 use super::plan::{self, Plan, Status};
 use super::report::{self, JobReport};
@@ -11,9 +12,11 @@ use super::times::{schedule_time, stored, until};
 use crate::config::Job;
 use crate::store::RunRow;
 use crate::timespec::parse_time;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use std::path::PathBuf;
-use tabled::settings::Style;
+use tabled::settings::object::Columns;
+use tabled::settings::{Style, Width};
 use tabled::{Table, Tabled};
 
 #[derive(Debug, clap::Args)]
@@ -42,6 +45,8 @@ struct Row {
     id: String,
     #[tabled(rename = "TRIGGER")]
     trigger: String,
+    #[tabled(rename = "MEANING")]
+    meaning: String,
     #[tabled(rename = "NEXT RUN")]
     next: String,
     #[tabled(rename = "IN")]
@@ -67,19 +72,33 @@ fn next_cell(plan: &Plan) -> String {
     lines.join("\n")
 }
 
-fn row(job: &Job, plan: &Plan, last: Option<&RunRow>, reference: &chrono::DateTime<Utc>) -> Row {
+/// The IN cell: how far each run time of the NEXT RUN cell is, line by line.
+fn until_cell(plan: &Plan, reference: &DateTime<Tz>) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut times = plan.times.iter();
+    match &plan.status {
+        Status::Due => {
+            times.next();
+            lines.push("now".into());
+        }
+        Status::Scheduled => {}
+        // The status line has no time of its own.
+        _ => lines.push(String::new()),
+    }
+    lines.extend(times.map(|t| until(reference, t)));
+    lines.join("\n").trim_end().to_string()
+}
+
+/// The widest a MEANING cell grows before its words wrap.
+const MEANING_WIDTH: usize = 40;
+
+fn row(job: &Job, plan: &Plan, last: Option<&RunRow>, reference: &DateTime<Utc>) -> Row {
     let tz = job.trigger.tz;
-    let until = match plan.status {
-        Status::Due => "now".into(),
-        _ => plan
-            .times
-            .first()
-            .map(|t| until(&reference.with_timezone(&tz), t))
-            .unwrap_or_default(),
-    };
+    let until = until_cell(plan, &reference.with_timezone(&tz));
     Row {
         id: job.id.clone(),
         trigger: job.trigger.summary(),
+        meaning: meaning(&job.trigger),
         next: next_cell(plan),
         until,
         last: last
@@ -129,6 +148,8 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         .map(|(job, plan)| row(job, plan, saved.last.get(&job.id), &reference))
         .collect();
     let mut table = Table::new(rows);
-    table.with(Style::blank());
+    table
+        .with(Style::blank())
+        .modify(Columns::one(2), Width::wrap(MEANING_WIDTH).keep_words(true));
     print(&format!("{table}\n"))
 }

@@ -5,6 +5,7 @@ mod control;
 pub(crate) mod error;
 mod history;
 mod list;
+mod meaning;
 mod output;
 mod plan;
 mod report;

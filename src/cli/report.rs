@@ -2,6 +2,7 @@
 //! serializer each, and what the state file says of the jobs.
 
 use super::error::Error;
+use super::meaning::meaning;
 use super::plan::{Plan, Status};
 use super::times::{schedule_time, stored};
 use crate::config::Job;
@@ -88,6 +89,8 @@ pub(super) struct JobReport {
     pub id: String,
     pub name: Option<String>,
     pub trigger: String,
+    /// The trigger in plain words.
+    pub description: String,
     pub timezone: String,
     pub paused: bool,
     /// `scheduled`, `due` (a run starts at once), `missed`, `paused` or `ended`.
@@ -113,6 +116,7 @@ impl JobReport {
             id: job.id.clone(),
             name: job.name.clone(),
             trigger: job.trigger.summary(),
+            description: meaning(&job.trigger),
             timezone: job.trigger.tz.name().to_string(),
             paused: plan.paused(),
             status,
