@@ -15,6 +15,7 @@ mod faults;
 mod fuzz_regressions;
 mod hostile_file;
 mod list_state;
+mod meaning;
 mod messages;
 mod misfire;
 mod orphans;
