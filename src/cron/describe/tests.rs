@@ -22,6 +22,7 @@ fn cron_strings_read_in_plain_words() {
         ("15 * * * *", "at minute 15 of every hour"),
         ("30 2 * * *", "at 02:30 every day"),
         ("0 9 * * mon-fri", "at 09:00 on Monday through Friday"),
+        ("0 9 ? * mon-fri", "at 09:00 on Monday through Friday"),
         ("0 9 * * 1-5", "at 09:00 on Monday through Friday"),
         (
             "0 9-17 * * mon-fri",
