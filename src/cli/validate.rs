@@ -173,16 +173,18 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
             n => format!("next {n} fire times"),
         };
         let _ = writeln!(text, "{what} after {}:", schedule_time(&after));
-        for fire in &list {
+        // "in ..." padded to one width, so that the DST notes line up.
+        let untils: Vec<String> = list.iter().map(|f| until(&after, &f.at)).collect();
+        let width = untils.iter().map(String::len).max().unwrap_or(0);
+        for (fire, until) in list.iter().zip(&untils) {
             let line = format!(
-                "  {}  {}  in {}",
+                "  {}  {}  in {until:width$}",
                 schedule_time(&fire.at),
                 fire.at.format("%a"),
-                until(&after, &fire.at)
             );
             let _ = match dst_note(fire) {
                 Some(note) => writeln!(text, "{line}  {note}"),
-                None => writeln!(text, "{line}"),
+                None => writeln!(text, "{}", line.trim_end()),
             };
         }
     }
