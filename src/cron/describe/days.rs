@@ -48,7 +48,10 @@ fn item_text(item: DayItem) -> String {
         DayItem::LastWeekday => "on the last weekday of the month".into(),
         DayItem::NthWeekday { weekday: day, nth } => format!(
             "on the {} {} of the month",
-            NTH.get(nth as usize - 1).copied().unwrap_or("last"),
+            nth.checked_sub(1)
+                .and_then(|i| NTH.get(i as usize))
+                .copied()
+                .unwrap_or("last"),
             weekday(day)
         ),
         DayItem::LastOfWeekday(day) => format!("on the last {} of the month", weekday(day)),

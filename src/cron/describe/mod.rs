@@ -71,7 +71,7 @@ fn years_text(years: &YearSet) -> Option<String> {
             (true, _) => first.to_string(),
             (false, 1) => format!("{first} through {last}"),
             (false, step) => {
-                let last = last - (last - first) % step;
+                let last = last - (last - first) % step.max(1);
                 format!(
                     "every {} year from {first} through {last}",
                     ordinal(step.unsigned_abs())

@@ -242,3 +242,33 @@ fn field_style_triggers_read_in_plain_words() {
     }
     assert!(bad.is_empty(), "\n{}", bad.join("\n"));
 }
+
+/// Every combination of a few spellings per field reads as some words,
+/// without a panic.
+#[test]
+fn every_combination_is_described() {
+    let minutes = ["0", "*", "*/7", "5-50/5", "1,2,3,30", "50-59,0-10", "59"];
+    let hours = ["0", "*", "*/5", "9-17", "8,12", "1-23/11", "0-2,22-23"];
+    let days = ["*", "?", "1", "L", "L-30", "31W", "LW", "1-31/10", "2,30"];
+    let months = ["*", "2", "*/4", "1,12", "6-8"];
+    let weekdays = [
+        "*", "?", "0", "7", "1-5", "6#5", "0L", "0-6", "1,3-5", "5,6,0,1",
+    ];
+    let mut count = 0;
+    for m in minutes {
+        for h in hours {
+            for d in days {
+                for mo in months {
+                    for w in weekdays {
+                        let expr = format!("{m} {h} {d} {mo} {w}");
+                        if let Ok(schedule) = expr.parse::<CronSchedule>() {
+                            assert!(!schedule.describe().is_empty(), "{expr}");
+                            count += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(count > 10_000, "{count}");
+}

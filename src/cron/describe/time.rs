@@ -112,7 +112,10 @@ fn minutes_phrase(mins: &[u32], second: u32, hours: u64) -> TimePhrase {
     let minute_shape = shape(mins.iter().fold(0, |m, v| m | 1 << v), 0, 59, true);
     let hour_shape = shape(hours, 0, 23, true);
     let whole_hour = matches!(minute_shape, Shape::All | Shape::Every(_));
-    let (first, last) = (mins[0], mins[mins.len() - 1]);
+    let (first, last) = (
+        mins.first().copied().unwrap_or(0),
+        mins.last().copied().unwrap_or(0),
+    );
     let base = match &minute_shape {
         Shape::All => "every minute".to_string(),
         Shape::Every(step) => every(*step, "minute"),
