@@ -153,3 +153,41 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         .modify(Columns::one(2), Width::wrap(MEANING_WIDTH).keep_words(true));
     print(&format!("{table}\n"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_in_cell_has_a_line_per_run_time() {
+        let tz = Tz::UTC;
+        let at = |text: &str| {
+            DateTime::parse_from_rfc3339(text)
+                .expect("time")
+                .with_timezone(&tz)
+        };
+        let reference = at("2027-01-01T00:00:00Z");
+        let times = vec![at("2026-12-31T23:00:00Z"), at("2027-01-01T00:00:45Z")];
+        let plan = |status| Plan {
+            status,
+            times: times.clone(),
+        };
+        let cases = [
+            (Status::Due, "now\n45s"),
+            (Status::Scheduled, "now\n45s"),
+            (Status::Missed("late".into()), "\nnow\n45s"),
+            (Status::Ended, ""),
+        ];
+        for (status, want) in cases {
+            let status_text = format!("{status:?}");
+            let plan = match status {
+                Status::Ended => Plan {
+                    status,
+                    times: Vec::new(),
+                },
+                other => plan(other),
+            };
+            assert_eq!(until_cell(&plan, &reference), want, "{status_text}");
+        }
+    }
+}
