@@ -82,48 +82,39 @@ fn years_text(years: &YearSet) -> Option<String> {
     Some(format!("in {}", shape::join(&words)))
 }
 
-/// Describes the schedule.
-pub(super) fn describe(spec: &Spec) -> String {
-    let time = time::time_phrase(spec.seconds, spec.minutes, spec.hours);
-    let mut text = time.text;
-    let mut months = months_text(spec.months);
-    let day = spec
-        .days
-        .day_of_month
-        .as_ref()
-        .map(|set| (set, shape(set.days, 1, 31, false)));
-    let date = match (
-        day,
-        &spec.days.day_of_week,
-        spec.days.weeks,
+/// `on February 29`: one plain day of one month, and no other day rule.
+fn date_text(spec: &Spec) -> Option<String> {
+    let rule = &spec.days;
+    let set = rule.day_of_month.as_ref()?;
+    let plain = set.items.is_empty() && set.weekdays == 0;
+    if !plain || rule.day_of_week.is_some() || rule.weeks.is_some() {
+        return None;
+    }
+    match (
+        shape(set.days, 1, 31, false),
         shape(spec.months, 1, 12, true),
     ) {
-        (Some((set, Shape::One(d))), None, None, Shape::One(m))
-            if set.items.is_empty() && set.weekdays == 0 =>
-        {
-            Some(format!("on {} {d}", month(m)))
-        }
+        (Shape::One(day), Shape::One(m)) => Some(format!("on {} {day}", month(m))),
         _ => None,
-    };
-    if let Some(date) = date {
-        months = None;
-        text.push(' ');
-        text.push_str(&date);
+    }
+}
+
+/// Describes the schedule: time of day, days, months, years.
+pub(super) fn describe(spec: &Spec) -> String {
+    let time = time::time_phrase(spec.seconds, spec.minutes, spec.hours);
+    let mut parts = vec![time.text];
+    if let Some(date) = date_text(spec) {
+        parts.push(date);
     } else {
         match days::days_text(&spec.days) {
-            Some(days) => {
-                text.push(' ');
-                text.push_str(&days);
-            }
-            None if time.clock_times => text.push_str(" every day"),
+            Some(days) => parts.push(days),
+            None if time.clock_times => parts.push("every day".into()),
             None => {}
         }
+        parts.extend(months_text(spec.months));
     }
-    for part in [months, years_text(&spec.years)].into_iter().flatten() {
-        text.push(' ');
-        text.push_str(&part);
-    }
-    text
+    parts.extend(years_text(&spec.years));
+    parts.join(" ")
 }
 
 #[cfg(test)]
