@@ -2,6 +2,7 @@
 //! `apsched run` would do with each job now.
 
 use super::error::Error;
+use super::meaning::meaning;
 use super::output::{print, print_json};
 use super::plan::{self, Plan, Status};
 use super::report::{self, JobReport};
@@ -48,19 +49,30 @@ fn text(config: &Config, plans: &[Plan]) -> String {
         if n == 1 { "" } else { "s" },
         config.scheduler.timezone.name()
     );
-    let width = config.jobs.iter().map(|j| j.id.len()).max().unwrap_or(0);
-    for (job, plan) in config.jobs.iter().zip(plans) {
-        let how = match &job.command {
-            Command::Shell(_) => "shell",
-            Command::Argv(_) => "argv",
-        };
+    let rows: Vec<[String; 3]> = config
+        .jobs
+        .iter()
+        .zip(plans)
+        .map(|(job, plan)| {
+            let how = match &job.command {
+                Command::Shell(_) => "shell",
+                Command::Argv(_) => "argv",
+            };
+            let trigger = format!(
+                "{} ({}, {how})",
+                job.trigger.summary(),
+                job.trigger.tz.name()
+            );
+            [job.id.clone(), trigger, next_text(plan)]
+        })
+        .collect();
+    let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+    let (id_width, trigger_width, next_width) = (width(0), width(1), width(2));
+    for ([id, trigger, next], job) in rows.iter().zip(&config.jobs) {
         let _ = writeln!(
             text,
-            "  {:width$}  {} ({}, {how})  {}",
-            job.id,
-            job.trigger.summary(),
-            job.trigger.tz.name(),
-            next_text(plan),
+            "  {id:id_width$}  {trigger:trigger_width$}  {next:next_width$}  {}",
+            meaning(&job.trigger)
         );
     }
     text

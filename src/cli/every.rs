@@ -3,8 +3,9 @@
 //! default), as the interval trigger counts them from when it starts.
 
 use super::error::Error;
+use super::meaning::interval_text;
 use super::output::{print, print_json};
-use super::times::schedule_time;
+use super::times::{schedule_time, until};
 use chrono::{DateTime, TimeDelta};
 use chrono_tz::Tz;
 use std::fmt::Write as _;
@@ -21,11 +22,14 @@ pub(super) fn show(
     json: bool,
 ) -> Result<(), Error> {
     let normalized = format!("trigger = \"interval\", seconds = {}", period.as_secs());
+    let meaning = interval_text(period);
     let times = times(period, after, count);
     if json {
         return print_json(&serde_json::json!({
             "expression": expression,
             "normalized": normalized,
+            "meaning": meaning,
+            "description": meaning,
             "timezone": after.timezone().name(),
             "after": schedule_time(after),
             "next_run_times": times.iter().map(schedule_time).collect::<Vec<_>>(),
@@ -34,6 +38,7 @@ pub(super) fn show(
     let mut text = String::new();
     let _ = writeln!(text, "expression  {expression}");
     let _ = writeln!(text, "normalized  {normalized}");
+    let _ = writeln!(text, "meaning     {meaning}");
     let _ = writeln!(text, "time zone   {}", after.timezone().name());
     let what = match times.len() {
         1 => "next fire time".to_string(),
@@ -41,7 +46,13 @@ pub(super) fn show(
     };
     let _ = writeln!(text, "{what} after {}:", schedule_time(after));
     for t in &times {
-        let _ = writeln!(text, "  {}  {}", schedule_time(t), t.format("%a"));
+        let _ = writeln!(
+            text,
+            "  {}  {}  in {}",
+            schedule_time(t),
+            t.format("%a"),
+            until(after, t)
+        );
     }
     print(&text)
 }

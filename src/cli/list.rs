@@ -3,6 +3,7 @@
 //! a run due at once or missed, and its last run.
 
 use super::error::Error;
+use super::meaning::meaning;
 use super::output::{positive_count, print, print_json};
 use super::plan::{self, Plan, Status};
 use super::report::{self, JobReport};
@@ -11,10 +12,11 @@ use super::times::{schedule_time, stored, until};
 use crate::config::Job;
 use crate::store::RunRow;
 use crate::timespec::parse_time;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use std::path::PathBuf;
 use tabled::settings::object::Columns;
-use tabled::settings::{Remove, Style};
+use tabled::settings::{Remove, Style, Width};
 use tabled::{Table, Tabled};
 
 #[derive(Debug, clap::Args)]
@@ -43,6 +45,8 @@ struct Row {
     id: String,
     #[tabled(rename = "TRIGGER")]
     trigger: String,
+    #[tabled(rename = "MEANING")]
+    meaning: String,
     #[tabled(rename = "NEXT RUN")]
     next: String,
     #[tabled(rename = "IN")]
@@ -82,19 +86,33 @@ fn cell(text: &str) -> String {
         .collect()
 }
 
-fn row(job: &Job, plan: &Plan, last: Option<&RunRow>, reference: &chrono::DateTime<Utc>) -> Row {
+/// The IN cell: how far each run time of the NEXT RUN cell is, line by line.
+fn until_cell(plan: &Plan, reference: &DateTime<Tz>) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut times = plan.times.iter();
+    match &plan.status {
+        Status::Due => {
+            times.next();
+            lines.push("now".into());
+        }
+        Status::Scheduled => {}
+        // The status line has no time of its own.
+        _ => lines.push(String::new()),
+    }
+    lines.extend(times.map(|t| until(reference, t)));
+    lines.join("\n").trim_end().to_string()
+}
+
+/// The widest a MEANING cell grows before its words wrap.
+const MEANING_WIDTH: usize = 40;
+
+fn row(job: &Job, plan: &Plan, last: Option<&RunRow>, reference: &DateTime<Utc>) -> Row {
     let tz = job.trigger.tz;
-    let until = match plan.status {
-        Status::Due => "now".into(),
-        _ => plan
-            .times
-            .first()
-            .map(|t| until(&reference.with_timezone(&tz), t))
-            .unwrap_or_default(),
-    };
+    let until = until_cell(plan, &reference.with_timezone(&tz));
     Row {
         id: job.id.clone(),
         trigger: job.trigger.summary(),
+        meaning: meaning(&job.trigger),
         next: next_cell(plan),
         until,
         last: last
@@ -146,9 +164,49 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         .collect();
     let described = rows.iter().any(|r| !r.description.is_empty());
     let mut table = Table::new(rows);
-    table.with(Style::blank());
+    table
+        .with(Style::blank())
+        .modify(Columns::one(2), Width::wrap(MEANING_WIDTH).keep_words(true));
     if !described {
         table.with(Remove::column(Columns::last()));
     }
     print(&format!("{table}\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_in_cell_has_a_line_per_run_time() {
+        let tz = Tz::UTC;
+        let at = |text: &str| {
+            DateTime::parse_from_rfc3339(text)
+                .expect("time")
+                .with_timezone(&tz)
+        };
+        let reference = at("2027-01-01T00:00:00Z");
+        let times = vec![at("2026-12-31T23:00:00Z"), at("2027-01-01T00:00:45Z")];
+        let plan = |status| Plan {
+            status,
+            times: times.clone(),
+        };
+        let cases = [
+            (Status::Due, "now\n45s"),
+            (Status::Scheduled, "now\n45s"),
+            (Status::Missed("late".into()), "\nnow\n45s"),
+            (Status::Ended, ""),
+        ];
+        for (status, want) in cases {
+            let status_text = format!("{status:?}");
+            let plan = match status {
+                Status::Ended => Plan {
+                    status,
+                    times: Vec::new(),
+                },
+                other => plan(other),
+            };
+            assert_eq!(until_cell(&plan, &reference), want, "{status_text}");
+        }
+    }
 }

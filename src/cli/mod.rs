@@ -8,6 +8,7 @@ mod every;
 mod history;
 mod import;
 mod list;
+mod meaning;
 mod output;
 mod plan;
 mod report;

@@ -2,6 +2,7 @@
 //! serializer each, and what the state file says of the jobs.
 
 use super::error::Error;
+use super::meaning::meaning;
 use super::plan::{Plan, Status};
 use super::times::{schedule_time, stored};
 use crate::config::Job;
@@ -90,6 +91,8 @@ pub(super) struct JobReport {
     /// The job's `description` key (`description` is the schedule's meaning).
     pub job_description: Option<String>,
     pub trigger: String,
+    /// The trigger in plain words.
+    pub description: String,
     pub timezone: String,
     pub paused: bool,
     /// `scheduled`, `due` (a run starts at once), `missed`, `paused`,
@@ -119,6 +122,7 @@ impl JobReport {
             name: job.name.clone(),
             job_description: job.description.clone(),
             trigger: job.trigger.summary(),
+            description: meaning(&job.trigger),
             timezone: job.trigger.tz.name().to_string(),
             paused: plan.paused(),
             status,

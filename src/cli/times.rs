@@ -36,24 +36,31 @@ pub(super) fn whole_second(t: &DateTime<Tz>) -> DateTime<Tz> {
     DateTime::<Utc>::from_timestamp(t.timestamp(), 0).map_or(*t, |w| w.with_timezone(&t.timezone()))
 }
 
-/// "3h 12m", "45s", "2d 4h": how far `to` is from `from`, roughly.
+/// "45s", "3m 12s", "11h 3m", "2d 4h", "1y 20d": how far `to` is from
+/// `from`, in its largest unit and the next one (left out when zero).
 pub(super) fn until(from: &DateTime<Tz>, to: &DateTime<Tz>) -> String {
     let secs = (*to - *from).num_seconds();
     if secs <= 0 {
         return "now".into();
     }
-    let (d, h, m, s) = (
-        secs / 86_400,
-        secs % 86_400 / 3600,
-        secs % 3600 / 60,
-        secs % 60,
-    );
-    match (d, h, m) {
-        (0, 0, 0) => format!("{s}s"),
-        (0, 0, _) if s == 0 => format!("{m}m"),
-        (0, 0, _) => format!("{m}m {s}s"),
-        (0, _, _) => format!("{h}h {m}m"),
-        _ => format!("{d}d {h}h"),
+    let units = [
+        (365 * 86_400, "y"),
+        (86_400, "d"),
+        (3600, "h"),
+        (60, "m"),
+        (1, "s"),
+    ];
+    let first = units
+        .iter()
+        .position(|(size, _)| secs >= *size)
+        .unwrap_or(4);
+    let (size, unit) = units[first];
+    let head = format!("{}{unit}", secs / size);
+    match units.get(first + 1) {
+        Some((next, next_unit)) if secs % size / next > 0 => {
+            format!("{head} {}{next_unit}", secs % size / next)
+        }
+        _ => head,
     }
 }
 
@@ -98,6 +105,27 @@ mod tests {
         }
         let utc = stored("2027-01-01T00:02:00Z", Tz::UTC, false);
         assert_eq!(utc, "2027-01-01T00:02:00+00:00");
+    }
+
+    #[test]
+    fn how_far_reads_in_two_units_at_most() {
+        let from = Tz::UTC.timestamp_opt(0, 0).single().expect("epoch");
+        let cases = [
+            (-5, "now"),
+            (0, "now"),
+            (45, "45s"),
+            (60, "1m"),
+            (192, "3m 12s"),
+            (9 * 3600, "9h"),
+            (11 * 3600 + 3 * 60 + 59, "11h 3m"),
+            (2 * 86_400 + 4 * 3600, "2d 4h"),
+            (365 * 86_400 + 20 * 86_400 + 3600, "1y 20d"),
+            (3 * 365 * 86_400, "3y"),
+        ];
+        for (secs, want) in cases {
+            let to = from + chrono::Duration::seconds(secs);
+            assert_eq!(until(&from, &to), want, "{secs}");
+        }
     }
 
     #[test]

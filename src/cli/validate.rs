@@ -2,7 +2,7 @@
 
 use super::error::Error;
 use super::output::{count_in_range, print, print_json};
-use super::times::{schedule_time, whole_second};
+use super::times::{schedule_time, until, whole_second};
 use crate::cron::{CronError, CronSchedule, FireTime};
 use crate::timespec::parse_time;
 use crate::timezone::{FireKind, zone_or_system};
@@ -49,7 +49,9 @@ struct Adjusted {
 struct Report {
     expression: String,
     normalized: String,
-    description: Option<String>,
+    /// The schedule in plain words (also under its older name `description`).
+    meaning: String,
+    description: String,
     timezone: String,
     after: String,
     next_run_times: Vec<String>,
@@ -152,6 +154,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         let report = Report {
             expression: expression.clone(),
             normalized: schedule.normalized().to_string(),
+            meaning: schedule.describe(),
             description: schedule.describe(),
             timezone: tz.name().to_string(),
             after: schedule_time(&after),
@@ -179,9 +182,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     let mut text = String::new();
     let _ = writeln!(text, "expression  {expression}");
     let _ = writeln!(text, "normalized  {}", schedule.normalized());
-    if let Some(meaning) = schedule.describe() {
-        let _ = writeln!(text, "meaning     {meaning}");
-    }
+    let _ = writeln!(text, "meaning     {}", schedule.describe());
     let _ = writeln!(text, "time zone   {}", tz.name());
     if list.is_empty() && args.count > 0 {
         let _ = writeln!(
@@ -195,11 +196,18 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
             n => format!("next {n} fire times"),
         };
         let _ = writeln!(text, "{what} after {}:", schedule_time(&after));
-        for fire in &list {
-            let line = format!("  {}  {}", schedule_time(&fire.at), fire.at.format("%a"));
+        // "in ..." padded to one width, so that the DST notes line up.
+        let untils: Vec<String> = list.iter().map(|f| until(&after, &f.at)).collect();
+        let width = untils.iter().map(String::len).max().unwrap_or(0);
+        for (fire, until) in list.iter().zip(&untils) {
+            let line = format!(
+                "  {}  {}  in {until:width$}",
+                schedule_time(&fire.at),
+                fire.at.format("%a"),
+            );
             let _ = match dst_note(fire) {
                 Some(note) => writeln!(text, "{line}  {note}"),
-                None => writeln!(text, "{line}"),
+                None => writeln!(text, "{}", line.trim_end()),
             };
         }
     }

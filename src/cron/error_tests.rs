@@ -20,7 +20,7 @@ fn errors_name_the_field_and_the_text() {
         ("", "expression: the expression is empty"),
         (
             "@reboot",
-            "expression: @reboot is not a time schedule; apsched runs jobs at times only",
+            "expression: @reboot is not a time schedule; in a schedule file use trigger = \"startup\"",
         ),
         (
             "* * * * fri#6",

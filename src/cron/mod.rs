@@ -153,9 +153,10 @@ impl CronSchedule {
         self.syntax
     }
 
-    /// The schedule in plain words, where that is easy (`at 02:30 every day`).
+    /// The schedule in plain words (`at 02:30 every day`, `at 16:00 on the
+    /// last Friday of the month`), whatever its spelling.
     #[must_use]
-    pub fn describe(&self) -> Option<String> {
+    pub fn describe(&self) -> String {
         describe::describe(&self.spec)
     }
 

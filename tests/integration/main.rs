@@ -20,6 +20,7 @@ mod hostile_file;
 mod import;
 mod keys;
 mod list_state;
+mod meaning;
 mod messages;
 mod misfire;
 mod notify;

@@ -12,8 +12,8 @@ fn shows_the_next_fire_times_with_dst_marks() {
              meaning     at 02:30 every day\n\
              time zone   Europe/Berlin\n\
              next 2 fire times after 2026-03-28T12:00:00+01:00:\n  \
-             2026-03-29T03:30:00+02:00  Sun  DST: 02:30 does not exist that day, shifted forward 1h\n  \
-             2026-03-30T02:30:00+02:00  Mon\n",
+             2026-03-29T03:30:00+02:00  Sun  in 14h 30m  DST: 02:30 does not exist that day, shifted forward 1h\n  \
+             2026-03-30T02:30:00+02:00  Mon  in 1d 13h\n",
         )
         .stderr("")
         .run();
@@ -32,7 +32,9 @@ fn marks_the_second_pass_of_a_repeated_hour() {
             "2",
             "*/30 * * * *",
         ])
-        .stdout_contains("  2026-11-01T01:00:00-05:00  Sun  DST: second pass of a repeated hour\n")
+        .stdout_contains(
+            "  2026-11-01T01:00:00-05:00  Sun  in 15m  DST: second pass of a repeated hour\n",
+        )
         .run();
 }
 
@@ -131,7 +133,7 @@ fn words_of_an_unquoted_expression_are_joined() {
             "mon-fri",
         ])
         .stdout_contains("normalized  0 9 * * 1-5\n")
-        .stdout_contains("  2026-01-01T09:00:00+00:00  Thu\n")
+        .stdout_contains("  2026-01-01T09:00:00+00:00  Thu  in 9h\n")
         .run();
 }
 

@@ -42,7 +42,7 @@ fn expand_macro(text: &str) -> Result<&'static str, CronError> {
             return Err(CronError::new(
                 "expression",
                 text,
-                "@reboot is not a time schedule; apsched runs jobs at times only",
+                "@reboot is not a time schedule; in a schedule file use trigger = \"startup\"",
             ));
         }
         _ => {
