@@ -19,9 +19,9 @@ fn validate_spells_out_wrap_around_ranges_and_sunday_ends() {
         ])
         .stdout_contains("normalized  0 22,0,2 * * 6,0\n")
         .stdout_contains(
-            "  2026-01-03T00:00:00+00:00  Sat\n  \
-             2026-01-03T02:00:00+00:00  Sat\n  \
-             2026-01-03T22:00:00+00:00  Sat\n",
+            "  2026-01-03T00:00:00+00:00  Sat  in 2d\n  \
+             2026-01-03T02:00:00+00:00  Sat  in 2d 2h\n  \
+             2026-01-03T22:00:00+00:00  Sat  in 2d 22h\n",
         )
         .stderr("")
         .run();
@@ -37,7 +37,7 @@ fn validate_spells_out_wrap_around_ranges_and_sunday_ends() {
             "0 0 29-L January-June MONDAY",
         ])
         .stdout_contains("normalized  0 0 29-L 1-6 1\n")
-        .stdout_contains("  2026-01-05T00:00:00+00:00  Mon\n")
+        .stdout_contains("  2026-01-05T00:00:00+00:00  Mon  in 4d\n")
         .run();
 }
 
@@ -57,7 +57,9 @@ fn an_oversized_step_is_accepted_with_a_warning_everywhere() {
             "*/90 * * * *",
         ])
         .stdout_contains("normalized  0 * * * *\n")
-        .stdout_contains("  2026-01-01T01:00:00+00:00  Thu\n  2026-01-01T02:00:00+00:00  Thu\n")
+        .stdout_contains(
+            "  2026-01-01T01:00:00+00:00  Thu  in 1h\n  2026-01-01T02:00:00+00:00  Thu  in 2h\n",
+        )
         .stderr(&format!("apsched: warning: {WARNING}\n"))
         .run();
 
@@ -138,7 +140,7 @@ fn a_cron_tz_prefix_sets_the_zone_of_the_expression() {
         ])
         .stdout_contains("normalized  0 9 * * *\n")
         .stdout_contains("time zone   Europe/Berlin\n")
-        .stdout_contains("  2026-01-01T09:00:00+01:00  Thu\n")
+        .stdout_contains("  2026-01-01T09:00:00+01:00  Thu  in 8h\n")
         .run();
     Test::new()
         .args(["validate", "-z", "UTC", "TZ=Europe/Berlin 0 9 * * *"])
@@ -178,10 +180,11 @@ fn at_every_is_an_interval() {
         .stdout(
             "expression  @every 1h30m\n\
              normalized  trigger = \"interval\", seconds = 5400\n\
+             meaning     every 90 minutes\n\
              time zone   UTC\n\
              next 2 fire times after 2026-01-01T00:00:00+00:00:\n  \
-             2026-01-01T01:30:00+00:00  Thu\n  \
-             2026-01-01T03:00:00+00:00  Thu\n",
+             2026-01-01T01:30:00+00:00  Thu  in 1h 30m\n  \
+             2026-01-01T03:00:00+00:00  Thu  in 3h\n",
         )
         .run();
     let report = Test::new()

@@ -125,7 +125,7 @@ fn list_and_check_show_at_start() {
         .json();
     assert_eq!(at[0]["status"], "at_start");
     dir.apsched(["check", "s.toml"])
-        .stdout_contains("  boot   startup (UTC, shell)  at start\n")
+        .stdout_contains("  boot   startup (UTC, shell)         at start                        once each time apsched run starts\n")
         .run();
     let check = dir.apsched(["check", "s.toml", "--json"]).run().json();
     assert_eq!(check["jobs"][0]["status"], "at_start");
