@@ -25,8 +25,9 @@ pub(crate) fn job_ids(source: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether `id` may name a job (the rule `check` applies, in `job.rs`).
-fn valid(id: &str) -> bool {
+/// Whether `id` may name a job: not empty, and no spaces, control
+/// characters or `|`. The one rule, for loading and for completion.
+pub(super) fn valid(id: &str) -> bool {
     !id.is_empty()
         && !id
             .chars()

@@ -95,11 +95,7 @@ pub(super) fn job(
 /// `|` is a problem.
 fn checked_id(diags: &mut Diagnostics<'_>, id: &Spanned<DeString<'_>>) -> String {
     let name = id.get_ref().to_string();
-    if name.is_empty()
-        || name
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '|')
-    {
+    if !super::ids::valid(&name) {
         diags.error(
             id.span(),
             format!(
