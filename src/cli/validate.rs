@@ -7,6 +7,7 @@ use crate::cron::{CronError, CronSchedule, FireTime};
 use crate::timespec::parse_time;
 use crate::timezone::{FireKind, zone_or_system};
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -112,32 +113,8 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     if let Some(period) = crate::duration::parse_every(&expression) {
         return every_times(args, &expression, period);
     }
-    let schedule: CronSchedule = expression.parse().map_err(|source| Error::Cron {
-        expression: expression.clone(),
-        source,
-        hint: quoting_hint(&args.expression),
-    })?;
-    for warning in schedule.warnings() {
-        eprintln!("apsched: warning: {warning}");
-    }
-    let tz = match (schedule.zone(), args.timezone.as_deref()) {
-        (Some(zone), Some(given)) if zone_or_system(Some(given))? != zone => {
-            return Err(Error::Cron {
-                expression: expression.clone(),
-                source: CronError::new(
-                    "expression",
-                    &expression,
-                    format!(
-                        "its prefix sets the zone {} but --timezone says {given}",
-                        zone.name()
-                    ),
-                ),
-                hint: " (drop the prefix or --timezone)".into(),
-            });
-        }
-        (Some(zone), _) => zone,
-        (None, given) => zone_or_system(given)?,
-    };
+    let schedule = parsed(args, &expression)?;
+    let tz = zone(&schedule, args, &expression)?;
     // Fire times are whole seconds, so "strictly after" a time is "strictly
     // after its whole second": the fraction is dropped.
     let after = whole_second(&parse_time(
@@ -151,53 +128,110 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         .collect();
 
     if args.json {
-        let report = Report {
-            expression: expression.clone(),
-            normalized: schedule.normalized().to_string(),
-            meaning: schedule.describe(),
-            description: schedule.describe(),
-            timezone: tz.name().to_string(),
-            after: schedule_time(&after),
-            next_run_times: list.iter().map(|f| schedule_time(&f.at)).collect(),
-            dst_adjusted: list
-                .iter()
-                .filter_map(|f| match f.kind {
-                    FireKind::Plain => None,
-                    FireKind::Repeated => Some(Adjusted {
-                        time: schedule_time(&f.at),
-                        kind: "repeated",
-                        wall_time: None,
-                    }),
-                    FireKind::Shifted { wall } => Some(Adjusted {
-                        time: schedule_time(&f.at),
-                        kind: "shifted",
-                        wall_time: Some(wall_text(wall)),
-                    }),
-                })
-                .collect(),
-        };
-        return print_json(&report);
+        return print_json(&report(&expression, &schedule, tz, &after, &list));
     }
+    print(&text(&expression, &schedule, tz, &after, &list, args.count))
+}
 
+/// The expression, parsed; its warnings go to stderr.
+fn parsed(args: &Args, expression: &str) -> Result<CronSchedule, Error> {
+    let schedule: CronSchedule = expression.parse().map_err(|source| Error::Cron {
+        expression: expression.to_string(),
+        source,
+        hint: quoting_hint(&args.expression),
+    })?;
+    for warning in schedule.warnings() {
+        eprintln!("apsched: warning: {warning}");
+    }
+    Ok(schedule)
+}
+
+/// The zone: the expression's `CRON_TZ=` prefix, else `--timezone`, else
+/// the system's; a prefix and a `--timezone` that differ are an error.
+fn zone(schedule: &CronSchedule, args: &Args, expression: &str) -> Result<Tz, Error> {
+    Ok(match (schedule.zone(), args.timezone.as_deref()) {
+        (Some(zone), Some(given)) if zone_or_system(Some(given))? != zone => {
+            return Err(Error::Cron {
+                expression: expression.to_string(),
+                source: CronError::new(
+                    "expression",
+                    expression,
+                    format!(
+                        "its prefix sets the zone {} but --timezone says {given}",
+                        zone.name()
+                    ),
+                ),
+                hint: " (drop the prefix or --timezone)".into(),
+            });
+        }
+        (Some(zone), _) => zone,
+        (None, given) => zone_or_system(given)?,
+    })
+}
+
+/// The `--json` object.
+fn report(
+    expression: &str,
+    schedule: &CronSchedule,
+    tz: Tz,
+    after: &DateTime<Tz>,
+    list: &[FireTime],
+) -> Report {
+    Report {
+        expression: expression.to_string(),
+        normalized: schedule.normalized().to_string(),
+        meaning: schedule.describe(),
+        description: schedule.describe(),
+        timezone: tz.name().to_string(),
+        after: schedule_time(after),
+        next_run_times: list.iter().map(|f| schedule_time(&f.at)).collect(),
+        dst_adjusted: list
+            .iter()
+            .filter_map(|f| match f.kind {
+                FireKind::Plain => None,
+                FireKind::Repeated => Some(Adjusted {
+                    time: schedule_time(&f.at),
+                    kind: "repeated",
+                    wall_time: None,
+                }),
+                FireKind::Shifted { wall } => Some(Adjusted {
+                    time: schedule_time(&f.at),
+                    kind: "shifted",
+                    wall_time: Some(wall_text(wall)),
+                }),
+            })
+            .collect(),
+    }
+}
+
+/// The text report.
+fn text(
+    expression: &str,
+    schedule: &CronSchedule,
+    tz: Tz,
+    after: &DateTime<Tz>,
+    list: &[FireTime],
+    count: usize,
+) -> String {
     let mut text = String::new();
     let _ = writeln!(text, "expression  {expression}");
     let _ = writeln!(text, "normalized  {}", schedule.normalized());
     let _ = writeln!(text, "meaning     {}", schedule.describe());
     let _ = writeln!(text, "time zone   {}", tz.name());
-    if list.is_empty() && args.count > 0 {
+    if list.is_empty() && count > 0 {
         let _ = writeln!(
             text,
             "never fires after {}: no date matches this expression",
-            schedule_time(&after)
+            schedule_time(after)
         );
     } else {
         let what = match list.len() {
             1 => "next fire time".to_string(),
             n => format!("next {n} fire times"),
         };
-        let _ = writeln!(text, "{what} after {}:", schedule_time(&after));
+        let _ = writeln!(text, "{what} after {}:", schedule_time(after));
         // "in ..." padded to one width, so that the DST notes line up.
-        let untils: Vec<String> = list.iter().map(|f| until(&after, &f.at)).collect();
+        let untils: Vec<String> = list.iter().map(|f| until(after, &f.at)).collect();
         let width = untils.iter().map(String::len).max().unwrap_or(0);
         for (fire, until) in list.iter().zip(&untils) {
             let line = format!(
@@ -211,7 +245,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
             };
         }
     }
-    print(&text)
+    text
 }
 
 /// `validate "@every 90s"`: the next times from `--after` (default now).
