@@ -54,7 +54,7 @@ fn errors_name_the_field_and_the_text() {
         ),
         (
             "? * * * *",
-            "minute: \"?\" is only allowed in day-of-month and day-of-week",
+            "minute: \"?\" (no specific value) is only allowed in day-of-month and day-of-week: write * here",
         ),
         (
             "1,,2 * * * *",

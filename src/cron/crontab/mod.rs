@@ -183,7 +183,7 @@ fn question_mark_misplaced(def: &FieldDef, text: &str) -> CronError {
     CronError::new(
         def.name,
         text,
-        "\"?\" is only allowed in day-of-month and day-of-week",
+        "\"?\" (no specific value) is only allowed in day-of-month and day-of-week: write * here",
     )
 }
 
