@@ -25,18 +25,6 @@ pub(super) struct FieldDef {
     pub star_max: Option<u32>,
 }
 
-/// A field of plain numbers `min..=max`: no names, `*` covering it all.
-pub(super) const fn def(name: &'static str, min: u32, max: u32) -> FieldDef {
-    FieldDef {
-        name,
-        min,
-        max,
-        names: &[],
-        name_base: 0,
-        star_max: None,
-    }
-}
-
 pub(super) const MONTH_NAMES: &[&str] = &[
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];

@@ -10,8 +10,9 @@
 //! - `day` also takes `last`, `1st`-`5th <weekday>` and `last <weekday>`.
 
 use super::days::{Combine, DayItem, DayRule, DaySet};
+use super::defs::{HOUR, MINUTE, MONTH, SECOND, def};
 use super::error::CronError;
-use super::field::{FieldDef, MONDAY_FIRST, MONTH_NAMES, def};
+use super::field::{FieldDef, MONDAY_FIRST};
 use super::matcher::{Spec, YearSet, year_range};
 
 /// The fields of a field-style trigger, each an expression or absent.
@@ -42,11 +43,6 @@ const ORDER: [(&str, &str); 8] = [
 ];
 
 const YEAR: FieldDef = def("year", 1970, 9999);
-const MONTH: FieldDef = FieldDef {
-    names: MONTH_NAMES,
-    name_base: 1,
-    ..def("month", 1, 12)
-};
 const DAY: FieldDef = def("day", 1, 31);
 const WEEK: FieldDef = def("week", 1, 53);
 const DAY_OF_WEEK: FieldDef = FieldDef {
@@ -54,9 +50,6 @@ const DAY_OF_WEEK: FieldDef = FieldDef {
     name_base: 0,
     ..def("day_of_week", 0, 6)
 };
-const HOUR: FieldDef = def("hour", 0, 23);
-const MINUTE: FieldDef = def("minute", 0, 59);
-const SECOND: FieldDef = def("second", 0, 59);
 
 /// A parsed field-style trigger.
 pub(super) struct Parsed {

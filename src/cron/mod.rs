@@ -27,6 +27,7 @@
 mod calendar;
 mod crontab;
 mod days;
+mod defs;
 mod describe;
 mod error;
 mod field;

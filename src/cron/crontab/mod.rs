@@ -6,18 +6,11 @@ mod day_fields;
 mod unsupported;
 
 use super::days::{Combine, DayRule};
+use super::defs::{HOUR, MINUTE, MONTH, SECOND, def};
 use super::error::CronError;
-use super::field::{FieldDef, MONTH_NAMES, Range, def};
+use super::field::{FieldDef, Range};
 use super::matcher::{Spec, YearRange, YearSet, year_range};
 
-const SECOND: FieldDef = def("second", 0, 59);
-const MINUTE: FieldDef = def("minute", 0, 59);
-const HOUR: FieldDef = def("hour", 0, 23);
-const MONTH: FieldDef = FieldDef {
-    names: MONTH_NAMES,
-    name_base: 1,
-    ..def("month", 1, 12)
-};
 const YEAR: FieldDef = def("year", 1970, 2199);
 
 /// A parsed cron string.
