@@ -6,6 +6,7 @@ use super::error::Error;
 use super::meaning::interval_text;
 use super::output::{print, print_json};
 use super::times::{schedule_time, until};
+use super::validate::{head, times_heading};
 use chrono::{DateTime, TimeDelta};
 use chrono_tz::Tz;
 use std::fmt::Write as _;
@@ -35,16 +36,8 @@ pub(super) fn show(
             "next_run_times": times.iter().map(schedule_time).collect::<Vec<_>>(),
         }));
     }
-    let mut text = String::new();
-    let _ = writeln!(text, "expression  {expression}");
-    let _ = writeln!(text, "normalized  {normalized}");
-    let _ = writeln!(text, "meaning     {meaning}");
-    let _ = writeln!(text, "time zone   {}", after.timezone().name());
-    let what = match times.len() {
-        1 => "next fire time".to_string(),
-        n => format!("next {n} fire times"),
-    };
-    let _ = writeln!(text, "{what} after {}:", schedule_time(after));
+    let mut text = head(expression, &normalized, &meaning, after.timezone());
+    text.push_str(&times_heading(times.len(), after));
     for t in &times {
         let _ = writeln!(
             text,

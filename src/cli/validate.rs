@@ -177,11 +177,12 @@ fn report(
     after: &DateTime<Tz>,
     list: &[FireTime],
 ) -> Report {
+    let meaning = schedule.describe();
     Report {
         expression: expression.to_string(),
         normalized: schedule.normalized().to_string(),
-        meaning: schedule.describe(),
-        description: schedule.describe(),
+        meaning: meaning.clone(),
+        description: meaning,
         timezone: tz.name().to_string(),
         after: schedule_time(after),
         next_run_times: list.iter().map(|f| schedule_time(&f.at)).collect(),
@@ -204,6 +205,24 @@ fn report(
     }
 }
 
+/// The first lines of `validate`'s text, for cron strings and `@every`:
+/// the expression, its normalized form, its meaning and the zone.
+pub(super) fn head(expression: &str, normalized: &str, meaning: &str, zone: Tz) -> String {
+    format!(
+        "expression  {expression}\nnormalized  {normalized}\nmeaning     {meaning}\ntime zone   {}\n",
+        zone.name()
+    )
+}
+
+/// `next 3 fire times after TIME:` (one time: `next fire time`).
+pub(super) fn times_heading(count: usize, after: &DateTime<Tz>) -> String {
+    let what = match count {
+        1 => "next fire time".to_string(),
+        n => format!("next {n} fire times"),
+    };
+    format!("{what} after {}:\n", schedule_time(after))
+}
+
 /// The text report.
 fn text(
     expression: &str,
@@ -213,11 +232,12 @@ fn text(
     list: &[FireTime],
     count: usize,
 ) -> String {
-    let mut text = String::new();
-    let _ = writeln!(text, "expression  {expression}");
-    let _ = writeln!(text, "normalized  {}", schedule.normalized());
-    let _ = writeln!(text, "meaning     {}", schedule.describe());
-    let _ = writeln!(text, "time zone   {}", tz.name());
+    let mut text = head(
+        expression,
+        schedule.normalized(),
+        &schedule.describe(),
+        tz,
+    );
     if list.is_empty() && count > 0 {
         let _ = writeln!(
             text,
@@ -225,11 +245,7 @@ fn text(
             schedule_time(after)
         );
     } else {
-        let what = match list.len() {
-            1 => "next fire time".to_string(),
-            n => format!("next {n} fire times"),
-        };
-        let _ = writeln!(text, "{what} after {}:", schedule_time(after));
+        text.push_str(&times_heading(list.len(), after));
         // "in ..." padded to one width, so that the DST notes line up.
         let untils: Vec<String> = list.iter().map(|f| until(after, &f.at)).collect();
         let width = untils.iter().map(String::len).max().unwrap_or(0);
