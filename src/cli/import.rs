@@ -3,6 +3,7 @@
 
 use super::error::Error;
 use super::output::print;
+use crate::account;
 use crate::import::{self, Options, Problem};
 use crate::text::one_line;
 use crate::timezone::zone_or_system;
@@ -60,7 +61,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         false
     } else if file.is_some_and(system_path) {
         true
-    } else if import::looks_like_system(&input, &known_user) {
+    } else if import::looks_like_system(&input, &known_users()) {
         eprintln!(
             "apsched: note: reading {} as a system crontab: each entry names a user before its command (pass --no-system to read it as a user crontab)",
             one_line(&source)
@@ -112,11 +113,13 @@ fn system_path(file: &Path) -> bool {
     path == Path::new("/etc/crontab") || path.parent() == Some(Path::new("/etc/cron.d"))
 }
 
-/// Whether `name` is a user of this machine (`root`, or in /etc/passwd).
-fn known_user(name: &str) -> bool {
-    name == "root"
-        || std::fs::read_to_string("/etc/passwd")
-            .is_ok_and(|t| t.lines().any(|l| l.split(':').next() == Some(name)))
+/// Whether a name is a user of this machine (`root`, or in the passwd
+/// file, read once).
+fn known_users() -> impl Fn(&str) -> bool {
+    let passwd = std::fs::read_to_string(account::PASSWD).unwrap_or_default();
+    move |name: &str| {
+        name == "root" || account::find(&passwd, &account::Who::Name(name.to_string())).is_some()
+    }
 }
 
 /// The crontab's bytes, from `file` or standard input.

@@ -232,12 +232,7 @@ fn text(
     list: &[FireTime],
     count: usize,
 ) -> String {
-    let mut text = head(
-        expression,
-        schedule.normalized(),
-        &schedule.describe(),
-        tz,
-    );
+    let mut text = head(expression, schedule.normalized(), &schedule.describe(), tz);
     if list.is_empty() && count > 0 {
         let _ = writeln!(
             text,
