@@ -80,6 +80,9 @@ fn ready_reloading_and_stopping_are_sent_in_order() {
     let (dir, manager, run) = start(&[]);
     let heads = manager.wait_for("READY=1", 1);
     assert_eq!(heads, ["READY=1"]);
+    // apsched writes the line before it sends READY=1, but the harness reads
+    // stderr on its own thread, which may not have read it yet.
+    until(PATIENCE, || run.stderr().contains("scheduler_started"));
     assert!(
         run.stderr().contains("scheduler_started"),
         "after the start"
