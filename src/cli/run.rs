@@ -96,13 +96,13 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     let mut store = open_state(state.as_deref(), config.scheduler.history)?;
     let loaded = store.load();
     let mut saved = store.named(loaded)?;
-    let settled = host::settle_orphans(&mut store, &saved.started);
-    let (events, interrupted, unknown) = store.named(settled)?;
-    for event in &events {
+    let settled = host::settle_orphans(&mut store, &saved.started, &saved.pending);
+    let settled = store.named(settled)?;
+    for event in &settled.events {
         logger.log(event);
     }
-    saved.interrupted += interrupted;
-    saved.unknown = unknown;
+    saved.interrupted += settled.interrupted;
+    saved.unknown = settled.unknown;
     let mut host = RealHost::start(
         path.clone(),
         &config.scheduler,
@@ -122,6 +122,9 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     }
     for event in found(&saved) {
         host.log(&event);
+    }
+    for notice in settled.notices {
+        host.notify(notice);
     }
     let seed =
         u64::from(std::process::id()) ^ u64::from(chrono::Utc::now().timestamp_subsec_nanos());

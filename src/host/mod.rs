@@ -4,7 +4,9 @@
 
 mod direct;
 mod notify;
+mod observe;
 mod orphans;
+pub(crate) use orphans::settle_orphans;
 mod output;
 pub(crate) use direct::run_direct;
 mod process;
@@ -17,11 +19,12 @@ use crate::config::{self, Job, Settings};
 use crate::console::Console;
 use crate::log::{Format, Logger};
 use crate::runner::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
-use crate::scheduler::{Change, Event, Record, RunId, RunRequest};
+use crate::scheduler::{Change, Event, Notice, Record, RunId, RunRequest};
 use crate::store::JobState;
 use crate::store::sqlite::SqliteStore;
 use chrono::{DateTime, Utc};
 use notify::Notifier;
+use observe::Observers;
 use output::Forwarder;
 use signals::Msg;
 use state::State;
@@ -48,6 +51,7 @@ pub(crate) struct RealHost {
     pids: HashMap<RunId, u32>,
     state: State,
     notify: Notifier,
+    observers: Observers,
 }
 
 impl RealHost {
@@ -74,6 +78,7 @@ impl RealHost {
             pids: HashMap::new(),
             state: State::new(store),
             notify,
+            observers: Observers::default(),
         };
         if let Some(event) = problem {
             host.logger.log(&event);
@@ -125,10 +130,16 @@ impl RealHost {
                 Vec::new()
             }
             Msg::Control => state::control(self.state.store()),
-            Msg::Output { record, tail } => self.state.output(record, tail, &mut self.logger),
+            Msg::Output { record, tail } => {
+                self.observers.tail(record, &tail);
+                let inputs = self.state.output(record, tail, &mut self.logger);
+                self.observers.write_result(inputs.is_empty());
+                inputs
+            }
             Msg::Reaped { pid, status } => {
-                // Unknown pids are orphans reaped as PID 1.
+                // Other pids are hooks, or orphans reaped as PID 1.
                 let Some(run) = self.runs.remove(&pid) else {
+                    self.observers.reaped(pid, status);
                     return Vec::new();
                 };
                 self.pids.remove(&run);
@@ -152,6 +163,7 @@ impl Host for RealHost {
         }
         self.logger.flush();
         self.notify_before_wait();
+        self.observers.alive();
         let msg = loop {
             let timeout = (deadline - Utc::now()).to_std().unwrap_or(Duration::ZERO);
             // A watchdog due first cuts the wait short, only to be fed.
@@ -165,6 +177,7 @@ impl Host for RealHost {
                 Err(RecvTimeoutError::Disconnected) => return vec![Input::Stop],
             }
         };
+        self.observers.alive();
         let mut inputs = self.input(msg);
         while let Ok(msg) = self.rx.try_recv() {
             inputs.extend(self.input(msg));
@@ -198,15 +211,28 @@ impl Host for RealHost {
         }
     }
 
+    fn notify(&mut self, notice: Notice) {
+        self.observers.notice(notice);
+    }
+
     fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError> {
-        self.state.persist(change)
+        let result = self.state.persist(change);
+        match &result {
+            Ok(_) => self.observers.written(change),
+            Err(PersistError::Failed(_)) => self.observers.write_result(false),
+            Err(PersistError::Refused(_)) => {}
+        }
+        result
     }
 
     fn recover(&mut self) -> Result<HashMap<String, JobState>, RecoverError> {
-        self.state.recover()
+        let recovered = self.state.recover();
+        self.observers.write_result(recovered.is_ok());
+        recovered
     }
 
     fn begin(&mut self) {
+        self.observers.begin();
         if let Err(e) = self.state.store().begin() {
             self.logger.log(&Event::StateError {
                 error: e.to_string(),
@@ -216,10 +242,12 @@ impl Host for RealHost {
 
     fn commit(&mut self) {
         if let Err(e) = self.state.store().commit() {
+            self.observers.write_result(false);
             self.logger.log(&Event::StateError {
                 error: e.to_string(),
             });
         }
+        self.observers.commit();
     }
 
     fn reload(&mut self) -> Result<(Settings, Vec<Job>), ReloadError> {
@@ -236,6 +264,7 @@ impl Host for RealHost {
         match config::load(&self.file, chrono::Utc::now()) {
             Ok(c) => {
                 self.shell.clone_from(&c.scheduler.shell);
+                self.observers.jobs(&c.scheduler, &c.jobs);
                 Ok((c.scheduler, c.jobs))
             }
             Err(config::ConfigError::Invalid { diagnostics, .. }) => Err(ReloadError {
@@ -249,30 +278,4 @@ impl Host for RealHost {
             }),
         }
     }
-}
-
-/// Ends the processes of runs left started by a scheduler that died, and
-/// records each; the events to log, and how many runs were found still
-/// running (now interrupted) and how many had ended unseen (unknown).
-pub(crate) fn settle_orphans(
-    store: &mut SqliteStore,
-    started: &[crate::store::StartedRun],
-) -> Result<(Vec<Event>, u64, u64), crate::store::StoreError> {
-    use crate::store::{RunResult, Store};
-    let (mut events, mut interrupted, mut unknown) = (Vec::new(), 0, 0);
-    for ((record, result, pgid), run) in orphans::settle(started).into_iter().zip(started) {
-        store.run_ended(record, None, None, result)?;
-        match result {
-            RunResult::Unknown => unknown += 1,
-            _ => interrupted += 1,
-        }
-        if let Some(pgid) = pgid {
-            events.push(Event::OrphanEnded {
-                job: run.job.clone(),
-                run: record,
-                pgid,
-            });
-        }
-    }
-    Ok((events, interrupted, unknown))
 }

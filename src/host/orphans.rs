@@ -5,7 +5,9 @@
 //! touched) and are ended as at shutdown: SIGTERM, SIGKILL after 5 s. Only
 //! then does the scheduler start, so `max_instances` holds across a crash.
 
-use crate::store::{RunResult, StartedRun};
+use crate::scheduler::{Event, Notice};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{RunResult, StartedRun, Store, StoreError};
 use rustix::process::{Pid, Signal, kill_process_group};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -136,6 +138,7 @@ mod tests {
         let run = |pid: i32, identity: String| StartedRun {
             record: 1,
             job: "j".into(),
+            scheduled: String::new(),
             pid: Some(pid),
             identity: Some(identity),
         };
@@ -155,4 +158,52 @@ mod tests {
         }
         assert!(identity.starts_with(boot));
     }
+}
+
+/// What became of the runs found unfinished at start.
+#[derive(Debug, Default)]
+pub(crate) struct Settled {
+    /// `orphan_ended` lines.
+    pub events: Vec<Event>,
+    /// Runs found still running (now ended) and recorded interrupted.
+    pub interrupted: u64,
+    /// Runs that ended while no scheduler watched: recorded unknown.
+    pub unknown: u64,
+    /// One notice per run found unfinished, pending ones included.
+    pub notices: Vec<Notice>,
+}
+
+/// Ends the processes of runs left started by a scheduler that died, and
+/// records each; what became of them and of the runs found `pending`.
+pub(crate) fn settle_orphans(
+    store: &mut SqliteStore,
+    started: &[StartedRun],
+    pending: &[StartedRun],
+) -> Result<Settled, StoreError> {
+    let mut settled = Settled::default();
+    let notice = |run: &StartedRun, result| Notice::Interrupted {
+        job: run.job.clone(),
+        record: run.record,
+        scheduled: crate::store::parse(&run.scheduled).unwrap_or_default(),
+        result,
+    };
+    settled.notices = (pending.iter())
+        .map(|run| notice(run, RunResult::Interrupted))
+        .collect();
+    for ((record, result, pgid), run) in settle(started).into_iter().zip(started) {
+        store.run_ended(record, None, None, result)?;
+        match result {
+            RunResult::Unknown => settled.unknown += 1,
+            _ => settled.interrupted += 1,
+        }
+        settled.notices.push(notice(run, result));
+        if let Some(pgid) = pgid {
+            settled.events.push(Event::OrphanEnded {
+                job: run.job.clone(),
+                run: record,
+                pgid,
+            });
+        }
+    }
+    Ok(settled)
 }

@@ -3,7 +3,7 @@
 
 use super::outage::{self, Outage};
 use super::{Host, PersistError};
-use crate::scheduler::{Action, Change, Event, Outcome, RunRequest, Scheduler};
+use crate::scheduler::{Action, Change, Event, Notice, Outcome, RunRequest, Scheduler};
 use std::collections::VecDeque;
 
 /// Carries out actions, then starts what may start; a run that cannot
@@ -15,6 +15,8 @@ pub(super) fn apply(
     outage: &mut Option<Outage>,
 ) {
     let mut work = VecDeque::from(actions);
+    // What became of the last write: notices follow the change they report.
+    let mut written = Written::Yes;
     loop {
         while let Some(action) = work.pop_front() {
             match action {
@@ -22,7 +24,16 @@ pub(super) fn apply(
                 Action::Terminate(run) => host.signal(run, false),
                 Action::Kill(run) => host.signal(run, true),
                 Action::Log(event) => host.log(&event),
-                Action::Persist(change) => persist(host, core, &change, outage),
+                Action::Persist(change) => written = persist(host, core, &change, outage),
+                Action::Notify(notice) => match written {
+                    Written::Yes => host.notify(notice),
+                    Written::Kept => {
+                        if let Some(o) = outage {
+                            o.held.push(notice);
+                        }
+                    }
+                    Written::No => {}
+                },
             }
         }
         // Runs start only after every claim before them is recorded.
@@ -32,6 +43,15 @@ pub(super) fn apply(
             return;
         }
     }
+}
+
+/// What became of a write.
+enum Written {
+    Yes,
+    /// Not yet: the host keeps it and writes it once the store works again.
+    Kept,
+    /// Never: it was refused, or not kept.
+    No,
 }
 
 /// Records the run as started, logs it, and starts its process; a run
@@ -54,7 +74,16 @@ fn start(
                 scheduled: request.scheduled,
             });
             match host.start(request) {
-                Ok(()) => return,
+                Ok(()) => {
+                    let started = host.now();
+                    host.notify(Notice::Started {
+                        job: request.job.id.clone(),
+                        record: request.record,
+                        scheduled: request.scheduled,
+                        started,
+                    });
+                    return;
+                }
                 Err(e) => e.reason,
             }
         }
@@ -76,7 +105,7 @@ fn persist(
     core: &mut Scheduler,
     change: &Change,
     outage: &mut Option<Outage>,
-) {
+) -> Written {
     match host.persist(change) {
         Ok(records) => {
             if let Change::Claim { claim, .. } = change {
@@ -89,16 +118,26 @@ fn persist(
             if let Some(run) = change.run() {
                 core.recorded(run, records);
             }
+            Written::Yes
         }
         Err(e) => {
             if let Some(run) = change.run() {
                 core.abandon(run);
             }
             match e {
-                PersistError::Refused(error) => host.log(&Event::StateError { error }),
+                PersistError::Refused(error) => {
+                    host.log(&Event::StateError { error });
+                    Written::No
+                }
                 PersistError::Failed(error) => {
                     let now = host.now();
                     outage::enter(host, core, outage, error, now);
+                    // The host keeps the ends of runs that happened.
+                    if matches!(change, Change::Ended { .. }) {
+                        Written::Kept
+                    } else {
+                        Written::No
+                    }
                 }
             }
         }

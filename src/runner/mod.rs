@@ -11,6 +11,8 @@ mod sim;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_notice;
+#[cfg(test)]
 mod tests_record;
 #[cfg(test)]
 mod tests_runs;
@@ -19,7 +21,7 @@ mod tests_startup;
 
 use crate::config::{Job, Settings};
 use crate::scheduler::persist::JobState;
-use crate::scheduler::{Action, Event, Record, Scheduler};
+use crate::scheduler::{Action, Event, Notice, Record, Scheduler};
 use apply::apply;
 use chrono::{DateTime, Utc};
 use outage::Outage;
@@ -72,7 +74,11 @@ pub(crate) fn run(
             match host.recover() {
                 Ok(saved) => {
                     let since = o.since;
+                    let held = std::mem::take(&mut o.held);
                     state.outage = None;
+                    for notice in held {
+                        host.notify(notice);
+                    }
                     let after = (now - since).to_std().unwrap_or_default();
                     host.log(&Event::StateRecovered { after });
                     let actions = core.resync(&saved, now);
@@ -146,6 +152,7 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, state: &mut 
         host.log(&woke(reason, about.clone()));
     }
     let batch = matches!(input, Input::Reload | Input::FileChanged);
+    let mut reloaded = false;
     let actions = match input {
         Input::Exited { run, outcome } => core.finished(run, &outcome, now),
         Input::Stop => {
@@ -155,11 +162,17 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, state: &mut 
         Input::Paused { job, paused } => core.set_paused(&job, paused, now),
         Input::RunNow { job, request } => core.run_now(&job, request, now),
         Input::Reload | Input::FileChanged => match host.reload() {
-            Ok((settings, jobs)) => core.reload(&settings, jobs, now),
-            Err(ReloadError { problems }) => problems
-                .into_iter()
-                .map(|problem| Action::Log(Event::ReloadFailed { problem }))
-                .collect(),
+            Ok((settings, jobs)) => {
+                reloaded = true;
+                core.reload(&settings, jobs, now)
+            }
+            Err(ReloadError { problems }) => {
+                let mut actions: Vec<Action> = (problems.iter().cloned())
+                    .map(|problem| Action::Log(Event::ReloadFailed { problem }))
+                    .collect();
+                actions.push(Action::Notify(Notice::ReloadFailed { problems }));
+                actions
+            }
         },
         Input::StoreFailed { .. } => Vec::new(),
     };
@@ -172,5 +185,8 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, state: &mut 
     apply(host, core, actions, &mut state.outage);
     if batch {
         host.commit();
+    }
+    if reloaded {
+        host.notify(Notice::Reloaded);
     }
 }

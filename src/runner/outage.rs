@@ -5,7 +5,7 @@
 //! coalescing rules, so no slot is replayed.
 
 use super::Host;
-use crate::scheduler::{Event, Scheduler};
+use crate::scheduler::{Event, Notice, Scheduler};
 use chrono::{DateTime, Utc};
 
 /// The first retry comes after this long; each failed retry doubles it, up
@@ -21,6 +21,9 @@ pub(super) struct Outage {
     pub error: String,
     pub next_try: DateTime<Utc>,
     backoff: chrono::Duration,
+    /// Notices of runs whose ends the host keeps until the store works
+    /// again; told once they are written.
+    pub held: Vec<Notice>,
 }
 
 impl Outage {
@@ -52,6 +55,7 @@ pub(super) fn enter(
         error,
         next_try: now + FIRST_BACKOFF,
         backoff: FIRST_BACKOFF,
+        held: Vec::new(),
     });
 }
 
@@ -67,6 +71,7 @@ mod tests {
             error: String::new(),
             next_try: now + FIRST_BACKOFF,
             backoff: FIRST_BACKOFF,
+            held: Vec::new(),
         };
         let mut gaps = Vec::new();
         for _ in 0..8 {

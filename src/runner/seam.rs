@@ -3,7 +3,7 @@
 
 use crate::config::{Job, Settings};
 use crate::scheduler::persist::JobState;
-use crate::scheduler::{Change, Event, Outcome, Record, RunId, RunRequest};
+use crate::scheduler::{Change, Event, Notice, Outcome, Record, RunId, RunRequest};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -78,6 +78,9 @@ pub(crate) trait Host {
     /// Sends SIGTERM (or SIGKILL with `kill`) to the run's process group.
     fn signal(&mut self, run: RunId, kill: bool);
     fn log(&mut self, event: &Event);
+    /// Tells hooks and metrics of something whose record is written (or,
+    /// between [`Host::begin`] and [`Host::commit`], will be on commit).
+    fn notify(&mut self, _notice: Notice) {}
     /// Reads the schedule file again; the problems if it is not valid.
     fn reload(&mut self) -> Result<(Settings, Vec<Job>), ReloadError>;
     /// Writes a state change; returns the history numbers of the runs it

@@ -5,7 +5,7 @@
 use super::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
 use crate::config::{self, Job, Settings};
 use crate::scheduler::persist::JobState;
-use crate::scheduler::{Change, Event, Outcome, Record, RunId, RunRequest};
+use crate::scheduler::{Change, Event, Notice, Outcome, Record, RunId, RunRequest};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, HashMap};
@@ -64,6 +64,8 @@ pub(super) struct Sim {
     pub fail_writes: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// When the runner tried the store again.
     pub recoveries: Vec<DateTime<Utc>>,
+    /// Every notice, with how many changes were written before it.
+    pub notices: Vec<(usize, Notice)>,
 }
 
 /// Parses a schedule file text (zone UTC unless it says otherwise).
@@ -98,6 +100,7 @@ impl Sim {
             saved: HashMap::new(),
             fail_writes: None,
             recoveries: Vec::new(),
+            notices: Vec::new(),
         }
     }
 
@@ -232,6 +235,10 @@ impl Host for Sim {
 
     fn log(&mut self, event: &Event) {
         self.events.push((self.now, event.clone()));
+    }
+
+    fn notify(&mut self, notice: Notice) {
+        self.notices.push((self.changes.len(), notice));
     }
 
     fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError> {

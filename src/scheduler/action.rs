@@ -59,6 +59,8 @@ pub(crate) enum Action {
     Log(Event),
     /// Write to the state store (before the actions that follow it).
     Persist(Change),
+    /// Tell hooks and metrics, once the change before it is written.
+    Notify(super::Notice),
 }
 
 /// A change of persistent state. The store numbers the runs it records

@@ -4,6 +4,7 @@
 
 use super::collect::{Due, collect};
 use super::misfire;
+use super::notice::{Miss, Notice};
 use super::persist::Claim;
 use super::runs::Run;
 use super::{Action, Change, Event, RunId, Scheduler, Slot};
@@ -48,8 +49,11 @@ impl Scheduler {
             actions.push(Action::Log(event));
         }
         let mut claim = claim(&job.id, &due, slot);
+        let count = runs.len() as u64;
         let run = self.submit(seq, &job, slot, runs, &mut claim, actions);
+        let notices = notices(&job.id, &due, &claim, count);
         actions.push(Action::Persist(Change::Claim { claim, run }));
+        actions.extend(notices.into_iter().map(Action::Notify));
         if let Some(n) = due.next {
             self.set_slot(seq, n);
         } else {
@@ -153,4 +157,40 @@ fn claim(job: &str, due: &Due, slot: Slot) -> Claim {
             .map(|(f, l)| (utc(&f), utc(&l), due.missed)),
         skipped: None,
     }
+}
+
+/// What hooks and metrics hear of a claim: the slots it records missed,
+/// skipped for max instances, and merged by coalescing (`runs` ran).
+fn notices(job: &str, due: &Due, claim: &Claim, runs: u64) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    let mut miss = |first: DateTime<Tz>, last: DateTime<Tz>, count: u64, reason: Miss| {
+        if count > 0 {
+            notices.push(Notice::Missed {
+                job: job.to_string(),
+                first,
+                last,
+                count,
+                reason,
+            });
+        }
+    };
+    if let (Some(first), Some(last)) = (due.missed_first, due.missed_last) {
+        miss(first, last, due.missed, Miss::Misfire);
+    }
+    let last = due.ok_last.unwrap_or(due.last);
+    if let Some((first, skipped)) = claim.skipped {
+        miss(
+            first.with_timezone(&due.first.timezone()),
+            last,
+            skipped,
+            Miss::Overlap,
+        );
+    }
+    miss(
+        due.first,
+        last,
+        due.ok.saturating_sub(runs),
+        Miss::Coalesced,
+    );
+    notices
 }

@@ -16,6 +16,7 @@ mod due;
 pub(crate) mod event;
 pub(crate) mod initial;
 pub(crate) mod misfire;
+pub(crate) mod notice;
 pub(crate) mod persist;
 mod runs;
 mod slots;
@@ -26,6 +27,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 pub(crate) use event::{Event, Level};
 use initial::Start;
+#[cfg_attr(not(test), allow(unused_imports))]
+pub(crate) use notice::{Miss, Notice};
 use persist::JobState;
 use runs::Run;
 use std::collections::{BTreeSet, HashMap};

@@ -61,6 +61,8 @@ pub struct Loaded {
     pub unknown: u64,
     /// Runs found started: their processes may outlive a killed scheduler.
     pub started: Vec<StartedRun>,
+    /// Runs found pending, now recorded interrupted.
+    pub pending: Vec<StartedRun>,
 }
 
 /// A run found started when the scheduler starts again.
@@ -68,6 +70,8 @@ pub struct Loaded {
 pub struct StartedRun {
     pub record: i64,
     pub job: String,
+    /// The run's scheduled time, as stored.
+    pub scheduled: String,
     /// Its process group (the leader's pid), if recorded.
     pub pid: Option<i32>,
     /// The leader's identity when it started: `BOOT_ID/START_TICKS`.

@@ -2,6 +2,7 @@
 //! then SIGTERM, SIGKILL after [`KILL_GRACE`], and giving up after
 //! [`KILL_WAIT`].
 
+use super::super::notice::Notice;
 use super::super::persist::RunResult;
 use super::super::{Action, Change, Event, KILL_GRACE, KILL_WAIT, Record, RunId, Scheduler};
 use chrono::{DateTime, Utc};
@@ -112,6 +113,14 @@ impl Scheduler {
             exit: None,
             result: RunResult::Interrupted,
         }));
+        if let Some(current) = run.current {
+            actions.push(Action::Notify(Notice::Interrupted {
+                job: run.job.id.clone(),
+                record,
+                scheduled: current.scheduled.with_timezone(&Utc),
+                result: RunResult::Interrupted,
+            }));
+        }
         if self.is_done() {
             actions.push(Action::Log(Event::SchedulerStopped));
         }

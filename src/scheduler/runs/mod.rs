@@ -3,6 +3,7 @@
 mod deadlines;
 
 use super::misfire;
+use super::notice::{Miss, Notice, RunEnd};
 use super::persist::RunResult;
 use super::{Action, Change, Event, Outcome, Record, RunId, RunRequest, Scheduler, Slot};
 use crate::config::Job;
@@ -135,6 +136,13 @@ impl Scheduler {
                 exit: None,
                 result: RunResult::Missed,
             }));
+            actions.push(Action::Notify(Notice::Missed {
+                job: run.job.id.clone(),
+                first: slot.scheduled,
+                last: slot.scheduled,
+                count: 1,
+                reason: Miss::Misfire,
+            }));
             actions.push(Action::Log(Event::JobMissed {
                 job: run.job.id.clone(),
                 scheduled: slot.scheduled,
@@ -194,6 +202,15 @@ impl Scheduler {
             exit,
             result,
         }));
+        actions.push(Action::Notify(Notice::Ended(Box::new(RunEnd {
+            job: run.job.id.clone(),
+            record: current.record,
+            scheduled: current.scheduled,
+            started: current.started,
+            ended: now,
+            outcome: outcome.clone(),
+            result,
+        }))));
         actions.push(Action::Log(ended_event(
             &run.job.id,
             current,

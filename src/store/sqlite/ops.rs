@@ -67,22 +67,31 @@ impl Store for SqliteStore {
             )?;
             tx.execute("DELETE FROM jobs WHERE id = ?1", params![job])?;
         }
-        loaded.interrupted = tx.execute(
-            "UPDATE runs SET result = ?1 WHERE result = ?2",
-            params![RunResult::Interrupted, RunResult::Pending],
-        )? as u64;
+        let found = |r: &rusqlite::Row<'_>| {
+            Ok(StartedRun {
+                record: r.get(0)?,
+                job: r.get(1)?,
+                scheduled: r.get(2)?,
+                pid: r.get(3)?,
+                identity: r.get(4)?,
+            })
+        };
         {
             let mut stmt = tx.prepare(
-                "SELECT id, job, pid, pid_identity FROM runs WHERE result = ?1 ORDER BY id",
+                "UPDATE runs SET result = ?1 WHERE result = ?2
+                 RETURNING id, job, scheduled, pid, pid_identity",
             )?;
-            let rows = stmt.query_map(params![RunResult::Started], |r| {
-                Ok(StartedRun {
-                    record: r.get(0)?,
-                    job: r.get(1)?,
-                    pid: r.get(2)?,
-                    identity: r.get(3)?,
-                })
-            })?;
+            let rows =
+                stmt.query_map(params![RunResult::Interrupted, RunResult::Pending], found)?;
+            loaded.pending = rows.collect::<Result<Vec<_>, _>>()?;
+            loaded.pending.sort_by_key(|r| r.record);
+            loaded.interrupted = loaded.pending.len() as u64;
+        }
+        {
+            let mut stmt = tx.prepare(
+                "SELECT id, job, scheduled, pid, pid_identity FROM runs WHERE result = ?1 ORDER BY id",
+            )?;
+            let rows = stmt.query_map(params![RunResult::Started], found)?;
             loaded.started = rows.collect::<Result<Vec<_>, _>>()?;
         }
         requests::refuse_stale(&tx)?;

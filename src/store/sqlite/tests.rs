@@ -92,10 +92,16 @@ fn a_second_scheduler_is_refused_and_unfinished_runs_are_found() {
     let loaded = again.load().expect("load");
     assert_eq!(loaded.interrupted, 1, "the pending run never started");
     assert_eq!(
+        (loaded.pending.len(), loaded.pending[0].scheduled.as_str()),
+        (1, "2027-01-01T00:00:31Z"),
+        "the pending run is listed for hooks"
+    );
+    assert_eq!(
         loaded.started,
         [StartedRun {
             record: row,
             job: "j".into(),
+            scheduled: "2027-01-01T00:00:30Z".into(),
             pid: Some(4242),
             identity: Some("boot/99".into()),
         }],
