@@ -18,6 +18,7 @@ pub(crate) enum Format {
 }
 
 /// Renders and writes events at or above a level.
+#[derive(Clone)]
 pub(crate) struct Logger {
     format: Format,
     min: Level,

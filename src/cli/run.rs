@@ -109,6 +109,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         logger,
         (console, args.log_format),
         store,
+        &config.jobs,
     )
     .map_err(|source| Error::Io {
         context: "cannot set up signal handling and job output".into(),

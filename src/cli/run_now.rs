@@ -5,9 +5,10 @@
 
 use super::control::{Target, job, notify};
 use super::error::Error;
-use crate::config::Job;
+use crate::config::{Job, Settings};
+use crate::host::hooks::Direct;
 use crate::host::run_direct;
-use crate::scheduler::{Outcome, initial};
+use crate::scheduler::{Notice, Outcome, RunEnd, initial};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Answer, RunResult, RunRow, Store, parse};
 use chrono::Utc;
@@ -57,7 +58,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     ) {
         return Err(refused(job, "it is paused (apsched resume it first)"));
     }
-    direct(&mut store, job, &config.scheduler.shell)
+    direct(&mut store, job, &config.scheduler)
 }
 
 fn refused(job: &Job, reason: &str) -> Error {
@@ -68,7 +69,8 @@ fn refused(job: &Job, reason: &str) -> Error {
 }
 
 /// Runs the job here, recorded like any run.
-fn direct(store: &mut SqliteStore, job: &Job, shell: &str) -> Result<(), Error> {
+fn direct(store: &mut SqliteStore, job: &Job, settings: &Settings) -> Result<(), Error> {
+    let hooks = Direct::start(settings, job);
     let now = Utc::now();
     let record = store
         .add_run(&job.id, now)
@@ -77,7 +79,13 @@ fn direct(store: &mut SqliteStore, job: &Job, shell: &str) -> Result<(), Error> 
         .run_started(record, now)
         .map_err(|e| e.at(store.path()))?;
     let scheduled = now.with_timezone(&job.trigger.tz);
-    let (outcome, tail) = run_direct(job, record, shell, scheduled);
+    hooks.tell(&Notice::Started {
+        job: job.id.clone(),
+        record,
+        scheduled,
+        started: now,
+    });
+    let (outcome, tail) = run_direct(job, record, &settings.shell, scheduled);
     let (exit, result) = match &outcome {
         Outcome::Exited(0) => (Some(0), RunResult::Success),
         Outcome::Exited(code) => (Some(*code), RunResult::Failed),
@@ -90,6 +98,19 @@ fn direct(store: &mut SqliteStore, job: &Job, shell: &str) -> Result<(), Error> 
     store
         .run_output(record, &tail)
         .map_err(|e| e.at(store.path()))?;
+    if !matches!(outcome, Outcome::NotStarted(_)) {
+        hooks.tail(record, &tail);
+    }
+    hooks.tell(&Notice::Ended(Box::new(RunEnd {
+        job: job.id.clone(),
+        record,
+        scheduled,
+        started: now,
+        ended,
+        outcome: outcome.clone(),
+        result,
+    })));
+    hooks.finish();
     let took = (ended - now).to_std().unwrap_or_default();
     match outcome {
         Outcome::Exited(0) => succeeded(job, record, took),

@@ -88,6 +88,7 @@ pub(super) fn job(
         stdin: keys.stdin,
         shell: keys.shell,
         user,
+        hooks: keys.hooks,
     })
 }
 

@@ -65,6 +65,7 @@ pub(super) struct Keys {
     pub shell: Option<String>,
     /// The `user` as written, and where (looked up by the job).
     pub user: Option<(crate::account::Who, std::ops::Range<usize>)>,
+    pub hooks: super::HookSet,
     /// The arguments of the trigger.
     pub trigger: TriggerArgs,
 }
@@ -89,6 +90,7 @@ impl Keys {
             stdin: None,
             shell: None,
             user: None,
+            hooks: super::HookSet::default(),
             trigger: TriggerArgs::default(),
         }
     }
@@ -107,11 +109,15 @@ impl Keys {
         if self.common(diags, key, &v, &what, job) || self.argument(diags, key, &v, &what, job) {
             return;
         }
-        let known: Vec<&str> = COMMON_KEYS
+        let mut known: Vec<&str> = COMMON_KEYS
             .iter()
             .chain(TriggerKind::ALL_KEYS.iter().copied().flatten())
             .copied()
             .collect();
+        // `hooks` is a table, offered only to a key that looks like it.
+        if suggest::closest(k, ["hooks"]).is_some() {
+            known.push("hooks");
+        }
         unknown_key(diags, key, k, &known, &format!("in job \"{}\"", job.name));
     }
 
@@ -166,6 +172,7 @@ impl Keys {
             "stdin" => self.stdin = stdin(diags, v, what),
             "shell" => self.shell = shell(diags, v, what),
             "user" => self.user = super::user::who(diags, v, what),
+            "hooks" => self.hooks = super::hooks::job(diags, v, what),
             _ => return false,
         }
         true
@@ -210,7 +217,11 @@ impl Keys {
 }
 
 /// A `command` value: a string for the shell, or an argument vector.
-fn command(diags: &mut Diagnostics<'_>, v: &Value<'_, '_>, what: &str) -> Option<Command> {
+pub(super) fn command(
+    diags: &mut Diagnostics<'_>,
+    v: &Value<'_, '_>,
+    what: &str,
+) -> Option<Command> {
     match v.raw() {
         DeValue::String(s) if s.trim().is_empty() => {
             diags.error(v.span(), format!("{what} is empty"), None);

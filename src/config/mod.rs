@@ -3,6 +3,7 @@
 
 mod diagnostic;
 mod error;
+mod hooks;
 mod ids;
 mod job;
 mod keys;
@@ -15,6 +16,7 @@ mod values;
 
 pub(crate) use diagnostic::Diagnostic;
 pub(crate) use error::ConfigError;
+pub(crate) use hooks::{HookKind, HookSet, HookSettings, Mailto};
 pub(crate) use ids::job_ids;
 
 use crate::trigger::Trigger;
@@ -44,6 +46,8 @@ pub struct Settings {
     pub history: usize,
     /// `apsched run` reloads when the file changes (as `--watch`).
     pub watch: bool,
+    /// `[hooks]`: the hooks of every job, their timeout and concurrency.
+    pub(crate) hooks: HookSettings,
 }
 
 /// What a job runs.
@@ -81,6 +85,8 @@ pub struct Job {
     pub shell: Option<String>,
     /// The account the job runs as (`user`), looked up at load.
     pub user: Option<crate::account::Account>,
+    /// `[jobs.ID.hooks]`: each replaces `[hooks]`' hook of the same event.
+    pub(crate) hooks: HookSet,
 }
 
 /// A loaded schedule file.
@@ -216,6 +222,8 @@ pub(crate) fn parse(path: &Path, source: &str) -> Result<Config, Vec<Diagnostic>
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hooks;
 #[cfg(test)]
 mod tests_keys;
 #[cfg(test)]

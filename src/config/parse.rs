@@ -60,6 +60,7 @@ fn sections(
         shutdown_timeout: Duration::from_secs(30),
         history: 1000,
         watch: false,
+        hooks: super::HookSettings::default(),
     };
     let mut defaults = Defaults {
         misfire_grace_time: None,
@@ -72,12 +73,13 @@ fn sections(
         match key.get_ref().as_ref() {
             "scheduler" => given = settings::scheduler(diags, path, &v, &mut settings),
             "defaults" => settings::defaults(diags, &v, &mut defaults),
+            "hooks" => super::hooks::global(diags, &v, &mut settings.hooks),
             "jobs" => {}
             other => values::unknown_key(
                 diags,
                 key,
                 other,
-                &["scheduler", "defaults", "jobs"],
+                &["scheduler", "defaults", "hooks", "jobs"],
                 "at the top level",
             ),
         }

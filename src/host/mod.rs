@@ -3,6 +3,7 @@
 //! state store, the log, and the service manager's notify socket.
 
 mod direct;
+pub(crate) mod hooks;
 mod notify;
 mod observe;
 mod orphans;
@@ -62,6 +63,7 @@ impl RealHost {
         logger: Logger,
         output: (Arc<Console>, Format),
         store: SqliteStore,
+        jobs: &[Job],
     ) -> std::io::Result<RealHost> {
         let (tx, rx) = channel();
         signals::start(tx.clone())?;
@@ -83,6 +85,8 @@ impl RealHost {
         if let Some(event) = problem {
             host.logger.log(&event);
         }
+        let logger = host.logger.clone();
+        host.observers.start_hooks(settings, jobs, logger);
         Ok(host)
     }
 
@@ -108,8 +112,15 @@ impl RealHost {
         self.logger.flush();
         self.forwarder.finish(OUTPUT_DRAIN);
         while let Ok(msg) = self.rx.try_recv() {
-            if let Msg::Output { record, tail } = msg {
-                self.state.output(record, tail, &mut self.logger);
+            finishing(&mut self.observers, &mut self.state, &mut self.logger, msg);
+        }
+        // Running hooks get a short while; their exits come through here.
+        if let Some(until) = self.observers.finish_hooks() {
+            let until = until + observe::FINISH_SLACK;
+            while !self.observers.hooks_done() && Instant::now() < until {
+                if let Ok(msg) = self.rx.recv_timeout(Duration::from_millis(20)) {
+                    finishing(&mut self.observers, &mut self.state, &mut self.logger, msg);
+                }
             }
         }
         self.logger.flush();
@@ -149,6 +160,21 @@ impl RealHost {
                 }]
             }
         }
+    }
+}
+
+/// A message after the runner returned: output tails are saved, exits of
+/// hooks passed on; the rest no longer matters.
+fn finishing(observers: &mut Observers, state: &mut State, logger: &mut Logger, msg: Msg) {
+    match msg {
+        Msg::Output { record, tail } => {
+            observers.tail(record, &tail);
+            state.output(record, tail, logger);
+        }
+        Msg::Reaped { pid, status } => {
+            observers.reaped(pid, status);
+        }
+        _ => {}
     }
 }
 

@@ -4,14 +4,21 @@
 //! scheduling path: hooks run on their own thread, metrics are read by
 //! their own server thread.
 
+use super::hooks::{self, Hooks};
 use crate::config::{Job, Settings};
+use crate::log::Logger;
 use crate::scheduler::{Change, Notice, Record};
+use std::time::{Duration, Instant};
 
 /// The observers of a running scheduler.
 #[derive(Default)]
 pub(super) struct Observers {
     /// Notices of a transaction not yet committed.
     batch: Option<Vec<Notice>>,
+    /// The hook thread; `None` while no hook is set anywhere.
+    hooks: Option<Hooks>,
+    /// What starts the hook thread when a reload first sets a hook.
+    hook_logger: Option<Logger>,
 }
 
 // Hooks and metrics fill these in; until then they are no-ops.
@@ -37,7 +44,32 @@ impl Observers {
         }
     }
 
-    fn tell(&mut self, _notice: &Notice) {}
+    fn tell(&mut self, notice: &Notice) {
+        if let Some(hooks) = &self.hooks {
+            hooks.tell(notice);
+        }
+    }
+
+    /// Starts the hook thread if the file sets any hook; its lines go to
+    /// `logger`.
+    pub(super) fn start_hooks(&mut self, settings: &Settings, jobs: &[Job], logger: Logger) {
+        if hooks::any(settings, jobs) {
+            self.hooks = start_hooks(settings, jobs, logger.clone());
+        }
+        self.hook_logger = Some(logger);
+    }
+
+    /// Asks the hook thread to end within its shutdown wait; when it will
+    /// have, if there is one.
+    pub(super) fn finish_hooks(&self) -> Option<Instant> {
+        let hooks = self.hooks.as_ref()?;
+        Some(hooks.finish(hooks.shutdown_wait()))
+    }
+
+    /// Whether no hook thread runs any more.
+    pub(super) fn hooks_done(&self) -> bool {
+        self.hooks.as_ref().is_none_or(Hooks::done)
+    }
 
     /// A state change was written.
     pub(super) fn written(&mut self, _change: &Change) {}
@@ -46,16 +78,54 @@ impl Observers {
     pub(super) fn write_result(&mut self, _ok: bool) {}
 
     /// The schedule file was read again: the jobs now in force.
-    pub(super) fn jobs(&mut self, _settings: &Settings, _jobs: &[Job]) {}
+    pub(super) fn jobs(&mut self, settings: &Settings, jobs: &[Job]) {
+        match (&mut self.hooks, &self.hook_logger) {
+            (Some(hooks), _) => hooks.jobs(settings, jobs),
+            (None, Some(logger)) if hooks::any(settings, jobs) => {
+                self.hooks = start_hooks(settings, jobs, logger.clone());
+            }
+            (None, _) => {}
+        }
+    }
 
     /// The last bytes of a run's output, once its pipes closed.
-    pub(super) fn tail(&mut self, _record: Record, _tail: &[u8]) {}
+    pub(super) fn tail(&mut self, record: Record, tail: &[u8]) {
+        if let Some(hooks) = &self.hooks {
+            hooks.tail(record, tail);
+        }
+    }
 
-    /// A child that is not a run ended; true if it was an observer's.
-    pub(super) fn reaped(&mut self, _pid: i32, _status: i32) -> bool {
-        false
+    /// A child that is not a run ended; true if it may be an observer's
+    /// (a hook's: the hook thread knows).
+    pub(super) fn reaped(&mut self, pid: i32, status: i32) -> bool {
+        let Some(hooks) = &self.hooks else {
+            return false;
+        };
+        hooks.reaped(pid, status);
+        true
     }
 
     /// The scheduling loop is about to wait, or has woken.
     pub(super) fn alive(&mut self) {}
 }
+
+/// The hook thread, or `None` (logged) when no thread can be started.
+fn start_hooks(settings: &Settings, jobs: &[Job], mut logger: Logger) -> Option<Hooks> {
+    // Metrics count hook results through this at merge; nothing yet.
+    let report: hooks::Report = Box::new(|_, _| {});
+    match Hooks::start(settings, jobs, logger.clone(), report, false) {
+        Ok(hooks) => Some(hooks),
+        Err(e) => {
+            logger.log(&crate::scheduler::Event::HookFailed {
+                hook: "hooks",
+                event: "scheduler_started",
+                job: None,
+                reason: format!("no hook runs: cannot start the hook thread: {e}"),
+            });
+            None
+        }
+    }
+}
+
+/// How long a finish waits at most beyond the hook thread's own deadline.
+pub(super) const FINISH_SLACK: Duration = Duration::from_millis(500);

@@ -28,7 +28,7 @@ use chrono_tz::Tz;
 pub(crate) use event::{Event, Level};
 use initial::Start;
 #[cfg_attr(not(test), allow(unused_imports))]
-pub(crate) use notice::{Miss, Notice};
+pub(crate) use notice::{Miss, Notice, RunEnd};
 use persist::JobState;
 use runs::Run;
 use std::collections::{BTreeSet, HashMap};

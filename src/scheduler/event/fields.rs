@@ -71,7 +71,8 @@ impl Event {
             | Event::ConfigWarning { .. }
             | Event::FileChanged { .. }
             | Event::WatchFailed { .. }
-            | Event::NotifyFailed { .. } => scheduler_fields(self),
+            | Event::NotifyFailed { .. }
+            | Event::HookFailed { .. } => scheduler_fields(self),
             Event::JobAdded { .. }
             | Event::JobModified { .. }
             | Event::JobRemoved { .. }
@@ -156,6 +157,17 @@ fn scheduler_fields(event: &Event) -> Vec<(&'static str, Field)> {
         Event::FileChanged { path } => vec![("path", text(path.clone()))],
         Event::WatchFailed { error } | Event::NotifyFailed { error } => {
             vec![("error", text(error.clone()))]
+        }
+        Event::HookFailed {
+            hook,
+            event,
+            job: j,
+            reason,
+        } => {
+            let mut fields = vec![("hook", text(*hook)), ("event", text(*event))];
+            fields.extend(j.as_deref().map(job));
+            fields.push(("reason", text(reason.clone())));
+            fields
         }
         _ => Vec::new(),
     }

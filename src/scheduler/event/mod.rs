@@ -193,6 +193,17 @@ pub(crate) enum Event {
     NotifyFailed {
         error: String,
     },
+    /// A hook did not succeed: it exited non-zero, was killed by a signal
+    /// or at its timeout, could not start, or was dropped (queue full). It
+    /// runs no hook.
+    HookFailed {
+        /// The key that set it: `on_failure`, `mailto`, ...
+        hook: &'static str,
+        /// The event it was told of: `job_failed`, ...
+        event: &'static str,
+        job: Option<String>,
+        reason: String,
+    },
 }
 
 impl Event {
@@ -232,6 +243,7 @@ impl Event {
             Event::FileChanged { .. } => "file_changed",
             Event::WatchFailed { .. } => "watch_failed",
             Event::NotifyFailed { .. } => "notify_failed",
+            Event::HookFailed { .. } => "hook_failed",
         }
     }
 
@@ -251,7 +263,8 @@ impl Event {
             | Event::RunNowRefused { .. }
             | Event::ConfigWarning { .. }
             | Event::WatchFailed { .. }
-            | Event::NotifyFailed { .. } => Level::Warn,
+            | Event::NotifyFailed { .. }
+            | Event::HookFailed { .. } => Level::Warn,
             Event::JobCatchUp { missed, .. } if *missed > 0 => Level::Warn,
             Event::Sleeping { .. }
             | Event::Woke { .. }
