@@ -16,6 +16,7 @@ mod debug;
 mod engine_properties;
 mod faults;
 mod fuzz_regressions;
+mod hooks;
 mod hostile_file;
 mod import;
 mod keys;
