@@ -86,6 +86,15 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     for problem in &imported.problems {
         eprintln!("{}", render(problem));
     }
+    if imported.mails
+        && let Err(searched) =
+            crate::config::find_sendmail(&std::env::var_os("PATH").unwrap_or_default())
+    {
+        eprintln!(
+            "apsched: warning: MAILTO became mailto, which mails failed runs through sendmail, and sendmail is not in {}: install a mail transfer agent before loading the file, or remove mailto",
+            one_line(&searched)
+        );
+    }
     let lost = imported.problems.iter().filter(|p| p.lost).count();
     if lost > 0 || imported.jobs == 0 {
         return Err(Error::ImportIncomplete {

@@ -16,7 +16,7 @@ mod values;
 
 pub(crate) use diagnostic::Diagnostic;
 pub(crate) use error::ConfigError;
-pub(crate) use hooks::{HookKind, HookSet, HookSettings, Mailto};
+pub(crate) use hooks::{HookKind, HookSet, HookSettings, Mailto, find_sendmail};
 pub(crate) use ids::job_ids;
 
 use crate::trigger::Trigger;

@@ -45,6 +45,9 @@ pub(crate) struct Imported {
     pub problems: Vec<Problem>,
     /// How many jobs it defines.
     pub jobs: usize,
+    /// Whether a job mails its failures (`MAILTO=` with an address), which
+    /// needs sendmail where the file is loaded.
+    pub mails: bool,
 }
 
 /// Converts the crontab `input` to a schedule file.
@@ -55,10 +58,14 @@ pub(crate) fn crontab(input: &[u8], options: &Options) -> Imported {
         .iter()
         .filter(|i| matches!(i, read::Item::Job(_)))
         .count();
+    let mails = read.items.iter().any(
+        |i| matches!(i, read::Item::Job(j) if j.mailto.as_ref().is_some_and(|m| !m.is_empty())),
+    );
     Imported {
         text: render::file(&read.items, options),
         problems: read.problems,
         jobs,
+        mails,
     }
 }
 

@@ -27,6 +27,8 @@ pub(super) struct Job {
     /// From `CRON_TZ=` (or `TZ=`); `None` is the zone of [`Options`].
     pub zone: Option<Tz>,
     pub env: Vec<(String, String)>,
+    /// From `MAILTO=`: where a failed run's output is mailed (`""`: nowhere).
+    pub mailto: Option<String>,
 }
 
 /// What the output holds, in the crontab's order.
@@ -58,6 +60,7 @@ struct Env {
     shell: String,
     cron_tz: Option<Tz>,
     tz: Option<Tz>,
+    mailto: Option<String>,
 }
 
 impl Env {
@@ -80,6 +83,7 @@ pub(super) fn lines(input: &[u8], options: &Options) -> Read {
         shell: DEFAULT_SHELL.into(),
         cron_tz: None,
         tz: None,
+        mailto: None,
     };
     let mut ids = Ids::default();
     // Environment lines since the last entry: where each was, to keep it
@@ -163,21 +167,8 @@ impl Read {
             return false;
         }
         match name {
-            "MAILTO" => {
-                if !value.is_empty() {
-                    self.problems.push(Problem {
-                        line: number,
-                        message: format!(
-                            "MAILTO={value} is not carried over yet: apsched does not mail the output of jobs (it is in its log and `apsched history --output`); kept as a comment"
-                        ),
-                        lost: false,
-                    });
-                }
-                self.items.push(Item::Note(format!(
-                    "line {number}: {} (cron mails job output; apsched keeps it in its log and history instead)",
-                    line.trim()
-                )));
-            }
+            // cron mails any output; apsched's `mailto` mails failed runs.
+            "MAILTO" => env.mailto = Some(value.trim().to_string()),
             "SHELL" => env.shell = value.to_string(),
             "CRON_TZ" | "TZ" => {
                 let zone = if value.trim().is_empty() {
@@ -246,6 +237,7 @@ impl Read {
             shell: env.shell.clone(),
             zone,
             env: env.vars.clone(),
+            mailto: env.mailto.clone(),
         }));
     }
 

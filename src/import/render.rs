@@ -155,4 +155,7 @@ fn job_table(out: &mut String, job: &Job, zone: Tz, shell: &str) {
             .collect();
         let _ = writeln!(out, "env = {{ {} }}", vars.join(", "));
     }
+    if let Some(to) = &job.mailto {
+        let _ = writeln!(out, "hooks = {{ mailto = {} }}", string(to));
+    }
 }
