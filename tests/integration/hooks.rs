@@ -528,3 +528,48 @@ seconds = 1
     assert_eq!(json["result"], "max_instances");
     assert_eq!(json["missed_count"], 1);
 }
+
+/// The healthchecks.io recipe of `apsched(1)`, as written there, with a
+/// stand-in `curl` that keeps its arguments and standard input.
+#[test]
+fn the_healthchecks_recipe_pings_start_and_the_exit_code_with_the_output() {
+    let man = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/man/apsched.1"))
+        .expect("man page");
+    let recipe: Vec<String> = man
+        .lines()
+        .skip_while(|l| *l != "[jobs.backup.hooks]")
+        .take_while(|l| *l != ".fi")
+        .map(|l| l.replace("\\-", "-"))
+        .collect();
+    assert_eq!(recipe.len(), 3, "{recipe:?}");
+    let dir = schedule(&format!(
+        "[jobs.backup]\ncommand = \"echo oops; exit 2\"\ntrigger = \"startup\"\nenv = {{ HC_UUID = \"check-1\" }}\n{}\n",
+        recipe.join("\n")
+    ));
+    std::fs::create_dir(dir.join("bin")).expect("mkdir");
+    dir.write(
+        "bin/curl",
+        "#!/bin/sh\nfor a in \"$@\"; do case $a in https:*) url=$a;; esac; done\necho \"$url $(cat | tr '\\n' ' ')\" >> pings\n",
+    );
+    make_executable(&dir.join("bin/curl"));
+    let path = format!(
+        "{}:{}",
+        dir.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = dir.run().env("PATH", &path).spawn();
+    let pings = lines_in(&dir.join("pings"), 2);
+    run.stop();
+    let lines: Vec<&str> = pings.lines().collect();
+    let start = lines[0].split(' ').next().unwrap_or_default();
+    let uuid = start.rsplit("rid=").next().unwrap_or_default();
+    assert!(
+        start.starts_with("https://hc-ping.com/check-1/start?rid="),
+        "{pings}"
+    );
+    assert_eq!(uuid.len(), 36, "{pings}");
+    assert!(
+        lines[1].starts_with(&format!("https://hc-ping.com/check-1/2?rid={uuid} oops")),
+        "{pings}"
+    );
+}
