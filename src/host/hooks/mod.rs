@@ -11,6 +11,8 @@ mod payload;
 mod queue;
 mod spawn;
 mod table;
+#[cfg(test)]
+mod tests_table;
 mod worker;
 
 pub(crate) use direct::Direct;
