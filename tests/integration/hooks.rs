@@ -573,3 +573,137 @@ fn the_healthchecks_recipe_pings_start_and_the_exit_code_with_the_output() {
         "{pings}"
     );
 }
+
+#[test]
+fn a_hook_that_ignores_sigterm_is_killed_5_seconds_later() {
+    let dir = schedule(
+        r#"[hooks]
+timeout = "1s"
+on_failure = "trap '' TERM; echo $$ > hook.pid; while :; do sleep 0.2; done"
+[jobs.fail]
+command = "exit 1"
+trigger = "startup"
+"#,
+    );
+    let run = dir.run().spawn();
+    let pid = lines_in(&dir.join("hook.pid"), 1);
+    let began = std::time::Instant::now();
+    let log = run.wait_for_stderr("hook_failed", 1);
+    let took = began.elapsed().as_secs_f64();
+    assert!(log.contains("reason=\"timed out after 1s\""), "{log}");
+    assert!((5.0..9.0).contains(&took), "killed after {took}s");
+    assert!(!alive(&pid), "the hook is gone");
+    run.stop();
+}
+
+#[test]
+fn a_shutdown_waits_for_a_running_hook() {
+    let dir = schedule(
+        r#"[hooks]
+on_failure = "sleep 1; echo done > done"
+[jobs.fail]
+command = "exit 1"
+trigger = "startup"
+"#,
+    );
+    let done = dir.run().spawn().stop_when("job_error", 1);
+    assert_eq!(done.code, Some(0));
+    assert_eq!(dir.read("done"), "done\n", "{}", done.stderr);
+    assert!(!done.stderr.contains("hook_failed"), "{}", done.stderr);
+}
+
+#[test]
+fn a_long_output_is_cut_to_its_tail_and_flagged() {
+    let dir = schedule(&format!(
+        r#"[hooks]
+on_failure = {DUMP}
+[jobs.loud]
+command = "seq 1 3000; exit 1"
+cron = "@daily"
+"#
+    ));
+    dir.apsched(["run-now", "loud", "-f", "s.toml"])
+        .status(1)
+        .run();
+    let json = input(&dir, "in.job_failed.1");
+    assert_eq!(json["output_truncated"], true);
+    let tail = json["output_tail"].as_str().unwrap_or_default();
+    assert!(tail.ends_with("2999\n3000\n"), "{tail}");
+    assert!(tail.len() <= 4096, "{}", tail.len());
+}
+
+#[test]
+fn a_hook_that_cannot_start_is_logged() {
+    let dir = schedule(
+        r#"[hooks]
+on_failure = ["/nonexistent/notify"]
+[jobs.fail]
+command = "exit 1"
+cron = "@daily"
+"#,
+    );
+    dir.apsched(["run-now", "fail", "-f", "s.toml"])
+        .status(1)
+        .stderr_contains("WARN  hook_failed hook=on_failure event=job_failed job=fail reason=\"cannot start: /nonexistent/notify: No such file or directory")
+        .run();
+}
+
+#[test]
+fn a_run_past_its_timeout_runs_on_timeout_and_on_failure() {
+    let dir = schedule(&format!(
+        r#"[hooks]
+on_timeout = {DUMP}
+on_failure = {DUMP}
+[jobs.slow]
+command = "sleep 30"
+trigger = "startup"
+timeout = "1s"
+"#
+    ));
+    let run = dir.run().spawn();
+    let timed_out = input(&dir, "in.job_timed_out.1");
+    let failed = input(&dir, "in.job_failed.1");
+    run.stop();
+    for json in [&timed_out, &failed] {
+        assert_eq!(json["result"], "timeout", "{json}");
+        assert_eq!(json["exit_code"], Value::Null, "{json}");
+        assert_eq!(json["signal"], 15, "{json}");
+    }
+    assert_eq!(env(&dir, "env.job_timed_out.1")["APSCHED_SIGNAL"], "15");
+}
+
+#[test]
+fn max_concurrent_runs_hooks_one_after_another() {
+    let dir = schedule(
+        r#"[hooks]
+max_concurrent = 1
+on_failure = "echo begin >> order; sleep 0.3; echo end >> order"
+on_finish = "echo begin >> order; sleep 0.3; echo end >> order"
+[jobs.fail]
+command = "exit 1"
+trigger = "startup"
+"#,
+    );
+    let run = dir.run().spawn();
+    let order = lines_in(&dir.join("order"), 4);
+    run.stop();
+    assert_eq!(order, "begin\nend\nbegin\nend\n");
+}
+
+#[test]
+fn a_reload_that_adds_hooks_starts_running_them() {
+    let job = "[jobs.fail]\ncommand = \"exit 1\"\ntrigger = \"interval\"\nseconds = 1\n";
+    let dir = schedule(job);
+    let run = dir.run().spawn();
+    run.wait_for_stderr("job_error", 1);
+    dir.write(
+        "s.toml",
+        format!("{HEAD}[hooks]\non_failure = \"echo $APSCHED_RUN_ID >> calls\"\n{job}"),
+    );
+    run.signal(libc::SIGHUP);
+    run.wait_for_stderr("reloaded", 1);
+    let calls = lines_in(&dir.join("calls"), 1);
+    run.stop();
+    assert!(!calls.is_empty(), "a failure after the reload ran the hook");
+    assert!(!calls.lines().any(|l| l == "1"), "none before it: {calls}");
+}
