@@ -164,7 +164,8 @@ fn scheduler_fields(event: &Event) -> Vec<(&'static str, Field)> {
             job: j,
             reason,
         } => {
-            let mut fields = vec![("hook", text(*hook)), ("event", text(*event))];
+            // Not `event`: a JSON log line's `event` is the line's own.
+            let mut fields = vec![("hook", text(*hook)), ("hook_event", text(*event))];
             fields.extend(j.as_deref().map(job));
             fields.push(("reason", text(reason.clone())));
             fields

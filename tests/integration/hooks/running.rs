@@ -31,7 +31,7 @@ seconds = 1
     run.stop();
     assert!(
         log.contains(
-            "hook_failed hook=on_failure event=job_failed job=fail reason=\"timed out after 2s\""
+            "hook_failed hook=on_failure hook_event=job_failed job=fail reason=\"timed out after 2s\""
         ),
         "{log}"
     );
@@ -91,7 +91,7 @@ seconds = 1
     assert!(dir.read("calls").lines().all(|l| l == "job_failed"));
     assert!(
         done.stderr.contains(
-            "WARN  hook_failed hook=on_failure event=job_failed job=fail reason=\"exit status 7\""
+            "WARN  hook_failed hook=on_failure hook_event=job_failed job=fail reason=\"exit status 7\""
         ),
         "{}",
         done.stderr
@@ -110,7 +110,7 @@ cron = "@daily"
     );
     dir.apsched(["run-now", "fail", "-f", "s.toml"])
         .status(1)
-        .stderr_contains("WARN  hook_failed hook=on_failure event=job_failed job=fail reason=\"cannot start: /nonexistent/notify: No such file or directory")
+        .stderr_contains("WARN  hook_failed hook=on_failure hook_event=job_failed job=fail reason=\"cannot start: /nonexistent/notify: No such file or directory")
         .run();
 }
 
@@ -146,4 +146,32 @@ trigger = "startup"
     let order = lines_in(&dir.join("order"), 4);
     run.stop();
     assert_eq!(order, "begin\nend\nbegin\nend\n");
+}
+
+#[test]
+fn hook_failed_keeps_its_name_in_json_logs() {
+    let dir = schedule(
+        r#"[hooks]
+on_failure = "exit 7"
+[jobs.fail]
+command = "exit 1"
+trigger = "startup"
+"#,
+    );
+    let run = dir
+        .apsched(["run", "s.toml", "--log-format", "json"])
+        .spawn();
+    let log = run.wait_for_stderr("hook_failed", 1);
+    run.stop();
+    let line = log
+        .lines()
+        .find(|l| l.contains("hook_failed"))
+        .unwrap_or_default();
+    let json: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    assert_eq!(json["event"], "hook_failed");
+    assert_eq!(json["level"], "warn");
+    assert_eq!(json["hook"], "on_failure");
+    assert_eq!(json["hook_event"], "job_failed");
+    assert_eq!(json["job"], "fail");
+    assert_eq!(json["reason"], "exit status 7");
 }
