@@ -13,6 +13,8 @@ mod spawn;
 mod table;
 #[cfg(test)]
 mod tests_table;
+#[cfg(test)]
+mod tests_worker;
 mod worker;
 
 pub(crate) use direct::Direct;

@@ -59,11 +59,10 @@ impl Queue {
         self.waiting.is_empty()
     }
 
-    /// Forgets the hooks not started; how many there were.
-    pub(super) fn clear(&mut self) -> usize {
-        let n = self.waiting.len();
-        self.waiting.clear();
-        n
+    /// Takes the hooks not started.
+    pub(super) fn take(&mut self) -> Vec<HookRun> {
+        self.burst = false;
+        self.waiting.drain(..).collect()
     }
 }
 
@@ -106,7 +105,8 @@ mod tests {
         }
         assert_eq!(q.push(run(5)), Push::Dropped { first: true });
         assert_eq!(q.dropped, 4);
-        assert_eq!(q.clear(), CAPACITY);
+        assert_eq!(q.take().len(), CAPACITY);
+        assert!(q.is_empty());
     }
 }
 

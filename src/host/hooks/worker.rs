@@ -71,10 +71,8 @@ impl Worker {
             if let Some(at) = self.finish
                 && (now >= at || self.idle())
             {
-                let left = self.queue.clear();
-                if left > 0 || !self.running.is_empty() {
-                    self.failed_all(left);
-                }
+                let left = self.queue.take();
+                self.failed_all(&left);
                 self.logger.flush();
                 return;
             }
@@ -267,13 +265,19 @@ impl Worker {
     }
 
     /// At the end of a finish: the hooks dropped and those left running.
-    fn failed_all(&mut self, dropped: usize) {
-        if dropped > 0 {
+    fn failed_all(&mut self, dropped: &[HookRun]) {
+        for run in dropped {
+            (self.report)(run.event, "dropped");
+        }
+        if let Some(first) = dropped.first() {
             self.logger.log(&Event::HookFailed {
-                hook: "hooks",
-                event: "shutdown",
-                job: None,
-                reason: format!("{dropped} hooks not started before apsched stopped"),
+                hook: first.key,
+                event: first.event,
+                job: first.job.clone(),
+                reason: format!(
+                    "dropped with {} more: apsched stopped before they started",
+                    dropped.len() - 1
+                ),
             });
         }
         let left: Vec<HookRun> = self.running.drain().map(|(_, r)| r.run).collect();
