@@ -40,31 +40,7 @@ pub(super) fn describe(
             },
         )),
         Notice::Ended(end) => Some(ended(end, tail, key, base)),
-        Notice::Missed {
-            job,
-            first,
-            last,
-            count,
-            reason,
-        } => {
-            let (kind, result) = match reason {
-                Miss::Misfire => (HookKind::Missed, "missed"),
-                Miss::Overlap => (HookKind::MaxInstances, "max_instances"),
-                Miss::Coalesced => return None,
-            };
-            Some((
-                job.clone(),
-                vec![kind],
-                Facts {
-                    job: Some(job.clone()),
-                    scheduled: Some(rfc3339_secs(first)),
-                    last_scheduled: Some(rfc3339_secs(last)),
-                    result: Some(result),
-                    missed_count: Some(*count),
-                    ..base
-                },
-            ))
-        }
+        Notice::Missed { .. } => missed(notice, base),
         Notice::Interrupted {
             job,
             record,
@@ -97,6 +73,37 @@ pub(super) fn describe(
         )),
         Notice::Reloaded => None,
     }
+}
+
+/// The job, hook kind and facts of missed runs; `None` for coalesced ones.
+fn missed(notice: &Notice, base: Facts) -> Option<(String, Vec<HookKind>, Facts)> {
+    let Notice::Missed {
+        job,
+        first,
+        last,
+        count,
+        reason,
+    } = notice
+    else {
+        return None;
+    };
+    let (kind, result) = match reason {
+        Miss::Misfire => (HookKind::Missed, "missed"),
+        Miss::Overlap => (HookKind::MaxInstances, "max_instances"),
+        Miss::Coalesced => return None,
+    };
+    Some((
+        job.clone(),
+        vec![kind],
+        Facts {
+            job: Some(job.clone()),
+            scheduled: Some(rfc3339_secs(first)),
+            last_scheduled: Some(rfc3339_secs(last)),
+            result: Some(result),
+            missed_count: Some(*count),
+            ..base
+        },
+    ))
 }
 
 /// The job, hook kinds and facts of a run's end.
