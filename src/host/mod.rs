@@ -3,6 +3,7 @@
 //! state store, the log, and the service manager's notify socket.
 
 mod direct;
+pub(crate) mod metrics;
 mod notify;
 mod observe;
 mod orphans;
@@ -86,6 +87,11 @@ impl RealHost {
         Ok(host)
     }
 
+    /// Counts what happens for the metrics endpoint from now on.
+    pub(crate) fn observe_metrics(&mut self, metrics: metrics::Metrics) {
+        self.observers.metrics = Some(metrics);
+    }
+
     /// Reloads the schedule file whenever it changes (`--watch`), and at
     /// once if it changed since it was read as `loaded`; an error, for
     /// people, when it cannot be watched.
@@ -133,7 +139,11 @@ impl RealHost {
             Msg::Output { record, tail } => {
                 self.observers.tail(record, &tail);
                 let inputs = self.state.output(record, tail, &mut self.logger);
-                self.observers.write_result(inputs.is_empty());
+                let failed = inputs.iter().find_map(|i| match i {
+                    Input::StoreFailed { error } => Some(error.as_str()),
+                    _ => None,
+                });
+                self.observers.write_result(failed);
                 inputs
             }
             Msg::Reaped { pid, status } => {
@@ -219,7 +229,7 @@ impl Host for RealHost {
         let result = self.state.persist(change);
         match &result {
             Ok(_) => self.observers.written(change),
-            Err(PersistError::Failed(_)) => self.observers.write_result(false),
+            Err(PersistError::Failed(e)) => self.observers.write_result(Some(e)),
             Err(PersistError::Refused(_)) => {}
         }
         result
@@ -227,7 +237,8 @@ impl Host for RealHost {
 
     fn recover(&mut self) -> Result<HashMap<String, JobState>, RecoverError> {
         let recovered = self.state.recover();
-        self.observers.write_result(recovered.is_ok());
+        let failed = recovered.as_ref().err().map(ToString::to_string);
+        self.observers.write_result(failed.as_deref());
         recovered
     }
 
@@ -242,7 +253,7 @@ impl Host for RealHost {
 
     fn commit(&mut self) {
         if let Err(e) = self.state.store().commit() {
-            self.observers.write_result(false);
+            self.observers.write_result(Some(&e.to_string()));
             self.logger.log(&Event::StateError {
                 error: e.to_string(),
             });

@@ -4,6 +4,7 @@
 //! scheduling path: hooks run on their own thread, metrics are read by
 //! their own server thread.
 
+use super::metrics::Metrics;
 use crate::config::{Job, Settings};
 use crate::scheduler::{Change, Notice, Record};
 
@@ -12,6 +13,8 @@ use crate::scheduler::{Change, Notice, Record};
 pub(super) struct Observers {
     /// Notices of a transaction not yet committed.
     batch: Option<Vec<Notice>>,
+    /// The metrics endpoint's counts, when it is on.
+    pub(super) metrics: Option<Metrics>,
 }
 
 // Hooks and metrics fill these in; until then they are no-ops.
@@ -37,16 +40,33 @@ impl Observers {
         }
     }
 
-    fn tell(&mut self, _notice: &Notice) {}
+    fn tell(&mut self, notice: &Notice) {
+        if let Some(m) = &self.metrics {
+            m.tell(notice);
+        }
+    }
 
     /// A state change was written.
-    pub(super) fn written(&mut self, _change: &Change) {}
+    pub(super) fn written(&mut self, change: &Change) {
+        if let Some(m) = &self.metrics {
+            m.written(change);
+            m.write_result(None);
+        }
+    }
 
-    /// A state write failed (or succeeded again: `ok`).
-    pub(super) fn write_result(&mut self, _ok: bool) {}
+    /// A state write failed with this error, or (`None`) succeeded again.
+    pub(super) fn write_result(&mut self, error: Option<&str>) {
+        if let Some(m) = &self.metrics {
+            m.write_result(error);
+        }
+    }
 
     /// The schedule file was read again: the jobs now in force.
-    pub(super) fn jobs(&mut self, _settings: &Settings, _jobs: &[Job]) {}
+    pub(super) fn jobs(&mut self, _settings: &Settings, jobs: &[Job]) {
+        if let Some(m) = &self.metrics {
+            m.jobs(jobs);
+        }
+    }
 
     /// The last bytes of a run's output, once its pipes closed.
     pub(super) fn tail(&mut self, _record: Record, _tail: &[u8]) {}
@@ -57,5 +77,9 @@ impl Observers {
     }
 
     /// The scheduling loop is about to wait, or has woken.
-    pub(super) fn alive(&mut self) {}
+    pub(super) fn alive(&mut self) {
+        if let Some(m) = &self.metrics {
+            m.alive();
+        }
+    }
 }

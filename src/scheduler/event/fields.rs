@@ -71,7 +71,8 @@ impl Event {
             | Event::ConfigWarning { .. }
             | Event::FileChanged { .. }
             | Event::WatchFailed { .. }
-            | Event::NotifyFailed { .. } => scheduler_fields(self),
+            | Event::NotifyFailed { .. }
+            | Event::MetricsListening { .. } => scheduler_fields(self),
             Event::JobAdded { .. }
             | Event::JobModified { .. }
             | Event::JobRemoved { .. }
@@ -154,6 +155,7 @@ fn scheduler_fields(event: &Event) -> Vec<(&'static str, Field)> {
         ],
         Event::ConfigWarning { warning } => vec![("warning", text(warning.clone()))],
         Event::FileChanged { path } => vec![("path", text(path.clone()))],
+        Event::MetricsListening { addr } => vec![("addr", text(addr.clone()))],
         Event::WatchFailed { error } | Event::NotifyFailed { error } => {
             vec![("error", text(error.clone()))]
         }

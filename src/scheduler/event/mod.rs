@@ -193,6 +193,12 @@ pub(crate) enum Event {
     NotifyFailed {
         error: String,
     },
+    /// The metrics and health endpoint listens at this address (`[metrics]
+    /// listen`, `--metrics-listen`), with any port 0 replaced by the one
+    /// chosen.
+    MetricsListening {
+        addr: String,
+    },
 }
 
 impl Event {
@@ -232,6 +238,7 @@ impl Event {
             Event::FileChanged { .. } => "file_changed",
             Event::WatchFailed { .. } => "watch_failed",
             Event::NotifyFailed { .. } => "notify_failed",
+            Event::MetricsListening { .. } => "metrics_listening",
         }
     }
 

@@ -1,0 +1,1 @@
+//! Unit tests of the metrics: the renderer and the updates from notices.
