@@ -210,9 +210,19 @@ fn health_is_200_other_paths_404_and_other_methods_405() {
     }
     assert_eq!(request(&addr, "POST", "/metrics").0, 405);
     assert_eq!(request(&addr, "HEAD", "/metrics"), (200, String::new()));
-    // A client that sends nothing does not hold up the others.
-    let _idle = TcpStream::connect(&addr).expect("connect");
+    // A client that sends nothing does not hold up the others, but no more
+    // than 8 are served at once; each gets 5 seconds to send its request.
+    let mut idle: Vec<TcpStream> = (0..7)
+        .map(|_| TcpStream::connect(&addr).expect("connect"))
+        .collect();
     assert_eq!(get(&addr, "/healthz").0, 200);
+    idle.push(TcpStream::connect(&addr).expect("connect"));
+    assert_eq!(
+        get(&addr, "/healthz"),
+        (503, "busy: too many connections\n".into())
+    );
+    until(PATIENCE, || get(&addr, "/healthz").0 == 200);
+    assert_eq!(get(&addr, "/healthz").0, 200, "the idle ones timed out");
     running.stop();
 }
 

@@ -11,6 +11,8 @@ mod render;
 mod server;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_data;
 
 use crate::config::{Job, Listen};
 use crate::scheduler::persist::JobState;

@@ -9,8 +9,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-/// Connections served at once; more are answered 503 at once.
+/// Connections served at once; as many more are answered 503, and past
+/// that they are closed unanswered.
 const MAX_CONNECTIONS: usize = 8;
+/// How long a connection over the limit may take to send its request.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(1);
 /// How long a client may take to send its request.
 const READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a client may take to read the response.
@@ -47,14 +50,10 @@ pub(super) fn serve(listener: TcpListener, metrics: Metrics) -> std::io::Result<
         .spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
-                if active.fetch_add(1, Ordering::AcqRel) >= MAX_CONNECTIONS {
+                let n = active.fetch_add(1, Ordering::AcqRel);
+                // Past twice the limit, not even a 503.
+                if n >= 2 * MAX_CONNECTIONS {
                     active.fetch_sub(1, Ordering::AcqRel);
-                    let busy = text(
-                        "503 Service Unavailable",
-                        "busy: too many connections\n".into(),
-                    );
-                    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-                    let _ = write(stream, &busy, false);
                     continue;
                 }
                 let metrics = metrics.clone();
@@ -62,7 +61,7 @@ pub(super) fn serve(listener: TcpListener, metrics: Metrics) -> std::io::Result<
                 let spawned = std::thread::Builder::new()
                     .name("metrics-conn".into())
                     .spawn(move || {
-                        connection(stream, &metrics);
+                        connection(stream, &metrics, n >= MAX_CONNECTIONS);
                         done.fetch_sub(1, Ordering::AcqRel);
                     });
                 if spawned.is_err() {
@@ -73,10 +72,11 @@ pub(super) fn serve(listener: TcpListener, metrics: Metrics) -> std::io::Result<
     Ok(())
 }
 
-/// Reads one request and answers it.
-fn connection(mut stream: TcpStream, metrics: &Metrics) {
-    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
-    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+/// Reads one request and answers it (503 when `busy`).
+fn connection(mut stream: TcpStream, metrics: &Metrics, busy: bool) {
+    let wait = if busy { BUSY_TIMEOUT } else { READ_TIMEOUT };
+    let _ = stream.set_read_timeout(Some(wait));
+    let _ = stream.set_write_timeout(Some(if busy { wait } else { WRITE_TIMEOUT }));
     let mut head = Vec::new();
     let mut buf = [0u8; 1024];
     while !ends_head(&head) && head.len() < MAX_HEAD {
@@ -89,7 +89,14 @@ fn connection(mut stream: TcpStream, metrics: &Metrics) {
     let line = String::from_utf8_lossy(line);
     let mut words = line.split_whitespace();
     let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
-    let response = route(method, target, metrics);
+    let response = if busy {
+        text(
+            "503 Service Unavailable",
+            "busy: too many connections\n".into(),
+        )
+    } else {
+        route(method, target, metrics)
+    };
     let _ = write(stream, &response, method == "HEAD");
 }
 

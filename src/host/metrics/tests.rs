@@ -10,8 +10,7 @@ use super::render::render;
 use super::{Metrics, server};
 use crate::config::{Job, parse};
 use crate::scheduler::notice::RunEnd;
-use crate::scheduler::persist::{Claim, JobState};
-use crate::scheduler::{Change, Miss, Notice, Outcome};
+use crate::scheduler::{Notice, Outcome};
 use crate::store::RunResult;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -19,7 +18,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-fn jobs(ids: &[&str]) -> Vec<Job> {
+pub(super) fn jobs(ids: &[&str]) -> Vec<Job> {
     let mut text = String::from("[scheduler]\ntimezone = \"UTC\"\n");
     for id in ids {
         let _ = write!(
@@ -30,26 +29,32 @@ fn jobs(ids: &[&str]) -> Vec<Job> {
     parse(Path::new("s.toml"), &text).expect("valid").jobs
 }
 
-fn at(text: &str) -> DateTime<Utc> {
+pub(super) fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
         .expect("time")
         .with_timezone(&Utc)
 }
 
-fn utc(text: &str) -> DateTime<Tz> {
+pub(super) fn utc(text: &str) -> DateTime<Tz> {
     at(text).with_timezone(&Tz::UTC)
 }
 
-fn data(ids: &[&str]) -> Data {
+pub(super) fn data(ids: &[&str]) -> Data {
     Data::new(&jobs(ids), &HashMap::new(), &HashMap::new(), 1000.0)
 }
 
 /// The sample lines of `text` whose series starts with `prefix`.
-fn lines<'a>(text: &'a str, prefix: &str) -> Vec<&'a str> {
+pub(super) fn lines<'a>(text: &'a str, prefix: &str) -> Vec<&'a str> {
     text.lines().filter(|l| l.starts_with(prefix)).collect()
 }
 
-fn ended(job: &str, record: i64, outcome: Outcome, result: RunResult, secs: i64) -> Notice {
+pub(super) fn ended(
+    job: &str,
+    record: i64,
+    outcome: Outcome,
+    result: RunResult,
+    secs: i64,
+) -> Notice {
     let started = at("2026-01-01T00:00:01Z");
     Notice::Ended(Box::new(RunEnd {
         job: job.into(),
@@ -159,161 +164,6 @@ fn every_series_of_a_loaded_job_starts_at_zero_without_command_text() {
 }
 
 #[test]
-fn notices_count_runs_by_result_and_keep_the_times() {
-    let mut d = data(&["a"]);
-    let started = Notice::Started {
-        job: "a".into(),
-        record: 7,
-        scheduled: utc("2026-01-01T00:00:00Z"),
-        started: at("2026-01-01T00:00:00.003Z"),
-    };
-    d.tell(&started, 0.0);
-    assert_eq!(d.jobs["a"].running, [7]);
-    let cases = [
-        (Outcome::Exited(0), RunResult::Success, "success"),
-        (Outcome::Exited(2), RunResult::Failed, "failure"),
-        (Outcome::Signaled(9), RunResult::Failed, "failure"),
-        (Outcome::Signaled(15), RunResult::TimedOut, "timeout"),
-        (
-            Outcome::NotStarted("no such file".into()),
-            RunResult::Failed,
-            "spawn_error",
-        ),
-        (Outcome::Signaled(9), RunResult::Interrupted, "interrupted"),
-    ];
-    for (outcome, result, _) in &cases {
-        d.tell(&ended("a", 7, outcome.clone(), *result, 2), 0.0);
-    }
-    d.tell(
-        &Notice::Interrupted {
-            job: "a".into(),
-            record: 8,
-            scheduled: at("2026-01-01T00:00:00Z"),
-            result: RunResult::Unknown,
-        },
-        0.0,
-    );
-    let text = render(&d);
-    for (label, want) in [
-        ("success", 1),
-        ("failure", 2),
-        ("timeout", 1),
-        ("spawn_error", 1),
-        ("interrupted", 2),
-    ] {
-        let line = format!("apsched_job_runs_total{{job_name=\"a\",result=\"{label}\"}} {want}");
-        assert!(text.contains(&line), "{line}\n{text}");
-    }
-    let a = &d.jobs["a"];
-    assert!(a.running.is_empty());
-    assert_eq!(a.last_run, Some(1_767_225_601.0));
-    assert_eq!(a.last_success, Some(1_767_225_603.0));
-    assert_eq!(a.last_failure, Some(1_767_225_603.0));
-    // Five runs with a process were timed; the spawn error was not.
-    assert_eq!(a.duration.count, 5);
-    assert!(
-        text.contains("apsched_run_start_delay_seconds_bucket{le=\"0.005\"} 1\n"),
-        "{text}"
-    );
-    assert!(text.contains("apsched_run_start_delay_seconds_bucket{le=\"0.001\"} 0\n"));
-}
-
-#[test]
-fn a_missed_notice_is_one_increment_of_its_count() {
-    let mut d = data(&["a"]);
-    for (reason, count) in [
-        (Miss::Misfire, 31_535_999),
-        (Miss::Coalesced, 3),
-        (Miss::Misfire, 1),
-    ] {
-        let first = utc("2025-01-01T00:00:00Z");
-        d.tell(
-            &Notice::Missed {
-                job: "a".into(),
-                first,
-                last: first,
-                count,
-                reason,
-            },
-            0.0,
-        );
-    }
-    assert_eq!(d.jobs["a"].missed, [31_536_000, 0, 3]);
-}
-
-#[test]
-fn reloads_keep_counters_add_and_remove_jobs() {
-    let mut d = data(&["kept", "gone"]);
-    d.tell(
-        &ended("kept", 1, Outcome::Exited(1), RunResult::Failed, 1),
-        0.0,
-    );
-    d.tell(
-        &ended("gone", 2, Outcome::Exited(1), RunResult::Failed, 1),
-        0.0,
-    );
-    d.tell(
-        &Notice::ReloadFailed {
-            problems: vec!["x".into()],
-        },
-        50.0,
-    );
-    assert!(!d.reload_ok);
-    assert_eq!(d.reload_at, 1000.0);
-    d.set_jobs(&jobs(&["kept", "new"]));
-    d.tell(&Notice::Reloaded, 2000.0);
-    assert!(d.reload_ok);
-    assert_eq!(d.reload_at, 2000.0);
-    let text = render(&d);
-    assert!(text.contains("apsched_job_runs_total{job_name=\"kept\",result=\"failure\"} 1\n"));
-    assert!(text.contains("apsched_job_runs_total{job_name=\"new\",result=\"failure\"} 0\n"));
-    assert!(!text.contains("\"gone\""), "{text}");
-    // Notices of a job no longer loaded are ignored.
-    d.tell(
-        &ended("gone", 3, Outcome::Exited(0), RunResult::Success, 1),
-        0.0,
-    );
-    assert!(!render(&d).contains("\"gone\""));
-}
-
-#[test]
-fn next_run_and_pause_follow_saved_and_written_state() {
-    let state = |next: Option<&str>, paused| JobState {
-        fingerprint: "f".into(),
-        next_run: next.map(at),
-        anchor: at("2026-01-01T00:00:00Z"),
-        paused,
-        file_paused: None,
-        reschedule: false,
-    };
-    let states = HashMap::from([("a".to_string(), state(Some("2026-01-01T00:05:00Z"), true))]);
-    let mut d = Data::new(&jobs(&["a"]), &states, &HashMap::new(), 0.0);
-    assert_eq!(
-        (d.jobs["a"].next_run, d.jobs["a"].paused),
-        (Some(1_767_225_900.0), true)
-    );
-    d.written(&Change::Save {
-        job: "a".into(),
-        state: state(Some("2026-01-01T00:10:00Z"), false),
-    });
-    assert_eq!(
-        (d.jobs["a"].next_run, d.jobs["a"].paused),
-        (Some(1_767_226_200.0), false)
-    );
-    let claim = Claim {
-        job: "a".into(),
-        expected: at("2026-01-01T00:10:00Z"),
-        next: None,
-        runs: vec![],
-        missed: None,
-        skipped: None,
-    };
-    d.written(&Change::Claim { claim, run: None });
-    assert_eq!(d.jobs["a"].next_run, None);
-    assert!(lines(&render(&d), "apsched_job_next_run_timestamp_seconds{").is_empty());
-}
-
-#[test]
 fn hook_runs_start_every_result_of_an_event_at_zero() {
     let mut d = data(&["a"]);
     d.hook_ran("job_failed", "timeout");
@@ -363,5 +213,25 @@ fn routes_and_health() {
         "{metrics}"
     );
     m.write_result(None);
+    assert_eq!(server::route("GET", "/healthz", &m).status, "200 OK");
+}
+
+#[test]
+fn a_loop_that_has_not_run_for_135_seconds_is_stuck() {
+    let m = Metrics::new(&jobs(&["a"]), &HashMap::new(), &HashMap::new());
+    let Some(long_ago) = std::time::Instant::now().checked_sub(std::time::Duration::from_secs(136))
+    else {
+        return; // the machine booted less than that ago
+    };
+    super::lock(&m.shared.health).alive = long_ago;
+    let r = server::route("GET", "/healthz", &m);
+    assert_eq!(r.status, "503 Service Unavailable");
+    assert!(
+        r.body
+            .starts_with("scheduling loop stuck: it has not run for 136 s"),
+        "{}",
+        r.body
+    );
+    m.alive();
     assert_eq!(server::route("GET", "/healthz", &m).status, "200 OK");
 }
