@@ -50,23 +50,26 @@ pub fn scenario(bin: &Path, dir: &Path, sizes: Sizes) -> Vec<Row> {
     let n = sizes.scrape_jobs;
     let file = dir.join("scrape.toml");
     let hour = (Utc::now().hour() + 12) % 24;
-    let far = (0..n)
-        .map(|i| format!("[jobs.j{i}]\ncommand = [\"true\"]\ncron = \"0 {hour} * * *\"\n"));
+    let far =
+        (0..n).map(|i| format!("[jobs.j{i}]\ncommand = [\"true\"]\ncron = \"0 {hour} * * *\"\n"));
     let tick = "[jobs.tick]\ncommand = [\"true\"]\ncron = \"* * * * * *\"\n".to_string();
     schedule_file(&file, 10, far.chain(std::iter::once(tick)));
     let mut s = Sched::start(bin, &file, &["--metrics-listen", "127.0.0.1:0"]);
-    if s.wait_for("metrics_listening", 1, Duration::from_secs(120)).is_none() {
+    if s.wait_for("metrics_listening", 1, Duration::from_secs(120))
+        .is_none()
+    {
         eprintln!("scrape: no metrics_listening line");
         return Vec::new();
     }
-    let addr = s.events("metrics_listening").first().and_then(|e| {
-        e.get("addr").and_then(|a| a.as_str()).map(str::to_string)
-    });
+    let addr = s
+        .events("metrics_listening")
+        .first()
+        .and_then(|e| e.get("addr").and_then(|a| a.as_str()).map(str::to_string));
     let Some(addr) = addr else {
         eprintln!("scrape: no address in the metrics_listening line");
         return Vec::new();
     };
-    s.wait_for("sleeping", 1, Duration::from_secs(120));
+    s.wait_for("scheduler_started", 1, Duration::from_secs(120));
     thread::sleep(Duration::from_secs(1));
     let mut times = Vec::new();
     let mut bytes = 0;
@@ -122,19 +125,34 @@ pub fn scenario(bin: &Path, dir: &Path, sizes: Sizes) -> Vec<Row> {
             v.last().copied().unwrap_or(f64::NAN)
         );
     };
-    show("every-second job_submitted lateness, nobody scraping", &quiet);
-    show(&format!("  while scraping back to back ({scraped} scrapes)"), &busy);
+    show(
+        "every-second job_submitted lateness, nobody scraping",
+        &quiet,
+    );
+    show(
+        &format!("  while scraping back to back ({scraped} scrapes)"),
+        &busy,
+    );
     let med = percentile(&times, 0.5);
     vec![
         row(
             &format!("scrape /metrics, {} jobs: median / p99", count(n)),
-            format!("{} / {} ({} KB)", ms(med), ms(percentile(&times, 0.99)), bytes / 1024),
+            format!(
+                "{} / {} ({} KB)",
+                ms(med),
+                ms(percentile(&times, 0.99)),
+                bytes / 1024
+            ),
             "< 50 ms",
             Some(med < 50.0),
         ),
         row(
             "job_submitted lateness, idle / scraping: median",
-            format!("{} / {}", ms(percentile(&quiet, 0.5)), ms(percentile(&busy, 0.5))),
+            format!(
+                "{} / {}",
+                ms(percentile(&quiet, 0.5)),
+                ms(percentile(&busy, 0.5))
+            ),
             "within 1 ms",
             Some((percentile(&busy, 0.5) - percentile(&quiet, 0.5)).abs() <= 1.0),
         ),
