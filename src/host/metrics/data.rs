@@ -1,7 +1,7 @@
 //! What the metrics hold, and how notices, state writes and reloads change
 //! it. Pure: the caller passes the time.
 
-use super::format::{escape, seconds};
+use super::format::{escape, micros};
 use super::histogram::{DURATION, Histogram, START_DELAY};
 use crate::config::Job;
 use crate::scheduler::persist::JobState;
@@ -43,22 +43,25 @@ pub(super) struct JobData {
     /// The records of its runs in progress.
     pub running: Vec<Record>,
     pub paused: bool,
-    /// Unix seconds; `None` when the trigger is finished.
-    pub next_run: Option<f64>,
-    pub last_run: Option<f64>,
-    pub last_success: Option<f64>,
-    pub last_failure: Option<f64>,
+    /// Unix microseconds; `None` when the trigger is finished.
+    pub next_run: Option<i64>,
+    /// Unix microseconds, as the next ones.
+    pub last_run: Option<i64>,
+    pub last_success: Option<i64>,
+    pub last_failure: Option<i64>,
     pub duration: Histogram,
 }
 
 /// Everything the endpoint shows.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Data {
-    pub jobs: BTreeMap<String, JobData>,
+    /// Shared with the copies scrapes take: a copy costs no job's clone,
+    /// and a job changed while a copy holds it is cloned then.
+    pub jobs: BTreeMap<Arc<str>, Arc<JobData>>,
     pub start_delay: Histogram,
     pub reload_ok: bool,
-    /// Unix seconds of the last successful reload (or of the start).
-    pub reload_at: f64,
+    /// Unix microseconds of the last successful reload (or of the start).
+    pub reload_at: i64,
     pub write_errors: u64,
     /// Hook runs by (event, result); every result of an event once one is seen.
     pub hooks: BTreeMap<(String, &'static str), u64>,
@@ -81,7 +84,7 @@ fn info(job: &Job, label: &str) -> String {
 }
 
 /// The later of two times.
-fn later(old: Option<f64>, new: f64) -> f64 {
+fn later(old: Option<i64>, new: i64) -> i64 {
     old.map_or(new, |o| o.max(new))
 }
 
@@ -111,7 +114,7 @@ impl Data {
         jobs: &[Job],
         states: &HashMap<String, JobState>,
         last: &HashMap<String, LastTimes>,
-        now: f64,
+        now: i64,
     ) -> Data {
         let mut data = Data {
             jobs: BTreeMap::new(),
@@ -123,14 +126,15 @@ impl Data {
         };
         data.set_jobs(jobs);
         for (id, job) in &mut data.jobs {
-            if let Some(state) = states.get(id) {
+            let job = Arc::make_mut(job);
+            if let Some(state) = states.get(&**id) {
                 job.paused = state.paused;
-                job.next_run = state.next_run.as_ref().map(seconds);
+                job.next_run = state.next_run.as_ref().map(micros);
             }
-            if let Some(times) = last.get(id) {
-                job.last_run = times.run.as_ref().map(seconds);
-                job.last_success = times.success.as_ref().map(seconds);
-                job.last_failure = times.failure.as_ref().map(seconds);
+            if let Some(times) = last.get(&**id) {
+                job.last_run = times.run.as_ref().map(micros);
+                job.last_success = times.success.as_ref().map(micros);
+                job.last_failure = times.failure.as_ref().map(micros);
             }
         }
         data
@@ -141,19 +145,27 @@ impl Data {
     pub(super) fn set_jobs(&mut self, jobs: &[Job]) {
         let mut old = std::mem::take(&mut self.jobs);
         for job in jobs {
-            let data = match old.remove(&job.id) {
+            let data = match old.remove(job.id.as_str()) {
                 Some(mut kept) => {
-                    kept.info = info(job, &kept.label).into();
+                    let info = info(job, &kept.label);
+                    if *kept.info != *info {
+                        Arc::make_mut(&mut kept).info = info.into();
+                    }
                     kept
                 }
-                None => JobData::new(job),
+                None => Arc::new(JobData::new(job)),
             };
-            self.jobs.insert(job.id.clone(), data);
+            self.jobs.insert(job.id.as_str().into(), data);
         }
     }
 
-    /// A notice, told at `now` (Unix seconds).
-    pub(super) fn tell(&mut self, notice: &Notice, now: f64) {
+    /// A job's series to change.
+    fn job_mut(&mut self, id: &str) -> Option<&mut JobData> {
+        self.jobs.get_mut(id).map(Arc::make_mut)
+    }
+
+    /// A notice, told at `now` (Unix microseconds).
+    pub(super) fn tell(&mut self, notice: &Notice, now: i64) {
         match notice {
             Notice::Started {
                 job,
@@ -165,18 +177,18 @@ impl Data {
                     .to_std()
                     .map_or(0.0, |d| d.as_secs_f64());
                 self.start_delay.observe(delay);
-                if let Some(j) = self.jobs.get_mut(job) {
+                if let Some(j) = self.job_mut(job) {
                     j.running.push(*record);
-                    j.last_run = Some(later(j.last_run, seconds(started)));
+                    j.last_run = Some(later(j.last_run, micros(started)));
                 }
             }
             Notice::Ended(end) => {
-                let Some(j) = self.jobs.get_mut(&end.job) else {
+                let Some(j) = self.job_mut(&end.job) else {
                     return;
                 };
                 j.running.retain(|r| *r != end.record);
-                j.last_run = Some(later(j.last_run, seconds(&end.started)));
-                let ended = seconds(&end.ended);
+                j.last_run = Some(later(j.last_run, micros(&end.started)));
+                let ended = micros(&end.ended);
                 let result = match (&end.outcome, end.result) {
                     (Outcome::NotStarted(_), _) => SPAWN_ERROR,
                     (_, RunResult::Success) => SUCCESS,
@@ -198,7 +210,7 @@ impl Data {
             Notice::Missed {
                 job, count, reason, ..
             } => {
-                if let Some(j) = self.jobs.get_mut(job) {
+                if let Some(j) = self.job_mut(job) {
                     let i = Miss::ALL.iter().position(|m| m == reason).unwrap_or(0);
                     j.missed[i] = j.missed[i].saturating_add(*count);
                 }
@@ -206,7 +218,7 @@ impl Data {
             // Unknown (ended while no scheduler watched) counts as
             // interrupted: how it ended is lost with the scheduler.
             Notice::Interrupted { job, record, .. } => {
-                if let Some(j) = self.jobs.get_mut(job) {
+                if let Some(j) = self.job_mut(job) {
                     j.running.retain(|r| r != record);
                     j.runs[INTERRUPTED] = j.runs[INTERRUPTED].saturating_add(1);
                 }
@@ -223,14 +235,14 @@ impl Data {
     pub(super) fn written(&mut self, change: &Change) {
         match change {
             Change::Save { job, state } => {
-                if let Some(j) = self.jobs.get_mut(job) {
-                    j.next_run = state.next_run.as_ref().map(seconds);
+                if let Some(j) = self.job_mut(job) {
+                    j.next_run = state.next_run.as_ref().map(micros);
                     j.paused = state.paused;
                 }
             }
             Change::Claim { claim, .. } => {
-                if let Some(j) = self.jobs.get_mut(&claim.job) {
-                    j.next_run = claim.next.as_ref().map(seconds);
+                if let Some(j) = self.job_mut(&claim.job) {
+                    j.next_run = claim.next.as_ref().map(micros);
                 }
             }
             _ => {}

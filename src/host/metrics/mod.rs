@@ -66,7 +66,7 @@ impl Metrics {
         states: &HashMap<String, JobState>,
         last: &HashMap<String, LastTimes>,
     ) -> Metrics {
-        let now = format::seconds(&Utc::now());
+        let now = format::micros(&Utc::now());
         Metrics {
             shared: Arc::new(Shared {
                 data: Mutex::new(Data::new(jobs, states, last, now)),
@@ -87,7 +87,7 @@ impl Metrics {
     }
 
     pub(crate) fn tell(&self, notice: &Notice) {
-        let now = format::seconds(&Utc::now());
+        let now = format::micros(&Utc::now());
         lock(&self.shared.data).tell(notice, now);
     }
 
@@ -128,10 +128,17 @@ impl Metrics {
         lock(&self.shared.data).hook_ran(event, result);
     }
 
-    /// The exposition: a copy taken under the lock, rendered outside it.
-    fn render(&self) -> String {
+    /// Writes the exposition to `sink`: a copy taken under the lock (the
+    /// jobs' series are shared, not cloned), formatted outside it.
+    fn write(&self, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
         let copy = lock(&self.shared.data).clone();
-        render::render(&copy)
+        render::write(&copy, sink)
+    }
+
+    /// The exposition as text.
+    #[cfg(test)]
+    fn render(&self) -> String {
+        render::render(&lock(&self.shared.data))
     }
 
     /// Healthy, or why not (one line).

@@ -1,8 +1,10 @@
-//! The Prometheus text format 0.0.4 of a copy of the metrics: pure, run by
-//! the server thread outside the lock.
+//! The Prometheus text format 0.0.4 of a copy of the metrics, run by the
+//! server thread outside the lock. It is written in chunks as it is made,
+//! so a scrape of many jobs needs no buffer of its size, and formatting and
+//! sending overlap.
 
 use super::data::{Data, JobData, RESULTS};
-use super::format::{escape, push_f64, push_u64};
+use super::format::{Num, escape, push, push_u64};
 use super::histogram::Histogram;
 use crate::scheduler::Miss;
 
@@ -13,6 +15,35 @@ const COMMIT: &str = match option_env!("APSCHED_COMMIT") {
     Some(c) => c,
     None => "unknown",
 };
+
+/// How much is written to the sink at a time.
+const CHUNK: usize = 128 * 1024;
+
+/// Where the exposition goes: a buffer handed to `sink` in chunks.
+struct Out<'a> {
+    buf: String,
+    sink: &'a mut dyn std::io::Write,
+    error: Option<std::io::Error>,
+}
+
+impl Out<'_> {
+    /// Hands over the buffer once it holds a chunk.
+    fn spill(&mut self) {
+        if self.buf.len() >= CHUNK {
+            self.flush();
+        }
+    }
+
+    /// Hands over what the buffer holds; after an error, drops it.
+    fn flush(&mut self) {
+        if self.error.is_none()
+            && let Err(e) = self.sink.write_all(self.buf.as_bytes())
+        {
+            self.error = Some(e);
+        }
+        self.buf.clear();
+    }
+}
 
 /// `# HELP` and `# TYPE` of a family.
 fn head(out: &mut String, name: &str, kind: &str, help: &str) {
@@ -32,7 +63,7 @@ fn head(out: &mut String, name: &str, kind: &str, help: &str) {
 }
 
 /// One sample: `name{labels} value`.
-fn sample(out: &mut String, name: &str, labels: &str, value: f64) {
+fn sample(out: &mut String, name: &str, labels: &str, value: Num) {
     out.push_str(name);
     if !labels.is_empty() {
         out.push('{');
@@ -40,7 +71,7 @@ fn sample(out: &mut String, name: &str, labels: &str, value: f64) {
         out.push('}');
     }
     out.push(' ');
-    push_f64(out, value);
+    push(out, value);
     out.push('\n');
 }
 
@@ -58,14 +89,33 @@ fn count(out: &mut String, name: &str, job: &str, key: &str, label: &str, value:
 fn histogram(out: &mut String, name: &str, labels: &str, h: &Histogram) {
     let sep = if labels.is_empty() { "" } else { "," };
     let les = h.buckets.les.iter().copied().chain(["+Inf"]);
-    for (le, total) in les.zip(h.cumulative()) {
-        for part in [name, "_bucket{", labels, sep, "le=\"", le, "\"} "] {
+    // Each line's start up to its `le` value, written once.
+    let at = out.len();
+    for part in [name, "_bucket{", labels, sep, "le=\""] {
+        out.push_str(part);
+    }
+    let start = at..out.len();
+    for (i, (le, total)) in les.zip(h.cumulative()).enumerate() {
+        if i > 0 {
+            out.extend_from_within(start.clone());
+        }
+        for part in [le, "\"} "] {
             out.push_str(part);
         }
         push_u64(out, total);
         out.push('\n');
     }
-    sample(out, &format!("{name}_sum"), labels, h.sum);
+    for part in [name, "_sum"] {
+        out.push_str(part);
+    }
+    if !labels.is_empty() {
+        for part in ["{", labels, "}"] {
+            out.push_str(part);
+        }
+    }
+    out.push(' ');
+    push(out, Num::Float(h.sum));
+    out.push('\n');
     for part in [name, "_count"] {
         out.push_str(part);
     }
@@ -80,71 +130,85 @@ fn histogram(out: &mut String, name: &str, labels: &str, h: &Histogram) {
 }
 
 /// A per-job gauge: name, help, value (none: no sample).
-type Gauge = (&'static str, &'static str, fn(&JobData) -> Option<f64>);
+type Gauge = (&'static str, &'static str, fn(&JobData) -> Option<Num>);
 
 /// The per-job gauges, in the order shown.
 const GAUGES: [Gauge; 6] = [
-    (
-        "apsched_job_running",
-        "Runs of the job in progress.",
-        running,
-    ),
+    ("apsched_job_running", "Runs of the job in progress.", |j| {
+        Some(Num::Int(j.running.len() as u64))
+    }),
     (
         "apsched_job_paused",
         "1 if the job is paused, else 0.",
-        |j| Some(if j.paused { 1.0 } else { 0.0 }),
+        |j| Some(Num::Int(u64::from(j.paused))),
     ),
     (
         "apsched_job_next_run_timestamp_seconds",
         "The job's next scheduled run time (absent when its trigger is finished).",
-        |j| j.next_run,
+        |j| j.next_run.map(Num::Micros),
     ),
     (
         "apsched_job_last_run_timestamp_seconds",
         "When the job's last run started.",
-        |j| j.last_run,
+        |j| j.last_run.map(Num::Micros),
     ),
     (
         "apsched_job_last_success_timestamp_seconds",
         "When the job's last successful run ended.",
-        |j| j.last_success,
+        |j| j.last_success.map(Num::Micros),
     ),
     (
         "apsched_job_last_failure_timestamp_seconds",
         "When the job's last failed or timed-out run ended.",
-        |j| j.last_failure,
+        |j| j.last_failure.map(Num::Micros),
     ),
 ];
 
-// Counts of runs in progress are far below 2^53.
-#[allow(clippy::cast_precision_loss, clippy::unnecessary_wraps)]
-fn running(j: &JobData) -> Option<f64> {
-    Some(j.running.len() as f64)
-}
-
-/// The whole exposition.
-pub(super) fn render(data: &Data) -> String {
-    let mut out = String::with_capacity(4096 + data.jobs.len() * 2600);
-    jobs(&mut out, data);
+/// Writes the whole exposition to `sink`.
+pub(super) fn write(data: &Data, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut out = Out {
+        buf: String::with_capacity(CHUNK + 8192),
+        sink,
+        error: None,
+    };
+    let o = &mut out;
+    jobs(o, data);
     for (name, help, value) in GAUGES {
-        head(&mut out, name, "gauge", help);
+        head(&mut o.buf, name, "gauge", help);
         for job in data.jobs.values() {
             if let Some(v) = value(job) {
-                sample(&mut out, name, &job.label, v);
+                sample(&mut o.buf, name, &job.label, v);
             }
+            o.spill();
         }
     }
     let name = "apsched_job_run_duration_seconds";
-    head(&mut out, name, "histogram", "How long the job's runs took.");
+    head(
+        &mut o.buf,
+        name,
+        "histogram",
+        "How long the job's runs took.",
+    );
     for job in data.jobs.values() {
-        histogram(&mut out, name, &job.label, &job.duration);
+        histogram(&mut o.buf, name, &job.label, &job.duration);
+        o.spill();
     }
-    scheduler(&mut out, data);
-    out
+    scheduler(&mut o.buf, data);
+    o.flush();
+    out.error.map_or(Ok(()), Err)
+}
+
+/// The whole exposition as text.
+#[cfg(test)]
+pub(super) fn render(data: &Data) -> String {
+    let mut bytes = Vec::new();
+    write(data, &mut bytes).expect("a Vec takes every byte");
+    String::from_utf8(bytes).expect("UTF-8")
 }
 
 /// Build and job information, and the counters of every job.
-fn jobs(o: &mut String, data: &Data) {
+fn jobs(out: &mut Out<'_>, data: &Data) {
+    let o = &mut out.buf;
     let name = "apsched_build_info";
     head(
         o,
@@ -157,28 +221,33 @@ fn jobs(o: &mut String, data: &Data) {
         escape(VERSION),
         escape(COMMIT)
     );
-    sample(o, name, &build, 1.0);
+    sample(o, name, &build, Num::Int(1));
     let name = "apsched_job_info";
     let help = "One series per configured job, with its trigger; always 1.";
     head(o, name, "gauge", help);
     for job in data.jobs.values() {
-        sample(o, name, &job.info, 1.0);
+        sample(&mut out.buf, name, &job.info, Num::Int(1));
+        out.spill();
     }
+    let o = &mut out.buf;
     let name = "apsched_job_runs_total";
     let help = "Finished runs by result: success, failure, timeout, interrupted, spawn_error.";
     head(o, name, "counter", help);
     for job in data.jobs.values() {
         for (result, n) in RESULTS.iter().zip(job.runs) {
-            count(o, name, &job.label, "result", result, n);
+            count(&mut out.buf, name, &job.label, "result", result, n);
         }
+        out.spill();
     }
+    let o = &mut out.buf;
     let name = "apsched_job_missed_runs_total";
     let help = "Scheduled slots not run, by reason: misfire, overlap, coalesced.";
     head(o, name, "counter", help);
     for job in data.jobs.values() {
         for (reason, n) in Miss::ALL.iter().zip(job.missed) {
-            count(o, name, &job.label, "reason", reason.as_str(), n);
+            count(&mut out.buf, name, &job.label, "reason", reason.as_str(), n);
         }
+        out.spill();
     }
 }
 
@@ -191,17 +260,14 @@ fn scheduler(o: &mut String, data: &Data) {
     let name = "apsched_config_last_reload_successful";
     let help = "1 if the last reload of the schedule file succeeded, else 0.";
     head(o, name, "gauge", help);
-    sample(o, name, "", if data.reload_ok { 1.0 } else { 0.0 });
+    sample(o, name, "", Num::Int(u64::from(data.reload_ok)));
     let name = "apsched_config_last_reload_success_timestamp_seconds";
     let help = "When the schedule file was last loaded successfully (or apsched started).";
     head(o, name, "gauge", help);
-    sample(o, name, "", data.reload_at);
+    sample(o, name, "", Num::Micros(data.reload_at));
     let name = "apsched_state_write_errors_total";
     head(o, name, "counter", "State file writes that failed.");
-    o.push_str(name);
-    o.push(' ');
-    push_u64(o, data.write_errors);
-    o.push('\n');
+    sample(o, name, "", Num::Int(data.write_errors));
     let name = "apsched_hook_runs_total";
     let help = "Hook runs by event and result: success, failure, timeout, dropped.";
     head(o, name, "counter", help);

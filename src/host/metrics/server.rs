@@ -25,11 +25,13 @@ const MAX_HEAD: usize = 8192;
 const PROMETHEUS: &str = "text/plain; version=0.0.4; charset=utf-8";
 const TEXT: &str = "text/plain; charset=utf-8";
 
-/// A response: status line text, content type, body.
+/// A response: status line text, content type, body (`None`: the
+/// metrics, written as they are formatted, the end of the body marked by
+/// the end of the connection).
 pub(super) struct Response {
     pub status: &'static str,
     pub content_type: &'static str,
-    pub body: String,
+    pub body: Option<String>,
     pub allow: bool,
 }
 
@@ -37,7 +39,7 @@ fn text(status: &'static str, body: String) -> Response {
     Response {
         status,
         content_type: TEXT,
-        body,
+        body: Some(body),
         allow: false,
     }
 }
@@ -97,7 +99,7 @@ fn connection(mut stream: TcpStream, metrics: &Metrics, busy: bool) {
     } else {
         route(method, target, metrics)
     };
-    let _ = write(stream, &response, method == "HEAD");
+    let _ = write(stream, &response, method == "HEAD", metrics);
 }
 
 /// Whether the request head is complete.
@@ -121,7 +123,7 @@ pub(super) fn route(method: &str, target: &str, metrics: &Metrics) -> Response {
         "/metrics" => Response {
             status: "200 OK",
             content_type: PROMETHEUS,
-            body: metrics.render(),
+            body: None,
             allow: false,
         },
         "/healthz" => match metrics.health() {
@@ -136,17 +138,25 @@ pub(super) fn route(method: &str, target: &str, metrics: &Metrics) -> Response {
 }
 
 /// Writes a response and closes the connection.
-fn write(mut stream: TcpStream, r: &Response, head_only: bool) -> std::io::Result<()> {
+fn write(
+    mut stream: TcpStream,
+    r: &Response,
+    head_only: bool,
+    metrics: &Metrics,
+) -> std::io::Result<()> {
     let allow = if r.allow { "Allow: GET, HEAD\r\n" } else { "" };
+    let length = (r.body.as_ref()).map_or(String::new(), |b| {
+        format!("Content-Length: {}\r\n", b.len())
+    });
     let head = format!(
-        "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{allow}Connection: close\r\n\r\n",
-        r.status,
-        r.content_type,
-        r.body.len()
+        "HTTP/1.1 {}\r\nContent-Type: {}\r\n{length}{allow}Connection: close\r\n\r\n",
+        r.status, r.content_type,
     );
     stream.write_all(head.as_bytes())?;
-    if !head_only {
-        stream.write_all(r.body.as_bytes())?;
+    match &r.body {
+        _ if head_only => {}
+        Some(body) => stream.write_all(body.as_bytes())?,
+        None => metrics.write(&mut stream)?,
     }
     stream.flush()?;
     stream.shutdown(std::net::Shutdown::Write)

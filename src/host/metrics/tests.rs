@@ -4,7 +4,7 @@
 #![allow(clippy::float_cmp)]
 
 use super::data::Data;
-use super::format::{escape, push_f64};
+use super::format::{Num, escape, push, push_f64};
 use super::histogram::{DURATION, Histogram, START_DELAY};
 use super::render::render;
 use super::{Metrics, server};
@@ -40,7 +40,7 @@ pub(super) fn utc(text: &str) -> DateTime<Tz> {
 }
 
 pub(super) fn data(ids: &[&str]) -> Data {
-    Data::new(&jobs(ids), &HashMap::new(), &HashMap::new(), 1000.0)
+    Data::new(&jobs(ids), &HashMap::new(), &HashMap::new(), 1_000_000_000)
 }
 
 /// The sample lines of `text` whose series starts with `prefix`.
@@ -101,6 +101,28 @@ fn numbers_keep_full_precision() {
         if value.is_finite() {
             assert_eq!(out.parse::<f64>().ok(), Some(value), "reads back");
         }
+    }
+}
+
+#[test]
+fn times_and_counts_are_written_exactly() {
+    let cases = [
+        (Num::Int(0), "0"),
+        (Num::Int(31_536_000), "31536000"),
+        (Num::Int(u64::MAX), "18446744073709551615"),
+        (Num::Micros(0), "0"),
+        (Num::Micros(1_764_627_200_000_000), "1764627200"),
+        (Num::Micros(1_764_627_200_123_456), "1764627200.123456"),
+        (Num::Micros(1_764_627_200_100_000), "1764627200.1"),
+        (Num::Micros(1_764_627_200_000_010), "1764627200.00001"),
+        (Num::Micros(-1_500_000), "-1.5"),
+        (Num::Micros(-500), "-0.0005"),
+        (Num::Float(0.25), "0.25"),
+    ];
+    for (value, want) in cases {
+        let mut out = String::from("x ");
+        push(&mut out, value);
+        assert_eq!(out, format!("x {want}"), "{value:?}");
     }
 }
 
@@ -204,10 +226,10 @@ fn routes_and_health() {
     let r = server::route("GET", "/healthz", &m);
     assert_eq!(r.status, "503 Service Unavailable");
     assert_eq!(
-        r.body,
-        "state file not writable: database or disk is full\n"
+        r.body.as_deref(),
+        Some("state file not writable: database or disk is full\n")
     );
-    let metrics = server::route("GET", "/metrics", &m).body;
+    let metrics = m.render();
     assert!(
         metrics.contains("\napsched_state_write_errors_total 1\n"),
         "{metrics}"
@@ -226,12 +248,51 @@ fn a_loop_that_has_not_run_for_135_seconds_is_stuck() {
     super::lock(&m.shared.health).alive = long_ago;
     let r = server::route("GET", "/healthz", &m);
     assert_eq!(r.status, "503 Service Unavailable");
+    let body = r.body.unwrap_or_default();
     assert!(
-        r.body
-            .starts_with("scheduling loop stuck: it has not run for 136 s"),
-        "{}",
-        r.body
+        body.starts_with("scheduling loop stuck: it has not run for 136 s"),
+        "{body}"
     );
     m.alive();
     assert_eq!(server::route("GET", "/healthz", &m).status, "200 OK");
+}
+
+/// A sink that counts what it is given.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// How long rendering 10,000 jobs takes (a figure, not a check: run with
+/// `cargo test --release --lib render_speed -- --ignored --nocapture`).
+#[test]
+#[ignore = "a timing, for release builds"]
+fn render_speed() {
+    let ids: Vec<String> = (0..10_000).map(|i| format!("job{i}")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut d = data(&ids);
+    for id in &ids {
+        d.tell(&ended(id, 1, Outcome::Exited(0), RunResult::Success, 3), 0);
+    }
+    let mut times = Vec::new();
+    let mut bytes = 0;
+    for _ in 0..20 {
+        let began = std::time::Instant::now();
+        let copy = d.clone();
+        let copied = began.elapsed();
+        let mut sink = Counter(0);
+        super::render::write(&copy, &mut sink).expect("counted");
+        bytes = sink.0;
+        times.push((copied, began.elapsed()));
+    }
+    times.sort();
+    let (copy, total) = times[times.len() / 2];
+    println!("10k jobs: {bytes} bytes, copy {copy:?}, copy and render {total:?}");
 }

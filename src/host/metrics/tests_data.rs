@@ -20,7 +20,7 @@ fn notices_count_runs_by_result_and_keep_the_times() {
         scheduled: utc("2026-01-01T00:00:00Z"),
         started: at("2026-01-01T00:00:00.003Z"),
     };
-    d.tell(&started, 0.0);
+    d.tell(&started, 0);
     assert_eq!(d.jobs["a"].running, [7]);
     let cases = [
         (Outcome::Exited(0), RunResult::Success, "success"),
@@ -35,7 +35,7 @@ fn notices_count_runs_by_result_and_keep_the_times() {
         (Outcome::Signaled(9), RunResult::Interrupted, "interrupted"),
     ];
     for (outcome, result, _) in &cases {
-        d.tell(&ended("a", 7, outcome.clone(), *result, 2), 0.0);
+        d.tell(&ended("a", 7, outcome.clone(), *result, 2), 0);
     }
     d.tell(
         &Notice::Interrupted {
@@ -44,7 +44,7 @@ fn notices_count_runs_by_result_and_keep_the_times() {
             scheduled: at("2026-01-01T00:00:00Z"),
             result: RunResult::Unknown,
         },
-        0.0,
+        0,
     );
     let text = render(&d);
     for (label, want) in [
@@ -59,9 +59,9 @@ fn notices_count_runs_by_result_and_keep_the_times() {
     }
     let a = &d.jobs["a"];
     assert!(a.running.is_empty());
-    assert_eq!(a.last_run, Some(1_767_225_601.0));
-    assert_eq!(a.last_success, Some(1_767_225_603.0));
-    assert_eq!(a.last_failure, Some(1_767_225_603.0));
+    assert_eq!(a.last_run, Some(1_767_225_601_000_000));
+    assert_eq!(a.last_success, Some(1_767_225_603_000_000));
+    assert_eq!(a.last_failure, Some(1_767_225_603_000_000));
     // Five runs with a process were timed; the spawn error was not.
     assert_eq!(a.duration.count, 5);
     assert!(
@@ -88,7 +88,7 @@ fn a_missed_notice_is_one_increment_of_its_count() {
                 count,
                 reason,
             },
-            0.0,
+            0,
         );
     }
     assert_eq!(d.jobs["a"].missed, [31_536_000, 0, 3]);
@@ -99,24 +99,24 @@ fn reloads_keep_counters_add_and_remove_jobs() {
     let mut d = data(&["kept", "gone"]);
     d.tell(
         &ended("kept", 1, Outcome::Exited(1), RunResult::Failed, 1),
-        0.0,
+        0,
     );
     d.tell(
         &ended("gone", 2, Outcome::Exited(1), RunResult::Failed, 1),
-        0.0,
+        0,
     );
     d.tell(
         &Notice::ReloadFailed {
             problems: vec!["x".into()],
         },
-        50.0,
+        50,
     );
     assert!(!d.reload_ok);
-    assert_eq!(d.reload_at, 1000.0);
+    assert_eq!(d.reload_at, 1_000_000_000);
     d.set_jobs(&jobs(&["kept", "new"]));
-    d.tell(&Notice::Reloaded, 2000.0);
+    d.tell(&Notice::Reloaded, 2_000_000_000);
     assert!(d.reload_ok);
-    assert_eq!(d.reload_at, 2000.0);
+    assert_eq!(d.reload_at, 2_000_000_000);
     let text = render(&d);
     assert!(text.contains("apsched_job_runs_total{job_name=\"kept\",result=\"failure\"} 1\n"));
     assert!(text.contains("apsched_job_runs_total{job_name=\"new\",result=\"failure\"} 0\n"));
@@ -124,7 +124,7 @@ fn reloads_keep_counters_add_and_remove_jobs() {
     // Notices of a job no longer loaded are ignored.
     d.tell(
         &ended("gone", 3, Outcome::Exited(0), RunResult::Success, 1),
-        0.0,
+        0,
     );
     assert!(!render(&d).contains("\"gone\""));
 }
@@ -140,10 +140,10 @@ fn next_run_and_pause_follow_saved_and_written_state() {
         reschedule: false,
     };
     let states = HashMap::from([("a".to_string(), state(Some("2026-01-01T00:05:00Z"), true))]);
-    let mut d = Data::new(&jobs(&["a"]), &states, &HashMap::new(), 0.0);
+    let mut d = Data::new(&jobs(&["a"]), &states, &HashMap::new(), 0);
     assert_eq!(
         (d.jobs["a"].next_run, d.jobs["a"].paused),
-        (Some(1_767_225_900.0), true)
+        (Some(1_767_225_900_000_000), true)
     );
     d.written(&Change::Save {
         job: "a".into(),
@@ -151,7 +151,7 @@ fn next_run_and_pause_follow_saved_and_written_state() {
     });
     assert_eq!(
         (d.jobs["a"].next_run, d.jobs["a"].paused),
-        (Some(1_767_226_200.0), false)
+        (Some(1_767_226_200_000_000), false)
     );
     let claim = Claim {
         job: "a".into(),
