@@ -8,6 +8,7 @@ mod data;
 mod format;
 mod histogram;
 mod render;
+mod rows;
 mod server;
 #[cfg(test)]
 mod tests;

@@ -3,9 +3,10 @@
 //! so a scrape of many jobs needs no buffer of its size, and formatting and
 //! sending overlap.
 
-use super::data::{Data, JobData, RESULTS};
+use super::data::{Data, RESULTS};
 use super::format::{Num, escape, push, push_u64};
 use super::histogram::Histogram;
+use super::rows::{Row, Rows};
 use crate::scheduler::Miss;
 
 /// The version and commit `apsched_build_info` shows; the commit is
@@ -130,12 +131,12 @@ fn histogram(out: &mut String, name: &str, labels: &str, h: &Histogram) {
 }
 
 /// A per-job gauge: name, help, value (none: no sample).
-type Gauge = (&'static str, &'static str, fn(&JobData) -> Option<Num>);
+type Gauge = (&'static str, &'static str, fn(&Row) -> Option<Num>);
 
 /// The per-job gauges, in the order shown.
 const GAUGES: [Gauge; 6] = [
     ("apsched_job_running", "Runs of the job in progress.", |j| {
-        Some(Num::Int(j.running.len() as u64))
+        Some(Num::Int(j.running))
     }),
     (
         "apsched_job_paused",
@@ -172,12 +173,13 @@ pub(super) fn write(data: &Data, sink: &mut dyn std::io::Write) -> std::io::Resu
         error: None,
     };
     let o = &mut out;
-    jobs(o, data);
+    let rows = Rows::new(data.jobs.values().map(|j| &**j));
+    jobs(o, &rows);
     for (name, help, value) in GAUGES {
         head(&mut o.buf, name, "gauge", help);
-        for job in data.jobs.values() {
+        for job in &rows.rows {
             if let Some(v) = value(job) {
-                sample(&mut o.buf, name, &job.label, v);
+                sample(&mut o.buf, name, rows.label(job), v);
             }
             o.spill();
         }
@@ -189,8 +191,8 @@ pub(super) fn write(data: &Data, sink: &mut dyn std::io::Write) -> std::io::Resu
         "histogram",
         "How long the job's runs took.",
     );
-    for job in data.jobs.values() {
-        histogram(&mut o.buf, name, &job.label, &job.duration);
+    for job in &rows.rows {
+        histogram(&mut o.buf, name, rows.label(job), &job.duration);
         o.spill();
     }
     scheduler(&mut o.buf, data);
@@ -207,7 +209,7 @@ pub(super) fn render(data: &Data) -> String {
 }
 
 /// Build and job information, and the counters of every job.
-fn jobs(out: &mut Out<'_>, data: &Data) {
+fn jobs(out: &mut Out<'_>, rows: &Rows) {
     let o = &mut out.buf;
     let name = "apsched_build_info";
     head(
@@ -225,17 +227,17 @@ fn jobs(out: &mut Out<'_>, data: &Data) {
     let name = "apsched_job_info";
     let help = "One series per configured job, with its trigger; always 1.";
     head(o, name, "gauge", help);
-    for job in data.jobs.values() {
-        sample(&mut out.buf, name, &job.info, Num::Int(1));
+    for job in &rows.rows {
+        sample(&mut out.buf, name, rows.info(job), Num::Int(1));
         out.spill();
     }
     let o = &mut out.buf;
     let name = "apsched_job_runs_total";
     let help = "Finished runs by result: success, failure, timeout, interrupted, spawn_error.";
     head(o, name, "counter", help);
-    for job in data.jobs.values() {
+    for job in &rows.rows {
         for (result, n) in RESULTS.iter().zip(job.runs) {
-            count(&mut out.buf, name, &job.label, "result", result, n);
+            count(&mut out.buf, name, rows.label(job), "result", result, n);
         }
         out.spill();
     }
@@ -243,9 +245,16 @@ fn jobs(out: &mut Out<'_>, data: &Data) {
     let name = "apsched_job_missed_runs_total";
     let help = "Scheduled slots not run, by reason: misfire, overlap, coalesced.";
     head(o, name, "counter", help);
-    for job in data.jobs.values() {
+    for job in &rows.rows {
         for (reason, n) in Miss::ALL.iter().zip(job.missed) {
-            count(&mut out.buf, name, &job.label, "reason", reason.as_str(), n);
+            count(
+                &mut out.buf,
+                name,
+                rows.label(job),
+                "reason",
+                reason.as_str(),
+                n,
+            );
         }
         out.spill();
     }
