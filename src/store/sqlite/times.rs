@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 /// The latest times of one job's runs, as far as the history kept goes.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct LastTimes {
+pub(crate) struct LastTimes {
     /// The latest start of a run (or of a try to start one).
     pub run: Option<DateTime<Utc>>,
     /// The latest end of a successful run.
@@ -37,7 +37,7 @@ fn from_julian(day: Option<f64>) -> Option<DateTime<Utc>> {
 impl SqliteStore {
     /// [`LastTimes`] of every job with a run in the history. Times are
     /// compared as times (`julianday`), not as text.
-    pub fn last_times(&self) -> Result<HashMap<String, LastTimes>, StoreError> {
+    pub(crate) fn last_times(&self) -> Result<HashMap<String, LastTimes>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT job, max(julianday(started)),
                     max(CASE WHEN result = ?1 THEN julianday(ended) END),
