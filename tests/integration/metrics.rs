@@ -95,7 +95,7 @@ cron = "0 0 1 1 *"
 
 #[test]
 fn the_failure_series_is_zero_before_the_first_failure_and_one_after() {
-    let soon = chrono::Utc::now() + chrono::Duration::seconds(3);
+    let soon = chrono::Utc::now() + chrono::Duration::seconds(5);
     let run_date = soon.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let dir = Dir::schedule(&FAILING.replace("RUN_DATE", &run_date));
     let (running, addr) = start(&dir);
