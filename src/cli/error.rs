@@ -88,6 +88,15 @@ pub(crate) enum Error {
         "cannot watch {file} for changes (--watch, [scheduler] watch): {problem}; run without watching and send SIGHUP to reload"
     )]
     Watch { file: String, problem: String },
+    /// The metrics endpoint cannot listen at its address.
+    #[error(
+        "cannot serve metrics at {addr} (--metrics-listen, [metrics] listen): {source}; {}",
+        listen_hint(source)
+    )]
+    MetricsListen {
+        addr: String,
+        source: std::io::Error,
+    },
     /// A job run by `run-now` failed.
     #[error("job {job} failed: {how} (run {run})")]
     JobFailed { job: String, how: String, run: i64 },
@@ -129,6 +138,23 @@ fn import_incomplete(lost: usize, jobs: usize) -> String {
     }
 }
 
+/// What to do about an address the metrics endpoint cannot listen at.
+fn listen_hint(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::AddrInUse => {
+            "another program listens there: choose another port, or port 0 for any free one"
+        }
+        ErrorKind::AddrNotAvailable => {
+            "no interface of this machine has that address: use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)"
+        }
+        ErrorKind::PermissionDenied => {
+            "ports below 1024 need privileges: choose a port above 1023, such as 9746"
+        }
+        _ => "check the host name, or give an IP address such as 127.0.0.1:9746",
+    }
+}
+
 /// At most ten job ids, then how many more.
 fn list(jobs: &[String]) -> String {
     match jobs.len() {
@@ -154,7 +180,8 @@ impl Error {
             | Error::JobFailed { .. }
             | Error::RunRefused { .. }
             | Error::NoOutcome { .. }
-            | Error::Watch { .. } => EXIT_FAILURE,
+            | Error::Watch { .. }
+            | Error::MetricsListen { .. } => EXIT_FAILURE,
             Error::State(_) | Error::NoState { .. } => EXIT_STATE,
             Error::StdinState | Error::WatchStdin { .. } | Error::ImportFromTerminal => EXIT_USAGE,
         }

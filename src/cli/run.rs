@@ -4,6 +4,7 @@ use super::error::Error;
 use super::target::Target;
 use crate::config;
 use crate::console::Console;
+use crate::host::metrics::{self, Metrics};
 use crate::host::{self, RealHost};
 use crate::log::{Format, Logger};
 use crate::runner::{self, Ending, Host};
@@ -42,6 +43,25 @@ fn found(saved: &Loaded) -> Vec<Event> {
     events
 }
 
+/// Binds the metrics endpoint and serves it from a thread of its own, its
+/// counts starting from the saved state and the run history.
+fn start_metrics(
+    listen: &config::Listen,
+    store: &SqliteStore,
+    jobs: &[config::Job],
+    saved: &Loaded,
+) -> Result<(Metrics, std::net::SocketAddr), Error> {
+    let failed = |source| Error::MetricsListen {
+        addr: listen.to_string(),
+        source,
+    };
+    let listener = metrics::bind(listen).map_err(failed)?;
+    let last = store.named(store.last_times())?;
+    let metrics = Metrics::new(jobs, &saved.jobs, &last);
+    let addr = metrics.serve(listener).map_err(failed)?;
+    Ok((metrics, addr))
+}
+
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
     /// The schedule file, as with -f
@@ -62,6 +82,12 @@ pub(super) struct Args {
     #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(long)]
     watch: bool,
+    /// Serve Prometheus metrics and a health check at this address (HOST:PORT,
+    /// port 9746 if none, 0 for any free one); wins over [metrics] listen
+    // The text is the option's help, not a link.
+    #[allow(rustdoc::broken_intra_doc_links)]
+    #[arg(long, value_name = "ADDR", value_parser = config::parse_listen)]
+    metrics_listen: Option<config::Listen>,
     #[command(flatten)]
     target: Target,
 }
@@ -103,18 +129,29 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     }
     saved.interrupted += settled.interrupted;
     saved.unknown = settled.unknown;
+    let listen = args.metrics_listen.as_ref().or(config.metrics.as_ref());
+    let metrics = match listen {
+        Some(listen) => Some(start_metrics(listen, &store, &config.jobs, &saved)?),
+        None => None,
+    };
     let mut host = RealHost::start(
         path.clone(),
         &config.scheduler,
         logger,
         (console, args.log_format),
         store,
-        &config.jobs,
     )
     .map_err(|source| Error::Io {
         context: "cannot set up signal handling and job output".into(),
         source,
     })?;
+    if let Some((metrics, addr)) = metrics {
+        host.observe_metrics(metrics);
+        host.log(&Event::MetricsListening {
+            addr: addr.to_string(),
+        });
+    }
+    host.start_hooks(&config.scheduler, &config.jobs);
     if watch {
         host.watch(version).map_err(|problem| Error::Watch {
             file: path.display().to_string(),

@@ -7,6 +7,8 @@ mod hooks;
 mod ids;
 mod job;
 mod keys;
+mod metrics;
+pub(crate) use metrics::{Listen, parse_listen};
 mod parse;
 mod settings;
 mod toml_errors;
@@ -99,6 +101,9 @@ pub struct Config {
     /// Whether the file sets `[scheduler] state` (else it is the default,
     /// beside the file).
     pub state_given: bool,
+    /// Where `apsched run` serves metrics (`[metrics] listen`); read at
+    /// start only.
+    pub metrics: Option<Listen>,
     /// What is valid but likely not meant, each as `file:line:column:
     /// message (hint)`; `check` prints them and `run` logs them.
     pub warnings: Vec<String>,

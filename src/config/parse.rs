@@ -26,6 +26,9 @@ pub(super) fn parse(
     }
     let root = table.get_ref();
     let (settings, defaults, given) = sections(&mut diags, path, root);
+    let metrics = (root.iter())
+        .find(|(k, _)| k.get_ref() == "metrics")
+        .and_then(|(_, v)| super::metrics::metrics(&mut diags, &Value::new(v)));
     let jobs = jobs(&mut diags, root, &settings, &defaults, fires_after);
     if diags.list.is_empty() {
         Ok(Config {
@@ -33,6 +36,7 @@ pub(super) fn parse(
             scheduler: settings,
             jobs,
             state_given: given.state,
+            metrics,
             warnings: diags
                 .warnings
                 .iter()
@@ -74,12 +78,12 @@ fn sections(
             "scheduler" => given = settings::scheduler(diags, path, &v, &mut settings),
             "defaults" => settings::defaults(diags, &v, &mut defaults),
             "hooks" => super::hooks::global(diags, &v, &mut settings.hooks),
-            "jobs" => {}
+            "jobs" | "metrics" => {}
             other => values::unknown_key(
                 diags,
                 key,
                 other,
-                &["scheduler", "defaults", "hooks", "jobs"],
+                &["scheduler", "defaults", "hooks", "jobs", "metrics"],
                 "at the top level",
             ),
         }

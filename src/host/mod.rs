@@ -4,6 +4,7 @@
 
 mod direct;
 pub(crate) mod hooks;
+pub(crate) mod metrics;
 mod notify;
 mod observe;
 mod orphans;
@@ -63,7 +64,6 @@ impl RealHost {
         logger: Logger,
         output: (Arc<Console>, Format),
         store: SqliteStore,
-        jobs: &[Job],
     ) -> std::io::Result<RealHost> {
         let (tx, rx) = channel();
         signals::start(tx.clone())?;
@@ -85,9 +85,20 @@ impl RealHost {
         if let Some(event) = problem {
             host.logger.log(&event);
         }
-        let logger = host.logger.clone();
-        host.observers.start_hooks(settings, jobs, logger);
         Ok(host)
+    }
+
+    /// Counts what happens for the metrics endpoint from now on. Call
+    /// before [`RealHost::start_hooks`], which counts hook results there.
+    pub(crate) fn observe_metrics(&mut self, metrics: metrics::Metrics) {
+        self.observers.metrics = Some(metrics);
+    }
+
+    /// Starts the hook thread if the file sets any hook (or, later, when a
+    /// reload first sets one).
+    pub(crate) fn start_hooks(&mut self, settings: &Settings, jobs: &[Job]) {
+        let logger = self.logger.clone();
+        self.observers.start_hooks(settings, jobs, logger);
     }
 
     /// Reloads the schedule file whenever it changes (`--watch`), and at
@@ -144,7 +155,11 @@ impl RealHost {
             Msg::Output { record, tail } => {
                 self.observers.tail(record, &tail);
                 let inputs = self.state.output(record, tail, &mut self.logger);
-                self.observers.write_result(inputs.is_empty());
+                let failed = inputs.iter().find_map(|i| match i {
+                    Input::StoreFailed { error } => Some(error.as_str()),
+                    _ => None,
+                });
+                self.observers.write_result(failed);
                 inputs
             }
             Msg::Reaped { pid, status } => {
@@ -245,7 +260,7 @@ impl Host for RealHost {
         let result = self.state.persist(change);
         match &result {
             Ok(_) => self.observers.written(change),
-            Err(PersistError::Failed(_)) => self.observers.write_result(false),
+            Err(PersistError::Failed(e)) => self.observers.write_result(Some(e)),
             Err(PersistError::Refused(_)) => {}
         }
         result
@@ -253,7 +268,8 @@ impl Host for RealHost {
 
     fn recover(&mut self) -> Result<HashMap<String, JobState>, RecoverError> {
         let recovered = self.state.recover();
-        self.observers.write_result(recovered.is_ok());
+        let failed = recovered.as_ref().err().map(ToString::to_string);
+        self.observers.write_result(failed.as_deref());
         recovered
     }
 
@@ -268,7 +284,7 @@ impl Host for RealHost {
 
     fn commit(&mut self) {
         if let Err(e) = self.state.store().commit() {
-            self.observers.write_result(false);
+            self.observers.write_result(Some(&e.to_string()));
             self.logger.log(&Event::StateError {
                 error: e.to_string(),
             });

@@ -5,6 +5,7 @@
 //! their own server thread.
 
 use super::hooks::{self, Hooks};
+use super::metrics::Metrics;
 use crate::config::{Job, Settings};
 use crate::log::Logger;
 use crate::scheduler::{Change, Notice, Record};
@@ -19,6 +20,8 @@ pub(super) struct Observers {
     hooks: Option<Hooks>,
     /// What starts the hook thread when a reload first sets a hook.
     hook_logger: Option<Logger>,
+    /// The metrics endpoint's counts, when it is on.
+    pub(super) metrics: Option<Metrics>,
 }
 
 // Hooks and metrics fill these in; until then they are no-ops.
@@ -45,6 +48,9 @@ impl Observers {
     }
 
     fn tell(&mut self, notice: &Notice) {
+        if let Some(m) = &self.metrics {
+            m.tell(notice);
+        }
         if let Some(hooks) = &self.hooks {
             hooks.tell(notice);
         }
@@ -54,7 +60,7 @@ impl Observers {
     /// `logger`.
     pub(super) fn start_hooks(&mut self, settings: &Settings, jobs: &[Job], logger: Logger) {
         if hooks::any(settings, jobs) {
-            self.hooks = start_hooks(settings, jobs, logger.clone());
+            self.hooks = start_hooks(settings, jobs, logger.clone(), self.metrics.clone());
         }
         self.hook_logger = Some(logger);
     }
@@ -72,17 +78,30 @@ impl Observers {
     }
 
     /// A state change was written.
-    pub(super) fn written(&mut self, _change: &Change) {}
+    pub(super) fn written(&mut self, change: &Change) {
+        if let Some(m) = &self.metrics {
+            m.written(change);
+            m.write_result(None);
+        }
+    }
 
-    /// A state write failed (or succeeded again: `ok`).
-    pub(super) fn write_result(&mut self, _ok: bool) {}
+    /// A state write failed with this error, or (`None`) succeeded again.
+    pub(super) fn write_result(&mut self, error: Option<&str>) {
+        if let Some(m) = &self.metrics {
+            m.write_result(error);
+        }
+    }
 
     /// The schedule file was read again: the jobs now in force.
     pub(super) fn jobs(&mut self, settings: &Settings, jobs: &[Job]) {
+        if let Some(m) = &self.metrics {
+            m.jobs(jobs);
+        }
         match (&mut self.hooks, &self.hook_logger) {
             (Some(hooks), _) => hooks.jobs(settings, jobs),
             (None, Some(logger)) if hooks::any(settings, jobs) => {
-                self.hooks = start_hooks(settings, jobs, logger.clone());
+                let metrics = self.metrics.clone();
+                self.hooks = start_hooks(settings, jobs, logger.clone(), metrics);
             }
             (None, _) => {}
         }
@@ -106,13 +125,25 @@ impl Observers {
     }
 
     /// The scheduling loop is about to wait, or has woken.
-    pub(super) fn alive(&mut self) {}
+    pub(super) fn alive(&mut self) {
+        if let Some(m) = &self.metrics {
+            m.alive();
+        }
+    }
 }
 
 /// The hook thread, or `None` (logged) when no thread can be started.
-fn start_hooks(settings: &Settings, jobs: &[Job], mut logger: Logger) -> Option<Hooks> {
-    // Metrics count hook results through this at merge; nothing yet.
-    let report: hooks::Report = Box::new(|_, _| {});
+fn start_hooks(
+    settings: &Settings,
+    jobs: &[Job],
+    mut logger: Logger,
+    metrics: Option<Metrics>,
+) -> Option<Hooks> {
+    // Each hook's result is counted in `apsched_hook_runs_total`.
+    let report: hooks::Report = match metrics {
+        Some(m) => Box::new(move |event, result| m.hook_ran(event, result)),
+        None => Box::new(|_, _| {}),
+    };
     match Hooks::start(settings, jobs, logger.clone(), report, false) {
         Ok(hooks) => Some(hooks),
         Err(e) => {

@@ -23,6 +23,7 @@ mod keys;
 mod list_state;
 mod meaning;
 mod messages;
+mod metrics;
 mod misfire;
 mod notify;
 mod orphans;

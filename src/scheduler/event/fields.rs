@@ -72,7 +72,8 @@ impl Event {
             | Event::FileChanged { .. }
             | Event::WatchFailed { .. }
             | Event::NotifyFailed { .. }
-            | Event::HookFailed { .. } => scheduler_fields(self),
+            | Event::HookFailed { .. }
+            | Event::MetricsListening { .. } => scheduler_fields(self),
             Event::JobAdded { .. }
             | Event::JobModified { .. }
             | Event::JobRemoved { .. }
@@ -155,6 +156,7 @@ fn scheduler_fields(event: &Event) -> Vec<(&'static str, Field)> {
         ],
         Event::ConfigWarning { warning } => vec![("warning", text(warning.clone()))],
         Event::FileChanged { path } => vec![("path", text(path.clone()))],
+        Event::MetricsListening { addr } => vec![("addr", text(addr.clone()))],
         Event::WatchFailed { error } | Event::NotifyFailed { error } => {
             vec![("error", text(error.clone()))]
         }

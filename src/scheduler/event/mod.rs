@@ -204,6 +204,12 @@ pub(crate) enum Event {
         job: Option<String>,
         reason: String,
     },
+    /// The metrics and health endpoint listens at this address (`[metrics]
+    /// listen`, `--metrics-listen`), with any port 0 replaced by the one
+    /// chosen.
+    MetricsListening {
+        addr: String,
+    },
 }
 
 impl Event {
@@ -244,6 +250,7 @@ impl Event {
             Event::WatchFailed { .. } => "watch_failed",
             Event::NotifyFailed { .. } => "notify_failed",
             Event::HookFailed { .. } => "hook_failed",
+            Event::MetricsListening { .. } => "metrics_listening",
         }
     }
 

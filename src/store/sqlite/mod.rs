@@ -199,6 +199,8 @@ mod ops;
 mod place;
 mod requests;
 mod result;
+mod times;
+pub(crate) use times::LastTimes;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod dir;
 mod faketime;
 pub(crate) mod poll;
 mod running;
+pub(crate) mod tmpfs;
 
 pub(crate) use dir::Dir;
 pub(crate) use faketime::faketime;

@@ -20,6 +20,12 @@
 //!    plain Rust loops spawning 1,000 `true`.
 //! 4. memory ([`memory`]): peak RSS with 100 and 100,000 jobs, startup time
 //!    with 100,000 jobs, and `apsched check` on them.
+//! 5. scrape ([`scrape`]): `GET /metrics` of 10,000 jobs, and an every-second
+//!    job's firing while nobody scrapes and while scrapes run back to back.
+//!
+//! `--run-arg ARG` (repeatable) passes ARG to every `apsched run`, for
+//! example `--run-arg --metrics-listen --run-arg 127.0.0.1:0` to measure
+//! latency with the metrics endpoint on.
 //!
 //! The idle scenario runs in the background while the others run one after
 //! the other: its process is asleep, so neither disturbs the other. The
@@ -34,6 +40,7 @@ mod procfs;
 mod report;
 mod sched;
 mod schedule;
+mod scrape;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -43,14 +50,15 @@ use std::time::{Duration, Instant};
 
 use report::Row;
 
-const USAGE: &str = "usage: loadtest [--bin PATH] [--quick] [idle] [latency] [burst] [memory]
+const USAGE: &str = "usage: loadtest [--bin PATH] [--quick] [--run-arg ARG]... [idle] [latency] [burst] [memory] [scrape]
   Runs the named scenarios (all when none is named) against the apsched
   binary: --bin PATH, else $APSCHED_BIN, else target/release/apsched of the
   repository (build it first with `cargo build --release`).
-  --quick  small sizes and short runs, to check the tool works";
+  --quick  small sizes and short runs, to check the tool works
+  --run-arg ARG  pass ARG to every `apsched run` (repeat for more)";
 
 /// The scenario names, in the order they run.
-const SCENARIOS: [&str; 4] = ["idle", "latency", "burst", "memory"];
+const SCENARIOS: [&str; 5] = ["idle", "latency", "burst", "memory", "scrape"];
 
 /// How big and how long each scenario is.
 #[derive(Clone, Copy)]
@@ -68,6 +76,11 @@ pub struct Sizes {
     /// Jobs of the small and the big memory runs.
     pub small_jobs: usize,
     pub big_jobs: usize,
+    /// Jobs of the scrape scenario, scrapes timed, and how long the firing
+    /// is watched without and with scraping.
+    pub scrape_jobs: usize,
+    pub scrapes: usize,
+    pub scrape_watch: Duration,
 }
 
 impl Sizes {
@@ -83,6 +96,9 @@ impl Sizes {
             burst_rounds: 5,
             small_jobs: 100,
             big_jobs: 100_000,
+            scrape_jobs: 10_000,
+            scrapes: 100,
+            scrape_watch: Duration::from_secs(30),
         }
     }
 
@@ -98,6 +114,9 @@ impl Sizes {
             burst_rounds: 1,
             small_jobs: 100,
             big_jobs: 10_000,
+            scrape_jobs: 1_000,
+            scrapes: 10,
+            scrape_watch: Duration::from_secs(5),
         }
     }
 }
@@ -106,6 +125,8 @@ impl Sizes {
 struct Options {
     bin: Option<PathBuf>,
     quick: bool,
+    /// Passed to every `apsched run`.
+    run_args: Vec<String>,
     /// Scenario names; empty for all.
     scenarios: Vec<String>,
 }
@@ -114,6 +135,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
     let mut opts = Options {
         bin: None,
         quick: false,
+        run_args: Vec::new(),
         scenarios: Vec::new(),
     };
     let mut args = args.into_iter();
@@ -124,6 +146,10 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
                 opts.bin = Some(PathBuf::from(path));
             }
             "--quick" => opts.quick = true,
+            "--run-arg" => {
+                let arg = args.next().ok_or("--run-arg needs an argument")?;
+                opts.run_args.push(arg);
+            }
             "-h" | "--help" => return Err(String::new()),
             name if SCENARIOS.contains(&name) => opts.scenarios.push(arg),
             _ => match arg.strip_prefix("--bin=") {
@@ -177,6 +203,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    sched::set_run_args(opts.run_args);
     let bin = match apsched_binary(opts.bin) {
         Ok(bin) => bin,
         Err(e) => {
@@ -231,6 +258,9 @@ fn run(bin: &Path, dir: &Path, sizes: Sizes, quick: bool, on: &dyn Fn(&str) -> b
     }
     if on("memory") {
         rows.extend(memory::scenario(bin, dir, sizes));
+    }
+    if on("scrape") {
+        rows.extend(scrape::scenario(bin, dir, sizes));
     }
     if let Some(handle) = idle {
         match handle.join() {

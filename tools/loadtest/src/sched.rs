@@ -13,6 +13,14 @@ use chrono::{DateTime, Utc};
 use rustix::process::{Pid, Signal};
 use serde_json::Value;
 
+/// Arguments added to every `apsched run` (`--run-arg`).
+static RUN_ARGS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// Sets the arguments added to every `apsched run`; once, at start.
+pub fn set_run_args(args: Vec<String>) {
+    let _ = RUN_ARGS.set(args);
+}
+
 /// One line apsched wrote, and when the load test read it.
 pub struct Line {
     pub at: Instant,
@@ -60,7 +68,7 @@ fn collect_lines(from: impl Read + Send + 'static, sink: Arc<Mutex<Vec<Line>>>) 
 }
 
 impl Sched {
-    /// Starts `bin run --log-format json EXTRA... FILE`.
+    /// Starts `bin run --log-format json EXTRA... RUN_ARGS... FILE`.
     pub fn start(bin: &Path, file: &Path, extra: &[&str]) -> Sched {
         let spawned = Instant::now();
         let mut child = Command::new(bin)
@@ -68,6 +76,7 @@ impl Sched {
             .arg("--log-format")
             .arg("json")
             .args(extra)
+            .args(RUN_ARGS.get().map_or(&[][..], Vec::as_slice))
             .arg(file)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
