@@ -21,6 +21,14 @@ use crate::report::{Row, ms, percentile, row, sorted};
 use crate::sched::{Sched, time_field};
 use crate::schedule::schedule_file;
 
+/// Whether the latency job has hooks (`--hooks`).
+static HOOKS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Gives the latency job an on_start and an on_finish hook; once, at start.
+pub fn set_hooks(on: bool) {
+    HOOKS.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// The argument that makes this binary the recorder.
 pub const RECORD_FLAG: &str = "--record";
 
@@ -121,7 +129,12 @@ fn latency_run(
         file,
         10,
         std::iter::once(format!(
-            "[jobs.lat]\ncommand = {command}\ncron = \"* * * * * *\"\n"
+            "[jobs.lat]\ncommand = {command}\ncron = \"* * * * * *\"\n{}",
+            if HOOKS.load(std::sync::atomic::Ordering::Relaxed) {
+                "[jobs.lat.hooks]\non_start = [\"true\"]\non_finish = [\"true\"]\n"
+            } else {
+                ""
+            }
         )),
     );
     let mut s = Sched::start(bin, file, &[]);

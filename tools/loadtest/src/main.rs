@@ -50,12 +50,13 @@ use std::time::{Duration, Instant};
 
 use report::Row;
 
-const USAGE: &str = "usage: loadtest [--bin PATH] [--quick] [--run-arg ARG]... [idle] [latency] [burst] [memory] [scrape]
+const USAGE: &str = "usage: loadtest [--bin PATH] [--quick] [--run-arg ARG]... [--hooks] [idle] [latency] [burst] [memory] [scrape]
   Runs the named scenarios (all when none is named) against the apsched
   binary: --bin PATH, else $APSCHED_BIN, else target/release/apsched of the
   repository (build it first with `cargo build --release`).
   --quick  small sizes and short runs, to check the tool works
-  --run-arg ARG  pass ARG to every `apsched run` (repeat for more)";
+  --run-arg ARG  pass ARG to every `apsched run` (repeat for more)
+  --hooks  give the latency job an on_start and an on_finish hook (`true`)";
 
 /// The scenario names, in the order they run.
 const SCENARIOS: [&str; 5] = ["idle", "latency", "burst", "memory", "scrape"];
@@ -127,6 +128,8 @@ struct Options {
     quick: bool,
     /// Passed to every `apsched run`.
     run_args: Vec<String>,
+    /// The latency job has hooks.
+    hooks: bool,
     /// Scenario names; empty for all.
     scenarios: Vec<String>,
 }
@@ -136,6 +139,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
         bin: None,
         quick: false,
         run_args: Vec::new(),
+        hooks: false,
         scenarios: Vec::new(),
     };
     let mut args = args.into_iter();
@@ -146,6 +150,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
                 opts.bin = Some(PathBuf::from(path));
             }
             "--quick" => opts.quick = true,
+            "--hooks" => opts.hooks = true,
             "--run-arg" => {
                 let arg = args.next().ok_or("--run-arg needs an argument")?;
                 opts.run_args.push(arg);
@@ -204,6 +209,7 @@ fn main() -> ExitCode {
         }
     };
     sched::set_run_args(opts.run_args);
+    latency::set_hooks(opts.hooks);
     let bin = match apsched_binary(opts.bin) {
         Ok(bin) => bin,
         Err(e) => {
