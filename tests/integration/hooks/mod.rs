@@ -9,6 +9,7 @@ pub(super) use std::collections::BTreeMap;
 
 mod events;
 mod facts;
+mod held;
 mod paths;
 mod running;
 
