@@ -123,6 +123,16 @@ impl Range {
     /// Canonical text of the element, numbers only. A wrap-around range is
     /// listed value by value (`22-2` is `22,23,0,1,2`), and a step larger
     /// than the field shows the one value it selects.
+    /// The element in a day field. An oversized step keeps its star there
+    /// (`*/40`, not `1`): a day field starting with `*` combines with the
+    /// other day field by "and", any other by "or".
+    pub(super) fn render_day(&self, def: &FieldDef) -> String {
+        if self.star && self.oversized(def) {
+            return format!("*/{}", self.step);
+        }
+        self.render(def)
+    }
+
     pub(super) fn render(&self, def: &FieldDef) -> String {
         if self.wrap.is_some() {
             let values: Vec<String> = self.values().iter().map(u32::to_string).collect();

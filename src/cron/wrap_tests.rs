@@ -184,6 +184,10 @@ fn normalized_forms_spell_the_meaning_out() {
         ("0 0 1-l/8 * *", "0 0 1-L/8 * *"),
         ("*/90 * * * *", "0 * * * *"),
         ("5/90 * * * *", "5 * * * *"),
+        // A day field starting with `*` combines by "and": the star stays.
+        ("5/59 * */529 * */529", "5/59 * */529 * */529"),
+        ("0 0 */40 * 1", "0 0 */40 * 1"),
+        ("0 0 1,*/40 * 1", "0 0 1,*/40 * 1"),
     ];
     for (expr, want) in cases {
         let s: CronSchedule = expr.parse().unwrap_or_else(|e| panic!("{expr}: {e}"));

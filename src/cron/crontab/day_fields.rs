@@ -60,7 +60,7 @@ pub(super) fn day_of_month(
         } else {
             let range = range(def, element, warnings)?;
             set.days |= range.mask();
-            rendered.push(range.render(def));
+            rendered.push(range.render_day(def));
         }
     }
     Ok((set, rendered.join(",")))
@@ -174,7 +174,7 @@ pub(super) fn day_of_week(
                 mask = (mask & !(1 << 7)) | 1;
             }
             set.weekdays |= mask as u8;
-            rendered.push(range.render(def));
+            rendered.push(range.render_day(def));
         }
     }
     Ok((set, rendered.join(",")))
