@@ -23,6 +23,17 @@ cron = "* * * * * *"
     assert!(!alive(&leader), "the job ended with its scheduler");
 }
 
+/// Whether the state file holds run 1's process.
+fn process_recorded(dir: &Dir) -> bool {
+    let Ok(db) = rusqlite::Connection::open(dir.join("s.db")) else {
+        return false;
+    };
+    let pid = db.query_row("SELECT pid FROM runs WHERE id = 1", [], |r| {
+        r.get::<_, Option<i64>>(0)
+    });
+    matches!(pid, Ok(Some(_)))
+}
+
 #[test]
 fn a_restart_ends_what_is_left_of_a_job_before_starting_it_again() {
     let dir = Dir::schedule(
@@ -34,6 +45,9 @@ max_instances = 1
     );
     let first = dir.run().spawn();
     let sleeps = lines_in(&dir.join("sleeps.txt"), 1);
+    // The job can start its sleep before apsched records the job's process
+    // group; a crash in between leaves nothing to find.
+    assert!(until(PATIENCE, || process_recorded(&dir)), "run 1's pid");
     first.kill_9();
     let orphan = sleeps.lines().next().expect("its sleep").to_string();
     sleep(Duration::from_millis(200));
