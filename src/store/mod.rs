@@ -15,6 +15,9 @@
 //! that was claimed; a run found still pending or started at the next start is
 //! recorded as interrupted.
 
+// Wired into `apsched run` by the next step of issue 13.
+#[allow(dead_code)]
+pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 pub use crate::scheduler::persist::{Claim, JobState, RunResult};
@@ -100,6 +103,10 @@ pub enum StoreError {
     /// An SQLite error not yet tied to its file; see [`StoreError::at`].
     #[error("state file: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// The PostgreSQL state database cannot be reached, or refused a
+    /// statement; the message says which and what the server said.
+    #[error("PostgreSQL state database: {0}")]
+    Database(String),
 }
 
 impl StoreError {

@@ -1,0 +1,1 @@
+//! The claim under concurrency, the schema, and clusters side by side.
