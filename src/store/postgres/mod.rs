@@ -144,4 +144,4 @@ mod schema;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod tests_claim;
+mod tests_shared;

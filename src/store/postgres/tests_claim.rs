@@ -1,1 +1,0 @@
-//! The claim under concurrency, the schema, and clusters side by side.
