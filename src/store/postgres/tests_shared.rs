@@ -275,3 +275,28 @@ fn connection_errors_say_what_failed() {
         assert!(err.contains(expected), "{dsn}: {err}");
     }
 }
+
+#[test]
+fn times_are_kept_to_the_microsecond_so_a_claim_still_matches() {
+    let Some((_, mut store)) = store("c", 100) else {
+        return;
+    };
+    let slot = t("2027-01-01T00:01:00.123456789Z");
+    let mut saved = state("2027-01-01T00:01:00Z");
+    saved.next_run = Some(slot);
+    store.save_job("j", &saved).expect("save");
+    let c = claim("j", "2027-01-01T00:01:00Z", "2027-01-01T00:02:00Z");
+    let c = crate::store::Claim {
+        expected: slot,
+        runs: vec![slot],
+        ..c
+    };
+    let rows = store
+        .claim(&c)
+        .expect("claim")
+        .expect("claimed despite nanoseconds");
+    let run = store.run(rows[0]).expect("run").expect("the run");
+    assert_eq!(run.scheduled, "2027-01-01T00:01:00.123456Z");
+    let err = store.add_run("j", slot).expect_err("the slot's row exists");
+    assert!(err.to_string().contains("duplicate key"), "{err}");
+}
