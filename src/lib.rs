@@ -24,7 +24,7 @@
 //! | `config` | the schedule file: reading, diagnostics, state path; takes `now` as an argument | the above |
 //! | `scheduler` | the pure core: due runs, misfire, coalescing, max instances, events; defines what it needs persisted (`scheduler::persist`) | `config`, `trigger`, `cron`, `timefmt` |
 //! | `runner` | the loop driving the core through the `Host` seam (clock, waits, processes, storage) | `scheduler`, `config` |
-//! | `store` | SQLite state and history, implementing what the core persists | `scheduler`, `text`, `timefmt` |
+//! | `store` | SQLite (and, not yet wired in, PostgreSQL) state and history, implementing what the core persists | `scheduler`, `text`, `timefmt` |
 //! | `log` | events as text or JSON lines | `scheduler`, `console`, `timefmt` |
 //! | `host` | the real `Host`: wall clock, signals, processes, output, the store | all of the above but `cli` |
 //! | [`cli`] | arguments, commands, the one error type and its exit codes | everything |

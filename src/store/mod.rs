@@ -2,9 +2,10 @@
 //!
 //! The interface ([`Store`]) is what the scheduler needs: load the state,
 //! claim a due slot, record a run's start and end, read history. SQLite
-//! ([`sqlite::SqliteStore`]) is the one implementation; a PostgreSQL store
-//! shared by several hosts is planned, where the same compare-and-set claim
-//! keeps every slot to one host. Nothing outside this module writes SQL.
+//! ([`sqlite::SqliteStore`]) is the one the scheduler uses; a PostgreSQL
+//! store (`postgres::PgStore`), which several hosts can share with the same
+//! compare-and-set claim keeping every slot to one host, implements the
+//! same interface but is not wired in yet. Nothing outside this module writes SQL.
 //! The types it keeps (a job's state, a claim, a run's result) are the
 //! scheduling core's ([`crate::scheduler::persist`]).
 //!
@@ -15,6 +16,9 @@
 //! that was claimed; a run found still pending or started at the next start is
 //! recorded as interrupted.
 
+// Wired into `apsched run` by the next step of issue 13.
+#[allow(dead_code)]
+pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 pub use crate::scheduler::persist::{Claim, JobState, RunResult};
@@ -100,6 +104,10 @@ pub enum StoreError {
     /// An SQLite error not yet tied to its file; see [`StoreError::at`].
     #[error("state file: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// The PostgreSQL state database cannot be reached, or refused a
+    /// statement; the message says which and what the server said.
+    #[error("PostgreSQL state database: {0}")]
+    Database(String),
 }
 
 impl StoreError {

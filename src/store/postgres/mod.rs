@@ -1,0 +1,147 @@
+//! The PostgreSQL store: job state and run history in a database that
+//! several apsched processes may share. Every row is keyed by a cluster
+//! name, so independent clusters can share one database; the tables are
+//! apsched's own (prefix `apsched_`), so they can share it with others.
+//! The schema is created and versioned on connect ([`schema`]); the claim
+//! is one statement ([`claim`]). Times are kept to whole microseconds, as
+//! PostgreSQL keeps them.
+
+use super::{RunResult, RunRow, StoreError, text};
+use chrono::{DateTime, SubsecRound, Utc};
+use postgres::{Client, NoTls, Row};
+use std::cell::RefCell;
+
+/// The row format of `apsched_jobs` this version writes and reads.
+const JOB_FORMAT: i32 = 1;
+
+pub(crate) struct PgStore {
+    /// In a cell: the store's read methods take `&self`, the client `&mut`.
+    client: RefCell<Client>,
+    /// The cluster whose rows this store reads and writes.
+    cluster: String,
+    /// Run-history rows kept per job.
+    history: usize,
+}
+
+impl PgStore {
+    /// Connects to the database at `dsn` (a `postgresql://` URL or a
+    /// key=value DSN; `host=/dir` for a unix socket) and creates or
+    /// upgrades apsched's tables in it.
+    pub(crate) fn connect(dsn: &str, cluster: &str, history: usize) -> Result<PgStore, StoreError> {
+        let config: postgres::Config = dsn.parse().map_err(|e| {
+            StoreError::Database(format!("the connection string is not valid: {e}"))
+        })?;
+        let mut client = config.connect(NoTls).map_err(|e| {
+            StoreError::Database(format!(
+                "cannot connect to {}: {}; check that the server runs and the connection string",
+                where_to(&config),
+                describe(&e)
+            ))
+        })?;
+        client.batch_execute(
+            "SET application_name = 'apsched'; SET lock_timeout = '2s'; SET statement_timeout = '10s'; SET idle_in_transaction_session_timeout = '15s'",
+        )?;
+        schema::ensure(&mut client)?;
+        Ok(PgStore {
+            client: RefCell::new(client),
+            cluster: cluster.to_string(),
+            history,
+        })
+    }
+
+    /// Deletes a job's oldest runs past the history kept.
+    fn trim_history(&self, job: &str) -> Result<(), StoreError> {
+        // At most 1,000,000 (checked at parse time): it fits an i64.
+        let keep = i64::try_from(self.history).unwrap_or(i64::MAX);
+        self.client.borrow_mut().execute(
+            "DELETE FROM apsched_runs WHERE cluster = $1 AND job_id = $2 AND run_id <= (SELECT run_id FROM apsched_runs WHERE cluster = $1 AND job_id = $2 ORDER BY run_id DESC OFFSET $3 LIMIT 1)",
+            &[&self.cluster, &job, &keep],
+        )?;
+        Ok(())
+    }
+}
+
+/// The server a configuration names, for messages (never its password).
+fn where_to(config: &postgres::Config) -> String {
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            postgres::config::Host::Tcp(name) => name.clone(),
+            postgres::config::Host::Unix(path) => path.display().to_string(),
+        })
+        .collect();
+    format!(
+        "database {:?} on {}",
+        config.get_dbname().unwrap_or("(default)"),
+        if hosts.is_empty() {
+            "localhost".into()
+        } else {
+            hosts.join(",")
+        }
+    )
+}
+
+/// What went wrong, as the server or the driver said it.
+pub(crate) fn describe(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        let detail = db.detail().map(|d| format!(" ({d})")).unwrap_or_default();
+        let hint = db.hint().map(|h| format!("; {h}")).unwrap_or_default();
+        return format!("{}{detail}{hint}", db.message());
+    }
+    match std::error::Error::source(e) {
+        Some(source) => format!("{e}: {source}"),
+        None => e.to_string(),
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        StoreError::Database(describe(&e))
+    }
+}
+
+/// A time as the store keeps it: to the whole microsecond, as PostgreSQL
+/// does, so a time read back equals the one compared against.
+fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.trunc_subsecs(6)
+}
+
+const COLUMNS: &str = "run_id, job_id, scheduled_at, scheduled_last, missed_count, started_at, finished_at, exit_code, state, output_tail";
+
+/// One `apsched_runs` row, selected as [`COLUMNS`].
+fn row(r: &Row) -> Result<RunRow, StoreError> {
+    let state: String = r.try_get(8)?;
+    let result = RunResult::parse(&state).ok_or_else(|| {
+        StoreError::Database(format!(
+            "run {} has an unknown state {state:?}",
+            r.get::<_, i64>(0)
+        ))
+    })?;
+    let time = |i: usize| -> Result<Option<String>, StoreError> {
+        Ok(r.try_get::<_, Option<DateTime<Utc>>>(i)?.as_ref().map(text))
+    };
+    Ok(RunRow {
+        id: r.try_get(0)?,
+        job: r.try_get(1)?,
+        scheduled: text(&r.try_get(2)?),
+        scheduled_last: time(3)?,
+        count: r.try_get(4)?,
+        started: time(5)?,
+        ended: time(6)?,
+        exit_status: r.try_get(7)?,
+        result,
+        output: r.try_get(9)?,
+    })
+}
+
+mod claim;
+#[cfg(test)]
+mod fixture;
+mod ops;
+mod requests;
+mod schema;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_shared;
