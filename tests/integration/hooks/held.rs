@@ -33,7 +33,11 @@ on_failure = "echo $APSCHED_RUN_ID >> hooks"
         "{}",
         child.stderr()
     );
-    assert!(child.stderr().contains("job_error"), "{}", child.stderr());
+    assert!(
+        until(PATIENCE, || child.stderr().contains("job_error")),
+        "{}",
+        child.stderr()
+    );
     sleep(Duration::from_millis(1500));
     assert!(
         !dir.join("hooks").exists(),
