@@ -6,6 +6,7 @@ use super::meaning::meaning;
 use super::plan::{Plan, Status};
 use super::times::{schedule_time, stored};
 use crate::config::Job;
+use crate::store::StateStore;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{JobState, RunRow, parse};
 use chrono_tz::Tz;

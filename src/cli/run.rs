@@ -9,20 +9,19 @@ use crate::host::{self, RealHost};
 use crate::log::{Format, Logger};
 use crate::runner::{self, Ending, Host};
 use crate::scheduler::{Event, Level};
-use crate::store::StoreError;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Loaded, Store};
+use crate::store::{Loaded, StateStore, StoreError};
 use crate::timefmt::rfc3339_secs_z;
 use std::path::{Path, PathBuf};
 
 /// Opens the state of a scheduler, `None` being `:memory:` (nothing kept).
 /// Locked: one scheduler per state file.
-fn open_state(state: Option<&Path>, history: usize) -> Result<SqliteStore, Error> {
+fn open_state(state: Option<&Path>, history: usize) -> Result<Box<dyn StateStore>, Error> {
     let store = match state {
         Some(p) => SqliteStore::open_for_run(p, history),
         None => SqliteStore::memory(history),
     };
-    store.map_err(Error::from)
+    Ok(Box::new(store?))
 }
 
 /// The lines for what the state held at start besides the jobs' state: rows
@@ -47,7 +46,7 @@ fn found(saved: &Loaded) -> Vec<Event> {
 /// counts starting from the saved state and the run history.
 fn start_metrics(
     listen: &config::Listen,
-    store: &SqliteStore,
+    store: &dyn StateStore,
     jobs: &[config::Job],
     saved: &Loaded,
 ) -> Result<(Metrics, std::net::SocketAddr), Error> {
@@ -56,7 +55,7 @@ fn start_metrics(
         source,
     };
     let listener = metrics::bind(listen).map_err(failed)?;
-    let last = store.named(store.last_times())?;
+    let last = store.last_times().map_err(|e| store.named_error(e))?;
     let metrics = Metrics::new(jobs, &saved.jobs, &last);
     let addr = metrics.serve(listener).map_err(failed)?;
     Ok((metrics, addr))
@@ -121,9 +120,9 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     }
     let mut store = open_state(state.as_deref(), config.scheduler.history)?;
     let loaded = store.load();
-    let mut saved = store.named(loaded)?;
-    let settled = host::settle_orphans(&mut store, &saved.started, &saved.pending);
-    let settled = store.named(settled)?;
+    let mut saved = loaded.map_err(|e| store.named_error(e))?;
+    let settled = host::settle_orphans(&mut *store, &saved.started, &saved.pending);
+    let settled = settled.map_err(|e| store.named_error(e))?;
     for event in &settled.events {
         logger.log(event);
     }
@@ -131,7 +130,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     saved.unknown = settled.unknown;
     let listen = args.metrics_listen.as_ref().or(config.metrics.as_ref());
     let metrics = match listen {
-        Some(listen) => Some(start_metrics(listen, &store, &config.jobs, &saved)?),
+        Some(listen) => Some(start_metrics(listen, &*store, &config.jobs, &saved)?),
         None => None,
     };
     let mut host = RealHost::start(

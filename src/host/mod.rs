@@ -22,8 +22,7 @@ use crate::console::Console;
 use crate::log::{Format, Logger};
 use crate::runner::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
 use crate::scheduler::{Change, Event, Notice, Record, RunId, RunRequest};
-use crate::store::JobState;
-use crate::store::sqlite::SqliteStore;
+use crate::store::{JobState, StateStore};
 use chrono::{DateTime, Utc};
 use notify::Notifier;
 use observe::Observers;
@@ -63,7 +62,7 @@ impl RealHost {
         settings: &Settings,
         logger: Logger,
         output: (Arc<Console>, Format),
-        store: SqliteStore,
+        store: Box<dyn StateStore>,
     ) -> std::io::Result<RealHost> {
         let (tx, rx) = channel();
         signals::start(tx.clone())?;

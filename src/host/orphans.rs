@@ -6,7 +6,6 @@
 //! then does the scheduler start, so `max_instances` holds across a crash.
 
 use crate::scheduler::{Event, Notice};
-use crate::store::sqlite::SqliteStore;
 use crate::store::{RunResult, StartedRun, Store, StoreError};
 use rustix::process::{Pid, Signal, kill_process_group};
 use std::collections::HashMap;
@@ -175,8 +174,8 @@ pub(crate) struct Settled {
 
 /// Ends the processes of runs left started by a scheduler that died, and
 /// records each; what became of them and of the runs found `pending`.
-pub(crate) fn settle_orphans(
-    store: &mut SqliteStore,
+pub(crate) fn settle_orphans<S: Store + ?Sized>(
+    store: &mut S,
     started: &[StartedRun],
     pending: &[StartedRun],
 ) -> Result<Settled, StoreError> {

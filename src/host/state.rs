@@ -6,8 +6,7 @@
 use crate::log::Logger;
 use crate::runner::{Input, PersistError, RecoverError};
 use crate::scheduler::{Change, Event, Record};
-use crate::store::sqlite::SqliteStore;
-use crate::store::{Answer, JobState, RunResult, Store, StoreError};
+use crate::store::{Answer, JobState, RunResult, StateStore, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, VecDeque};
 
@@ -24,14 +23,14 @@ enum Kept {
 
 /// The state store of a running scheduler.
 pub(super) struct State {
-    store: SqliteStore,
+    store: Box<dyn StateStore>,
     kept: VecDeque<Kept>,
     /// A failed write of the host's own, not yet told to the runner.
     failure: Option<String>,
 }
 
 impl State {
-    pub(super) fn new(store: SqliteStore) -> State {
+    pub(super) fn new(store: Box<dyn StateStore>) -> State {
         State {
             store,
             kept: VecDeque::new(),
@@ -39,15 +38,15 @@ impl State {
         }
     }
 
-    pub(super) fn store(&mut self) -> &mut SqliteStore {
-        &mut self.store
+    pub(super) fn store(&mut self) -> &mut dyn StateStore {
+        &mut *self.store
     }
 
     /// Writes a change; the numbers of the runs it recorded. A failed end
     /// of a run is kept for [`State::recover`].
     pub(super) fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError> {
         let now = Utc::now();
-        match write(&mut self.store, change, now) {
+        match write(&mut *self.store, change, now) {
             Ok(Some(records)) => Ok(records),
             Ok(None) => Err(PersistError::Refused(refused(change))),
             Err(e) => {
@@ -98,7 +97,7 @@ impl State {
 
     /// A store error, for people: with the state file named.
     fn describe(&self, e: StoreError) -> String {
-        e.at(self.store.path()).to_string()
+        self.store.named_error(e).to_string()
     }
 
     /// A store error that ends a recovery.
@@ -120,7 +119,7 @@ impl State {
     pub(super) fn recover(&mut self) -> Result<HashMap<String, JobState>, RecoverError> {
         while let Some(kept) = self.kept.front() {
             let result = match kept {
-                Kept::Change(change, at) => write(&mut self.store, change, *at).map(|_| ()),
+                Kept::Change(change, at) => write(&mut *self.store, change, *at).map(|_| ()),
                 Kept::Output(record, tail) => self.store.run_output(*record, tail),
                 Kept::Process(record, pid, identity) => {
                     self.store.run_process(*record, *pid, identity)
@@ -149,7 +148,7 @@ fn refused(change: &Change) -> String {
 /// Writes a change made at `now`: `None` when the store refused a claim
 /// (the slot was claimed before).
 fn write(
-    store: &mut SqliteStore,
+    store: &mut dyn StateStore,
     change: &Change,
     now: DateTime<Utc>,
 ) -> Result<Option<Vec<Record>>, StoreError> {
@@ -184,7 +183,7 @@ fn write(
 
 /// Records a run-now's run and answers its request with the run's number.
 fn extra(
-    store: &mut SqliteStore,
+    store: &mut dyn StateStore,
     job: &str,
     scheduled: DateTime<Utc>,
     request: Option<i64>,
@@ -198,7 +197,7 @@ fn extra(
 
 /// Reads what `pause`, `resume` and `run-now` wrote: every job's paused flag
 /// (the scheduler ignores those unchanged) and the run-now requests.
-pub(super) fn control(store: &mut SqliteStore) -> Vec<Input> {
+pub(super) fn control(store: &mut dyn StateStore) -> Vec<Input> {
     let mut inputs = Vec::new();
     match store.job_states() {
         Ok(states) => inputs.extend(
@@ -207,7 +206,7 @@ pub(super) fn control(store: &mut SqliteStore) -> Vec<Input> {
                 .map(|(job, paused)| Input::Paused { job, paused }),
         ),
         Err(e) => inputs.push(Input::StoreFailed {
-            error: e.at(store.path()).to_string(),
+            error: store.named_error(e).to_string(),
         }),
     }
     match store.take_requests() {
@@ -216,7 +215,7 @@ pub(super) fn control(store: &mut SqliteStore) -> Vec<Input> {
             request: Some(request),
         })),
         Err(e) => inputs.push(Input::StoreFailed {
-            error: e.at(store.path()).to_string(),
+            error: store.named_error(e).to_string(),
         }),
     }
     inputs

@@ -5,7 +5,10 @@
 //! ([`sqlite::SqliteStore`]) is the one the scheduler uses; a PostgreSQL
 //! store (`postgres::PgStore`), which several hosts can share with the same
 //! compare-and-set claim keeping every slot to one host, implements the
-//! same interface but is not wired in yet. Nothing outside this module writes SQL.
+//! same interface but is not wired in yet. What a running scheduler needs
+//! besides ([`StateStore`]: grouped writes, the saved jobs, the last run
+//! times) both implement too, and the host holds the store as a
+//! `Box<dyn StateStore>`. Nothing outside this module writes SQL.
 //! The types it keeps (a job's state, a claim, a run's result) are the
 //! scheduling core's ([`crate::scheduler::persist`]).
 //!
@@ -20,6 +23,8 @@
 #[allow(dead_code)]
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
+mod state;
+pub(crate) use state::{LastTimes, StateStore};
 
 pub use crate::scheduler::persist::{Claim, JobState, RunResult};
 use chrono::{DateTime, Utc};

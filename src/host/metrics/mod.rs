@@ -18,7 +18,7 @@ mod tests_data;
 use crate::config::{Job, Listen};
 use crate::scheduler::persist::JobState;
 use crate::scheduler::{Change, Notice};
-use crate::store::sqlite::LastTimes;
+use crate::store::LastTimes;
 use chrono::Utc;
 use data::Data;
 use std::collections::HashMap;

@@ -141,7 +141,10 @@ mod fixture;
 mod ops;
 mod requests;
 mod schema;
+mod state;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_shared;
+#[cfg(test)]
+mod tests_state;

@@ -8,11 +8,11 @@ use crate::store::{
 use chrono::{DateTime, Utc};
 use postgres::{GenericClient, Row};
 
-const JOB_COLUMNS: &str =
+pub(super) const JOB_COLUMNS: &str =
     "job_id, format, trigger_fp, next_run_at, anchor, paused, reschedule, file_paused";
 
 /// One `apsched_jobs` row, or why it cannot be used.
-fn read_job(r: &Row) -> Result<(String, JobState), (String, String)> {
+pub(super) fn read_job(r: &Row) -> Result<(String, JobState), (String, String)> {
     let id: String = r.try_get(0).map_err(|e| ("?".to_string(), e.to_string()))?;
     let bad = |e: postgres::Error| (id.clone(), e.to_string());
     let format: i32 = r.try_get(1).map_err(bad)?;

@@ -5,7 +5,6 @@
 
 use super::{JobState, RunResult, RunRow, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -82,21 +81,6 @@ impl SqliteStore {
             .flatten()
     }
 
-    /// Starts a transaction grouping the writes up to [`SqliteStore::commit`]
-    /// (many jobs saved at start or reload). Claims must not happen inside.
-    pub fn begin(&mut self) -> Result<(), StoreError> {
-        self.conn.execute_batch("BEGIN")?;
-        Ok(())
-    }
-
-    /// Commits what [`SqliteStore::begin`] started.
-    pub fn commit(&mut self) -> Result<(), StoreError> {
-        if !self.conn.is_autocommit() {
-            self.conn.execute_batch("COMMIT")?;
-        }
-        Ok(())
-    }
-
     /// The newest finished-or-started run of every job, for `list`.
     pub fn last_runs(&self) -> Result<Vec<RunRow>, StoreError> {
         let sql = format!(
@@ -107,13 +91,6 @@ impl SqliteStore {
             .query_map(params![RunResult::Pending], row)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
-    }
-
-    /// The paused flag of every job (read by a running scheduler on SIGUSR1).
-    pub fn job_states(&self) -> Result<Vec<(String, bool)>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT id, paused FROM jobs")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0)))?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     /// The saved state of one job, if it can be read.
@@ -127,15 +104,6 @@ impl SqliteStore {
         })
     }
 
-    /// A small write that proves the store writable again.
-    pub fn touch(&mut self) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('touched', ?1)",
-            params![super::text(&chrono::Utc::now())],
-        )?;
-        Ok(())
-    }
-
     /// The first and last run numbers recorded (of one job, or all).
     pub fn id_range(&self, job: Option<&str>) -> Result<Option<(i64, i64)>, StoreError> {
         let range: (Option<i64>, Option<i64>) = self.conn.query_row(
@@ -144,22 +112,6 @@ impl SqliteStore {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         Ok(range.0.zip(range.1))
-    }
-
-    /// The saved state of every job that can be read, without changing
-    /// anything (`list`); unreadable rows are left out.
-    pub fn saved_jobs(&self) -> Result<HashMap<String, JobState>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {JOB_COLUMNS} FROM jobs"))?;
-        let mut rows = stmt.query([])?;
-        let mut jobs = HashMap::new();
-        while let Some(r) = rows.next()? {
-            if let Ok((id, state)) = ops::read_job(r) {
-                jobs.insert(id, state);
-            }
-        }
-        Ok(jobs)
     }
 
     // `history` is at most 1,000,000 (checked at parse time): it fits an i64.
@@ -199,9 +151,9 @@ mod ops;
 mod place;
 mod requests;
 mod result;
-mod times;
-pub(crate) use times::LastTimes;
+mod state;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_open;
+mod times;

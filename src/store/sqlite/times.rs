@@ -3,22 +3,10 @@
 //! survive a restart.
 
 use super::SqliteStore;
-use crate::store::{RunResult, StoreError};
+use crate::store::{LastTimes, RunResult, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 use std::collections::HashMap;
-
-/// The latest times of one job's runs, as far as the history kept goes.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub(crate) struct LastTimes {
-    /// The latest start of a run (or of a try to start one).
-    pub run: Option<DateTime<Utc>>,
-    /// The latest end of a successful run.
-    pub success: Option<DateTime<Utc>>,
-    /// The latest end of a failed or timed-out run (a command that could
-    /// not start is recorded failed).
-    pub failure: Option<DateTime<Utc>>,
-}
 
 /// The Julian day of the Unix epoch.
 const UNIX_EPOCH_JULIAN: f64 = 2_440_587.5;
@@ -37,7 +25,7 @@ fn from_julian(day: Option<f64>) -> Option<DateTime<Utc>> {
 impl SqliteStore {
     /// [`LastTimes`] of every job with a run in the history. Times are
     /// compared as times (`julianday`), not as text.
-    pub(crate) fn last_times(&self) -> Result<HashMap<String, LastTimes>, StoreError> {
+    pub(super) fn last_times_query(&self) -> Result<HashMap<String, LastTimes>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT job, max(julianday(started)),
                     max(CASE WHEN result = ?1 THEN julianday(ended) END),
@@ -139,7 +127,7 @@ mod tests {
                 RunResult::TimedOut,
             )],
         );
-        let got = store.last_times().expect("query");
+        let got = store.last_times_query().expect("query");
         assert_eq!(
             got["a"],
             LastTimes {

@@ -1,0 +1,77 @@
+//! [`StateStore`] for the PostgreSQL store. Writes are not grouped: each
+//! is its own statement, committed at once, so no transaction is left open
+//! on the server between a scheduler's calls.
+
+use super::PgStore;
+use super::ops::{JOB_COLUMNS, read_job};
+use crate::store::{JobState, LastTimes, RunResult, StateStore, StoreError, text};
+use std::collections::HashMap;
+
+impl StateStore for PgStore {
+    /// Nothing: each write commits on its own.
+    fn begin(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Nothing: every write was committed when it returned.
+    fn commit(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Writes the time into `apsched_meta`, under a key of this cluster's.
+    fn touch(&mut self) -> Result<(), StoreError> {
+        let key = format!("touched:{}", self.cluster);
+        self.client.get_mut().execute(
+            "INSERT INTO apsched_meta (key, value) VALUES ($1, $2)
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            &[&key, &text(&chrono::Utc::now())],
+        )?;
+        Ok(())
+    }
+
+    fn saved_jobs(&self) -> Result<HashMap<String, JobState>, StoreError> {
+        let sql = format!("SELECT {JOB_COLUMNS} FROM apsched_jobs WHERE cluster = $1");
+        let rows = self.client.borrow_mut().query(&sql, &[&self.cluster])?;
+        Ok(rows.iter().filter_map(|r| read_job(r).ok()).collect())
+    }
+
+    fn job_states(&self) -> Result<Vec<(String, bool)>, StoreError> {
+        let rows = self.client.borrow_mut().query(
+            "SELECT job_id, paused FROM apsched_jobs WHERE cluster = $1",
+            &[&self.cluster],
+        )?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+
+    fn last_times(&self) -> Result<HashMap<String, LastTimes>, StoreError> {
+        let rows = self.client.borrow_mut().query(
+            "SELECT job_id, max(started_at),
+                    max(finished_at) FILTER (WHERE state = $2),
+                    max(finished_at) FILTER (WHERE state IN ($3, $4))
+             FROM apsched_runs WHERE cluster = $1 GROUP BY job_id",
+            &[
+                &self.cluster,
+                &RunResult::Success.as_str(),
+                &RunResult::Failed.as_str(),
+                &RunResult::TimedOut.as_str(),
+            ],
+        )?;
+        rows.iter()
+            .map(|r| {
+                let times = LastTimes {
+                    run: r.try_get(1)?,
+                    success: r.try_get(2)?,
+                    failure: r.try_get(3)?,
+                };
+                Ok((r.try_get(0)?, times))
+            })
+            .collect()
+    }
+
+    /// As it is: a PostgreSQL error already says what failed.
+    fn named_error(&self, e: StoreError) -> StoreError {
+        e
+    }
+}

@@ -1,0 +1,107 @@
+//! [`StateStore`] of the PostgreSQL store against a real server.
+
+use super::tests::{claim, state, store, t};
+use crate::store::{LastTimes, RunResult, StateStore, Store};
+
+#[test]
+fn saved_jobs_and_paused_flags_of_this_cluster_only() {
+    let Some((dsn, mut a)) = store("a", 10) else {
+        return;
+    };
+    let mut b = super::PgStore::connect(&dsn, "b", 10).expect("connect b");
+    a.begin().expect("begin");
+    a.save_job("x", &state("2027-01-01T00:01:00Z"))
+        .expect("save");
+    let mut paused = state("2027-01-01T00:02:00Z");
+    paused.paused = true;
+    a.save_job("y", &paused).expect("save");
+    a.commit().expect("commit");
+    b.save_job("z", &state("2027-01-01T00:03:00Z"))
+        .expect("save");
+    let jobs = a.saved_jobs().expect("saved jobs");
+    assert_eq!(jobs.len(), 2);
+    assert_eq!(jobs["y"], paused);
+    let mut flags = a.job_states().expect("job states");
+    flags.sort();
+    assert_eq!(flags, vec![("x".into(), false), ("y".into(), true)]);
+    assert_eq!(b.job_states().expect("b"), vec![("z".into(), false)]);
+    a.touch().expect("touch");
+    b.touch().expect("touch");
+}
+
+#[test]
+fn last_times_by_job_and_result() {
+    let Some((_, mut s)) = store("c", 10) else {
+        return;
+    };
+    let slots = [
+        (
+            "2027-01-01T00:00:00Z",
+            "2027-01-01T00:00:01Z",
+            "2027-01-01T00:00:09.5Z",
+            RunResult::Success,
+        ),
+        (
+            "2027-01-01T01:00:00Z",
+            "2027-01-01T01:00:00.25Z",
+            "2027-01-01T01:00:05Z",
+            RunResult::Failed,
+        ),
+        (
+            "2027-01-01T02:00:00Z",
+            "2027-01-01T02:00:00Z",
+            "2027-01-01T02:00:09Z",
+            RunResult::Success,
+        ),
+        (
+            "2027-01-01T03:00:00Z",
+            "2027-01-01T03:00:00Z",
+            "2027-01-01T03:00:09Z",
+            RunResult::Interrupted,
+        ),
+    ];
+    s.save_job("a", &state(slots[0].0)).expect("save");
+    for (i, (scheduled, started, ended, result)) in slots.iter().enumerate() {
+        let next = slots.get(i + 1).map_or("2027-01-02T00:00:00Z", |n| n.0);
+        let rows = s
+            .claim(&claim("a", scheduled, next))
+            .expect("claim")
+            .expect("claimed");
+        s.run_started(rows[0], t(started)).expect("start");
+        s.run_ended(rows[0], Some(t(ended)), None, *result)
+            .expect("end");
+    }
+    s.save_job("b", &state("2027-01-02T00:00:00Z"))
+        .expect("save");
+    let rows = s
+        .claim(&claim("b", "2027-01-02T00:00:00Z", "2027-01-03T00:00:00Z"))
+        .expect("claim")
+        .expect("claimed");
+    s.run_started(rows[0], t("2027-01-02T00:00:00Z"))
+        .expect("start");
+    s.run_ended(
+        rows[0],
+        Some(t("2027-01-02T00:00:30Z")),
+        None,
+        RunResult::TimedOut,
+    )
+    .expect("end");
+    let got = s.last_times().expect("query");
+    assert_eq!(
+        got["a"],
+        LastTimes {
+            run: Some(t("2027-01-01T03:00:00Z")),
+            success: Some(t("2027-01-01T02:00:09Z")),
+            failure: Some(t("2027-01-01T01:00:05Z")),
+        }
+    );
+    assert_eq!(
+        got["b"],
+        LastTimes {
+            run: Some(t("2027-01-02T00:00:00Z")),
+            success: None,
+            failure: Some(t("2027-01-02T00:00:30Z")),
+        }
+    );
+    assert_eq!(got.len(), 2);
+}

@@ -1,0 +1,46 @@
+//! What a running scheduler needs of its store besides [`Store`]: grouping
+//! writes, proving the store writable again, the saved jobs and their
+//! paused flags (read again on SIGUSR1), the last run times the metrics
+//! start from, and naming the store in its errors. Both stores implement
+//! it, so the host holds a `Box<dyn StateStore>` and does not know which.
+
+use super::{JobState, Store, StoreError};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+/// The latest times of one job's runs, as far as the history kept goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct LastTimes {
+    /// The latest start of a run (or of a try to start one).
+    pub run: Option<DateTime<Utc>>,
+    /// The latest end of a successful run.
+    pub success: Option<DateTime<Utc>>,
+    /// The latest end of a failed or timed-out run (a command that could
+    /// not start is recorded failed).
+    pub failure: Option<DateTime<Utc>>,
+}
+
+/// The store of a running scheduler.
+pub(crate) trait StateStore: Store {
+    /// Starts grouping the writes up to [`StateStore::commit`] (many jobs
+    /// saved at start or reload). A store may group them in one
+    /// transaction or write each at once; either way each write is whole.
+    /// No claim may happen between the two calls.
+    fn begin(&mut self) -> Result<(), StoreError>;
+    /// Ends what [`StateStore::begin`] started: every write since is in the
+    /// store when it returns `Ok`. Harmless without a `begin`.
+    fn commit(&mut self) -> Result<(), StoreError>;
+    /// Makes a small write of no meaning; `Ok` proves the store writable.
+    fn touch(&mut self) -> Result<(), StoreError>;
+    /// The saved state of every job that can be read, changing nothing;
+    /// rows that cannot be read are left out.
+    fn saved_jobs(&self) -> Result<HashMap<String, JobState>, StoreError>;
+    /// Every saved job and its paused flag, as `pause` and `resume` left it.
+    fn job_states(&self) -> Result<Vec<(String, bool)>, StoreError>;
+    /// [`LastTimes`] of every job with a run in the history kept; times are
+    /// compared as times, not as text.
+    fn last_times(&self) -> Result<HashMap<String, LastTimes>, StoreError>;
+    /// The error with the store named in it, for people (an SQLite error
+    /// names no file; a PostgreSQL one already says which database).
+    fn named_error(&self, e: StoreError) -> StoreError;
+}
