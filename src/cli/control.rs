@@ -7,7 +7,7 @@ use super::target::needs_state;
 use super::error::Error;
 pub(super) use super::target::{Target, job};
 use crate::scheduler::initial;
-use crate::store::Store;
+use crate::store::StateStore;
 use crate::store::sqlite::SqliteStore;
 use rustix::process::{Pid, Signal, kill_process};
 use std::path::Path;
@@ -38,12 +38,13 @@ pub(super) fn pause(args: &Args, paused: bool) -> Result<(), Error> {
     let (config, state) = args.target.resolve()?;
     let job = job(&config, &args.job)?;
     let path = needs_state(state, if paused { "pause" } else { "resume" })?;
-    let mut store = SqliteStore::open(&path, config.scheduler.history)?;
+    let mut store: Box<dyn StateStore> =
+        Box::new(SqliteStore::open(&path, config.scheduler.history)?);
     let before = initial::paused(
         job.paused,
         store
             .saved_job(&job.id)
-            .map_err(|e| e.at(store.path()))?
+            .map_err(|e| store.named_error(e))?
             .as_ref(),
     );
     if before == paused {
@@ -56,7 +57,7 @@ pub(super) fn pause(args: &Args, paused: bool) -> Result<(), Error> {
     }
     store
         .set_paused(&job.id, paused, job.paused)
-        .map_err(|e| e.at(store.path()))?;
+        .map_err(|e| store.named_error(e))?;
     let verb = if paused { "paused" } else { "resumed" };
     let when = match notify(&path) {
         Some(pid) => format!("the running scheduler (pid {pid}) picks it up now"),

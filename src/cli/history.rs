@@ -8,7 +8,7 @@ use super::target::{Target, job_file_hint, unknown_job};
 use super::times::stored;
 use crate::config::Config;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{RunRow, Store};
+use crate::store::{RunRow, StateStore};
 use chrono_tz::Tz;
 use tabled::settings::Style;
 use tabled::{Table, Tabled};
@@ -87,16 +87,17 @@ fn line(row: &RunRow, tz: Tz) -> Line {
 }
 
 /// The saved output of run `id` (of `job`, if given), or which runs there are.
-fn output(store: Option<&SqliteStore>, job: Option<&str>, id: i64) -> Result<(), Error> {
+fn output(store: Option<&dyn StateStore>, job: Option<&str>, id: i64) -> Result<(), Error> {
     let found = match store {
         Some(s) => s
-            .named(s.run(id))?
+            .run(id)
+            .map_err(|e| s.named_error(e))?
             .filter(|r| job.is_none_or(|j| r.job == j)),
         None => None,
     };
     let Some(row) = found else {
         let recorded = match store {
-            Some(s) => s.named(s.id_range(job))?,
+            Some(s) => s.id_range(job).map_err(|e| s.named_error(e))?,
             None => None,
         };
         return Err(Error::NoRun { run: id, recorded });
@@ -114,12 +115,13 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
             Some(id) => job_file_hint(e, id),
             None => e,
         })?;
-    let store = match &state {
-        Some(path) => SqliteStore::open_read_only(path, config.scheduler.history)?,
+    let store: Option<Box<dyn StateStore>> = match &state {
+        Some(path) => SqliteStore::open_read_only(path, config.scheduler.history)?
+            .map(|s| Box::new(s) as Box<dyn StateStore>),
         None => None,
     };
     let rows = match &store {
-        Some(s) => s.named(s.history(args.job.as_deref(), args.count))?,
+        Some(s) => (s.history(args.job.as_deref(), args.count)).map_err(|e| s.named_error(e))?,
         None => Vec::new(),
     };
     if let Some(id) = &args.job
@@ -129,7 +131,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         return Err(unknown_job(&config, id));
     }
     if let Some(id) = args.output {
-        return output(store.as_ref(), args.job.as_deref(), id);
+        return output(store.as_deref(), args.job.as_deref(), id);
     }
     if args.json {
         let reports: Vec<RunReport> = rows

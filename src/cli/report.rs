@@ -27,13 +27,15 @@ pub(super) fn saved(path: Option<&Path>) -> Result<Saved, Error> {
         .map(|p| SqliteStore::open_read_only(p, 1))
         .transpose()?
         .flatten()
+        .map(|s| Box::new(s) as Box<dyn StateStore>)
     else {
         return Ok(Saved::default());
     };
     Ok(Saved {
-        jobs: store.named(store.saved_jobs())?,
+        jobs: store.saved_jobs().map_err(|e| store.named_error(e))?,
         last: store
-            .named(store.last_runs())?
+            .last_runs()
+            .map_err(|e| store.named_error(e))?
             .into_iter()
             .map(|r| (r.job.clone(), r))
             .collect(),

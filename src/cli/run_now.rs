@@ -10,7 +10,7 @@ use crate::host::hooks::Direct;
 use crate::host::run_direct;
 use crate::scheduler::{Notice, Outcome, RunEnd, initial};
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Answer, RunResult, RunRow, Store, parse};
+use crate::store::{Answer, RunResult, RunRow, StateStore, parse};
 use chrono::Utc;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -40,25 +40,25 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     let (config, state) = args.target.resolve()?;
     let job = job(&config, &args.job)?;
     let history = config.scheduler.history;
-    let mut store = match &state {
-        Some(path) => SqliteStore::open(path, history)?,
-        None => SqliteStore::memory(history)?,
+    let mut store: Box<dyn StateStore> = match &state {
+        Some(path) => Box::new(SqliteStore::open(path, history)?),
+        None => Box::new(SqliteStore::memory(history)?),
     };
     if let Some(path) = &state
         && SqliteStore::runner(path).is_some()
     {
-        return through_scheduler(&mut store, path, job, args.no_wait);
+        return through_scheduler(&mut *store, path, job, args.no_wait);
     }
     if initial::paused(
         job.paused,
         store
             .saved_job(&job.id)
-            .map_err(|e| e.at(store.path()))?
+            .map_err(|e| store.named_error(e))?
             .as_ref(),
     ) {
         return Err(refused(job, "it is paused (apsched resume it first)"));
     }
-    direct(&mut store, job, &config.scheduler)
+    direct(&mut *store, job, &config.scheduler)
 }
 
 fn refused(job: &Job, reason: &str) -> Error {
@@ -69,15 +69,15 @@ fn refused(job: &Job, reason: &str) -> Error {
 }
 
 /// Runs the job here, recorded like any run.
-fn direct(store: &mut SqliteStore, job: &Job, settings: &Settings) -> Result<(), Error> {
+fn direct(store: &mut dyn StateStore, job: &Job, settings: &Settings) -> Result<(), Error> {
     let hooks = Direct::start(settings, job);
     let now = Utc::now();
     let record = store
         .add_run(&job.id, now)
-        .map_err(|e| e.at(store.path()))?;
+        .map_err(|e| store.named_error(e))?;
     store
         .run_started(record, now)
-        .map_err(|e| e.at(store.path()))?;
+        .map_err(|e| store.named_error(e))?;
     let scheduled = now.with_timezone(&job.trigger.tz);
     hooks.tell(&Notice::Started {
         job: job.id.clone(),
@@ -94,10 +94,10 @@ fn direct(store: &mut SqliteStore, job: &Job, settings: &Settings) -> Result<(),
     let ended = Utc::now();
     store
         .run_ended(record, Some(ended), exit, result)
-        .map_err(|e| e.at(store.path()))?;
+        .map_err(|e| store.named_error(e))?;
     store
         .run_output(record, &tail)
-        .map_err(|e| e.at(store.path()))?;
+        .map_err(|e| store.named_error(e))?;
     if !matches!(outcome, Outcome::NotStarted(_)) {
         hooks.tail(record, &tail);
     }
@@ -135,12 +135,14 @@ fn succeeded(job: &Job, record: i64, took: Duration) -> Result<(), Error> {
 
 /// Asks the running scheduler and, unless `no_wait`, waits for the run.
 fn through_scheduler(
-    store: &mut SqliteStore,
+    store: &mut dyn StateStore,
     path: &Path,
     job: &Job,
     no_wait: bool,
 ) -> Result<(), Error> {
-    let request = store.request_run(&job.id).map_err(|e| e.at(store.path()))?;
+    let request = store
+        .request_run(&job.id)
+        .map_err(|e| store.named_error(e))?;
     let pid = notify(path).unwrap_or_else(|| "?".into());
     if no_wait {
         return super::output::print(&format!(
@@ -158,7 +160,7 @@ fn through_scheduler(
 }
 
 /// Waits for the scheduler's answer to `request`.
-fn answer(store: &SqliteStore, job: &Job, request: i64, path: &Path) -> Result<Answer, Error> {
+fn answer(store: &dyn StateStore, job: &Job, request: i64, path: &Path) -> Result<Answer, Error> {
     let gone = |why: &str| Error::NoOutcome {
         job: job.id.clone(),
         why: why.into(),
@@ -167,7 +169,7 @@ fn answer(store: &SqliteStore, job: &Job, request: i64, path: &Path) -> Result<A
     loop {
         if let Some(answer) = store
             .request_answer(request)
-            .map_err(|e| e.at(store.path()))?
+            .map_err(|e| store.named_error(e))?
         {
             return Ok(answer);
         }
@@ -184,14 +186,14 @@ fn answer(store: &SqliteStore, job: &Job, request: i64, path: &Path) -> Result<A
 }
 
 /// Waits for run `record` to end; its row.
-fn finished(store: &SqliteStore, job: &Job, record: i64, path: &Path) -> Result<RunRow, Error> {
+fn finished(store: &dyn StateStore, job: &Job, record: i64, path: &Path) -> Result<RunRow, Error> {
     let gone = |why: &str| Error::NoOutcome {
         job: job.id.clone(),
         why: why.into(),
     };
     let done = |r: &RunRow| !matches!(r.result, RunResult::Pending | RunResult::Started);
     loop {
-        let row = store.run(record).map_err(|e| e.at(store.path()))?;
+        let row = store.run(record).map_err(|e| store.named_error(e))?;
         if let Some(row) = row.filter(done) {
             return Ok(row);
         }
@@ -206,13 +208,13 @@ fn finished(store: &SqliteStore, job: &Job, record: i64, path: &Path) -> Result<
 
 /// Prints the run's saved output (its last 4 KB), tagged with the job id
 /// as the scheduler forwards it.
-fn print_output(store: &SqliteStore, job: &Job, record: i64) -> Result<(), Error> {
+fn print_output(store: &dyn StateStore, job: &Job, record: i64) -> Result<(), Error> {
     let began = Instant::now();
     let mut output = None;
     while output.is_none() && began.elapsed() < OUTPUT_WITHIN {
         output = store
             .run(record)
-            .map_err(|e| e.at(store.path()))?
+            .map_err(|e| store.named_error(e))?
             .and_then(|r| r.output);
         if output.is_none() {
             sleep(POLL);

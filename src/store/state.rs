@@ -4,7 +4,7 @@
 //! start from, and naming the store in its errors. Both stores implement
 //! it, so the host holds a `Box<dyn StateStore>` and does not know which.
 
-use super::{JobState, Store, StoreError};
+use super::{JobState, RunRow, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -35,8 +35,16 @@ pub(crate) trait StateStore: Store {
     /// The saved state of every job that can be read, changing nothing;
     /// rows that cannot be read are left out.
     fn saved_jobs(&self) -> Result<HashMap<String, JobState>, StoreError>;
+    /// The saved state of one job; `None` if there is none or its row
+    /// cannot be read.
+    fn saved_job(&self, id: &str) -> Result<Option<JobState>, StoreError>;
     /// Every saved job and its paused flag, as `pause` and `resume` left it.
     fn job_states(&self) -> Result<Vec<(String, bool)>, StoreError>;
+    /// The newest run of every job that is not pending (`list`).
+    fn last_runs(&self) -> Result<Vec<RunRow>, StoreError>;
+    /// The first and last run numbers recorded, of one job or all; `None`
+    /// when there is none.
+    fn id_range(&self, job: Option<&str>) -> Result<Option<(i64, i64)>, StoreError>;
     /// [`LastTimes`] of every job with a run in the history kept; times are
     /// compared as times, not as text.
     fn last_times(&self) -> Result<HashMap<String, LastTimes>, StoreError>;

@@ -2,9 +2,9 @@
 //! is its own statement, committed at once, so no transaction is left open
 //! on the server between a scheduler's calls.
 
-use super::PgStore;
 use super::ops::{JOB_COLUMNS, read_job};
-use crate::store::{JobState, LastTimes, RunResult, StateStore, StoreError, text};
+use super::{COLUMNS, PgStore, row};
+use crate::store::{JobState, LastTimes, RunResult, RunRow, StateStore, StoreError, text};
 use std::collections::HashMap;
 
 impl StateStore for PgStore {
@@ -35,6 +35,16 @@ impl StateStore for PgStore {
         Ok(rows.iter().filter_map(|r| read_job(r).ok()).collect())
     }
 
+    fn saved_job(&self, id: &str) -> Result<Option<JobState>, StoreError> {
+        let sql =
+            format!("SELECT {JOB_COLUMNS} FROM apsched_jobs WHERE cluster = $1 AND job_id = $2");
+        let row = self
+            .client
+            .borrow_mut()
+            .query_opt(&sql, &[&self.cluster, &id])?;
+        Ok(row.and_then(|r| read_job(&r).ok().map(|(_, state)| state)))
+    }
+
     fn job_states(&self) -> Result<Vec<(String, bool)>, StoreError> {
         let rows = self.client.borrow_mut().query(
             "SELECT job_id, paused FROM apsched_jobs WHERE cluster = $1",
@@ -43,6 +53,24 @@ impl StateStore for PgStore {
         rows.iter()
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
             .collect()
+    }
+
+    fn last_runs(&self) -> Result<Vec<RunRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM apsched_runs WHERE run_id IN (SELECT max(run_id) FROM apsched_runs WHERE cluster = $1 AND state != $2 GROUP BY job_id)"
+        );
+        let rows = (self.client.borrow_mut())
+            .query(&sql, &[&self.cluster, &RunResult::Pending.as_str()])?;
+        rows.iter().map(row).collect()
+    }
+
+    fn id_range(&self, job: Option<&str>) -> Result<Option<(i64, i64)>, StoreError> {
+        let r = self.client.borrow_mut().query_one(
+            "SELECT min(run_id), max(run_id) FROM apsched_runs WHERE cluster = $1 AND ($2::text IS NULL OR job_id = $2)",
+            &[&self.cluster, &job],
+        )?;
+        let (first, last): (Option<i64>, Option<i64>) = (r.try_get(0)?, r.try_get(1)?);
+        Ok(first.zip(last))
     }
 
     fn last_times(&self) -> Result<HashMap<String, LastTimes>, StoreError> {

@@ -21,6 +21,8 @@ fn saved_jobs_and_paused_flags_of_this_cluster_only() {
     let jobs = a.saved_jobs().expect("saved jobs");
     assert_eq!(jobs.len(), 2);
     assert_eq!(jobs["y"], paused);
+    assert_eq!(a.saved_job("y").expect("saved job"), Some(paused.clone()));
+    assert_eq!(a.saved_job("z").expect("saved job"), None);
     let mut flags = a.job_states().expect("job states");
     flags.sort();
     assert_eq!(flags, vec![("x".into(), false), ("y".into(), true)]);
@@ -104,4 +106,19 @@ fn last_times_by_job_and_result() {
         }
     );
     assert_eq!(got.len(), 2);
+    let mut last: Vec<(String, RunResult)> = (s.last_runs().expect("last runs").into_iter())
+        .map(|r| (r.job, r.result))
+        .collect();
+    last.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        last,
+        vec![
+            ("a".into(), RunResult::Interrupted),
+            ("b".into(), RunResult::TimedOut)
+        ]
+    );
+    let all = s.id_range(None).expect("range").expect("runs");
+    let b = s.id_range(Some("b")).expect("range").expect("runs");
+    assert_eq!((all.0 + 4, all.1), (b.0, b.1));
+    assert_eq!(s.id_range(Some("none")).expect("range"), None);
 }

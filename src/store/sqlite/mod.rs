@@ -3,10 +3,10 @@
 //! time while readers (`list`, `history`) go on. Opening, and refusing a
 //! file that is not apsched's, is in `open`.
 
-use super::{JobState, RunResult, RunRow, StoreError};
+use super::{RunRow, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Schema migrations; version N is reached by running `MIGRATIONS[N - 1]`.
 const MIGRATIONS: &[&str] = &["
@@ -61,16 +61,6 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// The state file (`:memory:` for none).
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// `result` with the state file named in its error.
-    pub fn named<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
-        result.map_err(|e| e.at(&self.path))
-    }
-
     fn meta(&self, key: &str) -> Option<String> {
         self.conn
             .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
@@ -79,39 +69,6 @@ impl SqliteStore {
             .optional()
             .ok()
             .flatten()
-    }
-
-    /// The newest finished-or-started run of every job, for `list`.
-    pub fn last_runs(&self) -> Result<Vec<RunRow>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM runs WHERE id IN (SELECT max(id) FROM runs WHERE result != ?1 GROUP BY job)"
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt
-            .query_map(params![RunResult::Pending], row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
-    }
-
-    /// The saved state of one job, if it can be read.
-    pub fn saved_job(&self, id: &str) -> Result<Option<JobState>, StoreError> {
-        let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1");
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(params![id])?;
-        Ok(match rows.next()? {
-            Some(r) => ops::read_job(r).ok().map(|(_, state)| state),
-            None => None,
-        })
-    }
-
-    /// The first and last run numbers recorded (of one job, or all).
-    pub fn id_range(&self, job: Option<&str>) -> Result<Option<(i64, i64)>, StoreError> {
-        let range: (Option<i64>, Option<i64>) = self.conn.query_row(
-            "SELECT min(id), max(id) FROM runs WHERE (?1 IS NULL OR job = ?1)",
-            params![job],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        Ok(range.0.zip(range.1))
     }
 
     // `history` is at most 1,000,000 (checked at parse time): it fits an i64.

@@ -1,8 +1,8 @@
 //! [`StateStore`] for the SQLite store: writes grouped in one transaction,
 //! errors named with the state file.
 
-use super::{JOB_COLUMNS, SqliteStore, ops};
-use crate::store::{JobState, LastTimes, StateStore, StoreError};
+use super::{COLUMNS, JOB_COLUMNS, SqliteStore, ops, row};
+use crate::store::{JobState, LastTimes, RunResult, RunRow, StateStore, StoreError};
 use rusqlite::params;
 use std::collections::HashMap;
 
@@ -42,10 +42,40 @@ impl StateStore for SqliteStore {
         Ok(jobs)
     }
 
+    fn saved_job(&self, id: &str) -> Result<Option<JobState>, StoreError> {
+        let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params![id])?;
+        Ok(match rows.next()? {
+            Some(r) => ops::read_job(r).ok().map(|(_, state)| state),
+            None => None,
+        })
+    }
+
     fn job_states(&self) -> Result<Vec<(String, bool)>, StoreError> {
         let mut stmt = self.conn.prepare("SELECT id, paused FROM jobs")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0)))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn last_runs(&self) -> Result<Vec<RunRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM runs WHERE id IN (SELECT max(id) FROM runs WHERE result != ?1 GROUP BY job)"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt
+            .query_map(params![RunResult::Pending], row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn id_range(&self, job: Option<&str>) -> Result<Option<(i64, i64)>, StoreError> {
+        let range: (Option<i64>, Option<i64>) = self.conn.query_row(
+            "SELECT min(id), max(id) FROM runs WHERE (?1 IS NULL OR job = ?1)",
+            params![job],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(range.0.zip(range.1))
     }
 
     fn last_times(&self) -> Result<HashMap<String, LastTimes>, StoreError> {
