@@ -24,8 +24,6 @@ pub(super) struct Observers {
     pub(super) metrics: Option<Metrics>,
 }
 
-// Hooks and metrics fill these in; until then they are no-ops.
-#[allow(clippy::unused_self)]
 impl Observers {
     /// Tells a notice now, or at [`Observers::commit`] inside a transaction.
     pub(super) fn notice(&mut self, notice: Notice) {

@@ -27,7 +27,6 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 pub(crate) use event::{Event, Level};
 use initial::Start;
-#[cfg_attr(not(test), allow(unused_imports))]
 pub(crate) use notice::{Miss, Notice, RunEnd};
 use persist::JobState;
 use runs::Run;

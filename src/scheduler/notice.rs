@@ -19,7 +19,6 @@ pub(crate) enum Miss {
     Coalesced,
 }
 
-#[allow(dead_code)] // Read by metrics.
 impl Miss {
     /// Every reason, in declaration order.
     pub(crate) const ALL: [Miss; 3] = [Miss::Misfire, Miss::Overlap, Miss::Coalesced];
