@@ -140,3 +140,24 @@ fn the_healthchecks_recipe_pings_start_and_the_exit_code_with_the_output() {
         "{pings}"
     );
 }
+
+#[test]
+fn run_now_through_a_running_scheduler_runs_the_hooks() {
+    let dir = Dir::schedule(&format!(
+        "[hooks]\non_failure = {DUMP}\n[jobs.fail]\ncommand = \"echo broken; exit 4\"\ncron = \"@daily\"\n"
+    ));
+    let running = dir.run().spawn();
+    running.wait_started();
+    let out = dir
+        .apsched(["run-now", "fail", "-f", "s.toml"])
+        .status(1)
+        .run();
+    let failed = input(&dir, "in.job_failed.1");
+    assert_eq!(failed["exit_code"], 4, "{}", out.stderr);
+    assert_eq!(failed["output_tail"], "broken\n");
+    let log = running.stop().stderr;
+    assert!(
+        log.contains("job_error job=fail run=1"),
+        "ran in the scheduler: {log}"
+    );
+}
