@@ -39,6 +39,9 @@ fn bench(c: &mut Criterion) {
                 runs: vec![slot],
                 missed: None,
                 skipped: None,
+                due_at: chrono::DateTime::UNIX_EPOCH,
+                grace: None,
+                max_instances: 1,
             };
             let rows = store.claim(&claim).expect("claim").expect("claimed");
             store.run_started(rows[0], slot).expect("start");

@@ -9,6 +9,7 @@ use super::report::{self, JobReport};
 use super::target::Target;
 use super::times::schedule_time;
 use crate::config::{Command, Config, ConfigError, Diagnostic};
+use crate::store::Location;
 use crate::store::sqlite::SqliteStore;
 use chrono::Utc;
 use serde_json::json;
@@ -106,11 +107,11 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     for warning in &config.warnings {
         eprintln!("apsched: warning: {warning}");
     }
-    let state = target.state_to_read(&config);
-    if let Some(path) = &state {
+    let state = target.state_to_read(&config)?;
+    if let Some(path) = state.file() {
         SqliteStore::check_path(path)?;
     }
-    let saved = report::saved(state.as_deref())?;
+    let saved = report::saved(&state)?;
     let now = Utc::now();
     let plans: Vec<Plan> = config
         .jobs
@@ -130,7 +131,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         "valid": true,
         "path": config.path.display().to_string(),
         "timezone": config.scheduler.timezone.name(),
-        "state": state.map(|p| p.display().to_string()),
+        "state": (state != Location::Memory).then(|| state.describe()),
         "warnings": config.warnings,
         "jobs": jobs,
     }))

@@ -1,5 +1,6 @@
-//! `apsched pause`, `resume` and `run-now`: changes through the state file,
-//! picked up by a running scheduler at once (SIGUSR1).
+//! `apsched pause`, `resume` and `run-now`: changes through the state,
+//! picked up by a running scheduler at once (SIGUSR1 for a file, NOTIFY
+//! for a database, whose nodes also poll).
 
 use super::output::print;
 use super::target::needs_state;
@@ -7,10 +8,6 @@ use super::target::needs_state;
 use super::error::Error;
 pub(super) use super::target::{Target, job};
 use crate::scheduler::initial;
-use crate::store::StateStore;
-use crate::store::sqlite::SqliteStore;
-use rustix::process::{Pid, Signal, kill_process};
-use std::path::Path;
 
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
@@ -21,25 +18,14 @@ pub(super) struct Args {
     target: Target,
 }
 
-/// Tells the running scheduler, if any, to reread the state; its pid.
-pub(super) fn notify(path: &Path) -> Option<String> {
-    let pid = SqliteStore::runner(path)?;
-    let recorded = pid.parse::<i32>().ok().filter(|p| *p > 0);
-    if let Some(p) = recorded.and_then(Pid::from_raw) {
-        let _ = kill_process(p, Signal::USR1);
-    }
-    Some(pid)
-}
-
 /// `apsched pause JOB` and `apsched resume JOB`. The change holds until
 /// the next `pause`/`resume`, or until the file's `paused` value changes
 /// ([`initial::paused`]).
 pub(super) fn pause(args: &Args, paused: bool) -> Result<(), Error> {
     let (config, state) = args.target.resolve()?;
     let job = job(&config, &args.job)?;
-    let path = needs_state(state, if paused { "pause" } else { "resume" })?;
-    let mut store: Box<dyn StateStore> =
-        Box::new(SqliteStore::open(&path, config.scheduler.history)?);
+    let state = needs_state(state, if paused { "pause" } else { "resume" })?;
+    let mut store = state.open(config.scheduler.history)?;
     let before = initial::paused(
         job.paused,
         store
@@ -59,8 +45,11 @@ pub(super) fn pause(args: &Args, paused: bool) -> Result<(), Error> {
         .set_paused(&job.id, paused, job.paused)
         .map_err(|e| store.named_error(e))?;
     let verb = if paused { "paused" } else { "resumed" };
-    let when = match notify(&path) {
-        Some(pid) => format!("the running scheduler (pid {pid}) picks it up now"),
+    let when = match store.runner() {
+        Some(who) => {
+            store.wake();
+            format!("the running scheduler ({who}) picks it up now")
+        }
         None => "it takes effect when apsched run starts".into(),
     };
     let note = if job.paused && !paused {

@@ -73,6 +73,21 @@ pub(crate) enum Error {
         "the schedule keeps no state (state = \":memory:\"), so {what} has nothing to change (set [scheduler] state to a file to keep pauses)"
     )]
     NoState { what: String },
+    /// `$APSCHED_DATABASE_URL` is set but cannot be used.
+    #[error(
+        "APSCHED_DATABASE_URL {problem}; set it to postgresql://USER@HOST/DB (or key=value), or unset it to use [scheduler] state"
+    )]
+    DatabaseUrl { problem: String },
+    /// Two running nodes with one id (`--node-id`, `[cluster] node_id`).
+    #[error(
+        "node id {node:?} is in use by a live node of cluster {cluster:?} (pid {pid} on {host}); stop it, or give this one another id with --node-id"
+    )]
+    NodeInUse {
+        node: String,
+        cluster: String,
+        pid: i32,
+        host: String,
+    },
     /// A schedule from standard input, with no state file named.
     #[error(
         "the schedule comes from standard input, so its state file must be named: set [scheduler] state in it (relative to the current directory), or pass --state PATH (\":memory:\" keeps none)"
@@ -182,8 +197,11 @@ impl Error {
             | Error::NoOutcome { .. }
             | Error::Watch { .. }
             | Error::MetricsListen { .. } => EXIT_FAILURE,
-            Error::State(_) | Error::NoState { .. } => EXIT_STATE,
-            Error::StdinState | Error::WatchStdin { .. } | Error::ImportFromTerminal => EXIT_USAGE,
+            Error::State(_) | Error::NoState { .. } | Error::NodeInUse { .. } => EXIT_STATE,
+            Error::StdinState
+            | Error::WatchStdin { .. }
+            | Error::ImportFromTerminal
+            | Error::DatabaseUrl { .. } => EXIT_USAGE,
         }
     }
 

@@ -7,7 +7,7 @@ use super::report::{RunReport, duration_seconds};
 use super::target::{Target, job_file_hint, unknown_job};
 use super::times::stored;
 use crate::config::Config;
-use crate::store::sqlite::SqliteStore;
+use crate::store::Location;
 use crate::store::{RunRow, StateStore};
 use chrono_tz::Tz;
 use tabled::settings::Style;
@@ -115,11 +115,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
             Some(id) => job_file_hint(e, id),
             None => e,
         })?;
-    let store: Option<Box<dyn StateStore>> = match &state {
-        Some(path) => SqliteStore::open_read_only(path, config.scheduler.history)?
-            .map(|s| Box::new(s) as Box<dyn StateStore>),
-        None => None,
-    };
+    let store = state.open_read_only(config.scheduler.history)?;
     let rows = match &store {
         Some(s) => (s.history(args.job.as_deref(), args.count)).map_err(|e| s.named_error(e))?,
         None => Vec::new(),
@@ -142,8 +138,10 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     }
     if rows.is_empty() {
         return print(match state {
-            None => "no runs are recorded: this schedule keeps no state (state = \":memory:\")\n",
-            Some(_) => "no runs recorded\n",
+            Location::Memory => {
+                "no runs are recorded: this schedule keeps no state (state = \":memory:\")\n"
+            }
+            _ => "no runs recorded\n",
         });
     }
     let lines: Vec<Line> = rows

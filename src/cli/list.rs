@@ -129,7 +129,7 @@ fn row(job: &Job, plan: &Plan, last: Option<&RunRow>, reference: &DateTime<Utc>)
 pub(super) fn run(args: &Args) -> Result<(), Error> {
     let target = args.target.with_argument(args.path.as_deref());
     let config = target.load(true)?;
-    let saved = report::saved(target.state_to_read(&config).as_deref())?;
+    let saved = report::saved(&target.state_to_read(&config)?)?;
     let now = Utc::now();
     let at = match &args.at {
         Some(text) => Some(parse_time(text, config.scheduler.timezone, now)?),

@@ -1,6 +1,7 @@
 //! The command line: argument parsing, dispatch, error rendering, exit codes.
 
 mod check;
+mod cluster;
 mod completions;
 mod control;
 pub(crate) mod error;

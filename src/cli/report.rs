@@ -6,13 +6,11 @@ use super::meaning::meaning;
 use super::plan::{Plan, Status};
 use super::times::{schedule_time, stored};
 use crate::config::Job;
-use crate::store::StateStore;
-use crate::store::sqlite::SqliteStore;
+use crate::store::Location;
 use crate::store::{JobState, RunRow, parse};
 use chrono_tz::Tz;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::path::Path;
 
 /// What the state file says: each job's saved state and its last run.
 #[derive(Default)]
@@ -21,14 +19,9 @@ pub(super) struct Saved {
     pub last: HashMap<String, RunRow>,
 }
 
-/// Reads the state at `path` without changing it; nothing if there is none.
-pub(super) fn saved(path: Option<&Path>) -> Result<Saved, Error> {
-    let Some(store) = path
-        .map(|p| SqliteStore::open_read_only(p, 1))
-        .transpose()?
-        .flatten()
-        .map(|s| Box::new(s) as Box<dyn StateStore>)
-    else {
+/// Reads the state without changing it; nothing if there is none.
+pub(super) fn saved(state: &Location) -> Result<Saved, Error> {
+    let Some(store) = state.open_read_only(1)? else {
         return Ok(Saved::default());
     };
     Ok(Saved {

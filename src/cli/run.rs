@@ -1,27 +1,48 @@
 //! `apsched run`: the blocking scheduler.
 
+use super::cluster;
 use super::error::Error;
 use super::target::Target;
 use crate::config;
 use crate::console::Console;
+use crate::host::Node;
 use crate::host::metrics::{self, Metrics};
 use crate::host::{self, RealHost};
 use crate::log::{Format, Logger};
 use crate::runner::{self, Ending, Host};
 use crate::scheduler::{Event, Level};
+use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Loaded, StateStore, StoreError};
+use crate::store::{Loaded, Location, StateStore, StoreError};
 use crate::timefmt::rfc3339_secs_z;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// Opens the state of a scheduler, `None` being `:memory:` (nothing kept).
-/// Locked: one scheduler per state file.
-fn open_state(state: Option<&Path>, history: usize) -> Result<Box<dyn StateStore>, Error> {
-    let store = match state {
-        Some(p) => SqliteStore::open_for_run(p, history),
-        None => SqliteStore::memory(history),
-    };
-    Ok(Box::new(store?))
+/// Opens the state of a scheduler. A file is locked: one scheduler per
+/// file. A database is shared: this process joins its cluster as a node
+/// (refused while a live process holds the same node id).
+fn open_state(
+    state: &Location,
+    config: &config::Config,
+    node_id: Option<&str>,
+) -> Result<(Box<dyn StateStore>, Option<Node>), Error> {
+    let history = config.scheduler.history;
+    Ok(match state {
+        Location::Memory => (Box::new(SqliteStore::memory(history)?), None),
+        Location::File(p) => (Box::new(SqliteStore::open_for_run(p, history)?), None),
+        Location::Database(db) => {
+            let info = cluster::node_info(config, node_id);
+            let (id, lease) = (info.id.clone(), info.lease);
+            // Creates the tables first.
+            let store = PgStore::open(db, Some(&id), history)?.with_lease(lease);
+            let node = Node::join(db, info)?.map_err(|(pid, host)| Error::NodeInUse {
+                node: id.clone(),
+                cluster: db.cluster.clone(),
+                pid,
+                host,
+            })?;
+            (Box::new(store), Some(node))
+        }
+    })
 }
 
 /// The lines for what the state held at start besides the jobs' state: rows
@@ -87,6 +108,12 @@ pub(super) struct Args {
     #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(long, value_name = "ADDR", value_parser = config::parse_listen)]
     metrics_listen: Option<config::Listen>,
+    /// This node's id in its cluster (PostgreSQL state); wins over
+    /// [cluster] node_id, whose default is the host name
+    // The text is the option's help: no Markdown, no links.
+    #[allow(rustdoc::broken_intra_doc_links, clippy::doc_markdown)]
+    #[arg(long, value_name = "ID", value_parser = cluster::parse_node_id)]
+    node_id: Option<String>,
     #[command(flatten)]
     target: Target,
 }
@@ -118,7 +145,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
             warning: warning.clone(),
         });
     }
-    let mut store = open_state(state.as_deref(), config.scheduler.history)?;
+    let (mut store, node) = open_state(&state, &config, args.node_id.as_deref())?;
     let loaded = store.load();
     let mut saved = loaded.map_err(|e| store.named_error(e))?;
     let settled = host::settle_orphans(&mut *store, &saved.started, &saved.pending);
@@ -144,6 +171,14 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         context: "cannot set up signal handling and job output".into(),
         source,
     })?;
+    if let (Some(node), Location::Database(db)) = (node, &state) {
+        host.log(&Event::NodeStarted {
+            node: node.id().to_string(),
+            cluster: db.cluster.clone(),
+            database: db.describe(),
+        });
+        host.join(node, config.cluster.poll);
+    }
     if let Some((metrics, addr)) = metrics {
         host.observe_metrics(metrics);
         host.log(&Event::MetricsListening {
@@ -170,7 +205,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     match ending {
         Ending::Clean => Ok(()),
         Ending::StoreFailing { since, error } => Err(Error::State(StoreError::Open {
-            path: state.map_or(":memory:".into(), |p| p.display().to_string()),
+            path: state.describe(),
             message: format!(
                 "could not be written from {} until apsched stopped ({error}); no run started meanwhile",
                 rfc3339_secs_z(&since)

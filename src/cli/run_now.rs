@@ -3,17 +3,15 @@
 //! Either way the run is recorded like any other and the command reports
 //! its number and how it ended; it exits 0 only when the run succeeded.
 
-use super::control::{Target, job, notify};
+use super::control::{Target, job};
 use super::error::Error;
 use crate::config::{Job, Settings};
 use crate::host::hooks::Direct;
 use crate::host::run_direct;
 use crate::scheduler::{Notice, Outcome, RunEnd, initial};
-use crate::store::sqlite::SqliteStore;
 use crate::store::{Answer, RunResult, RunRow, StateStore, parse};
 use chrono::Utc;
 use std::fmt::Write as _;
-use std::path::Path;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
@@ -40,14 +38,9 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     let (config, state) = args.target.resolve()?;
     let job = job(&config, &args.job)?;
     let history = config.scheduler.history;
-    let mut store: Box<dyn StateStore> = match &state {
-        Some(path) => Box::new(SqliteStore::open(path, history)?),
-        None => Box::new(SqliteStore::memory(history)?),
-    };
-    if let Some(path) = &state
-        && SqliteStore::runner(path).is_some()
-    {
-        return through_scheduler(&mut *store, path, job, args.no_wait);
+    let mut store = state.open(history)?;
+    if let Some(who) = store.runner() {
+        return through_scheduler(&mut *store, &who, job, args.no_wait);
     }
     if initial::paused(
         job.paused,
@@ -136,31 +129,31 @@ fn succeeded(job: &Job, record: i64, took: Duration) -> Result<(), Error> {
 /// Asks the running scheduler and, unless `no_wait`, waits for the run.
 fn through_scheduler(
     store: &mut dyn StateStore,
-    path: &Path,
+    who: &str,
     job: &Job,
     no_wait: bool,
 ) -> Result<(), Error> {
     let request = store
         .request_run(&job.id)
         .map_err(|e| store.named_error(e))?;
-    let pid = notify(path).unwrap_or_else(|| "?".into());
+    store.wake();
     if no_wait {
         return super::output::print(&format!(
-            "asked the running scheduler (pid {pid}) to run job {} now; see apsched history {}\n",
+            "asked the running scheduler ({who}) to run job {} now; see apsched history {}\n",
             job.id, job.id
         ));
     }
-    let record = match answer(store, job, request, path)? {
+    let record = match answer(store, job, request)? {
         Answer::Run(record) => record,
         Answer::Refused(reason) => return Err(refused(job, &reason)),
     };
-    let row = finished(store, job, record, path)?;
+    let row = finished(store, job, record)?;
     print_output(store, job, record)?;
     report(job, &row)
 }
 
 /// Waits for the scheduler's answer to `request`.
-fn answer(store: &dyn StateStore, job: &Job, request: i64, path: &Path) -> Result<Answer, Error> {
+fn answer(store: &dyn StateStore, job: &Job, request: i64) -> Result<Answer, Error> {
     let gone = |why: &str| Error::NoOutcome {
         job: job.id.clone(),
         why: why.into(),
@@ -173,7 +166,7 @@ fn answer(store: &dyn StateStore, job: &Job, request: i64, path: &Path) -> Resul
         {
             return Ok(answer);
         }
-        if SqliteStore::runner(path).is_none() {
+        if store.runner().is_none() {
             return Err(gone("the scheduler stopped before it took the request"));
         }
         if began.elapsed() > ANSWER_WITHIN {
@@ -186,7 +179,7 @@ fn answer(store: &dyn StateStore, job: &Job, request: i64, path: &Path) -> Resul
 }
 
 /// Waits for run `record` to end; its row.
-fn finished(store: &dyn StateStore, job: &Job, record: i64, path: &Path) -> Result<RunRow, Error> {
+fn finished(store: &dyn StateStore, job: &Job, record: i64) -> Result<RunRow, Error> {
     let gone = |why: &str| Error::NoOutcome {
         job: job.id.clone(),
         why: why.into(),
@@ -197,7 +190,7 @@ fn finished(store: &dyn StateStore, job: &Job, record: i64, path: &Path) -> Resu
         if let Some(row) = row.filter(done) {
             return Ok(row);
         }
-        if SqliteStore::runner(path).is_none() {
+        if store.runner().is_none() {
             return Err(gone(&format!(
                 "the scheduler stopped before run {record} ended; see apsched history"
             )));

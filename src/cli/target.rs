@@ -5,6 +5,7 @@
 
 use super::error::Error;
 use crate::config::{self, Config, ConfigError, Job};
+use crate::store::{Database, Location};
 use crate::suggest;
 use chrono::Utc;
 use std::io::{ErrorKind, Read};
@@ -19,10 +20,11 @@ pub(super) struct Target {
     #[allow(clippy::doc_markdown)]
     #[arg(long, short = 'f', value_name = "FILE")]
     pub file: Option<PathBuf>,
-    /// The state file; ":memory:" keeps none [default: [scheduler] state of
+    /// The state file, or a PostgreSQL database (postgresql://…); ":memory:"
+    /// keeps none [default: $APSCHED_DATABASE_URL, else [scheduler] state of
     /// the file]
-    // The text is the option's help, not a link.
-    #[allow(rustdoc::broken_intra_doc_links)]
+    // The text is the option's help: no Markdown, no links.
+    #[allow(rustdoc::broken_intra_doc_links, clippy::doc_markdown)]
     #[arg(long, value_name = "PATH", value_parser = state_path)]
     pub state: Option<PathBuf>,
     /// Whether the command also takes FILE as an argument (for hints).
@@ -95,43 +97,86 @@ impl Target {
         }
     }
 
-    /// The state file: `--state`, else the file's `[scheduler] state`;
-    /// `None` for `:memory:`. A schedule from standard input has no
-    /// default: it must name one.
-    pub(super) fn state_of(&self, config: &Config) -> Result<Option<PathBuf>, Error> {
-        match &self.state {
+    /// Where the state is: `--state`, else `$APSCHED_DATABASE_URL`, else
+    /// the file's `[scheduler] state` (by default a file beside it). A
+    /// schedule from standard input has no default: it must name one.
+    pub(super) fn state_of(&self, config: &Config) -> Result<Location, Error> {
+        let database = |dsn: String| {
+            Location::Database(Database {
+                dsn,
+                password_file: config.scheduler.password_file.clone(),
+                cluster: config.cluster.name.clone(),
+            })
+        };
+        if let Some(p) = &self.state {
+            let text = p.to_string_lossy();
+            if config::is_database(&text) {
+                return Ok(database(text.into_owned()));
+            }
             // Read from the current directory, as a file there would.
-            Some(p) => Ok(config::state_path(Path::new(""), Some(p))),
-            None if self.is_stdin() && !config.state_given => Err(Error::StdinState),
-            None => Ok(config.scheduler.state.clone()),
+            return Ok(
+                config::state_path(Path::new(""), Some(p)).map_or(Location::Memory, Location::File)
+            );
         }
+        if let Some(url) = std::env::var_os(DATABASE_URL).filter(|v| !v.is_empty()) {
+            let url = url.into_string().map_err(|_| Error::DatabaseUrl {
+                problem: "is not UTF-8".into(),
+            })?;
+            if !config::is_database(&url) {
+                return Err(Error::DatabaseUrl {
+                    problem: "is not a PostgreSQL connection string (postgresql://… or key=value)"
+                        .into(),
+                });
+            }
+            config::check_dsn(&url).map_err(|problem| Error::DatabaseUrl { problem })?;
+            return Ok(database(url));
+        }
+        if self.is_stdin() && !config.state_given {
+            return Err(Error::StdinState);
+        }
+        if let Some(dsn) = &config.scheduler.database {
+            return Ok(database(dsn.clone()));
+        }
+        Ok(config
+            .scheduler
+            .state
+            .clone()
+            .map_or(Location::Memory, Location::File))
     }
 
     /// The state to read, if any, for commands that only show it (check,
     /// list): a schedule from standard input without one shows none.
-    pub(super) fn state_to_read(&self, config: &Config) -> Option<PathBuf> {
-        self.state_of(config).ok().flatten()
+    pub(super) fn state_to_read(&self, config: &Config) -> Result<Location, Error> {
+        match self.state_of(config) {
+            Err(Error::StdinState) => Ok(Location::Memory),
+            other => other,
+        }
     }
 
-    /// The loaded file and its state path (`None` for `:memory:`); the
-    /// file's settings carry that state path too.
-    pub(super) fn resolve_with(&self, lenient: bool) -> Result<(Config, Option<PathBuf>), Error> {
+    /// The loaded file and where its state is; the file's settings carry
+    /// that state path too (`None` unless it is a file).
+    pub(super) fn resolve_with(&self, lenient: bool) -> Result<(Config, Location), Error> {
         let mut config = self.load(lenient)?;
         let state = self.state_of(&config)?;
-        config.scheduler.state.clone_from(&state);
+        config.scheduler.state = state.file().map(Path::to_path_buf);
         Ok((config, state))
     }
 
     /// [`Target::resolve_with`] for a schedule that must have a run ahead.
-    pub(super) fn resolve(&self) -> Result<(Config, Option<PathBuf>), Error> {
+    pub(super) fn resolve(&self) -> Result<(Config, Location), Error> {
         self.resolve_with(false)
     }
 }
 
-/// A `--state` value: a file name, not empty.
+/// The variable that names a PostgreSQL state, winning over the file's.
+pub(crate) const DATABASE_URL: &str = "APSCHED_DATABASE_URL";
+
+/// A `--state` value: a file name, not empty, or a valid connection string.
 fn state_path(text: &str) -> Result<PathBuf, String> {
     if text.trim().is_empty() {
         Err("the state file name is empty; name a file, or \":memory:\" to keep none".into())
+    } else if config::is_database(text) {
+        config::check_dsn(text).map(|()| PathBuf::from(text))
     } else {
         Ok(PathBuf::from(text))
     }
@@ -187,9 +232,12 @@ pub(super) fn job<'a>(config: &'a Config, id: &str) -> Result<&'a Job, Error> {
         .ok_or_else(|| unknown_job(config, id))
 }
 
-/// The state file, for a change that must be kept (`what`: pause, resume).
-pub(super) fn needs_state(state: Option<PathBuf>, what: &str) -> Result<PathBuf, Error> {
-    state.ok_or_else(|| Error::NoState { what: what.into() })
+/// The state, for a change that must be kept (`what`: pause, resume).
+pub(super) fn needs_state(state: Location, what: &str) -> Result<Location, Error> {
+    match state {
+        Location::Memory => Err(Error::NoState { what: what.into() }),
+        other => Ok(other),
+    }
 }
 
 #[cfg(test)]
@@ -248,7 +296,7 @@ mod tests {
         for (file, state, given, want) in cases {
             config.state_given = given;
             let got = target(file, state).state_of(&config).ok();
-            let want = want.map(|w| w.map(PathBuf::from));
+            let want = want.map(|w| w.map_or(Location::Memory, |p| Location::File(p.into())));
             assert_eq!(got, want, "{file} {state:?} {given}");
         }
     }

@@ -1,6 +1,8 @@
 //! The schedule file: what it holds once loaded, and how it is found and read.
 //! The format is documented in `man/apsched.toml.5`.
 
+mod cluster;
+pub(crate) use cluster::{Cluster, check_dsn, is_database, valid_id};
 mod diagnostic;
 mod error;
 mod hooks;
@@ -36,8 +38,13 @@ pub(crate) const DEFAULT_FILE: &str = "schedules.toml";
 pub struct Settings {
     /// Default zone of every job.
     pub timezone: Tz,
-    /// SQLite state file; `None` for `":memory:"` (no state kept).
+    /// SQLite state file; `None` for `":memory:"` (no state kept) and for
+    /// a database.
     pub state: Option<PathBuf>,
+    /// A PostgreSQL connection string, when the state is kept there.
+    pub(crate) database: Option<String>,
+    /// The database password, read from this file (`password_file`).
+    pub(crate) password_file: Option<PathBuf>,
     /// How many job processes may run at once.
     pub max_workers: usize,
     /// Runs string commands as `shell -c COMMAND`.
@@ -104,6 +111,8 @@ pub struct Config {
     /// Where `apsched run` serves metrics (`[metrics] listen`); read at
     /// start only.
     pub metrics: Option<Listen>,
+    /// `[cluster]`: used with a PostgreSQL state only.
+    pub cluster: Cluster,
     /// What is valid but likely not meant, each as `file:line:column:
     /// message (hint)`; `check` prints them and `run` logs them.
     pub warnings: Vec<String>,

@@ -29,6 +29,10 @@ pub(super) fn parse(
     let metrics = (root.iter())
         .find(|(k, _)| k.get_ref() == "metrics")
         .and_then(|(_, v)| super::metrics::metrics(&mut diags, &Value::new(v)));
+    let cluster = (root.iter())
+        .find(|(k, _)| k.get_ref() == "cluster")
+        .map(|(_, v)| super::cluster::cluster(&mut diags, &Value::new(v)))
+        .unwrap_or_default();
     let jobs = jobs(&mut diags, root, &settings, &defaults, fires_after);
     if diags.list.is_empty() {
         Ok(Config {
@@ -37,6 +41,7 @@ pub(super) fn parse(
             jobs,
             state_given: given.state,
             metrics,
+            cluster,
             warnings: diags
                 .warnings
                 .iter()
@@ -59,6 +64,8 @@ fn sections(
     let mut settings = Settings {
         timezone: Tz::UTC,
         state: super::state_path(path, None),
+        database: None,
+        password_file: None,
         max_workers: 10,
         shell: "/bin/sh".into(),
         shutdown_timeout: Duration::from_secs(30),
@@ -78,12 +85,19 @@ fn sections(
             "scheduler" => given = settings::scheduler(diags, path, &v, &mut settings),
             "defaults" => settings::defaults(diags, &v, &mut defaults),
             "hooks" => super::hooks::global(diags, &v, &mut settings.hooks),
-            "jobs" | "metrics" => {}
+            "jobs" | "metrics" | "cluster" => {}
             other => values::unknown_key(
                 diags,
                 key,
                 other,
-                &["scheduler", "defaults", "hooks", "jobs", "metrics"],
+                &[
+                    "scheduler",
+                    "defaults",
+                    "hooks",
+                    "jobs",
+                    "metrics",
+                    "cluster",
+                ],
                 "at the top level",
             ),
         }

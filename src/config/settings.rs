@@ -14,6 +14,7 @@ const SCHEDULER_KEYS: &[&str] = &[
     "shutdown_timeout",
     "history",
     "watch",
+    "password_file",
 ];
 const DEFAULT_KEYS: &[&str] = &["misfire_grace_time", "coalesce", "max_instances"];
 
@@ -49,7 +50,15 @@ pub(super) fn scheduler(
             "state" => {
                 if let Some(text) = state(diags, &v, &what) {
                     given.state = true;
-                    s.state = super::state_path(file, Some(Path::new(text)));
+                    if super::cluster::is_database(text) {
+                        match super::cluster::check_dsn(text) {
+                            Ok(()) => s.database = Some(text.to_string()),
+                            Err(e) => diags.error(v.span(), format!("{what} {e}"), None),
+                        }
+                        s.state = None;
+                    } else {
+                        s.state = super::state_path(file, Some(Path::new(text)));
+                    }
                 }
             }
             "max_workers" => {
@@ -68,6 +77,11 @@ pub(super) fn scheduler(
             }
             "history" => s.history = v.count(diags, &what, 1, 1_000_000).unwrap_or(s.history),
             "watch" => s.watch = v.boolean(diags, &what).unwrap_or(s.watch),
+            "password_file" => {
+                if let Some(text) = v.string(diags, &what) {
+                    s.password_file = Some(file.parent().unwrap_or(Path::new("")).join(text));
+                }
+            }
             other => unknown_key(diags, key, other, SCHEDULER_KEYS, "in [scheduler]"),
         }
     }
@@ -98,7 +112,7 @@ pub(super) fn defaults(diags: &mut Diagnostics<'_>, v: &Value<'_, '_>, d: &mut D
     }
 }
 
-/// The `state` value: a file name, or `:memory:`.
+/// The `state` value: a file name, `:memory:`, or a PostgreSQL database.
 fn state<'a>(diags: &mut Diagnostics<'_>, v: &Value<'a, '_>, what: &str) -> Option<&'a str> {
     let text = v.string(diags, what)?;
     let problem = if text.is_empty() {
@@ -114,7 +128,7 @@ fn state<'a>(diags: &mut Diagnostics<'_>, v: &Value<'a, '_>, what: &str) -> Opti
         v.span(),
         format!("{what} {problem}"),
         Some(
-            "name a file, such as \"schedules.db\" beside this one, or \":memory:\" to keep no state"
+            "name a file, such as \"schedules.db\" beside this one, \":memory:\" to keep no state, or a PostgreSQL database (\"postgresql://…\")"
                 .into(),
         ),
     );

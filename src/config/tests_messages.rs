@@ -89,7 +89,7 @@ fn an_empty_state_is_a_problem_at_its_key() {
         let source = format!(
             "[scheduler]\ntimezone = \"UTC\"\n{line}\n[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\n"
         );
-        let hint = " (name a file, such as \"schedules.db\" beside this one, or \":memory:\" to keep no state)";
+        let hint = " (name a file, such as \"schedules.db\" beside this one, \":memory:\" to keep no state, or a PostgreSQL database (\"postgresql://…\"))";
         assert_eq!(problems(&source), [format!("{want}{hint}")], "{line}");
     }
 }

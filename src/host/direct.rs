@@ -39,7 +39,7 @@ pub(crate) fn run_direct(
         job: Arc::new(job.clone()),
         scheduled,
     };
-    let pid = match process::spawn(&request, shell, &forwarder) {
+    let pid = match process::spawn(&request, shell, &forwarder, &[]) {
         Ok(pid) => pid,
         Err(why) => return (Outcome::NotStarted(why), Vec::new()),
     };

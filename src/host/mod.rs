@@ -5,6 +5,8 @@
 mod direct;
 pub(crate) mod hooks;
 pub(crate) mod metrics;
+mod node;
+pub(crate) use node::Node;
 mod notify;
 mod observe;
 mod orphans;
@@ -32,6 +34,7 @@ use state::State;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
@@ -53,6 +56,11 @@ pub(crate) struct RealHost {
     state: State,
     notify: Notifier,
     observers: Observers,
+    /// The node of a cluster this process is (PostgreSQL state).
+    node: Option<Node>,
+    /// The database's clock minus this host's, in microseconds: runs are
+    /// due by the database's clock.
+    offset: Arc<AtomicI64>,
 }
 
 impl RealHost {
@@ -80,11 +88,22 @@ impl RealHost {
             state: State::new(store),
             notify,
             observers: Observers::default(),
+            node: None,
+            offset: Arc::new(AtomicI64::new(0)),
         };
         if let Some(event) = problem {
             host.logger.log(&event);
         }
         Ok(host)
+    }
+
+    /// Runs as `node` of its cluster: renews its lease, reaps lost runs,
+    /// reads controls on NOTIFY and every `poll`, keeps time by the
+    /// database's clock.
+    pub(crate) fn join(&mut self, node: Node, poll: Duration) {
+        node.start(&self.tx, &self.logger, poll);
+        self.offset = node.offset();
+        self.node = Some(node);
     }
 
     /// Counts what happens for the metrics endpoint from now on. Call
@@ -119,6 +138,9 @@ impl RealHost {
     /// Flushes the remaining job output and saves its tails; call after the
     /// runner returns.
     pub(crate) fn finish(mut self) {
+        if let Some(node) = &self.node {
+            node.leave();
+        }
         self.logger.flush();
         self.forwarder.finish(OUTPUT_DRAIN);
         while let Ok(msg) = self.rx.try_recv() {
@@ -151,6 +173,12 @@ impl RealHost {
                 Vec::new()
             }
             Msg::Control => state::control(self.state.store()),
+            Msg::Notices(notices) => {
+                for notice in notices {
+                    self.observers.notice(notice);
+                }
+                Vec::new()
+            }
             Msg::Output { record, tail } => {
                 self.observers.tail(record, &tail);
                 let inputs = self.state.output(record, tail, &mut self.logger);
@@ -194,7 +222,7 @@ fn finishing(observers: &mut Observers, state: &mut State, logger: &mut Logger, 
 
 impl Host for RealHost {
     fn now(&mut self) -> DateTime<Utc> {
-        Utc::now()
+        Utc::now() + chrono::Duration::microseconds(self.offset.load(Ordering::Relaxed))
     }
 
     fn wait(&mut self, deadline: DateTime<Utc>) -> Vec<Input> {
@@ -205,7 +233,7 @@ impl Host for RealHost {
         self.notify_before_wait();
         self.observers.alive();
         let msg = loop {
-            let timeout = (deadline - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+            let timeout = (deadline - self.now()).to_std().unwrap_or(Duration::ZERO);
             // A watchdog due first cuts the wait short, only to be fed.
             let feed = (self.notify.watchdog_due())
                 .map(|at| at.saturating_duration_since(Instant::now()))
@@ -226,7 +254,9 @@ impl Host for RealHost {
     }
 
     fn start(&mut self, run: &RunRequest) -> Result<(), StartError> {
-        let pid = process::spawn(run, &self.shell, &self.forwarder).map_err(StartError::new)?;
+        let env = self.state.store().run_env(run.record);
+        let pid =
+            process::spawn(run, &self.shell, &self.forwarder, &env).map_err(StartError::new)?;
         // Its group and start time, to find it if apsched dies before it.
         if let Some(identity) = orphans::identity(pid) {
             self.state.process(run.record, pid, identity);
@@ -260,7 +290,7 @@ impl Host for RealHost {
         match &result {
             Ok(_) => self.observers.written(change),
             Err(PersistError::Failed(e)) => self.observers.write_result(Some(e)),
-            Err(PersistError::Refused(_)) => {}
+            Err(PersistError::Refused(_) | PersistError::Lost { .. }) => {}
         }
         result
     }

@@ -129,8 +129,14 @@ fn switch_to(account: Option<&Account>) -> Option<(Uid, Gid, Vec<Gid>)> {
     ))
 }
 
-fn start(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Child, String> {
+fn start(
+    job: &Job,
+    shell: &str,
+    scheduled: &DateTime<Tz>,
+    env: &[(String, String)],
+) -> Result<Child, String> {
     let mut command = command(job, shell, scheduled)?;
+    command.envs(env.iter().map(|(k, v)| (k, v)));
     let _spawning = super::signals::SPAWNING
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -154,9 +160,10 @@ pub(super) fn spawn(
     request: &RunRequest,
     shell: &str,
     forwarder: &Forwarder,
+    env: &[(String, String)],
 ) -> Result<u32, String> {
     let job = &request.job;
-    let mut child = start(job, shell, &request.scheduled)?;
+    let mut child = start(job, shell, &request.scheduled, env)?;
     let pid = child.id();
     if let (Some(pipe), Some(text)) = (child.stdin.take(), &job.stdin) {
         feed(pipe, text.as_bytes().to_vec());

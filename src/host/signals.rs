@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use std::sync::mpsc::Sender;
 
 /// What the signal thread tells the runner.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(super) enum Msg {
     /// A child ended; `status` as `waitpid` gives it.
     Reaped {
@@ -37,6 +37,9 @@ pub(super) enum Msg {
     WatchFailed {
         error: String,
     },
+    /// For hooks and metrics: runs of the cluster recorded interrupted by
+    /// this node, their node having lost its lease.
+    Notices(Vec<crate::scheduler::Notice>),
 }
 
 /// Installs the handlers and starts the thread. Call before starting jobs.

@@ -48,7 +48,10 @@ impl State {
         let now = Utc::now();
         match write(&mut *self.store, change, now) {
             Ok(Some(records)) => Ok(records),
-            Ok(None) => Err(PersistError::Refused(refused(change))),
+            Ok(None) => Err(match self.store.take_lost() {
+                Some((reason, saved)) => PersistError::Lost { reason, saved },
+                None => PersistError::Refused(refused(change)),
+            }),
             Err(e) => {
                 if matches!(change, Change::Ended { .. } | Change::Dropped { .. }) {
                     self.keep(Kept::Change(change.clone(), now));

@@ -24,7 +24,9 @@ pub(super) fn apply(
                 Action::Terminate(run) => host.signal(run, false),
                 Action::Kill(run) => host.signal(run, true),
                 Action::Log(event) => host.log(&event),
-                Action::Persist(change) => written = persist(host, core, &change, outage),
+                Action::Persist(change) => {
+                    written = persist(host, core, &change, outage, &mut work);
+                }
                 Action::Notify(notice) => match written {
                     Written::Yes => host.notify(notice),
                     Written::Kept => {
@@ -87,7 +89,7 @@ fn start(
                 Err(e) => e.reason,
             }
         }
-        Err(PersistError::Refused(why)) => why,
+        Err(PersistError::Refused(why) | PersistError::Lost { reason: why, .. }) => why,
         Err(PersistError::Failed(error)) => {
             let now = host.now();
             outage::enter(host, core, outage, error, now);
@@ -105,6 +107,7 @@ fn persist(
     core: &mut Scheduler,
     change: &Change,
     outage: &mut Option<Outage>,
+    work: &mut VecDeque<Action>,
 ) -> Written {
     match host.persist(change) {
         Ok(records) => {
@@ -127,6 +130,18 @@ fn persist(
             match e {
                 PersistError::Refused(error) => {
                     host.log(&Event::StateError { error });
+                    Written::No
+                }
+                PersistError::Lost { reason, saved } => {
+                    if let Change::Claim { claim, .. } = change {
+                        host.log(&Event::ClaimLost {
+                            job: claim.job.clone(),
+                            slot: claim.expected,
+                            reason,
+                        });
+                        let now = host.now();
+                        work.extend(core.resync_job(&claim.job, saved.as_ref(), now));
+                    }
                     Written::No
                 }
                 PersistError::Failed(error) => {

@@ -28,12 +28,19 @@ pub(crate) enum Input {
 }
 
 /// Why a state change was not written.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) enum PersistError {
     /// The store refused it: the slot was claimed before. Not ours to run.
     Refused(String),
     /// The store cannot be written now (full disk, I/O error, ...).
     Failed(String),
+    /// A claim of a store shared by hosts: the slot is not this host's to
+    /// run (another claimed it, or the shared clock disagrees); the job's
+    /// state as stored, to go on from.
+    Lost {
+        reason: String,
+        saved: Option<JobState>,
+    },
 }
 
 /// Why a run's process could not start; the reason ends up in the run's

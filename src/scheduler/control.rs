@@ -223,6 +223,27 @@ impl Scheduler {
         }));
         actions
     }
+
+    /// One job goes on from `saved`, its state as a store shared by hosts
+    /// has it after a claim this host lost: the slot another host claimed
+    /// is not run here.
+    pub(crate) fn resync_job(
+        &mut self,
+        id: &str,
+        saved: Option<&JobState>,
+        now: DateTime<Utc>,
+    ) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let Some(&seq) = self.ids.get(id) else {
+            return actions;
+        };
+        let Some(job) = self.entries.get(&seq).map(|e| e.job.clone()) else {
+            return actions;
+        };
+        let start = initial::later(&job, saved, now);
+        self.place(seq, &start, saved, &mut actions);
+        actions
+    }
 }
 
 /// Logs a refused run-now and answers its request.

@@ -48,7 +48,7 @@ impl Scheduler {
         if let Some(event) = lateness_event(&job.id, &due, slot, runs.len(), now) {
             actions.push(Action::Log(event));
         }
-        let mut claim = claim(&job.id, &due, slot);
+        let mut claim = claim(&job, &due, slot, grace);
         let count = runs.len() as u64;
         let run = self.submit(seq, &job, slot, runs, &mut claim, actions);
         let notices = notices(&job.id, &due, &claim, count);
@@ -144,10 +144,10 @@ fn lateness_event(
 
 /// The claim of `slot` for what came due: the job's next run time and the
 /// missed ones; the runs (or skipped ones) are filled in on submitting.
-fn claim(job: &str, due: &Due, slot: Slot) -> Claim {
+fn claim(job: &Job, due: &Due, slot: Slot, grace: Option<std::time::Duration>) -> Claim {
     let utc = |t: &DateTime<Tz>| t.with_timezone(&Utc);
     Claim {
-        job: job.to_string(),
+        job: job.id.clone(),
         expected: utc(&slot.scheduled),
         next: due.next.as_ref().map(utc),
         runs: Vec::new(),
@@ -156,6 +156,9 @@ fn claim(job: &str, due: &Due, slot: Slot) -> Claim {
             .zip(due.missed_last)
             .map(|(f, l)| (utc(&f), utc(&l), due.missed)),
         skipped: None,
+        due_at: slot.start_at,
+        grace,
+        max_instances: job.max_instances,
     }
 }
 

@@ -100,6 +100,13 @@ pub struct Claim {
     pub missed: Option<(DateTime<Utc>, DateTime<Utc>, u64)>,
     /// Slots skipped for max instances: (first, count).
     pub skipped: Option<(DateTime<Utc>, u64)>,
+    /// When the claimed slot was due to start (its jitter included): a
+    /// store shared by hosts checks it against its own clock.
+    pub due_at: DateTime<Utc>,
+    /// The job's misfire grace time, for the same check; `None`: no limit.
+    pub grace: Option<std::time::Duration>,
+    /// The job's `max_instances`, which a shared store holds across hosts.
+    pub max_instances: usize,
 }
 
 #[cfg(test)]

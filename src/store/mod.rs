@@ -19,8 +19,8 @@
 //! that was claimed; a run found still pending or started at the next start is
 //! recorded as interrupted.
 
-// Wired into `apsched run` by the next step of issue 13.
-#[allow(dead_code)]
+mod location;
+pub(crate) use location::{Database, Location};
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
 mod state;

@@ -48,6 +48,24 @@ pub(crate) trait StateStore: Store {
     /// [`LastTimes`] of every job with a run in the history kept; times are
     /// compared as times, not as text.
     fn last_times(&self) -> Result<HashMap<String, LastTimes>, StoreError>;
+    /// Who runs the schedule on this state now, for people (`pid 123`,
+    /// `nodes a, b`); `None` when nobody does.
+    fn runner(&self) -> Option<String>;
+    /// Tells whoever runs the schedule to read the pauses and run-now
+    /// requests now rather than at its next poll.
+    fn wake(&mut self);
+    /// After a claim the store refused: why, when the slot is another
+    /// host's (claimed by another node of a cluster, not due yet by the
+    /// shared clock), and the job's state as stored now, to go on from.
+    /// `None` for a store no other host writes.
+    fn take_lost(&mut self) -> Option<(String, Option<JobState>)> {
+        None
+    }
+    /// What a run's command is told of its claim besides the usual
+    /// variables (`APSCHED_NODE`, `APSCHED_FENCE` in a cluster).
+    fn run_env(&self, _record: i64) -> Vec<(String, String)> {
+        Vec::new()
+    }
     /// The error with the store named in it, for people (an SQLite error
     /// names no file; a PostgreSQL one already says which database).
     fn named_error(&self, e: StoreError) -> StoreError;

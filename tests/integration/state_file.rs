@@ -186,7 +186,7 @@ fn check_validates_the_state_path_and_creates_nothing() {
     for command in ["check", "run", "list"] {
         dir.apsched([command, "empty.toml"])
             .status(3)
-            .stderr("apsched: error: empty.toml:3:9: scheduler.state is empty (name a file, such as \"schedules.db\" beside this one, or \":memory:\" to keep no state)\napsched: empty.toml has 1 problem\n")
+            .stderr("apsched: error: empty.toml:3:9: scheduler.state is empty (name a file, such as \"schedules.db\" beside this one, \":memory:\" to keep no state, or a PostgreSQL database (\"postgresql://…\"))\napsched: empty.toml has 1 problem\n")
             .run();
     }
     dir.apsched(["check", "s.toml", "--state", ""])

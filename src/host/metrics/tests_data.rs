@@ -160,6 +160,9 @@ fn next_run_and_pause_follow_saved_and_written_state() {
         runs: vec![],
         missed: None,
         skipped: None,
+        due_at: chrono::DateTime::UNIX_EPOCH,
+        grace: None,
+        max_instances: 1,
     };
     d.written(&Change::Claim { claim, run: None });
     assert_eq!(d.jobs["a"].next_run, None);

@@ -94,6 +94,12 @@ impl Event {
             | Event::StateError { .. }
             | Event::StateFailing { .. }
             | Event::StateRecovered { .. } => state_fields(self),
+            Event::NodeStarted { .. }
+            | Event::ClaimLost { .. }
+            | Event::RunLost { .. }
+            | Event::HeartbeatFailed { .. }
+            | Event::HeartbeatRecovered { .. }
+            | Event::ClockOffset { .. } => cluster_fields(self),
         }
     }
 }
@@ -300,6 +306,42 @@ fn state_fields(event: &Event) -> Vec<(&'static str, Field)> {
             ("runs", text("held until the state file can be written")),
         ],
         Event::StateRecovered { after } => vec![("after", secs(after))],
+        _ => Vec::new(),
+    }
+}
+
+/// Events of a node of a cluster.
+fn cluster_fields(event: &Event) -> Vec<(&'static str, Field)> {
+    match event {
+        Event::NodeStarted {
+            node,
+            cluster,
+            database,
+        } => vec![
+            ("node", text(node.clone())),
+            ("cluster", text(cluster.clone())),
+            ("database", text(database.clone())),
+        ],
+        Event::ClaimLost {
+            job: j,
+            slot,
+            reason,
+        } => vec![
+            job(j),
+            ("slot", text(rfc3339_millis_z(slot))),
+            ("reason", text(reason.clone())),
+        ],
+        Event::RunLost { job: j, run, node } => vec![
+            job(j),
+            ("run", num(*run)),
+            ("node", text(node.clone().unwrap_or_default())),
+        ],
+        Event::HeartbeatFailed { error } => vec![
+            ("error", text(error.clone())),
+            ("runs", text("no scheduled run starts until it works again")),
+        ],
+        Event::HeartbeatRecovered { after } => vec![("after", secs(after))],
+        Event::ClockOffset { offset } => vec![("offset", text(format!("{offset:.3}s")))],
         _ => Vec::new(),
     }
 }

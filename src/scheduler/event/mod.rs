@@ -210,6 +210,41 @@ pub(crate) enum Event {
     MetricsListening {
         addr: String,
     },
+    /// This node joined its cluster (PostgreSQL state).
+    NodeStarted {
+        node: String,
+        cluster: String,
+        database: String,
+    },
+    /// A due slot is not this node's to run: another node claimed it, it
+    /// is paused in the cluster, or the database's clock disagrees (debug).
+    ClaimLost {
+        job: String,
+        slot: DateTime<chrono::Utc>,
+        reason: String,
+    },
+    /// A run whose node lost its lease (died, froze, lost the database)
+    /// was recorded interrupted, by this node; it is not run again.
+    RunLost {
+        job: String,
+        run: i64,
+        node: Option<String>,
+    },
+    /// The node could not renew its lease (logged once per episode); while
+    /// it cannot, it starts no scheduled run.
+    HeartbeatFailed {
+        error: String,
+    },
+    /// The node renews its lease again, after this long.
+    HeartbeatRecovered {
+        after: Duration,
+    },
+    /// This host's clock and the database's differ by more than a second:
+    /// runs start by the database's clock, so wake-ups are corrected.
+    ClockOffset {
+        /// The database's time minus this host's, in seconds.
+        offset: f64,
+    },
 }
 
 impl Event {
@@ -251,6 +286,12 @@ impl Event {
             Event::NotifyFailed { .. } => "notify_failed",
             Event::HookFailed { .. } => "hook_failed",
             Event::MetricsListening { .. } => "metrics_listening",
+            Event::NodeStarted { .. } => "node_started",
+            Event::ClaimLost { .. } => "claim_lost",
+            Event::RunLost { .. } => "run_lost",
+            Event::HeartbeatFailed { .. } => "heartbeat_failed",
+            Event::HeartbeatRecovered { .. } => "heartbeat_recovered",
+            Event::ClockOffset { .. } => "clock_offset",
         }
     }
 
@@ -271,12 +312,16 @@ impl Event {
             | Event::ConfigWarning { .. }
             | Event::WatchFailed { .. }
             | Event::NotifyFailed { .. }
-            | Event::HookFailed { .. } => Level::Warn,
+            | Event::HookFailed { .. }
+            | Event::RunLost { .. }
+            | Event::HeartbeatFailed { .. }
+            | Event::ClockOffset { .. } => Level::Warn,
             Event::JobCatchUp { missed, .. } if *missed > 0 => Level::Warn,
             Event::Sleeping { .. }
             | Event::Woke { .. }
             | Event::Claimed { .. }
             | Event::OutputSaved { .. }
+            | Event::ClaimLost { .. }
             | Event::FileChanged { .. } => Level::Debug,
             _ => Level::Info,
         }

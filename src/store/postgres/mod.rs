@@ -6,10 +6,13 @@
 //! is one statement ([`claim`]). Times are kept to whole microseconds, as
 //! PostgreSQL keeps them.
 
+use super::location::Database;
 use super::{RunResult, RunRow, StoreError, text};
 use chrono::{DateTime, SubsecRound, Utc};
 use postgres::{Client, NoTls, Row};
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::time::Duration;
 
 /// The row format of `apsched_jobs` this version writes and reads.
 const JOB_FORMAT: i32 = 1;
@@ -17,43 +20,87 @@ const JOB_FORMAT: i32 = 1;
 pub(crate) struct PgStore {
     /// In a cell: the store's read methods take `&self`, the client `&mut`.
     client: RefCell<Client>,
+    /// How to connect again when the connection is lost.
+    config: postgres::Config,
     /// The cluster whose rows this store reads and writes.
     cluster: String,
+    /// The node whose runs this store records; `None` for the commands
+    /// that only read or ask (`list`, `pause`, ...).
+    node: Option<String>,
+    /// How long a claimed run stays this node's without a renewal.
+    lease: Duration,
     /// Run-history rows kept per job.
     history: usize,
+    /// The fence of each run claimed by this store, for its command.
+    fences: HashMap<i64, i64>,
+    /// Why the last claim was refused, and the job's state then.
+    lost: Option<(String, Option<crate::store::JobState>)>,
 }
+
+/// The default lease of a store not given one (tests, commands).
+const DEFAULT_LEASE: Duration = Duration::from_secs(30);
 
 impl PgStore {
     /// Connects to the database at `dsn` (a `postgresql://` URL or a
     /// key=value DSN; `host=/dir` for a unix socket) and creates or
     /// upgrades apsched's tables in it.
+    #[cfg(test)]
     pub(crate) fn connect(dsn: &str, cluster: &str, history: usize) -> Result<PgStore, StoreError> {
-        let config: postgres::Config = dsn.parse().map_err(|e| {
-            StoreError::Database(format!("the connection string is not valid: {e}"))
-        })?;
-        let mut client = config.connect(NoTls).map_err(|e| {
-            StoreError::Database(format!(
-                "cannot connect to {}: {}; check that the server runs and the connection string",
-                where_to(&config),
-                describe(&e)
-            ))
-        })?;
-        client.batch_execute(
-            "SET application_name = 'apsched'; SET lock_timeout = '2s'; SET statement_timeout = '10s'; SET idle_in_transaction_session_timeout = '15s'",
-        )?;
+        let db = Database {
+            dsn: dsn.into(),
+            password_file: None,
+            cluster: cluster.into(),
+        };
+        PgStore::open(&db, None, history)
+    }
+
+    /// Connects to `db` as `node` (`None`: a command, not a node) and
+    /// creates or upgrades apsched's tables in it.
+    pub(crate) fn open(
+        db: &Database,
+        node: Option<&str>,
+        history: usize,
+    ) -> Result<PgStore, StoreError> {
+        let application = match node {
+            Some(id) => format!("apsched/{id}"),
+            None => "apsched".into(),
+        };
+        let config = db.config(&application)?;
+        let mut client = connect(&config)?;
         schema::ensure(&mut client)?;
         Ok(PgStore {
             client: RefCell::new(client),
-            cluster: cluster.to_string(),
+            config,
+            cluster: db.cluster.clone(),
+            node: node.map(str::to_string),
+            lease: DEFAULT_LEASE,
             history,
+            fences: HashMap::new(),
+            lost: None,
         })
+    }
+
+    /// Sets how long this node's runs stay its own without a renewal.
+    pub(crate) fn with_lease(mut self, lease: Duration) -> PgStore {
+        self.lease = lease;
+        self
+    }
+
+    /// The connection, made again first if it was lost (a restarted server,
+    /// a reset network): the call then fails or works on its own merits.
+    fn conn(&self) -> Result<std::cell::RefMut<'_, Client>, StoreError> {
+        let mut client = self.client.borrow_mut();
+        if client.is_closed() {
+            *client = connect(&self.config)?;
+        }
+        Ok(client)
     }
 
     /// Deletes a job's oldest runs past the history kept.
     fn trim_history(&self, job: &str) -> Result<(), StoreError> {
         // At most 1,000,000 (checked at parse time): it fits an i64.
         let keep = i64::try_from(self.history).unwrap_or(i64::MAX);
-        self.client.borrow_mut().execute(
+        self.conn()?.execute(
             "DELETE FROM apsched_runs WHERE cluster = $1 AND job_id = $2 AND run_id <= (SELECT run_id FROM apsched_runs WHERE cluster = $1 AND job_id = $2 ORDER BY run_id DESC OFFSET $3 LIMIT 1)",
             &[&self.cluster, &job, &keep],
         )?;
@@ -61,8 +108,23 @@ impl PgStore {
     }
 }
 
+/// Connects, with the session settings every connection of apsched has.
+pub(crate) fn connect(config: &postgres::Config) -> Result<Client, StoreError> {
+    let mut client = config.connect(NoTls).map_err(|e| {
+        StoreError::Database(format!(
+            "cannot connect to {}: {}; check that the server runs and the connection string",
+            where_to(config),
+            describe(&e)
+        ))
+    })?;
+    client.batch_execute(
+        "SET lock_timeout = '2s'; SET statement_timeout = '10s'; SET idle_in_transaction_session_timeout = '15s'",
+    )?;
+    Ok(client)
+}
+
 /// The server a configuration names, for messages (never its password).
-fn where_to(config: &postgres::Config) -> String {
+pub(crate) fn where_to(config: &postgres::Config) -> String {
     let hosts: Vec<String> = config
         .get_hosts()
         .iter()
@@ -138,6 +200,7 @@ fn row(r: &Row) -> Result<RunRow, StoreError> {
 mod claim;
 #[cfg(test)]
 mod fixture;
+pub(crate) mod nodes;
 mod ops;
 mod requests;
 mod schema;

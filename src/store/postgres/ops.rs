@@ -67,7 +67,8 @@ fn set_aside(
 impl Store for PgStore {
     fn load(&mut self) -> Result<Loaded, StoreError> {
         let cluster = self.cluster.clone();
-        let mut tx = self.client.get_mut().transaction()?;
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction()?;
         let mut loaded = Loaded::default();
         let sql = format!("SELECT {JOB_COLUMNS} FROM apsched_jobs WHERE cluster = $1");
         for r in tx.query(&sql, &[&cluster])? {
@@ -80,14 +81,18 @@ impl Store for PgStore {
         }
         set_aside(&mut tx, &cluster, &loaded.set_aside)?;
         let unfinished = "RETURNING run_id, job_id, scheduled_at, pid, pid_identity";
+        // This node's runs only: the others' are theirs, or the reaper's.
+        let node = self.node.clone();
         let pending = tx.query(
             &format!(
-                "UPDATE apsched_runs SET state = $2 WHERE cluster = $1 AND state = $3 {unfinished}"
+                "UPDATE apsched_runs SET state = $2 WHERE cluster = $1 AND state = $3
+                    AND node_id IS NOT DISTINCT FROM $4 {unfinished}"
             ),
             &[
                 &cluster,
                 &RunResult::Interrupted.as_str(),
                 &RunResult::Pending.as_str(),
+                &node,
             ],
         )?;
         loaded.pending = pending.iter().map(found).collect::<Result<_, _>>()?;
@@ -95,8 +100,9 @@ impl Store for PgStore {
         loaded.interrupted = loaded.pending.len() as u64;
         let started = tx.query(
             "SELECT run_id, job_id, scheduled_at, pid, pid_identity FROM apsched_runs
-              WHERE cluster = $1 AND state = $2 ORDER BY run_id",
-            &[&cluster, &RunResult::Started.as_str()],
+              WHERE cluster = $1 AND state = $2 AND node_id IS NOT DISTINCT FROM $3
+              ORDER BY run_id",
+            &[&cluster, &RunResult::Started.as_str(), &node],
         )?;
         loaded.started = started.iter().map(found).collect::<Result<_, _>>()?;
         requests::refuse_stale(&mut tx, &cluster)?;
@@ -105,7 +111,7 @@ impl Store for PgStore {
     }
 
     fn save_job(&mut self, job: &str, s: &JobState) -> Result<(), StoreError> {
-        self.client.get_mut().execute(
+        self.conn()?.execute(
             "INSERT INTO apsched_jobs (cluster, job_id, format, trigger_fp, next_run_at, anchor, paused, reschedule, file_paused)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (cluster, job_id) DO UPDATE SET format = EXCLUDED.format,
@@ -133,7 +139,7 @@ impl Store for PgStore {
     }
 
     fn add_run(&mut self, job: &str, scheduled: DateTime<Utc>) -> Result<i64, StoreError> {
-        let row = self.client.get_mut().query_one(
+        let row = self.conn()?.query_one(
             "INSERT INTO apsched_runs (cluster, job_id, scheduled_at, kind, state)
              VALUES ($1, $2, $3, 'manual', $4) RETURNING run_id",
             &[
@@ -147,7 +153,7 @@ impl Store for PgStore {
     }
 
     fn run_started(&mut self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.client.get_mut().execute(
+        self.conn()?.execute(
             "UPDATE apsched_runs SET started_at = $1, state = $2 WHERE run_id = $3 AND cluster = $4",
             &[&micros(at), &RunResult::Started.as_str(), &id, &self.cluster],
         )?;
@@ -157,7 +163,7 @@ impl Store for PgStore {
     fn run_process(&mut self, id: i64, pid: u32, identity: &str) -> Result<(), StoreError> {
         // Linux pids are at most 2^22: an out-of-range one is not recorded.
         let pid = i32::try_from(pid).ok();
-        self.client.get_mut().execute(
+        self.conn()?.execute(
             "UPDATE apsched_runs SET pid = $1, pid_identity = $2 WHERE run_id = $3 AND cluster = $4",
             &[&pid, &identity, &id, &self.cluster],
         )?;
@@ -171,7 +177,7 @@ impl Store for PgStore {
         exit: Option<i32>,
         result: RunResult,
     ) -> Result<(), StoreError> {
-        self.client.get_mut().execute(
+        self.conn()?.execute(
             "UPDATE apsched_runs SET finished_at = $1, exit_code = $2, state = $3
               WHERE run_id = $4 AND cluster = $5",
             &[&at.map(micros), &exit, &result.as_str(), &id, &self.cluster],
@@ -180,7 +186,7 @@ impl Store for PgStore {
     }
 
     fn run_output(&mut self, id: i64, tail: &[u8]) -> Result<(), StoreError> {
-        self.client.get_mut().execute(
+        self.conn()?.execute(
             "UPDATE apsched_runs SET output_tail = $1 WHERE run_id = $2 AND cluster = $3",
             &[&tail, &id, &self.cluster],
         )?;
@@ -208,7 +214,7 @@ impl Store for PgStore {
         file_paused: bool,
     ) -> Result<bool, StoreError> {
         // Resuming reschedules from now: the paused time is not replayed.
-        let updated = self.client.get_mut().execute(
+        let updated = self.conn()?.execute(
             "UPDATE apsched_jobs SET paused = $3, file_paused = $4, updated_at = now(),
                     reschedule = CASE WHEN $3 THEN reschedule ELSE true END
               WHERE cluster = $1 AND job_id = $2",
@@ -218,7 +224,7 @@ impl Store for PgStore {
             return Ok(true);
         }
         // Never scheduled yet: remember the pause; the job starts afresh.
-        self.client.get_mut().execute(
+        self.conn()?.execute(
             "INSERT INTO apsched_jobs (cluster, job_id, format, trigger_fp, next_run_at, anchor, paused, file_paused)
              VALUES ($1, $2, $3, '', NULL, $4, $5, $6) ON CONFLICT (cluster, job_id) DO NOTHING",
             &[&self.cluster, &job, &JOB_FORMAT, &micros(Utc::now()), &paused, &file_paused],
@@ -236,18 +242,18 @@ impl Store for PgStore {
     }
 
     fn request_run(&mut self, job: &str) -> Result<i64, StoreError> {
-        requests::add(self.client.get_mut(), &self.cluster, job)
+        requests::add(&mut *self.conn()?, &self.cluster, job)
     }
 
     fn take_requests(&mut self) -> Result<Vec<(i64, String)>, StoreError> {
-        requests::take(self.client.get_mut(), &self.cluster)
+        requests::take(&mut *self.conn()?, &self.cluster)
     }
 
     fn answer_request(&mut self, request: i64, answer: &Answer) -> Result<(), StoreError> {
-        requests::answer(self.client.get_mut(), &self.cluster, request, answer)
+        requests::answer(&mut *self.conn()?, &self.cluster, request, answer)
     }
 
     fn request_answer(&self, request: i64) -> Result<Option<Answer>, StoreError> {
-        requests::read(&mut *self.client.borrow_mut(), &self.cluster, request)
+        requests::read(&mut *self.conn()?, &self.cluster, request)
     }
 }

@@ -77,12 +77,13 @@ pub(super) fn read(
     })
 }
 
-/// Requests left from before this scheduler started are refused: their
-/// `run-now` has long stopped waiting, and running them late would surprise.
+/// Requests nobody took for a minute are refused: their `run-now` has long
+/// stopped waiting, and running them late would surprise. Newer ones are
+/// left to the cluster's running nodes.
 pub(super) fn refuse_stale(c: &mut impl GenericClient, cluster: &str) -> Result<(), StoreError> {
     c.execute(
         "UPDATE apsched_requests SET taken = true, refused = 'apsched run stopped before taking it'
-          WHERE cluster = $1 AND NOT taken",
+          WHERE cluster = $1 AND NOT taken AND at < now() - interval '1 minute'",
         &[&cluster],
     )?;
     Ok(())

@@ -6,7 +6,8 @@
 use crate::store::StoreError;
 use postgres::Client;
 
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE apsched_jobs (
         cluster text NOT NULL,
         job_id text NOT NULL,
@@ -61,7 +62,27 @@ const MIGRATIONS: &[&str] = &["
         reason text NOT NULL,
         at timestamptz NOT NULL DEFAULT now()
     );
-"];
+",
+    "
+    CREATE TABLE apsched_nodes (
+        cluster text NOT NULL,
+        node_id text NOT NULL,
+        instance text NOT NULL,
+        hostname text NOT NULL,
+        pid int NOT NULL,
+        version text NOT NULL,
+        config_hash text NOT NULL,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        heartbeat_at timestamptz NOT NULL DEFAULT now(),
+        lease_until timestamptz NOT NULL,
+        PRIMARY KEY (cluster, node_id)
+    );
+    ALTER TABLE apsched_runs ADD COLUMN node_id text, ADD COLUMN lease_until timestamptz,
+        ADD COLUMN note text;
+    CREATE INDEX apsched_runs_leases ON apsched_runs (cluster, lease_until)
+        WHERE state IN ('pending', 'started');
+",
+];
 
 /// The newest schema version this apsched knows.
 // A handful of migrations: the count fits an i64.

@@ -3,7 +3,7 @@
 //! on the server between a scheduler's calls.
 
 use super::ops::{JOB_COLUMNS, read_job};
-use super::{COLUMNS, PgStore, row};
+use super::{COLUMNS, PgStore, nodes, row};
 use crate::store::{JobState, LastTimes, RunResult, RunRow, StateStore, StoreError, text};
 use std::collections::HashMap;
 
@@ -21,7 +21,7 @@ impl StateStore for PgStore {
     /// Writes the time into `apsched_meta`, under a key of this cluster's.
     fn touch(&mut self) -> Result<(), StoreError> {
         let key = format!("touched:{}", self.cluster);
-        self.client.get_mut().execute(
+        self.conn()?.execute(
             "INSERT INTO apsched_meta (key, value) VALUES ($1, $2)
              ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
             &[&key, &text(&chrono::Utc::now())],
@@ -31,7 +31,7 @@ impl StateStore for PgStore {
 
     fn saved_jobs(&self) -> Result<HashMap<String, JobState>, StoreError> {
         let sql = format!("SELECT {JOB_COLUMNS} FROM apsched_jobs WHERE cluster = $1");
-        let rows = self.client.borrow_mut().query(&sql, &[&self.cluster])?;
+        let rows = self.conn()?.query(&sql, &[&self.cluster])?;
         Ok(rows.iter().filter_map(|r| read_job(r).ok()).collect())
     }
 
@@ -46,7 +46,7 @@ impl StateStore for PgStore {
     }
 
     fn job_states(&self) -> Result<Vec<(String, bool)>, StoreError> {
-        let rows = self.client.borrow_mut().query(
+        let rows = self.conn()?.query(
             "SELECT job_id, paused FROM apsched_jobs WHERE cluster = $1",
             &[&self.cluster],
         )?;
@@ -59,13 +59,12 @@ impl StateStore for PgStore {
         let sql = format!(
             "SELECT {COLUMNS} FROM apsched_runs WHERE run_id IN (SELECT max(run_id) FROM apsched_runs WHERE cluster = $1 AND state != $2 GROUP BY job_id)"
         );
-        let rows = (self.client.borrow_mut())
-            .query(&sql, &[&self.cluster, &RunResult::Pending.as_str()])?;
+        let rows = (self.conn()?).query(&sql, &[&self.cluster, &RunResult::Pending.as_str()])?;
         rows.iter().map(row).collect()
     }
 
     fn id_range(&self, job: Option<&str>) -> Result<Option<(i64, i64)>, StoreError> {
-        let r = self.client.borrow_mut().query_one(
+        let r = self.conn()?.query_one(
             "SELECT min(run_id), max(run_id) FROM apsched_runs WHERE cluster = $1 AND ($2::text IS NULL OR job_id = $2)",
             &[&self.cluster, &job],
         )?;
@@ -74,7 +73,7 @@ impl StateStore for PgStore {
     }
 
     fn last_times(&self) -> Result<HashMap<String, LastTimes>, StoreError> {
-        let rows = self.client.borrow_mut().query(
+        let rows = self.conn()?.query(
             "SELECT job_id, max(started_at),
                     max(finished_at) FILTER (WHERE state = $2),
                     max(finished_at) FILTER (WHERE state IN ($3, $4))
@@ -96,6 +95,45 @@ impl StateStore for PgStore {
                 Ok((r.try_get(0)?, times))
             })
             .collect()
+    }
+
+    /// The cluster's live nodes; `None` when none is, or the database
+    /// cannot say.
+    fn runner(&self) -> Option<String> {
+        let nodes = nodes::list(&mut *self.conn().ok()?, &self.cluster).ok()?;
+        let live: Vec<String> = nodes
+            .into_iter()
+            .filter(|n| n.alive)
+            .map(|n| n.id)
+            .collect();
+        match live.len() {
+            0 => None,
+            1 => Some(format!("node {}", live[0])),
+            _ => Some(format!("nodes {}", live.join(", "))),
+        }
+    }
+
+    /// NOTIFY on the cluster's channel; the nodes also poll, so a lost
+    /// notification only delays.
+    fn wake(&mut self) {
+        if let Ok(mut c) = self.conn() {
+            let _ = nodes::wake(&mut *c, &self.cluster);
+        }
+    }
+
+    fn take_lost(&mut self) -> Option<(String, Option<JobState>)> {
+        self.lost.take()
+    }
+
+    fn run_env(&self, record: i64) -> Vec<(String, String)> {
+        let mut env = Vec::new();
+        if let Some(node) = &self.node {
+            env.push(("APSCHED_NODE".into(), node.clone()));
+        }
+        if let Some(fence) = self.fences.get(&record) {
+            env.push(("APSCHED_FENCE".into(), fence.to_string()));
+        }
+        env
     }
 
     /// As it is: a PostgreSQL error already says what failed.

@@ -27,6 +27,9 @@ pub(super) fn claim(job: &str, expected: &str, next: &str) -> Claim {
         runs: vec![t(expected)],
         missed: None,
         skipped: None,
+        due_at: chrono::DateTime::UNIX_EPOCH,
+        grace: None,
+        max_instances: 10_000,
     }
 }
 
@@ -98,6 +101,9 @@ fn a_claim_writes_missed_and_skipped_summaries() {
         runs: vec![t("2027-01-01T00:05:00Z"), t("2027-01-01T00:06:00Z")],
         missed: Some((t("2027-01-01T00:01:00Z"), t("2027-01-01T00:03:00Z"), 3)),
         skipped: Some((t("2027-01-01T00:04:00Z"), 1)),
+        due_at: chrono::DateTime::UNIX_EPOCH,
+        grace: None,
+        max_instances: 10_000,
     };
     let rows = store.claim(&claim).expect("claim").expect("claimed");
     assert_eq!(rows.len(), 2);
@@ -293,7 +299,21 @@ fn run_now_requests_are_taken_once_and_answered() {
         Some(Answer::Refused("the request is gone".into()))
     );
     let stale = store.request_run("a").expect("request");
+    let fresh = store.request_run("a").expect("request");
+    store
+        .conn()
+        .expect("connection")
+        .execute(
+            "UPDATE apsched_requests SET at = at - interval '2 minutes' WHERE request_id = $1",
+            &[&stale],
+        )
+        .expect("age the request");
     store.load().expect("load");
+    assert_eq!(
+        store.request_answer(fresh).expect("read"),
+        None,
+        "a request of the last minute is left to the running nodes"
+    );
     let Some(Answer::Refused(why)) = store.request_answer(stale).expect("read") else {
         panic!("a request left from before a start is refused")
     };

@@ -4,6 +4,7 @@
 use super::{COLUMNS, JOB_COLUMNS, SqliteStore, ops, row};
 use crate::store::{JobState, LastTimes, RunResult, RunRow, StateStore, StoreError};
 use rusqlite::params;
+use rustix::process::{Pid, Signal, kill_process};
 use std::collections::HashMap;
 
 impl StateStore for SqliteStore {
@@ -83,6 +84,18 @@ impl StateStore for SqliteStore {
     }
 
     /// The error with the state file named (`:memory:` for none).
+    fn runner(&self) -> Option<String> {
+        SqliteStore::runner(&self.path).map(|pid| format!("pid {pid}"))
+    }
+
+    /// SIGUSR1 to the scheduler holding the file's lock.
+    fn wake(&mut self) {
+        let pid = SqliteStore::runner(&self.path).and_then(|p| p.parse::<i32>().ok());
+        if let Some(p) = pid.filter(|p| *p > 0).and_then(Pid::from_raw) {
+            let _ = kill_process(p, Signal::USR1);
+        }
+    }
+
     fn named_error(&self, e: StoreError) -> StoreError {
         e.at(&self.path)
     }

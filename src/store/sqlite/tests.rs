@@ -36,6 +36,9 @@ fn a_claim_is_a_compare_and_set() {
         runs: vec![t("2027-01-01T00:01:00Z")],
         missed: None,
         skipped: None,
+        due_at: chrono::DateTime::UNIX_EPOCH,
+        grace: None,
+        max_instances: 1,
     };
     let rows = store.claim(&claim).expect("claim").expect("claimed");
     assert_eq!(rows.len(), 1);
@@ -182,6 +185,9 @@ fn history_is_bounded_per_job() {
             runs: vec![expected],
             missed: None,
             skipped: None,
+            due_at: chrono::DateTime::UNIX_EPOCH,
+            grace: None,
+            max_instances: 1,
         };
         store.claim(&claim).expect("claim").expect("claimed");
         expected = next;

@@ -80,6 +80,9 @@ mod tests {
                     runs: vec![at(scheduled)],
                     missed: None,
                     skipped: None,
+                    due_at: chrono::DateTime::UNIX_EPOCH,
+                    grace: None,
+                    max_instances: 1,
                 };
                 let rows = store.claim(&claim).expect("claim").expect("claimed");
                 store.run_started(rows[0], at(started)).expect("start");
