@@ -42,6 +42,7 @@ fn bench(c: &mut Criterion) {
                 due_at: chrono::DateTime::UNIX_EPOCH,
                 grace: None,
                 max_instances: 1,
+                fingerprint: "cron * * * * * *|UTC|||".into(),
             };
             let rows = store.claim(&claim).expect("claim").expect("claimed");
             store.run_started(rows[0], slot).expect("start");

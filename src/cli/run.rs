@@ -33,7 +33,9 @@ fn open_state(
             let info = cluster::node_info(config, node_id);
             let (id, lease) = (info.id.clone(), info.lease);
             // Creates the tables first.
-            let store = PgStore::open(db, Some(&id), history)?.with_lease(lease);
+            let store = PgStore::open(db, Some(&id), history)?
+                .with_lease(lease)
+                .with_generation(config.generation());
             let node = Node::join(db, info)?.map_err(|(pid, host)| Error::NodeInUse {
                 node: id.clone(),
                 cluster: db.cluster.clone(),

@@ -7,7 +7,7 @@ use super::diagnostic::Diagnostics;
 use super::values::{Value, unknown_key};
 use std::time::Duration;
 
-const CLUSTER_KEYS: &[&str] = &["name", "node_id", "lease", "poll"];
+const CLUSTER_KEYS: &[&str] = &["name", "node_id", "lease", "poll", "generation"];
 
 /// The cluster name when `[cluster] name` is not given.
 pub(crate) const DEFAULT_CLUSTER: &str = "default";
@@ -24,6 +24,9 @@ pub struct Cluster {
     pub lease: Duration,
     /// How often a node reads requests and pauses it was not told of.
     pub poll: Duration,
+    /// How new this file is, against the other nodes' (`generation`);
+    /// `None`: the file's modification time.
+    pub generation: Option<i64>,
 }
 
 impl Default for Cluster {
@@ -33,7 +36,24 @@ impl Default for Cluster {
             node_id: None,
             lease: Duration::from_secs(30),
             poll: Duration::from_secs(5),
+            generation: None,
         }
+    }
+}
+
+impl super::Config {
+    /// How new this configuration is, against other nodes': `[cluster]
+    /// generation`, else the file's modification time in nanoseconds (now,
+    /// for standard input).
+    pub(crate) fn generation(&self) -> i64 {
+        if let Some(g) = self.cluster.generation {
+            return g;
+        }
+        let modified = std::fs::metadata(&self.path)
+            .and_then(|m| m.modified())
+            .ok();
+        let at = modified.map_or_else(chrono::Utc::now, chrono::DateTime::<chrono::Utc>::from);
+        at.timestamp_nanos_opt().unwrap_or(i64::MAX)
     }
 }
 
@@ -131,6 +151,11 @@ pub(super) fn cluster(diags: &mut Diagnostics<'_>, v: &Value<'_, '_>) -> Cluster
                     poll_span = Some(v.span());
                 }
             }
+            "generation" => {
+                if let Some(n) = v.count(diags, &what, 0, i64::MAX) {
+                    c.generation = i64::try_from(n).ok();
+                }
+            }
             other => unknown_key(diags, key, other, CLUSTER_KEYS, "in [cluster]"),
         }
     }
@@ -213,6 +238,95 @@ mod tests {
         for (id, want) in cases {
             assert_eq!(valid_id(id), want, "{id}");
         }
+    }
+
+    fn load(text: &str) -> Result<super::super::Config, String> {
+        let source = format!(
+            "[scheduler]\ntimezone = \"UTC\"\n{text}\n[jobs.a]\ncommand = \"true\"\ncron = \"@daily\"\n"
+        );
+        super::super::load_text(std::path::Path::new("c.toml"), &source, None).map_err(
+            |e| match e {
+                super::super::ConfigError::Invalid { diagnostics, .. } => diagnostics
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                other => other.to_string(),
+            },
+        )
+    }
+
+    #[test]
+    fn the_cluster_section_is_read_and_bounded() {
+        let ok = load("[cluster]\nname = \"prod\"\nnode_id = \"web-1\"\nlease = \"10s\"\npoll = \"500ms\"\ngeneration = 7")
+            .expect("valid");
+        assert_eq!(
+            ok.cluster,
+            Cluster {
+                name: "prod".into(),
+                node_id: Some("web-1".into()),
+                lease: Duration::from_secs(10),
+                poll: Duration::from_millis(500),
+                generation: Some(7),
+            }
+        );
+        assert_eq!(load("").expect("valid").cluster, Cluster::default());
+        let cases = [
+            (
+                "[cluster]\nlease = \"1s\"",
+                "c.toml:4:9: cluster.lease must be between 3s and 3600s",
+            ),
+            (
+                "[cluster]\npoll = \"10ms\"",
+                "c.toml:4:8: cluster.poll must be between 100ms and 3600s",
+            ),
+            (
+                "[cluster]\nlease = \"5s\"\npoll = \"10s\"",
+                "c.toml:5:8: cluster.poll is longer than cluster.lease",
+            ),
+            (
+                "[cluster]\nname = \"a b\"",
+                "c.toml:4:8: cluster.name \"a b\" is not a valid id",
+            ),
+            (
+                "[cluster]\nnode_id = \"\"",
+                "c.toml:4:11: cluster.node_id \"\" is not a valid id",
+            ),
+            (
+                "[cluster]\nleader = true",
+                "c.toml:4:1: unknown key \"leader\" in [cluster]",
+            ),
+            (
+                "[cluster]\ngeneration = -1",
+                "c.toml:4:14: cluster.generation must be between 0 and",
+            ),
+        ];
+        for (text, want) in cases {
+            let err = load(text).expect_err(text);
+            assert!(err.contains(want), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_database_state_is_kept_apart_from_files() {
+        let c =
+            load("state = \"postgresql://apsched@db1,db2/apsched\"\npassword_file = \"secret\"")
+                .expect("valid");
+        assert_eq!(c.scheduler.state, None);
+        assert_eq!(
+            c.scheduler.database.as_deref(),
+            Some("postgresql://apsched@db1,db2/apsched")
+        );
+        assert_eq!(
+            c.scheduler.password_file.as_deref(),
+            Some(std::path::Path::new("secret"))
+        );
+        let err = load("state = \"postgresql://u:hunter2@h/d?sslmode=bogus\"").expect_err("bad");
+        assert!(
+            err.contains("scheduler.state is not a valid PostgreSQL connection string"),
+            "{err}"
+        );
+        assert!(!err.contains("hunter2"), "{err}");
     }
 
     #[test]

@@ -335,6 +335,7 @@ impl Host for RealHost {
         match config::load(&self.file, chrono::Utc::now()) {
             Ok(c) => {
                 self.shell.clone_from(&c.scheduler.shell);
+                self.state.store().set_generation(c.generation());
                 self.observers.jobs(&c.scheduler, &c.jobs);
                 Ok((c.scheduler, c.jobs))
             }

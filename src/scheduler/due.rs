@@ -159,6 +159,7 @@ fn claim(job: &Job, due: &Due, slot: Slot, grace: Option<std::time::Duration>) -
         due_at: slot.start_at,
         grace,
         max_instances: job.max_instances,
+        fingerprint: job.trigger.fingerprint(),
     }
 }
 

@@ -107,6 +107,9 @@ pub struct Claim {
     pub grace: Option<std::time::Duration>,
     /// The job's `max_instances`, which a shared store holds across hosts.
     pub max_instances: usize,
+    /// The trigger the slot was planned with: a shared store lets only the
+    /// hosts whose trigger it keeps claim.
+    pub fingerprint: String,
 }
 
 #[cfg(test)]

@@ -61,6 +61,9 @@ pub(crate) trait StateStore: Store {
     fn take_lost(&mut self) -> Option<(String, Option<JobState>)> {
         None
     }
+    /// How new the configuration the scheduler now runs is (after a
+    /// reload): a store shared by hosts keeps the newer one's triggers.
+    fn set_generation(&mut self, _generation: i64) {}
     /// What a run's command is told of its claim besides the usual
     /// variables (`APSCHED_NODE`, `APSCHED_FENCE` in a cluster).
     fn run_env(&self, _record: i64) -> Vec<(String, String)> {

@@ -163,6 +163,7 @@ fn next_run_and_pause_follow_saved_and_written_state() {
         due_at: chrono::DateTime::UNIX_EPOCH,
         grace: None,
         max_instances: 1,
+        fingerprint: "f".into(),
     };
     d.written(&Change::Claim { claim, run: None });
     assert_eq!(d.jobs["a"].next_run, None);

@@ -338,7 +338,10 @@ fn cluster_fields(event: &Event) -> Vec<(&'static str, Field)> {
         ],
         Event::HeartbeatFailed { error } => vec![
             ("error", text(error.clone())),
-            ("runs", text("no scheduled run starts until it works again")),
+            (
+                "runs",
+                text("none is claimed once the lease lapses, until it works again"),
+            ),
         ],
         Event::HeartbeatRecovered { after } => vec![("after", secs(after))],
         Event::ClockOffset { offset } => vec![("offset", text(format!("{offset:.3}s")))],

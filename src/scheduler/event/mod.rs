@@ -230,8 +230,8 @@ pub(crate) enum Event {
         run: i64,
         node: Option<String>,
     },
-    /// The node could not renew its lease (logged once per episode); while
-    /// it cannot, it starts no scheduled run.
+    /// The node could not renew its lease (logged once per episode); once
+    /// the lease lapses it claims no slot until a renewal works again.
     HeartbeatFailed {
         error: String,
     },

@@ -30,6 +30,7 @@ advanced AS (
   UPDATE apsched_jobs
      SET next_run_at = $4, fence = fence + 1, updated_at = now()
    WHERE cluster = $1 AND job_id = $2 AND next_run_at = $3 AND NOT paused
+     AND trigger_fp = $15
      AND ($13::text IS NULL OR EXISTS (
           SELECT 1 FROM apsched_nodes n
            WHERE n.cluster = $1 AND n.node_id = $13 AND n.lease_until > now()))
@@ -142,6 +143,7 @@ impl PgStore {
                 &max,
                 &self.node,
                 &lease,
+                &c.fingerprint,
             ],
         )?;
         let advanced = match rows.first() {
@@ -204,9 +206,10 @@ impl PgStore {
         let row = self.conn()?.query_opt(
             "SELECT next_run_at, paused, now(), $3::text IS NULL OR EXISTS (
                       SELECT 1 FROM apsched_nodes n
-                       WHERE n.cluster = $1 AND n.node_id = $3 AND n.lease_until > now())
+                       WHERE n.cluster = $1 AND n.node_id = $3 AND n.lease_until > now()),
+                    trigger_fp = $4
                FROM apsched_jobs WHERE cluster = $1 AND job_id = $2",
-            &[&self.cluster, &c.job, &self.node],
+            &[&self.cluster, &c.job, &self.node, &c.fingerprint],
         )?;
         let Some(row) = row else {
             self.lost = Some(("the job has no row in the database".into(), None));
@@ -218,8 +221,12 @@ impl PgStore {
             row.try_get(2)?,
             row.try_get(3)?,
         );
+        let same: bool = row.try_get(4)?;
         let late = |t: DateTime<Utc>| (now - t).to_std().unwrap_or_default();
-        let (why, wait) = if next != Some(micros(c.expected)) {
+        let (why, wait) = if !same {
+            let why = "config_mismatch: the cluster keeps another trigger for the job, from a newer configuration";
+            (why.to_string(), None)
+        } else if next != Some(micros(c.expected)) {
             ("another node claimed the slot".to_string(), None)
         } else if paused {
             ("the job is paused in the cluster".to_string(), None)

@@ -33,6 +33,9 @@ pub(crate) struct PgStore {
     history: usize,
     /// The fence of each run claimed by this store, for its command.
     fences: HashMap<i64, i64>,
+    /// How new this node's configuration is: of two triggers of a job, the
+    /// newer configuration's is kept.
+    generation: i64,
     /// Why the last claim was refused, and the job's state then.
     lost: Option<(String, Option<crate::store::JobState>)>,
 }
@@ -76,6 +79,7 @@ impl PgStore {
             lease: DEFAULT_LEASE,
             history,
             fences: HashMap::new(),
+            generation: 0,
             lost: None,
         })
     }
@@ -83,6 +87,13 @@ impl PgStore {
     /// Sets how long this node's runs stay its own without a renewal.
     pub(crate) fn with_lease(mut self, lease: Duration) -> PgStore {
         self.lease = lease;
+        self
+    }
+
+    /// Sets how new this node's configuration is (`[cluster] generation`,
+    /// else the schedule file's modification time).
+    pub(crate) fn with_generation(mut self, generation: i64) -> PgStore {
+        self.generation = generation;
         self
     }
 

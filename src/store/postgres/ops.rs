@@ -110,15 +110,21 @@ impl Store for PgStore {
         Ok(loaded)
     }
 
+    /// Saves the state as is, but a different trigger only from a newer
+    /// configuration than the stored one's (a rolling change: the newer
+    /// file wins, and nodes with the older one do not fight).
     fn save_job(&mut self, job: &str, s: &JobState) -> Result<(), StoreError> {
         self.conn()?.execute(
-            "INSERT INTO apsched_jobs (cluster, job_id, format, trigger_fp, next_run_at, anchor, paused, reschedule, file_paused)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            "INSERT INTO apsched_jobs (cluster, job_id, format, trigger_fp, next_run_at, anchor, paused, reschedule, file_paused, config_generation)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
              ON CONFLICT (cluster, job_id) DO UPDATE SET format = EXCLUDED.format,
                trigger_fp = EXCLUDED.trigger_fp, next_run_at = EXCLUDED.next_run_at,
                anchor = EXCLUDED.anchor, paused = EXCLUDED.paused,
                reschedule = EXCLUDED.reschedule, file_paused = EXCLUDED.file_paused,
-               updated_at = now()",
+               config_generation = greatest(apsched_jobs.config_generation, EXCLUDED.config_generation),
+               updated_at = now()
+             WHERE apsched_jobs.trigger_fp = EXCLUDED.trigger_fp OR apsched_jobs.trigger_fp = ''
+                OR apsched_jobs.config_generation < EXCLUDED.config_generation",
             &[
                 &self.cluster,
                 &job,
@@ -129,6 +135,7 @@ impl Store for PgStore {
                 &s.paused,
                 &s.reschedule,
                 &s.file_paused,
+                &self.generation,
             ],
         )?;
         Ok(())

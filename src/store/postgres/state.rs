@@ -121,6 +121,10 @@ impl StateStore for PgStore {
         }
     }
 
+    fn set_generation(&mut self, generation: i64) {
+        self.generation = generation;
+    }
+
     fn take_lost(&mut self) -> Option<(String, Option<JobState>)> {
         self.lost.take()
     }

@@ -30,6 +30,7 @@ pub(super) fn claim(job: &str, expected: &str, next: &str) -> Claim {
         due_at: chrono::DateTime::UNIX_EPOCH,
         grace: None,
         max_instances: 10_000,
+        fingerprint: "cron * * * * *|UTC".into(),
     }
 }
 
@@ -104,6 +105,7 @@ fn a_claim_writes_missed_and_skipped_summaries() {
         due_at: chrono::DateTime::UNIX_EPOCH,
         grace: None,
         max_instances: 10_000,
+        fingerprint: "cron * * * * *|UTC".into(),
     };
     let rows = store.claim(&claim).expect("claim").expect("claimed");
     assert_eq!(rows.len(), 2);

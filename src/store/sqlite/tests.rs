@@ -39,6 +39,7 @@ fn a_claim_is_a_compare_and_set() {
         due_at: chrono::DateTime::UNIX_EPOCH,
         grace: None,
         max_instances: 1,
+        fingerprint: "cron * * * * *|UTC".into(),
     };
     let rows = store.claim(&claim).expect("claim").expect("claimed");
     assert_eq!(rows.len(), 1);
@@ -188,6 +189,7 @@ fn history_is_bounded_per_job() {
             due_at: chrono::DateTime::UNIX_EPOCH,
             grace: None,
             max_instances: 1,
+            fingerprint: "cron * * * * *|UTC".into(),
         };
         store.claim(&claim).expect("claim").expect("claimed");
         expected = next;

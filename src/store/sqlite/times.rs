@@ -83,6 +83,7 @@ mod tests {
                     due_at: chrono::DateTime::UNIX_EPOCH,
                     grace: None,
                     max_instances: 1,
+                    fingerprint: "f".into(),
                 };
                 let rows = store.claim(&claim).expect("claim").expect("claimed");
                 store.run_started(rows[0], at(started)).expect("start");
