@@ -251,7 +251,7 @@ mod tests {
                     .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join("; "),
-                other => other.to_string(),
+                other @ super::super::ConfigError::Unreadable { .. } => other.to_string(),
             },
         )
     }
