@@ -12,6 +12,7 @@ mod completions;
 mod contrib;
 mod control;
 mod cron_syntax;
+mod database;
 mod debug;
 mod engine_properties;
 mod faults;
