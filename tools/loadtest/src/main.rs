@@ -23,6 +23,11 @@
 //! 5. scrape ([`scrape`]): `GET /metrics` of 10,000 jobs, and an every-second
 //!    job's firing while nobody scrapes and while scrapes run back to back.
 //!
+//! 6. cluster ([`cluster`], only with `--database DSN`): nodes on one
+//!    PostgreSQL database: the claim round trip, three nodes with 1,000
+//!    every-minute jobs (duplicates, gaps, CPU per node), and the database's
+//!    load from three idle nodes with 10,000 jobs.
+//!
 //! `--run-arg ARG` (repeatable) passes ARG to every `apsched run`, for
 //! example `--run-arg --metrics-listen --run-arg 127.0.0.1:0` to measure
 //! latency with the metrics endpoint on.
@@ -33,6 +38,7 @@
 //! moves the latencies.
 
 mod burst;
+mod cluster;
 mod idle;
 mod latency;
 mod memory;
@@ -50,16 +56,17 @@ use std::time::{Duration, Instant};
 
 use report::Row;
 
-const USAGE: &str = "usage: loadtest [--bin PATH] [--quick] [--run-arg ARG]... [--hooks] [idle] [latency] [burst] [memory] [scrape]
+const USAGE: &str = "usage: loadtest [--bin PATH] [--quick] [--run-arg ARG]... [--hooks] [--database DSN] [idle] [latency] [burst] [memory] [scrape] [cluster]
   Runs the named scenarios (all when none is named) against the apsched
   binary: --bin PATH, else $APSCHED_BIN, else target/release/apsched of the
   repository (build it first with `cargo build --release`).
   --quick  small sizes and short runs, to check the tool works
   --run-arg ARG  pass ARG to every `apsched run` (repeat for more)
-  --hooks  give the latency job an on_start and an on_finish hook (`true`)";
+  --hooks  give the latency job an on_start and an on_finish hook (`true`)
+  --database DSN  a PostgreSQL database for the cluster scenario (it runs only with one)";
 
 /// The scenario names, in the order they run.
-const SCENARIOS: [&str; 5] = ["idle", "latency", "burst", "memory", "scrape"];
+const SCENARIOS: [&str; 6] = ["idle", "latency", "burst", "memory", "scrape", "cluster"];
 
 /// How big and how long each scenario is.
 #[derive(Clone, Copy)]
@@ -130,6 +137,8 @@ struct Options {
     run_args: Vec<String>,
     /// The latency job has hooks.
     hooks: bool,
+    /// The database of the cluster scenario.
+    database: Option<String>,
     /// Scenario names; empty for all.
     scenarios: Vec<String>,
 }
@@ -140,6 +149,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
         quick: false,
         run_args: Vec::new(),
         hooks: false,
+        database: None,
         scenarios: Vec::new(),
     };
     let mut args = args.into_iter();
@@ -151,6 +161,9 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
             }
             "--quick" => opts.quick = true,
             "--hooks" => opts.hooks = true,
+            "--database" => {
+                opts.database = Some(args.next().ok_or("--database needs a connection string")?);
+            }
             "--run-arg" => {
                 let arg = args.next().ok_or("--run-arg needs an argument")?;
                 opts.run_args.push(arg);
@@ -230,12 +243,26 @@ fn main() -> ExitCode {
         Sizes::full()
     };
     let on = |name: &str| opts.scenarios.is_empty() || opts.scenarios.iter().any(|s| s == name);
-    run(&bin, dir.path(), sizes, opts.quick, &on);
+    run(
+        &bin,
+        dir.path(),
+        sizes,
+        opts.quick,
+        opts.database.as_deref(),
+        &on,
+    );
     ExitCode::SUCCESS
 }
 
 /// Runs the scenarios `on` accepts and prints their table.
-fn run(bin: &Path, dir: &Path, sizes: Sizes, quick: bool, on: &dyn Fn(&str) -> bool) {
+fn run(
+    bin: &Path,
+    dir: &Path,
+    sizes: Sizes,
+    quick: bool,
+    database: Option<&str>,
+    on: &dyn Fn(&str) -> bool,
+) {
     println!("apsched run benchmarks");
     println!("binary: {}", bin.display());
     if quick {
@@ -267,6 +294,11 @@ fn run(bin: &Path, dir: &Path, sizes: Sizes, quick: bool, on: &dyn Fn(&str) -> b
     }
     if on("scrape") {
         rows.extend(scrape::scenario(bin, dir, sizes));
+    }
+    match database {
+        Some(dsn) if on("cluster") => rows.extend(cluster::scenario(bin, dir, dsn, sizes)),
+        None if on("cluster") => println!("cluster: skipped (give --database DSN)"),
+        _ => {}
     }
     if let Some(handle) = idle {
         match handle.join() {
