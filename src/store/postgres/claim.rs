@@ -203,25 +203,24 @@ impl PgStore {
         if self.lost.is_some() {
             return Ok(Why::Other);
         }
-        let row = self.conn()?.query_opt(
-            "SELECT next_run_at, paused, now(), $3::text IS NULL OR EXISTS (
+        // The job's row and the facts of the claim, in one round trip.
+        let sql = format!(
+            "SELECT {JOB_COLUMNS}, now(), $3::text IS NULL OR EXISTS (
                       SELECT 1 FROM apsched_nodes n
                        WHERE n.cluster = $1 AND n.node_id = $3 AND n.lease_until > now()),
                     trigger_fp = $4
-               FROM apsched_jobs WHERE cluster = $1 AND job_id = $2",
-            &[&self.cluster, &c.job, &self.node, &c.fingerprint],
-        )?;
+               FROM apsched_jobs WHERE cluster = $1 AND job_id = $2"
+        );
+        let row =
+            (self.conn()?).query_opt(&sql, &[&self.cluster, &c.job, &self.node, &c.fingerprint])?;
         let Some(row) = row else {
             self.lost = Some(("the job has no row in the database".into(), None));
             return Ok(Why::Other);
         };
-        let (next, paused, now, leased): (Option<DateTime<Utc>>, bool, DateTime<Utc>, bool) = (
-            row.try_get(0)?,
-            row.try_get(1)?,
-            row.try_get(2)?,
-            row.try_get(3)?,
-        );
-        let same: bool = row.try_get(4)?;
+        let state = read_job(&row).ok().map(|(_, state)| state);
+        let (next, paused): (Option<DateTime<Utc>>, bool) = (row.try_get(3)?, row.try_get(5)?);
+        let (now, leased, same): (DateTime<Utc>, bool, bool) =
+            (row.try_get(8)?, row.try_get(9)?, row.try_get(10)?);
         let late = |t: DateTime<Utc>| (now - t).to_std().unwrap_or_default();
         let (why, wait) = if !same {
             let why = "config_mismatch: the cluster keeps another trigger for the job, from a newer configuration";
@@ -258,7 +257,6 @@ impl PgStore {
             // Every condition holds now: it did not when the claim ran.
             ("another node was claiming the slot".to_string(), None)
         };
-        let state = self.saved(&c.job)?;
         self.lost = Some((why, state));
         Ok(wait.map_or(Why::Other, Why::NotDue))
     }

@@ -6,6 +6,8 @@
 //! is one statement ([`claim`]). Times are kept to whole microseconds, as
 //! PostgreSQL keeps them.
 
+#[cfg(doc)]
+use super::StateStore;
 use super::location::Database;
 use super::{RunResult, RunRow, StoreError, text};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -36,6 +38,8 @@ pub(crate) struct PgStore {
     /// How new this node's configuration is: of two triggers of a job, the
     /// newer configuration's is kept.
     generation: i64,
+    /// Between [`StateStore::begin`] and [`StateStore::commit`].
+    in_transaction: bool,
     /// Why the last claim was refused, and the job's state then.
     lost: Option<(String, Option<crate::store::JobState>)>,
 }
@@ -80,6 +84,7 @@ impl PgStore {
             history,
             fences: HashMap::new(),
             generation: 0,
+            in_transaction: false,
             lost: None,
         })
     }

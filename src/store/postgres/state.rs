@@ -8,13 +8,29 @@ use crate::store::{JobState, LastTimes, RunResult, RunRow, StateStore, StoreErro
 use std::collections::HashMap;
 
 impl StateStore for PgStore {
-    /// Nothing: each write commits on its own.
+    /// One transaction up to [`StateStore::commit`]: the jobs saved at a
+    /// start or a reload (no claim comes between).
     fn begin(&mut self) -> Result<(), StoreError> {
+        if !self.in_transaction {
+            self.conn()?.batch_execute("BEGIN")?;
+            self.in_transaction = true;
+        }
         Ok(())
     }
 
-    /// Nothing: every write was committed when it returned.
     fn commit(&mut self) -> Result<(), StoreError> {
+        if std::mem::take(&mut self.in_transaction) {
+            if self.client.get_mut().is_closed() {
+                return Err(StoreError::Database(
+                    "the connection was lost before the writes since BEGIN were committed".into(),
+                ));
+            }
+            let mut conn = self.conn()?;
+            if let Err(e) = conn.batch_execute("COMMIT") {
+                let _ = conn.batch_execute("ROLLBACK");
+                return Err(e.into());
+            }
+        }
         Ok(())
     }
 

@@ -21,7 +21,11 @@ const NOWHERE: &str = "host=/nonexistent/apsched port=5999 user=apsched dbname=j
 fn the_database_url_wins_over_the_file_and_the_flag_over_both() {
     let dir = Dir::new().file("s.toml", FILE);
     let cannot = "apsched: error: PostgreSQL state database: cannot connect to database \"jobs\" on /nonexistent/apsched";
-    for args in [&["check", "s.toml"][..], &["list", "s.toml"], &["history", "-f", "s.toml"]] {
+    for args in [
+        &["check", "s.toml"][..],
+        &["list", "s.toml"],
+        &["history", "-f", "s.toml"],
+    ] {
         Test::new()
             .dir(dir.path())
             .env("APSCHED_DATABASE_URL", NOWHERE)

@@ -199,7 +199,7 @@ fn idle_load(bin: &Path, dir: &Path, dsn: &str, name: &str, sizes: Sizes) -> Vec
     cluster_file(&file, dsn, name, &text);
     let mut nodes = start_nodes(bin, &file, 3, &[]);
     for n in &mut nodes {
-        n.wait_for("scheduler_started", 1, Duration::from_secs(120));
+        n.wait_for("job_added", jobs, Duration::from_secs(120));
     }
     thread::sleep(sizes.idle_settle);
     let mut db = connect(dsn);
