@@ -88,6 +88,14 @@ pub(crate) enum Error {
         pid: i32,
         host: String,
     },
+    /// A command about a cluster (`nodes`), for a state that is no database.
+    #[error(
+        "apsched {command} needs a PostgreSQL state ([scheduler] state = \"postgresql://…\"); this schedule {state}"
+    )]
+    NeedsDatabase {
+        command: &'static str,
+        state: String,
+    },
     /// A schedule from standard input, with no state file named.
     #[error(
         "the schedule comes from standard input, so its state file must be named: set [scheduler] state in it (relative to the current directory), or pass --state PATH (\":memory:\" keeps none)"
@@ -201,7 +209,8 @@ impl Error {
             Error::StdinState
             | Error::WatchStdin { .. }
             | Error::ImportFromTerminal
-            | Error::DatabaseUrl { .. } => EXIT_USAGE,
+            | Error::DatabaseUrl { .. }
+            | Error::NeedsDatabase { .. } => EXIT_USAGE,
         }
     }
 

@@ -10,6 +10,7 @@ mod history;
 mod import;
 mod list;
 mod meaning;
+mod nodes;
 mod output;
 mod plan;
 mod report;
@@ -55,6 +56,8 @@ enum Command {
     Completions(completions::Args),
     /// Convert a crontab into a schedule file
     Import(import::Args),
+    /// Show the nodes of the cluster sharing a PostgreSQL state
+    Nodes(nodes::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -92,6 +95,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Nodes(args) => nodes::run(&args),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

@@ -96,6 +96,11 @@ impl PgStore {
         Ok(client)
     }
 
+    /// Every node of the cluster, by id.
+    pub(crate) fn nodes(&self) -> Result<Vec<nodes::NodeRow>, StoreError> {
+        nodes::list(&mut *self.conn()?, &self.cluster)
+    }
+
     /// Deletes a job's oldest runs past the history kept.
     fn trim_history(&self, job: &str) -> Result<(), StoreError> {
         // At most 1,000,000 (checked at parse time): it fits an i64.

@@ -100,7 +100,7 @@ impl StateStore for PgStore {
     /// The cluster's live nodes; `None` when none is, or the database
     /// cannot say.
     fn runner(&self) -> Option<String> {
-        let nodes = nodes::list(&mut *self.conn().ok()?, &self.cluster).ok()?;
+        let nodes = self.nodes().ok()?;
         let live: Vec<String> = nodes
             .into_iter()
             .filter(|n| n.alive)
