@@ -47,6 +47,9 @@ pub struct RunRow {
     pub result: RunResult,
     #[serde(skip)]
     pub output: Option<Vec<u8>>,
+    /// The node of a cluster that claimed the run; `None` in an SQLite
+    /// file, and for a run no node claimed.
+    pub node: Option<String>,
 }
 
 /// A run's result as its text (`success`, `timed out`, ...).

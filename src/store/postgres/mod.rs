@@ -174,7 +174,7 @@ fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
     t.trunc_subsecs(6)
 }
 
-const COLUMNS: &str = "run_id, job_id, scheduled_at, scheduled_last, missed_count, started_at, finished_at, exit_code, state, output_tail";
+const COLUMNS: &str = "run_id, job_id, scheduled_at, scheduled_last, missed_count, started_at, finished_at, exit_code, state, output_tail, node_id";
 
 /// One `apsched_runs` row, selected as [`COLUMNS`].
 fn row(r: &Row) -> Result<RunRow, StoreError> {
@@ -199,6 +199,7 @@ fn row(r: &Row) -> Result<RunRow, StoreError> {
         exit_status: r.try_get(7)?,
         result,
         output: r.try_get(9)?,
+        node: r.try_get(10)?,
     })
 }
 

@@ -98,6 +98,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
         exit_status: r.get(7)?,
         result: r.get(8)?,
         output: r.get(9)?,
+        node: None,
     })
 }
 

@@ -4,6 +4,7 @@
 //! one of their own ([`fixture`]) and skip without it.
 
 mod fixture;
+mod history;
 mod nodes;
 
 use crate::harness::{Dir, Running};
