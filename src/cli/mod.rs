@@ -16,6 +16,7 @@ mod plan;
 mod report;
 mod run;
 mod run_now;
+mod state;
 mod target;
 mod times;
 mod validate;
@@ -58,6 +59,8 @@ enum Command {
     Import(import::Args),
     /// Show the nodes of the cluster sharing a PostgreSQL state
     Nodes(nodes::Args),
+    /// Copy a schedule's state between an SQLite file and a PostgreSQL database
+    State(state::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -96,6 +99,7 @@ pub fn main() -> ExitCode {
         Command::Completions(args) => completions::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Nodes(args) => nodes::run(&args),
+        Command::State(args) => state::run(&args),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

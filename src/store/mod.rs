@@ -19,6 +19,7 @@
 //! that was claimed; a run found still pending or started at the next start is
 //! recorded as interrupted.
 
+pub(crate) mod copy;
 mod location;
 pub(crate) use location::{Database, Location};
 pub(crate) mod postgres;

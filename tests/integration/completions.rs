@@ -119,6 +119,7 @@ fn every_shell_gets_a_script_naming_every_command() {
             "validate",
             "completions",
             "nodes",
+            "state",
         ] {
             assert!(text.contains(command), "{shell} lacks {command}");
         }

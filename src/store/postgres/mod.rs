@@ -204,6 +204,7 @@ fn row(r: &Row) -> Result<RunRow, StoreError> {
 }
 
 mod claim;
+mod copy;
 #[cfg(test)]
 mod fixture;
 pub(crate) mod nodes;
@@ -213,6 +214,8 @@ mod schema;
 mod state;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_copy;
 #[cfg(test)]
 mod tests_shared;
 #[cfg(test)]

@@ -136,6 +136,10 @@ impl StateStore for PgStore {
         env
     }
 
+    fn import(&mut self, dump: &crate::store::copy::Dump, replace: bool) -> Result<(), StoreError> {
+        self.import_dump(dump, replace)
+    }
+
     /// As it is: a PostgreSQL error already says what failed.
     fn named_error(&self, e: StoreError) -> StoreError {
         e

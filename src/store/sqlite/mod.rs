@@ -102,6 +102,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
     })
 }
 
+mod copy;
 mod found;
 pub(crate) use found::describe;
 mod open;

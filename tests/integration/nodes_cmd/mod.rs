@@ -3,6 +3,7 @@
 //! file and a PostgreSQL database. The tests that need PostgreSQL start
 //! one of their own ([`fixture`]) and skip without it.
 
+mod copy;
 mod fixture;
 mod history;
 mod nodes;
