@@ -235,3 +235,31 @@ fn files_are_refused_while_in_use_holding_state_or_the_same() {
     running.stop();
     assert!(!dir.exists("v.db"));
 }
+
+#[test]
+fn a_run_a_killed_scheduler_left_started_is_copied_unknown() {
+    let dir = schedule(
+        "s.db",
+        "[jobs.slow]\ncommand = \"sleep 3\"\ntrigger = \"interval\"\nseconds = 1\n",
+    );
+    let running = dir.run().spawn();
+    running.wait_for_stderr("job_submitted job=slow", 1);
+    running.kill_9();
+    // No schedule file is needed, only the two states.
+    let elsewhere = Dir::new();
+    let from = dir.join("s.db");
+    let from = from.to_str().expect("a UTF-8 path");
+    let said = elsewhere
+        .apsched(["state", "copy", from, "t.db"])
+        .run()
+        .stdout;
+    assert_eq!(
+        said,
+        format!("copied 1 job and 1 run from {from} to t.db\n")
+    );
+    let out = elsewhere
+        .apsched(["history", "--state", "t.db", "-f", "-", "--json"])
+        .stdin("[jobs.slow]\ncommand = \"true\"\ncron = \"@daily\"\n")
+        .run();
+    assert_eq!(out.json()[0]["result"], "unknown");
+}

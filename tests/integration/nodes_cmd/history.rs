@@ -127,4 +127,7 @@ fn a_run_no_node_claimed_shows_a_dash() {
     assert_eq!(words(lines[1]).last().copied(), Some("-"), "{}", out.stdout);
     let runs = json(&dir, &["history", "-f", "s.toml", "--json"]);
     assert_eq!(runs[0]["node"], Value::Null);
+    let jobs = json(&dir, &["list", "s.toml", "--json"]);
+    assert_eq!(jobs[0]["last_run"]["result"], "success");
+    assert_eq!(jobs[0]["last_node"], Value::Null);
 }

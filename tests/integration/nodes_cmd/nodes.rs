@@ -121,6 +121,21 @@ fn nodes_show_who_runs_alive_and_with_which_jobs() {
     );
     assert_eq!(nodes[0]["config_hash"].as_str().map(str::len), Some(16));
 
+    // From the other file's side (--state names the database): n2 runs
+    // its jobs, n1 does not.
+    let out = other
+        .apsched(["nodes", "s.toml", "--json", "--state", &dsn])
+        .run();
+    let nodes = out.json();
+    assert_eq!(
+        (&nodes[0]["id"], &nodes[0]["same_config"]),
+        (&"n1".into(), &false.into())
+    );
+    assert_eq!(
+        (&nodes[1]["id"], &nodes[1]["same_config"]),
+        (&"n2".into(), &true.into())
+    );
+
     // A node stopped cleanly is no longer alive; its row stays.
     assert_eq!(n1.stop().code, Some(0));
     let nodes = json_nodes(&dir, &[]);
