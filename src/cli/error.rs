@@ -88,6 +88,21 @@ pub(crate) enum Error {
         pid: i32,
         host: String,
     },
+    /// A command about a cluster (`nodes`), for a state that is no database.
+    #[error(
+        "apsched {command} needs a PostgreSQL state ([scheduler] state = \"postgresql://…\"); this schedule {state}"
+    )]
+    NeedsDatabase {
+        command: &'static str,
+        state: String,
+    },
+    /// `state copy` with FROM and TO the same state.
+    #[error("FROM and TO are the same state ({state}); name another state to copy into")]
+    CopySame { state: String },
+    /// `state copy` refused: a scheduler runs on a side, FROM holds
+    /// nothing, or TO holds state already.
+    #[error("cannot copy the state: {reason}")]
+    CopyRefused { reason: String },
     /// A schedule from standard input, with no state file named.
     #[error(
         "the schedule comes from standard input, so its state file must be named: set [scheduler] state in it (relative to the current directory), or pass --state PATH (\":memory:\" keeps none)"
@@ -197,11 +212,16 @@ impl Error {
             | Error::NoOutcome { .. }
             | Error::Watch { .. }
             | Error::MetricsListen { .. } => EXIT_FAILURE,
-            Error::State(_) | Error::NoState { .. } | Error::NodeInUse { .. } => EXIT_STATE,
+            Error::State(_)
+            | Error::NoState { .. }
+            | Error::NodeInUse { .. }
+            | Error::CopyRefused { .. } => EXIT_STATE,
             Error::StdinState
             | Error::WatchStdin { .. }
             | Error::ImportFromTerminal
-            | Error::DatabaseUrl { .. } => EXIT_USAGE,
+            | Error::DatabaseUrl { .. }
+            | Error::NeedsDatabase { .. }
+            | Error::CopySame { .. } => EXIT_USAGE,
         }
     }
 

@@ -212,6 +212,28 @@ fn every_variant_renders_with_its_exit_code() {
             "apsched: error: cannot write: disk full",
             EXIT_FAILURE,
         ),
+        (
+            Error::NeedsDatabase {
+                command: "nodes",
+                state: "keeps its state in s.db".into(),
+            },
+            "apsched: error: apsched nodes needs a PostgreSQL state ([scheduler] state = \"postgresql://…\"); this schedule keeps its state in s.db",
+            EXIT_USAGE,
+        ),
+        (
+            Error::CopySame {
+                state: "s.db".into(),
+            },
+            "apsched: error: FROM and TO are the same state (s.db); name another state to copy into",
+            EXIT_USAGE,
+        ),
+        (
+            Error::CopyRefused {
+                reason: "t.db already holds jobs or runs".into(),
+            },
+            "apsched: error: cannot copy the state: t.db already holds jobs or runs",
+            EXIT_STATE,
+        ),
     ];
     for (error, text, code) in cases {
         assert_eq!(error.render(), text);

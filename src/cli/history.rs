@@ -10,7 +10,8 @@ use crate::config::Config;
 use crate::store::Location;
 use crate::store::{RunRow, StateStore};
 use chrono_tz::Tz;
-use tabled::settings::Style;
+use tabled::settings::object::Columns;
+use tabled::settings::{Remove, Style};
 use tabled::{Table, Tabled};
 
 #[derive(Debug, clap::Args)]
@@ -47,6 +48,9 @@ struct Line {
     result: String,
     #[tabled(rename = "EXIT")]
     exit: String,
+    /// Left out unless the state is a database: the node that claimed it.
+    #[tabled(rename = "NODE")]
+    node: String,
 }
 
 /// The zone a job's times are shown in.
@@ -83,6 +87,7 @@ fn line(row: &RunRow, tz: Tz) -> Line {
             None => row.result.to_string(),
         },
         exit: row.exit_status.map(|e| e.to_string()).unwrap_or_default(),
+        node: row.node.clone().unwrap_or_else(|| "-".into()),
     }
 }
 
@@ -150,5 +155,8 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         .collect();
     let mut table = Table::new(lines);
     table.with(Style::blank());
+    if !matches!(state, Location::Database(_)) {
+        table.with(Remove::column(Columns::last()));
+    }
     print(&format!("{table}\n"))
 }

@@ -11,6 +11,7 @@ use super::target::Target;
 use super::times::{schedule_time, stored, until};
 use crate::config::Job;
 use crate::store::RunRow;
+use crate::store::postgres::nodes::NodeRow;
 use crate::timespec::parse_time;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -55,6 +56,10 @@ struct Row {
     last: String,
     #[tabled(rename = "RESULT")]
     result: String,
+    /// The node that ran the last run; the column is left out unless the
+    /// state is a database.
+    #[tabled(rename = "NODE")]
+    node: String,
     /// The job's `description`; the column is left out when no job has one.
     #[tabled(rename = "DESCRIPTION")]
     description: String,
@@ -103,6 +108,22 @@ fn until_cell(plan: &Plan, reference: &DateTime<Tz>) -> String {
     lines.join("\n").trim_end().to_string()
 }
 
+/// The index of the NODE column.
+const NODE_COLUMN: usize = 7;
+
+/// The line under the table of a cluster: its live nodes.
+fn nodes_line(nodes: &[NodeRow]) -> String {
+    let live: Vec<&str> = nodes
+        .iter()
+        .filter(|n| n.alive)
+        .map(|n| n.id.as_str())
+        .collect();
+    if live.is_empty() {
+        return "nodes: none live\n".into();
+    }
+    format!("nodes: {} ({} live)\n", live.join(", "), live.len())
+}
+
 /// The widest a MEANING cell grows before its words wrap.
 const MEANING_WIDTH: usize = 40;
 
@@ -122,6 +143,7 @@ fn row(job: &Job, plan: &Plan, last: Option<&RunRow>, reference: &DateTime<Utc>)
             })
             .unwrap_or_default(),
         result: last.map(|r| r.result.to_string()).unwrap_or_default(),
+        node: last.and_then(|r| r.node.clone()).unwrap_or_default(),
         description: job.description.as_deref().map(cell).unwrap_or_default(),
     }
 }
@@ -129,7 +151,8 @@ fn row(job: &Job, plan: &Plan, last: Option<&RunRow>, reference: &DateTime<Utc>)
 pub(super) fn run(args: &Args) -> Result<(), Error> {
     let target = args.target.with_argument(args.path.as_deref());
     let config = target.load(true)?;
-    let saved = report::saved(&target.state_to_read(&config)?)?;
+    let state = target.state_to_read(&config)?;
+    let saved = report::saved(&state)?;
     let now = Utc::now();
     let at = match &args.at {
         Some(text) => Some(parse_time(text, config.scheduler.timezone, now)?),
@@ -162,6 +185,13 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         .zip(&plans)
         .map(|(job, plan)| row(job, plan, saved.last.get(&job.id), &reference))
         .collect();
+    print(&table_text(rows, state.nodes()?.as_deref()))
+}
+
+/// The table, without the DESCRIPTION column when no job has one and the
+/// NODE column unless the state is a cluster's (`nodes`), whose live nodes
+/// follow it.
+fn table_text(rows: Vec<Row>, nodes: Option<&[NodeRow]>) -> String {
     let described = rows.iter().any(|r| !r.description.is_empty());
     let mut table = Table::new(rows);
     table
@@ -170,7 +200,14 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     if !described {
         table.with(Remove::column(Columns::last()));
     }
-    print(&format!("{table}\n"))
+    if nodes.is_none() {
+        table.with(Remove::column(Columns::one(NODE_COLUMN)));
+    }
+    let mut text = format!("{table}\n");
+    if let Some(nodes) = nodes {
+        text.push_str(&nodes_line(nodes));
+    }
+    text
 }
 
 #[cfg(test)]

@@ -10,11 +10,13 @@ mod history;
 mod import;
 mod list;
 mod meaning;
+mod nodes;
 mod output;
 mod plan;
 mod report;
 mod run;
 mod run_now;
+mod state;
 mod target;
 mod times;
 mod validate;
@@ -55,6 +57,10 @@ enum Command {
     Completions(completions::Args),
     /// Convert a crontab into a schedule file
     Import(import::Args),
+    /// Show the nodes of the cluster sharing a PostgreSQL state
+    Nodes(nodes::Args),
+    /// Copy a schedule's state between an SQLite file and a PostgreSQL database
+    State(state::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -92,6 +98,8 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Nodes(args) => nodes::run(&args),
+        Command::State(args) => state::run(&args),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

@@ -49,6 +49,8 @@ pub(super) struct RunReport {
     pub exit_status: Option<i32>,
     pub result: String,
     pub duration_seconds: Option<f64>,
+    /// The node that claimed the run (a PostgreSQL state); null otherwise.
+    pub node: Option<String>,
 }
 
 /// How long a run took, to the millisecond.
@@ -75,6 +77,7 @@ impl RunReport {
             exit_status: row.exit_status,
             result: row.result.to_string(),
             duration_seconds: duration_seconds(row),
+            node: row.node.clone(),
         }
     }
 }
@@ -101,6 +104,9 @@ pub(super) struct JobReport {
     /// The first is in the past when the status is `due`.
     pub next_run_times: Vec<String>,
     pub last_run: Option<RunReport>,
+    /// The node that claimed the last run (a PostgreSQL state); null
+    /// otherwise.
+    pub last_node: Option<String>,
 }
 
 impl JobReport {
@@ -125,6 +131,7 @@ impl JobReport {
             reason,
             next_run_times: plan.times.iter().map(schedule_time).collect(),
             last_run: last.map(|r| RunReport::new(r, job.trigger.tz)),
+            last_node: last.and_then(|r| r.node.clone()),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Naming the schedule file and its state the same way in every command:
-//! `-f/--file FILE` (check, list and run also take FILE as an argument),
-//! else `$APSCHED_CONFIG`, else `./schedules.toml`; `-` reads standard
-//! input. And finding a job of the file by its id.
+//! `-f/--file FILE` (check, list, nodes and run also take FILE as an
+//! argument), else `$APSCHED_CONFIG`, else `./schedules.toml`; `-` reads
+//! standard input. And finding a job of the file by its id.
 
 use super::error::Error;
 use crate::config::{self, Config, ConfigError, Job};

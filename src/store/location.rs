@@ -3,6 +3,7 @@
 //! at hand.
 
 use super::postgres::PgStore;
+use super::postgres::nodes::NodeRow;
 use super::sqlite::SqliteStore;
 use super::{StateStore, StoreError};
 use std::path::{Path, PathBuf};
@@ -121,5 +122,14 @@ impl Location {
             }
             Location::Database(db) => Some(Box::new(PgStore::open(db, None, history)?)),
         })
+    }
+
+    /// The nodes of the cluster, by id (`apsched nodes`, `list`); `None`
+    /// when the state is not a database, which has no nodes.
+    pub(crate) fn nodes(&self) -> Result<Option<Vec<NodeRow>>, StoreError> {
+        match self {
+            Location::Database(db) => Ok(Some(PgStore::open(db, None, 1)?.nodes()?)),
+            _ => Ok(None),
+        }
     }
 }

@@ -19,6 +19,7 @@
 //! that was claimed; a run found still pending or started at the next start is
 //! recorded as interrupted.
 
+pub(crate) mod copy;
 mod location;
 pub(crate) use location::{Database, Location};
 pub(crate) mod postgres;
@@ -47,6 +48,9 @@ pub struct RunRow {
     pub result: RunResult,
     #[serde(skip)]
     pub output: Option<Vec<u8>>,
+    /// The node of a cluster that claimed the run; `None` in an SQLite
+    /// file, and for a run no node claimed.
+    pub node: Option<String>,
 }
 
 /// A run's result as its text (`success`, `timed out`, ...).

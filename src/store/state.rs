@@ -69,6 +69,11 @@ pub(crate) trait StateStore: Store {
     fn run_env(&self, _record: i64) -> Vec<(String, String)> {
         Vec::new()
     }
+    /// Writes `dump` into the store in one transaction: all of it or, on
+    /// an error, none. With `replace`, the jobs, runs, run-now requests and
+    /// set-aside rows the store held are deleted first (in the same
+    /// transaction); without, they stay (the caller checks there are none).
+    fn import(&mut self, dump: &super::copy::Dump, replace: bool) -> Result<(), StoreError>;
     /// The error with the store named in it, for people (an SQLite error
     /// names no file; a PostgreSQL one already says which database).
     fn named_error(&self, e: StoreError) -> StoreError;

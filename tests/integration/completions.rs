@@ -118,6 +118,8 @@ fn every_shell_gets_a_script_naming_every_command() {
             "run-now",
             "validate",
             "completions",
+            "nodes",
+            "state",
         ] {
             assert!(text.contains(command), "{shell} lacks {command}");
         }

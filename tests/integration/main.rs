@@ -26,6 +26,7 @@ mod meaning;
 mod messages;
 mod metrics;
 mod misfire;
+mod nodes_cmd;
 mod notify;
 mod orphans;
 mod readme;

@@ -112,6 +112,11 @@ impl PgStore {
         Ok(client)
     }
 
+    /// Every node of the cluster, by id.
+    pub(crate) fn nodes(&self) -> Result<Vec<nodes::NodeRow>, StoreError> {
+        nodes::list(&mut *self.conn()?, &self.cluster)
+    }
+
     /// Deletes a job's oldest runs past the history kept.
     fn trim_history(&self, job: &str) -> Result<(), StoreError> {
         // At most 1,000,000 (checked at parse time): it fits an i64.
@@ -185,7 +190,7 @@ fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
     t.trunc_subsecs(6)
 }
 
-const COLUMNS: &str = "run_id, job_id, scheduled_at, scheduled_last, missed_count, started_at, finished_at, exit_code, state, output_tail";
+const COLUMNS: &str = "run_id, job_id, scheduled_at, scheduled_last, missed_count, started_at, finished_at, exit_code, state, output_tail, node_id";
 
 /// One `apsched_runs` row, selected as [`COLUMNS`].
 fn row(r: &Row) -> Result<RunRow, StoreError> {
@@ -210,10 +215,12 @@ fn row(r: &Row) -> Result<RunRow, StoreError> {
         exit_status: r.try_get(7)?,
         result,
         output: r.try_get(9)?,
+        node: r.try_get(10)?,
     })
 }
 
 mod claim;
+mod copy;
 #[cfg(test)]
 mod fixture;
 pub(crate) mod nodes;
@@ -223,6 +230,8 @@ mod schema;
 mod state;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_copy;
 #[cfg(test)]
 mod tests_shared;
 #[cfg(test)]

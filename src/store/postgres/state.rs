@@ -116,7 +116,7 @@ impl StateStore for PgStore {
     /// The cluster's live nodes; `None` when none is, or the database
     /// cannot say.
     fn runner(&self) -> Option<String> {
-        let nodes = nodes::list(&mut *self.conn().ok()?, &self.cluster).ok()?;
+        let nodes = self.nodes().ok()?;
         let live: Vec<String> = nodes
             .into_iter()
             .filter(|n| n.alive)
@@ -154,6 +154,10 @@ impl StateStore for PgStore {
             env.push(("APSCHED_FENCE".into(), fence.to_string()));
         }
         env
+    }
+
+    fn import(&mut self, dump: &crate::store::copy::Dump, replace: bool) -> Result<(), StoreError> {
+        self.import_dump(dump, replace)
     }
 
     /// As it is: a PostgreSQL error already says what failed.

@@ -98,9 +98,11 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
         exit_status: r.get(7)?,
         result: r.get(8)?,
         output: r.get(9)?,
+        node: None,
     })
 }
 
+mod copy;
 mod found;
 pub(crate) use found::describe;
 mod open;

@@ -96,6 +96,10 @@ impl StateStore for SqliteStore {
         }
     }
 
+    fn import(&mut self, dump: &crate::store::copy::Dump, replace: bool) -> Result<(), StoreError> {
+        self.import_dump(dump, replace)
+    }
+
     fn named_error(&self, e: StoreError) -> StoreError {
         e.at(&self.path)
     }

@@ -1,0 +1,90 @@
+//! Writing a copied state into a cluster's rows
+//! ([`StateStore::import`](crate::store::StateStore::import)). Copied runs
+//! have no node and no lease: none of them is unfinished (see
+//! [`crate::store::copy::export`]).
+
+use super::{JOB_FORMAT, PgStore, micros};
+use crate::store::copy::Dump;
+use crate::store::{RunRow, StoreError, parse};
+use chrono::{DateTime, Utc};
+
+/// A time of a copied run, as PostgreSQL keeps it.
+fn time(run: &RunRow, text: Option<&str>) -> Result<Option<DateTime<Utc>>, StoreError> {
+    text.map(|t| {
+        parse(t).map(micros).ok_or_else(|| {
+            StoreError::Database(format!(
+                "run {} of job {} has a time that is not one ({t:?}); nothing was copied",
+                run.id, run.job
+            ))
+        })
+    })
+    .transpose()
+}
+
+impl PgStore {
+    /// Writes `dump` in one transaction, after deleting the cluster's rows
+    /// when `replace`.
+    pub(super) fn import_dump(&mut self, dump: &Dump, replace: bool) -> Result<(), StoreError> {
+        let cluster = self.cluster.clone();
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction()?;
+        if replace {
+            for table in [
+                "apsched_jobs",
+                "apsched_runs",
+                "apsched_requests",
+                "apsched_set_aside",
+            ] {
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE cluster = $1"),
+                    &[&cluster],
+                )?;
+            }
+        }
+        let job = tx.prepare(
+            "INSERT INTO apsched_jobs (cluster, job_id, format, trigger_fp, next_run_at, anchor, paused, reschedule, file_paused)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )?;
+        for (id, s) in &dump.jobs {
+            tx.execute(
+                &job,
+                &[
+                    &cluster,
+                    id,
+                    &JOB_FORMAT,
+                    &s.fingerprint,
+                    &s.next_run.map(micros),
+                    &micros(s.anchor),
+                    &s.paused,
+                    &s.reschedule,
+                    &s.file_paused,
+                ],
+            )?;
+        }
+        let run = tx.prepare(
+            "INSERT INTO apsched_runs (cluster, job_id, scheduled_at, scheduled_last, kind, state,
+                                       missed_count, started_at, finished_at, exit_code, output_tail)
+             VALUES ($1, $2, $3, $4, 'copied', $5, $6, $7, $8, $9, $10)",
+        )?;
+        for r in &dump.runs {
+            let scheduled = time(r, Some(&r.scheduled))?;
+            tx.execute(
+                &run,
+                &[
+                    &cluster,
+                    &r.job,
+                    &scheduled,
+                    &time(r, r.scheduled_last.as_deref())?,
+                    &r.result.as_str(),
+                    &r.count,
+                    &time(r, r.started.as_deref())?,
+                    &time(r, r.ended.as_deref())?,
+                    &r.exit_status,
+                    &r.output,
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
