@@ -116,7 +116,15 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     let plans: Vec<Plan> = config
         .jobs
         .iter()
-        .map(|job| plan::at_start(job, saved.jobs.get(&job.id), now, 1))
+        .map(|job| {
+            let stored = saved.jobs.get(&job.id);
+            let plan = plan::at_start(job, stored, now, 1);
+            if matches!(state, Location::Database(_)) {
+                plan::in_cluster(job, stored, plan)
+            } else {
+                plan
+            }
+        })
         .collect();
     if !args.json {
         return print(&text(&config, &plans));

@@ -10,7 +10,7 @@ use super::report::{self, JobReport};
 use super::target::Target;
 use super::times::{schedule_time, stored, until};
 use crate::config::Job;
-use crate::store::RunRow;
+use crate::store::{Location, RunRow};
 use crate::store::postgres::nodes::NodeRow;
 use crate::timespec::parse_time;
 use chrono::{DateTime, Utc};
@@ -158,14 +158,20 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         Some(text) => Some(parse_time(text, config.scheduler.timezone, now)?),
         None => None,
     };
+    let cluster = matches!(state, Location::Database(_));
     let plans: Vec<Plan> = config
         .jobs
         .iter()
         .map(|job| {
-            let state = saved.jobs.get(&job.id);
-            match &at {
-                Some(at) => plan::after(job, state, at, args.count),
-                None => plan::at_start(job, state, now, args.count),
+            let saved = saved.jobs.get(&job.id);
+            let plan = match &at {
+                Some(at) => plan::after(job, saved, at, args.count),
+                None => plan::at_start(job, saved, now, args.count),
+            };
+            if cluster {
+                plan::in_cluster(job, saved, plan)
+            } else {
+                plan
             }
         })
         .collect();

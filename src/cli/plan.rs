@@ -28,6 +28,10 @@ pub(super) enum Status {
     Ended,
     /// A startup job: it runs when `apsched run` starts, and has no times.
     AtStart,
+    /// A cluster's database keeps another trigger for the job (another
+    /// node's newer file): this file's nodes do not claim it. The times
+    /// are the stored next run time, when the cluster runs it.
+    ConfigMismatch,
 }
 
 /// A job's status and run times, in its zone.
@@ -50,8 +54,25 @@ impl Plan {
             Status::Missed(why) => Some(format!("missed: {why}")),
             Status::Ended => Some("no run ahead".into()),
             Status::AtStart => Some("at start".into()),
+            Status::ConfigMismatch => {
+                Some("config_mismatch: the cluster runs another trigger for this job".into())
+            }
             Status::Scheduled => None,
         }
+    }
+}
+
+/// `plan`, or for a cluster's job whose stored trigger is not this
+/// file's, where it stands in the cluster.
+pub(super) fn in_cluster(job: &Job, saved: Option<&JobState>, plan: Plan) -> Plan {
+    match saved {
+        Some(st) if !st.fingerprint.is_empty() && st.fingerprint != job.trigger.fingerprint() => {
+            Plan {
+                status: Status::ConfigMismatch,
+                times: st.next_run.map(|t| t.with_timezone(&job.trigger.tz)).into_iter().collect(),
+            }
+        }
+        _ => plan,
     }
 }
 

@@ -118,6 +118,7 @@ impl JobReport {
             Status::Paused => ("paused", None),
             Status::Ended => ("ended", None),
             Status::AtStart => ("at_start", None),
+            Status::ConfigMismatch => ("config_mismatch", plan.label()),
         };
         JobReport {
             id: job.id.clone(),
