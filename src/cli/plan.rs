@@ -69,7 +69,11 @@ pub(super) fn in_cluster(job: &Job, saved: Option<&JobState>, plan: Plan) -> Pla
         Some(st) if !st.fingerprint.is_empty() && st.fingerprint != job.trigger.fingerprint() => {
             Plan {
                 status: Status::ConfigMismatch,
-                times: st.next_run.map(|t| t.with_timezone(&job.trigger.tz)).into_iter().collect(),
+                times: st
+                    .next_run
+                    .map(|t| t.with_timezone(&job.trigger.tz))
+                    .into_iter()
+                    .collect(),
             }
         }
         _ => plan,

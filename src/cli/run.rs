@@ -179,7 +179,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
             cluster: db.cluster.clone(),
             database: db.describe(),
         });
-        host.join(node, config.cluster.poll);
+        host.join(node, config.cluster.poll, &config.jobs);
     }
     if let Some((metrics, addr)) = metrics {
         host.observe_metrics(metrics);

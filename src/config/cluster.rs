@@ -57,6 +57,51 @@ impl super::Config {
     }
 }
 
+/// What becomes of a run whose node lost its lease (`on_lost`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum OnLost {
+    /// Recorded interrupted, not run again: at most once.
+    #[default]
+    Record,
+    /// Run again, as the same slot's next attempt, up to `max_attempts`:
+    /// at least once, for idempotent jobs.
+    Rerun,
+}
+
+/// Reads a job's `on_lost` or `max_attempts` into `keys`.
+pub(super) fn job_key(
+    diags: &mut Diagnostics<'_>,
+    key: &str,
+    v: &Value<'_, '_>,
+    what: &str,
+    keys: &mut super::keys::Keys,
+) {
+    if key == "on_lost" {
+        keys.on_lost = on_lost(diags, v, what).unwrap_or_default();
+    } else {
+        let n = v
+            .count(diags, what, 1, 100)
+            .and_then(|n| u16::try_from(n).ok());
+        keys.max_attempts = n.unwrap_or(keys.max_attempts);
+    }
+}
+
+/// Reads `on_lost`.
+fn on_lost(diags: &mut Diagnostics<'_>, v: &Value<'_, '_>, what: &str) -> Option<OnLost> {
+    match v.string(diags, what)? {
+        "record" => Some(OnLost::Record),
+        "rerun" => Some(OnLost::Rerun),
+        other => {
+            diags.error(
+                v.span(),
+                format!("{what} is {other:?}, not \"record\" or \"rerun\""),
+                Some("\"record\" (the default) records a lost run interrupted; \"rerun\" runs it again, for idempotent jobs".into()),
+            );
+            None
+        }
+    }
+}
+
 /// The shortest and longest lease: renewals come every third of it.
 const LEASE_MIN: Duration = Duration::from_secs(3);
 const LEASE_MAX: Duration = Duration::from_secs(3600);

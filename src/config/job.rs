@@ -89,6 +89,8 @@ pub(super) fn job(
         shell: keys.shell,
         user,
         hooks: keys.hooks,
+        on_lost: keys.on_lost,
+        max_attempts: keys.max_attempts,
     })
 }
 

@@ -33,6 +33,8 @@ const COMMON_KEYS: &[&str] = &[
     "stdin",
     "shell",
     "user",
+    "on_lost",
+    "max_attempts",
 ];
 
 /// The most bytes `stdin` may hold.
@@ -66,6 +68,8 @@ pub(super) struct Keys {
     /// The `user` as written, and where (looked up by the job).
     pub user: Option<(crate::account::Who, std::ops::Range<usize>)>,
     pub hooks: super::HookSet,
+    pub on_lost: super::OnLost,
+    pub max_attempts: u16,
     /// The arguments of the trigger.
     pub trigger: TriggerArgs,
 }
@@ -91,6 +95,8 @@ impl Keys {
             shell: None,
             user: None,
             hooks: super::HookSet::default(),
+            on_lost: super::OnLost::Record,
+            max_attempts: 2,
             trigger: TriggerArgs::default(),
         }
     }
@@ -173,6 +179,7 @@ impl Keys {
             "shell" => self.shell = shell(diags, v, what),
             "user" => self.user = super::user::who(diags, v, what),
             "hooks" => self.hooks = super::hooks::job(diags, v, what),
+            "on_lost" | "max_attempts" => super::cluster::job_key(diags, k, v, what, self),
             _ => return false,
         }
         true

@@ -2,7 +2,7 @@
 //! The format is documented in `man/apsched.toml.5`.
 
 mod cluster;
-pub(crate) use cluster::{Cluster, DEFAULT_CLUSTER, check_dsn, is_database, valid_id};
+pub(crate) use cluster::{Cluster, DEFAULT_CLUSTER, OnLost, check_dsn, is_database, valid_id};
 mod diagnostic;
 mod error;
 mod hooks;
@@ -96,6 +96,10 @@ pub struct Job {
     pub user: Option<crate::account::Account>,
     /// `[jobs.ID.hooks]`: each replaces `[hooks]`' hook of the same event.
     pub(crate) hooks: HookSet,
+    /// In a cluster: what becomes of a run whose node lost its lease.
+    pub(crate) on_lost: OnLost,
+    /// In a cluster, with `on_lost = "rerun"`: how many attempts a slot gets.
+    pub(crate) max_attempts: u16,
 }
 
 /// A loaded schedule file.

@@ -3,9 +3,11 @@
 //! state store, the log, and the service manager's notify socket.
 
 mod direct;
+mod fence;
 pub(crate) mod hooks;
 pub(crate) mod metrics;
 mod node;
+use fence::Fence;
 pub(crate) use node::Node;
 mod notify;
 mod observe;
@@ -14,18 +16,18 @@ pub(crate) use orphans::settle_orphans;
 mod output;
 pub(crate) use direct::run_direct;
 mod process;
+mod seam;
 mod signals;
 mod state;
 mod watch;
 pub(crate) use watch::Version;
 
-use crate::config::{self, Job, Settings};
+use crate::config::{Job, Settings};
 use crate::console::Console;
 use crate::log::{Format, Logger};
-use crate::runner::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
-use crate::scheduler::{Change, Event, Notice, Record, RunId, RunRequest};
-use crate::store::{JobState, StateStore};
-use chrono::{DateTime, Utc};
+use crate::runner::Input;
+use crate::scheduler::{Event, RunId};
+use crate::store::StateStore;
 use notify::Notifier;
 use observe::Observers;
 use output::Forwarder;
@@ -34,8 +36,8 @@ use state::State;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::atomic::AtomicI64;
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
 /// How long shutdown waits for the last job output to be forwarded.
@@ -58,6 +60,9 @@ pub(crate) struct RealHost {
     observers: Observers,
     /// The node of a cluster this process is (PostgreSQL state).
     node: Option<Node>,
+    /// A node's runs of `on_lost = "rerun"` jobs, ended when it cannot
+    /// renew its lease.
+    fence: Option<Fence>,
     /// The database's clock minus this host's, in microseconds: runs are
     /// due by the database's clock.
     offset: Arc<AtomicI64>,
@@ -89,6 +94,7 @@ impl RealHost {
             notify,
             observers: Observers::default(),
             node: None,
+            fence: None,
             offset: Arc::new(AtomicI64::new(0)),
         };
         if let Some(event) = problem {
@@ -100,8 +106,10 @@ impl RealHost {
     /// Runs as `node` of its cluster: renews its lease, reaps lost runs,
     /// reads controls on NOTIFY and every `poll`, keeps time by the
     /// database's clock.
-    pub(crate) fn join(&mut self, node: Node, poll: Duration) {
-        node.start(&self.tx, &self.logger, poll);
+    pub(crate) fn join(&mut self, node: Node, poll: Duration, jobs: &[Job]) {
+        let fence = Fence::new(jobs);
+        node.start(&self.tx, &self.logger, poll, &fence);
+        self.fence = Some(fence);
         self.offset = node.offset();
         self.node = Some(node);
     }
@@ -196,6 +204,9 @@ impl RealHost {
                     return Vec::new();
                 };
                 self.pids.remove(&run);
+                if let (Some(fence), Ok(pid)) = (&self.fence, u32::try_from(pid)) {
+                    fence.ended(pid);
+                }
                 vec![Input::Exited {
                     run,
                     outcome: signals::outcome(status),
@@ -217,137 +228,5 @@ fn finishing(observers: &mut Observers, state: &mut State, logger: &mut Logger, 
             observers.reaped(pid, status);
         }
         _ => {}
-    }
-}
-
-impl Host for RealHost {
-    fn now(&mut self) -> DateTime<Utc> {
-        Utc::now() + chrono::Duration::microseconds(self.offset.load(Ordering::Relaxed))
-    }
-
-    fn wait(&mut self, deadline: DateTime<Utc>) -> Vec<Input> {
-        if let Some(error) = self.state.take_failure() {
-            return vec![Input::StoreFailed { error }];
-        }
-        self.logger.flush();
-        self.notify_before_wait();
-        self.observers.alive();
-        let msg = loop {
-            let timeout = (deadline - self.now()).to_std().unwrap_or(Duration::ZERO);
-            // A watchdog due first cuts the wait short, only to be fed.
-            let feed = (self.notify.watchdog_due())
-                .map(|at| at.saturating_duration_since(Instant::now()))
-                .filter(|until| *until < timeout);
-            match self.rx.recv_timeout(feed.unwrap_or(timeout)) {
-                Ok(msg) => break msg,
-                Err(RecvTimeoutError::Timeout) if feed.is_some() => self.notify_before_wait(),
-                Err(RecvTimeoutError::Timeout) => return Vec::new(),
-                Err(RecvTimeoutError::Disconnected) => return vec![Input::Stop],
-            }
-        };
-        self.observers.alive();
-        let mut inputs = self.input(msg);
-        while let Ok(msg) = self.rx.try_recv() {
-            inputs.extend(self.input(msg));
-        }
-        inputs
-    }
-
-    fn start(&mut self, run: &RunRequest) -> Result<(), StartError> {
-        let env = self.state.store().run_env(run.record);
-        let pid =
-            process::spawn(run, &self.shell, &self.forwarder, &env).map_err(StartError::new)?;
-        // Its group and start time, to find it if apsched dies before it.
-        if let Some(identity) = orphans::identity(pid) {
-            self.state.process(run.record, pid, identity);
-        }
-        if let Ok(p) = i32::try_from(pid) {
-            self.runs.insert(p, run.run);
-        }
-        self.pids.insert(run.run, pid);
-        Ok(())
-    }
-
-    fn signal(&mut self, run: RunId, kill: bool) {
-        if let Some(pid) = self.pids.get(&run) {
-            process::signal_group(*pid, kill);
-        }
-    }
-
-    fn log(&mut self, event: &Event) {
-        self.logger.log(event);
-        if let Some(failed) = self.notify.event(event) {
-            self.logger.log(&failed);
-        }
-    }
-
-    fn notify(&mut self, notice: Notice) {
-        self.observers.notice(notice);
-    }
-
-    fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError> {
-        let result = self.state.persist(change);
-        match &result {
-            Ok(_) => self.observers.written(change),
-            Err(PersistError::Failed(e)) => self.observers.write_result(Some(e)),
-            Err(PersistError::Refused(_) | PersistError::Lost { .. }) => {}
-        }
-        result
-    }
-
-    fn recover(&mut self) -> Result<HashMap<String, JobState>, RecoverError> {
-        let recovered = self.state.recover();
-        let failed = recovered.as_ref().err().map(ToString::to_string);
-        self.observers.write_result(failed.as_deref());
-        recovered
-    }
-
-    fn begin(&mut self) {
-        self.observers.begin();
-        if let Err(e) = self.state.store().begin() {
-            self.logger.log(&Event::StateError {
-                error: e.to_string(),
-            });
-        }
-    }
-
-    fn commit(&mut self) {
-        if let Err(e) = self.state.store().commit() {
-            self.observers.write_result(Some(&e.to_string()));
-            self.logger.log(&Event::StateError {
-                error: e.to_string(),
-            });
-        }
-        self.observers.commit();
-    }
-
-    fn reload(&mut self) -> Result<(Settings, Vec<Job>), ReloadError> {
-        if let Some(failed) = self.notify.reloading() {
-            self.logger.log(&failed);
-        }
-        if config::is_stdin(&self.file) {
-            return Err(ReloadError {
-                problems: vec![
-                    "the schedule came from standard input, which cannot be read again; restart apsched to change it".into(),
-                ],
-            });
-        }
-        match config::load(&self.file, chrono::Utc::now()) {
-            Ok(c) => {
-                self.shell.clone_from(&c.scheduler.shell);
-                self.state.store().set_generation(c.generation());
-                self.observers.jobs(&c.scheduler, &c.jobs);
-                Ok((c.scheduler, c.jobs))
-            }
-            Err(config::ConfigError::Invalid { diagnostics, .. }) => Err(ReloadError {
-                problems: diagnostics
-                    .iter()
-                    .map(std::string::ToString::to_string)
-                    .collect(),
-            }),
-            Err(e) => Err(ReloadError {
-                problems: vec![e.to_string()],
-            }),
-        }
     }
 }

@@ -6,6 +6,7 @@
 //! on `NOTIFY` (pause, resume, run-now) and at every poll, since a
 //! notification is only a hint.
 
+use super::fence::Fence;
 use super::signals::Msg;
 use crate::log::Logger;
 use crate::scheduler::{Event, Notice};
@@ -57,14 +58,16 @@ impl Node {
         self.offset.clone()
     }
 
-    /// Starts the keeper and the listener.
-    pub(super) fn start(&self, tx: &Sender<Msg>, logger: &Logger, poll: Duration) {
+    /// Starts the keeper, the listener, and the watch of `fence`.
+    pub(super) fn start(&self, tx: &Sender<Msg>, logger: &Logger, poll: Duration, fence: &Fence) {
+        fence.watch(self.info.lease, logger.clone());
         let keeper = Keeper {
             info: self.info.clone(),
             db: self.db.clone(),
             offset: self.offset.clone(),
             tx: tx.clone(),
             logger: logger.clone(),
+            fence: fence.clone(),
         };
         let _ = std::thread::Builder::new()
             .name("apsched-keeper".into())
@@ -98,6 +101,7 @@ struct Keeper {
     offset: Arc<AtomicI64>,
     tx: Sender<Msg>,
     logger: Logger,
+    fence: Fence,
 }
 
 impl Keeper {
@@ -151,6 +155,7 @@ impl Keeper {
             return Err("no connection".into());
         };
         let before = Utc::now();
+        let sent = Instant::now();
         let db_now = nodes::heartbeat(c, &self.info).map_err(|e| e.to_string())?;
         let after = Utc::now();
         let Some(db_now) = db_now else {
@@ -159,16 +164,20 @@ impl Keeper {
                 self.info.id
             ));
         };
+        self.fence.renewed(sent);
         let local = before + (after - before) / 2;
         let offset = (db_now - local).num_microseconds().unwrap_or(0);
         self.offset.store(offset, Ordering::Relaxed);
-        let lapsed = nodes::reap(c, &self.info.cluster).map_err(|e| e.to_string())?;
+        let rerun = self.fence.rerun();
+        let lapsed = nodes::reap(c, &self.info.cluster, &rerun).map_err(|e| e.to_string())?;
         let mut notices = Vec::new();
+        let lapsed_rerun = lapsed.iter().any(|l| l.rerun);
         for l in lapsed {
             self.logger.log(&Event::RunLost {
                 job: l.job.clone(),
                 run: l.run,
                 node: l.node.clone(),
+                rerun: l.rerun,
             });
             notices.push(Notice::Interrupted {
                 job: l.job,
@@ -179,6 +188,10 @@ impl Keeper {
         }
         if !notices.is_empty() {
             let _ = self.tx.send(Msg::Notices(notices));
+        }
+        // Reruns were asked for: take them now rather than at the next poll.
+        if lapsed_rerun {
+            let _ = nodes::wake(c, &self.info.cluster);
         }
         Ok(offset)
     }

@@ -164,7 +164,7 @@ fn write(
             scheduled,
             request,
             ..
-        } => extra(store, job, *scheduled, *request).map(Some),
+        } => extra(store, job, *scheduled, *request),
         Change::Refused { request, reason } => store
             .answer_request(*request, &Answer::Refused(reason.clone()))
             .map(none),
@@ -185,17 +185,24 @@ fn write(
 }
 
 /// Records a run-now's run and answers its request with the run's number.
+/// Records a run-now run, answering its request; `None` when the store
+/// refused it (a retry whose attempt is recorded already).
 fn extra(
     store: &mut dyn StateStore,
     job: &str,
     scheduled: DateTime<Utc>,
     request: Option<i64>,
-) -> Result<Vec<Record>, StoreError> {
-    let record = store.add_run(job, scheduled)?;
-    if let Some(request) = request {
-        store.answer_request(request, &Answer::Run(record))?;
-    }
-    Ok(vec![record])
+) -> Result<Option<Vec<Record>>, StoreError> {
+    let Some(request) = request else {
+        return Ok(Some(vec![store.add_run(job, scheduled)?]));
+    };
+    let Some(record) = store.add_requested_run(job, scheduled, request)? else {
+        let why = "its attempt was recorded already".to_string();
+        store.answer_request(request, &Answer::Refused(why))?;
+        return Ok(None);
+    };
+    store.answer_request(request, &Answer::Run(record))?;
+    Ok(Some(vec![record]))
 }
 
 /// Reads what `pause`, `resume` and `run-now` wrote: every job's paused flag

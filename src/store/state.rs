@@ -61,6 +61,17 @@ pub(crate) trait StateStore: Store {
     fn take_lost(&mut self) -> Option<(String, Option<JobState>)> {
         None
     }
+    /// Adds the run that answers run-now request `request` (see
+    /// [`Store::add_run`]); `None` when the store refuses it (a retry of a
+    /// lost run whose attempt another node recorded).
+    fn add_requested_run(
+        &mut self,
+        job: &str,
+        scheduled: DateTime<Utc>,
+        _request: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        self.add_run(job, scheduled).map(Some)
+    }
     /// How new the configuration the scheduler now runs is (after a
     /// reload): a store shared by hosts keeps the newer one's triggers.
     fn set_generation(&mut self, _generation: i64) {}

@@ -97,6 +97,7 @@ impl Event {
             Event::NodeStarted { .. }
             | Event::ClaimLost { .. }
             | Event::RunLost { .. }
+            | Event::LeaseLostKilled { .. }
             | Event::HeartbeatFailed { .. }
             | Event::HeartbeatRecovered { .. }
             | Event::ClockOffset { .. } => cluster_fields(self),
@@ -331,10 +332,24 @@ fn cluster_fields(event: &Event) -> Vec<(&'static str, Field)> {
             ("slot", text(rfc3339_millis_z(slot))),
             ("reason", text(reason.clone())),
         ],
-        Event::RunLost { job: j, run, node } => vec![
+        Event::RunLost {
+            job: j,
+            run,
+            node,
+            rerun,
+        } => vec![
             job(j),
             ("run", num(*run)),
             ("node", text(node.clone().unwrap_or_default())),
+            ("rerun", Field::Flag(*rerun)),
+        ],
+        Event::LeaseLostKilled { job: j, pid } => vec![
+            job(j),
+            ("pid", num(*pid)),
+            (
+                "why",
+                text("lease not renewed; ended so it does not run twice"),
+            ),
         ],
         Event::HeartbeatFailed { error } => vec![
             ("error", text(error.clone())),

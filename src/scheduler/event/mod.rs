@@ -229,6 +229,15 @@ pub(crate) enum Event {
         job: String,
         run: i64,
         node: Option<String>,
+        /// Its next attempt was asked for (`on_lost = "rerun"`).
+        rerun: bool,
+    },
+    /// This node could not renew its lease for two thirds of it: it ended a
+    /// run of an `on_lost = "rerun"` job (its process group), which other
+    /// nodes may soon run again.
+    LeaseLostKilled {
+        job: String,
+        pid: u32,
     },
     /// The node could not renew its lease (logged once per episode); once
     /// the lease lapses it claims no slot until a renewal works again.
@@ -289,6 +298,7 @@ impl Event {
             Event::NodeStarted { .. } => "node_started",
             Event::ClaimLost { .. } => "claim_lost",
             Event::RunLost { .. } => "run_lost",
+            Event::LeaseLostKilled { .. } => "lease_lost",
             Event::HeartbeatFailed { .. } => "heartbeat_failed",
             Event::HeartbeatRecovered { .. } => "heartbeat_recovered",
             Event::ClockOffset { .. } => "clock_offset",
@@ -302,7 +312,8 @@ impl Event {
             | Event::JobKilled { .. }
             | Event::ReloadFailed { .. }
             | Event::StateError { .. }
-            | Event::StateFailing { .. } => Level::Error,
+            | Event::StateFailing { .. }
+            | Event::LeaseLostKilled { .. } => Level::Error,
             Event::JobMissed { .. }
             | Event::JobMaxInstances { .. }
             | Event::StateInterrupted { .. }

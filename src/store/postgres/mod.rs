@@ -38,6 +38,12 @@ pub(crate) struct PgStore {
     /// How new this node's configuration is: of two triggers of a job, the
     /// newer configuration's is kept.
     generation: i64,
+    /// Run-now requests taken that are retries of lost runs: the slot and
+    /// the attempt each runs.
+    retries: HashMap<i64, requests::Retry>,
+    /// The attempt and slot of each retry this store recorded, for its
+    /// command.
+    attempts: HashMap<i64, (i16, DateTime<Utc>)>,
     /// Between [`StateStore::begin`] and [`StateStore::commit`].
     in_transaction: bool,
     /// Why the last claim was refused, and the job's state then.
@@ -85,6 +91,8 @@ impl PgStore {
             fences: HashMap::new(),
             generation: 0,
             in_transaction: false,
+            retries: HashMap::new(),
+            attempts: HashMap::new(),
             lost: None,
         })
     }

@@ -47,6 +47,8 @@ pub(crate) struct Lapsed {
     pub job: String,
     pub scheduled: DateTime<Utc>,
     pub node: Option<String>,
+    /// Whether its next attempt was asked for (`on_lost = "rerun"`).
+    pub rerun: bool,
 }
 
 /// How long after its lease a run is given up (a late renewal may still
@@ -145,15 +147,39 @@ pub(crate) fn heartbeat(
 }
 
 /// Records interrupted every run of the cluster whose lease lapsed more
-/// than a few seconds ago; each such run is returned to exactly one caller.
-pub(crate) fn reap(c: &mut impl GenericClient, cluster: &str) -> Result<Vec<Lapsed>, StoreError> {
+/// than a few seconds ago, and asks for the next attempt of those of
+/// `rerun` jobs (job, most attempts) that have attempts left, in the same
+/// statement; each such run is returned to exactly one caller.
+pub(crate) fn reap(
+    c: &mut impl GenericClient,
+    cluster: &str,
+    rerun: &[(String, i32)],
+) -> Result<Vec<Lapsed>, StoreError> {
+    let (jobs, most): (Vec<&str>, Vec<i32>) = rerun.iter().map(|(j, n)| (j.as_str(), *n)).unzip();
     let rows = c.query(
-        "UPDATE apsched_runs SET state = $2, finished_at = now(),
-                note = 'its node lost its lease (it stopped, froze or lost the database)'
-          WHERE cluster = $1 AND state IN ('pending', 'started')
-            AND lease_until < now() - make_interval(secs => $3)
-         RETURNING run_id, job_id, scheduled_at, node_id",
-        &[&cluster, &RunResult::Interrupted.as_str(), &REAP_AFTER],
+        "WITH lost AS (
+           UPDATE apsched_runs SET state = $2, finished_at = now(),
+                  note = 'its node lost its lease (it stopped, froze or lost the database)'
+            WHERE cluster = $1 AND state IN ('pending', 'started')
+              AND lease_until < now() - make_interval(secs => $3)
+           RETURNING run_id, job_id, scheduled_at, attempt, node_id),
+         policy AS (SELECT * FROM unnest($4::text[], $5::int[]) AS p(job_id, most)),
+         retry AS (
+           INSERT INTO apsched_requests (cluster, job_id, slot, attempt, retry_of)
+           SELECT $1, l.job_id, l.scheduled_at, l.attempt + 1, l.run_id
+             FROM lost l JOIN policy p ON p.job_id = l.job_id
+            WHERE l.attempt < p.most
+           RETURNING retry_of)
+         SELECT l.run_id, l.job_id, l.scheduled_at, l.node_id,
+                EXISTS (SELECT 1 FROM retry r WHERE r.retry_of = l.run_id)
+           FROM lost l",
+        &[
+            &cluster,
+            &RunResult::Interrupted.as_str(),
+            &REAP_AFTER,
+            &jobs,
+            &most,
+        ],
     )?;
     let mut lapsed: Vec<Lapsed> = rows
         .iter()
@@ -162,6 +188,7 @@ pub(crate) fn reap(c: &mut impl GenericClient, cluster: &str) -> Result<Vec<Laps
             job: r.get(1),
             scheduled: r.get(2),
             node: r.get(3),
+            rerun: r.get(4),
         })
         .collect();
     lapsed.sort_by_key(|l| l.run);

@@ -159,11 +159,25 @@ impl Store for PgStore {
         Ok(row.try_get(0)?)
     }
 
+    /// Only a pending run starts: one reaped meanwhile (its lease lapsed
+    /// before it started) does not, and the caller hears why.
     fn run_started(&mut self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.conn()?.execute(
-            "UPDATE apsched_runs SET started_at = $1, state = $2 WHERE run_id = $3 AND cluster = $4",
-            &[&micros(at), &RunResult::Started.as_str(), &id, &self.cluster],
+        let started = self.conn()?.execute(
+            "UPDATE apsched_runs SET started_at = $1, state = $2
+              WHERE run_id = $3 AND cluster = $4 AND state = $5",
+            &[
+                &micros(at),
+                &RunResult::Started.as_str(),
+                &id,
+                &self.cluster,
+                &RunResult::Pending.as_str(),
+            ],
         )?;
+        if started == 0 {
+            return Err(StoreError::Database(format!(
+                "run {id} is no longer pending (its lease lapsed and it was recorded interrupted); it does not start"
+            )));
+        }
         Ok(())
     }
 
@@ -184,11 +198,37 @@ impl Store for PgStore {
         exit: Option<i32>,
         result: RunResult,
     ) -> Result<(), StoreError> {
-        self.conn()?.execute(
+        // Its command was told these at start.
+        self.fences.remove(&id);
+        self.attempts.remove(&id);
+        // A run reaped meanwhile stays interrupted; its end is noted.
+        let mut conn = self.conn()?;
+        let ended = conn.execute(
             "UPDATE apsched_runs SET finished_at = $1, exit_code = $2, state = $3
-              WHERE run_id = $4 AND cluster = $5",
-            &[&at.map(micros), &exit, &result.as_str(), &id, &self.cluster],
+              WHERE run_id = $4 AND cluster = $5 AND state IN ($6, $7)",
+            &[
+                &at.map(micros),
+                &exit,
+                &result.as_str(),
+                &id,
+                &self.cluster,
+                &RunResult::Pending.as_str(),
+                &RunResult::Started.as_str(),
+            ],
         )?;
+        if ended == 0 {
+            let late = format!(
+                "; its node ended it late: {}{}",
+                result.as_str(),
+                exit.map(|e| format!(" (exit status {e})"))
+                    .unwrap_or_default()
+            );
+            conn.execute(
+                "UPDATE apsched_runs SET note = coalesce(note, '') || $1
+                  WHERE run_id = $2 AND cluster = $3 AND state = $4",
+                &[&late, &id, &self.cluster, &RunResult::Interrupted.as_str()],
+            )?;
+        }
         Ok(())
     }
 
@@ -253,7 +293,10 @@ impl Store for PgStore {
     }
 
     fn take_requests(&mut self) -> Result<Vec<(i64, String)>, StoreError> {
-        requests::take(&mut *self.conn()?, &self.cluster)
+        let mut retries = std::collections::HashMap::new();
+        let taken = requests::take(&mut *self.conn()?, &self.cluster, &mut retries)?;
+        self.retries.extend(retries);
+        Ok(taken)
     }
 
     fn answer_request(&mut self, request: i64, answer: &Answer) -> Result<(), StoreError> {

@@ -3,7 +3,9 @@
 //! the run's number or the reason it refused.
 
 use crate::store::{Answer, StoreError};
+use chrono::{DateTime, Utc};
 use postgres::GenericClient;
+use std::collections::HashMap;
 
 pub(super) fn add(c: &mut impl GenericClient, cluster: &str, job: &str) -> Result<i64, StoreError> {
     let row = c.query_one(
@@ -15,20 +17,29 @@ pub(super) fn add(c: &mut impl GenericClient, cluster: &str, job: &str) -> Resul
 
 /// Takes the requests not taken yet, oldest first, and forgets answered
 /// ones older than an hour (kept that long for a waiting `run-now`).
+/// A request's retry: the slot and the attempt to run (`on_lost = "rerun"`).
+pub(super) type Retry = (DateTime<Utc>, i16);
+
 pub(super) fn take(
     c: &mut impl GenericClient,
     cluster: &str,
+    retries: &mut HashMap<i64, Retry>,
 ) -> Result<Vec<(i64, String)>, StoreError> {
     let mut tx = c.transaction()?;
     let rows = tx.query(
         "UPDATE apsched_requests SET taken = true WHERE cluster = $1 AND NOT taken
-         RETURNING request_id, job_id",
+         RETURNING request_id, job_id, slot, attempt",
         &[&cluster],
     )?;
-    let mut taken = rows
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect::<Result<Vec<(i64, String)>, postgres::Error>>()?;
+    let mut taken = Vec::new();
+    for r in &rows {
+        let id: i64 = r.try_get(0)?;
+        taken.push((id, r.try_get(1)?));
+        let (slot, attempt): (Option<DateTime<Utc>>, Option<i16>) = (r.try_get(2)?, r.try_get(3)?);
+        if let Some(retry) = slot.zip(attempt) {
+            retries.insert(id, retry);
+        }
+    }
     taken.sort_unstable();
     tx.execute(
         "DELETE FROM apsched_requests WHERE cluster = $1 AND taken AND at < now() - interval '1 hour'",

@@ -80,6 +80,8 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE apsched_runs ADD COLUMN node_id text, ADD COLUMN lease_until timestamptz,
         ADD COLUMN note text;
     ALTER TABLE apsched_jobs ADD COLUMN config_generation bigint NOT NULL DEFAULT 0;
+    ALTER TABLE apsched_requests ADD COLUMN slot timestamptz, ADD COLUMN attempt smallint,
+        ADD COLUMN retry_of bigint;
     CREATE INDEX apsched_runs_leases ON apsched_runs (cluster, lease_until)
         WHERE state IN ('pending', 'started');
 ",

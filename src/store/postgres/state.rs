@@ -4,7 +4,8 @@
 
 use super::ops::{JOB_COLUMNS, read_job};
 use super::{COLUMNS, PgStore, nodes, row};
-use crate::store::{JobState, LastTimes, RunResult, RunRow, StateStore, StoreError, text};
+use crate::store::{JobState, LastTimes, RunResult, RunRow, StateStore, Store, StoreError, text};
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 impl StateStore for PgStore {
@@ -137,6 +138,50 @@ impl StateStore for PgStore {
         }
     }
 
+    /// A retry of a lost run is the next attempt of its slot, claimed by
+    /// this node under its lease; the others are run-now runs.
+    fn add_requested_run(
+        &mut self,
+        job: &str,
+        scheduled: DateTime<Utc>,
+        request: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let Some((slot, attempt)) = self.retries.remove(&request) else {
+            return self.add_run(job, scheduled).map(Some);
+        };
+        let lease = self.lease.as_secs_f64();
+        // A retry is a claim of the job too: it raises the fence.
+        let row = self.conn()?.query_opt(
+            "WITH fenced AS (
+               UPDATE apsched_jobs SET fence = fence + 1 WHERE cluster = $1 AND job_id = $2
+               RETURNING fence)
+             INSERT INTO apsched_runs (cluster, job_id, scheduled_at, attempt, kind, state, node_id,
+                                       lease_until, fence)
+             VALUES ($1, $2, $3, $4, 'retry', $5, $6, now() + make_interval(secs => $7),
+                     (SELECT fence FROM fenced))
+             ON CONFLICT (cluster, job_id, scheduled_at, attempt) DO NOTHING
+             RETURNING run_id, fence",
+            &[
+                &self.cluster,
+                &job,
+                &slot,
+                &attempt,
+                &RunResult::Pending.as_str(),
+                &self.node,
+                &lease,
+            ],
+        )?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let id: i64 = row.try_get(0)?;
+        if let Some(fence) = row.try_get::<_, Option<i64>>(1)? {
+            self.fences.insert(id, fence);
+        }
+        self.attempts.insert(id, (attempt, slot));
+        Ok(Some(id))
+    }
+
     fn set_generation(&mut self, generation: i64) {
         self.generation = generation;
     }
@@ -152,6 +197,16 @@ impl StateStore for PgStore {
         }
         if let Some(fence) = self.fences.get(&record) {
             env.push(("APSCHED_FENCE".into(), fence.to_string()));
+        }
+        if self.node.is_some() {
+            let retry = self.attempts.get(&record);
+            let attempt = retry.map_or(1, |(attempt, _)| *attempt);
+            env.push(("APSCHED_ATTEMPT".into(), attempt.to_string()));
+            // A retry runs its lost run's slot.
+            if let Some((_, slot)) = retry {
+                let slot = crate::timefmt::rfc3339_auto_z(slot);
+                env.push(("APSCHED_SCHEDULED_TIME".into(), slot));
+            }
         }
         env
     }

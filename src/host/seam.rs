@@ -1,0 +1,152 @@
+//! The runner's [`Host`] seam, as the real host carries it out: the clock
+//! (the database's, in a cluster), waiting on the channel, processes, the
+//! state store, the log, hooks and metrics, and reloading the file.
+
+use super::{RealHost, orphans, process};
+use crate::config::{self, Job, Settings};
+use crate::runner::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
+use crate::scheduler::{Change, Event, Notice, Record, RunId, RunRequest};
+use crate::store::JobState;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
+
+impl Host for RealHost {
+    fn now(&mut self) -> DateTime<Utc> {
+        Utc::now() + chrono::Duration::microseconds(self.offset.load(Ordering::Relaxed))
+    }
+
+    fn wait(&mut self, deadline: DateTime<Utc>) -> Vec<Input> {
+        if let Some(error) = self.state.take_failure() {
+            return vec![Input::StoreFailed { error }];
+        }
+        self.logger.flush();
+        self.notify_before_wait();
+        self.observers.alive();
+        let msg = loop {
+            let timeout = (deadline - self.now()).to_std().unwrap_or(Duration::ZERO);
+            // A watchdog due first cuts the wait short, only to be fed.
+            let feed = (self.notify.watchdog_due())
+                .map(|at| at.saturating_duration_since(Instant::now()))
+                .filter(|until| *until < timeout);
+            match self.rx.recv_timeout(feed.unwrap_or(timeout)) {
+                Ok(msg) => break msg,
+                Err(RecvTimeoutError::Timeout) if feed.is_some() => self.notify_before_wait(),
+                Err(RecvTimeoutError::Timeout) => return Vec::new(),
+                Err(RecvTimeoutError::Disconnected) => return vec![Input::Stop],
+            }
+        };
+        self.observers.alive();
+        let mut inputs = self.input(msg);
+        while let Ok(msg) = self.rx.try_recv() {
+            inputs.extend(self.input(msg));
+        }
+        inputs
+    }
+
+    fn start(&mut self, run: &RunRequest) -> Result<(), StartError> {
+        let env = self.state.store().run_env(run.record);
+        let pid =
+            process::spawn(run, &self.shell, &self.forwarder, &env).map_err(StartError::new)?;
+        // Its group and start time, to find it if apsched dies before it.
+        if let Some(identity) = orphans::identity(pid) {
+            self.state.process(run.record, pid, identity);
+        }
+        if let Ok(p) = i32::try_from(pid) {
+            self.runs.insert(p, run.run);
+        }
+        if let Some(fence) = &self.fence {
+            fence.started(&run.job.id, pid);
+        }
+        self.pids.insert(run.run, pid);
+        Ok(())
+    }
+
+    fn signal(&mut self, run: RunId, kill: bool) {
+        if let Some(pid) = self.pids.get(&run) {
+            process::signal_group(*pid, kill);
+        }
+    }
+
+    fn log(&mut self, event: &Event) {
+        self.logger.log(event);
+        if let Some(failed) = self.notify.event(event) {
+            self.logger.log(&failed);
+        }
+    }
+
+    fn notify(&mut self, notice: Notice) {
+        self.observers.notice(notice);
+    }
+
+    fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError> {
+        let result = self.state.persist(change);
+        match &result {
+            Ok(_) => self.observers.written(change),
+            Err(PersistError::Failed(e)) => self.observers.write_result(Some(e)),
+            Err(PersistError::Refused(_) | PersistError::Lost { .. }) => {}
+        }
+        result
+    }
+
+    fn recover(&mut self) -> Result<HashMap<String, JobState>, RecoverError> {
+        let recovered = self.state.recover();
+        let failed = recovered.as_ref().err().map(ToString::to_string);
+        self.observers.write_result(failed.as_deref());
+        recovered
+    }
+
+    fn begin(&mut self) {
+        self.observers.begin();
+        if let Err(e) = self.state.store().begin() {
+            self.logger.log(&Event::StateError {
+                error: e.to_string(),
+            });
+        }
+    }
+
+    fn commit(&mut self) {
+        if let Err(e) = self.state.store().commit() {
+            self.observers.write_result(Some(&e.to_string()));
+            self.logger.log(&Event::StateError {
+                error: e.to_string(),
+            });
+        }
+        self.observers.commit();
+    }
+
+    fn reload(&mut self) -> Result<(Settings, Vec<Job>), ReloadError> {
+        if let Some(failed) = self.notify.reloading() {
+            self.logger.log(&failed);
+        }
+        if config::is_stdin(&self.file) {
+            return Err(ReloadError {
+                problems: vec![
+                    "the schedule came from standard input, which cannot be read again; restart apsched to change it".into(),
+                ],
+            });
+        }
+        match config::load(&self.file, chrono::Utc::now()) {
+            Ok(c) => {
+                self.shell.clone_from(&c.scheduler.shell);
+                self.state.store().set_generation(c.generation());
+                if let Some(fence) = &self.fence {
+                    fence.jobs(&c.jobs);
+                }
+                self.observers.jobs(&c.scheduler, &c.jobs);
+                Ok((c.scheduler, c.jobs))
+            }
+            Err(config::ConfigError::Invalid { diagnostics, .. }) => Err(ReloadError {
+                problems: diagnostics
+                    .iter()
+                    .map(std::string::ToString::to_string)
+                    .collect(),
+            }),
+            Err(e) => Err(ReloadError {
+                problems: vec![e.to_string()],
+            }),
+        }
+    }
+}
