@@ -42,7 +42,7 @@ fn values_are_shown_on_one_line_and_cut() {
         (
             format!("cron = \"@daily\"\n\"{}\\nk\" = 1\n", "q".repeat(100)),
             vec![format!(
-                "s.toml:6:1: unknown key \"{}…\" in job \"a\" (known keys: name, command, cwd, env, trigger, cron, timezone, start_date, end_date, jitter, timeout, misfire_grace_time, coalesce, max_instances, paused, description, stdin, shell, user, year, month, day, week, day_of_week, hour, minute, second, weeks, days, hours, minutes, seconds, run_date)",
+                "s.toml:6:1: unknown key \"{}…\" in job \"a\" (known keys: name, command, cwd, env, trigger, cron, timezone, start_date, end_date, jitter, timeout, misfire_grace_time, coalesce, max_instances, paused, description, stdin, shell, user, on_lost, max_attempts, year, month, day, week, day_of_week, hour, minute, second, weeks, days, hours, minutes, seconds, run_date)",
                 "q".repeat(70)
             )],
         ),
