@@ -353,6 +353,27 @@ mod tests {
     }
 
     #[test]
+    fn what_becomes_of_a_lost_run_is_read_per_job() {
+        let job = |keys: &str| {
+            let source = format!(
+                "[scheduler]\ntimezone = \"UTC\"\n[jobs.a]\ncommand = \"true\"\ncron = \"@daily\"\n{keys}\n"
+            );
+            super::super::load_text(std::path::Path::new("c.toml"), &source, None)
+                .map(|c| (c.jobs[0].on_lost, c.jobs[0].max_attempts))
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(job(""), Ok((OnLost::Record, 2)));
+        assert_eq!(job("on_lost = \"record\""), Ok((OnLost::Record, 2)));
+        assert_eq!(
+            job("on_lost = \"rerun\"\nmax_attempts = 5"),
+            Ok((OnLost::Rerun, 5))
+        );
+        for bad in ["on_lost = \"retry\"", "max_attempts = 0", "max_attempts = 101"] {
+            assert!(job(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn a_database_state_is_kept_apart_from_files() {
         let c =
             load("state = \"postgresql://apsched@db1,db2/apsched\"\npassword_file = \"secret\"")
