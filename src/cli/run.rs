@@ -135,13 +135,8 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
             by: "[scheduler] watch = true",
         });
     }
-    let min = match (args.quiet, args.verbose) {
-        (true, _) => Level::Warn,
-        (false, 0) => Level::Info,
-        _ => Level::Debug,
-    };
     let console = Console::new();
-    let mut logger = Logger::new(args.log_format, min, console.clone());
+    let mut logger = args.logger(console.clone());
     for warning in &config.warnings {
         logger.log(&Event::ConfigWarning {
             warning: warning.clone(),
@@ -174,12 +169,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         source,
     })?;
     if let (Some(node), Location::Database(db)) = (node, &state) {
-        host.log(&Event::NodeStarted {
-            node: node.id().to_string(),
-            cluster: db.cluster.clone(),
-            database: db.describe(),
-        });
-        host.join(node, config.cluster.poll, &config.jobs);
+        join(&mut host, node, db, &config);
     }
     if let Some((metrics, addr)) = metrics {
         host.observe_metrics(metrics);
@@ -204,6 +194,33 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         u64::from(std::process::id()) ^ u64::from(chrono::Utc::now().timestamp_subsec_nanos());
     let ending = runner::run(&mut host, &config.scheduler, config.jobs, &saved.jobs, seed);
     host.finish();
+    ended(ending, &state)
+}
+
+impl Args {
+    /// The log, as `-q` and `-v` have it.
+    fn logger(&self, console: std::sync::Arc<Console>) -> Logger {
+        let min = match (self.quiet, self.verbose) {
+            (true, _) => Level::Warn,
+            (false, 0) => Level::Info,
+            _ => Level::Debug,
+        };
+        Logger::new(self.log_format, min, console)
+    }
+}
+
+/// The host runs as `node` of the cluster on `db`.
+fn join(host: &mut RealHost, node: Node, db: &crate::store::Database, config: &config::Config) {
+    host.log(&Event::NodeStarted {
+        node: node.id().to_string(),
+        cluster: db.cluster.clone(),
+        database: db.describe(),
+    });
+    host.join(node, config.cluster.poll, &config.jobs);
+}
+
+/// How `run` ends: a clean stop, or a state that could not be written.
+fn ended(ending: Ending, state: &Location) -> Result<(), Error> {
     match ending {
         Ending::Clean => Ok(()),
         Ending::StoreFailing { since, error } => Err(Error::State(StoreError::Open {

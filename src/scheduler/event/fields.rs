@@ -100,7 +100,7 @@ impl Event {
             | Event::LeaseLostKilled { .. }
             | Event::HeartbeatFailed { .. }
             | Event::HeartbeatRecovered { .. }
-            | Event::ClockOffset { .. } => cluster_fields(self),
+            | Event::ClockOffset { .. } => super::cluster::fields(self),
         }
     }
 }
@@ -307,59 +307,6 @@ fn state_fields(event: &Event) -> Vec<(&'static str, Field)> {
             ("runs", text("held until the state file can be written")),
         ],
         Event::StateRecovered { after } => vec![("after", secs(after))],
-        _ => Vec::new(),
-    }
-}
-
-/// Events of a node of a cluster.
-fn cluster_fields(event: &Event) -> Vec<(&'static str, Field)> {
-    match event {
-        Event::NodeStarted {
-            node,
-            cluster,
-            database,
-        } => vec![
-            ("node", text(node.clone())),
-            ("cluster", text(cluster.clone())),
-            ("database", text(database.clone())),
-        ],
-        Event::ClaimLost {
-            job: j,
-            slot,
-            reason,
-        } => vec![
-            job(j),
-            ("slot", text(rfc3339_millis_z(slot))),
-            ("reason", text(reason.clone())),
-        ],
-        Event::RunLost {
-            job: j,
-            run,
-            node,
-            rerun,
-        } => vec![
-            job(j),
-            ("run", num(*run)),
-            ("node", text(node.clone().unwrap_or_default())),
-            ("rerun", Field::Flag(*rerun)),
-        ],
-        Event::LeaseLostKilled { job: j, pid } => vec![
-            job(j),
-            ("pid", num(*pid)),
-            (
-                "why",
-                text("lease not renewed; ended so it does not run twice"),
-            ),
-        ],
-        Event::HeartbeatFailed { error } => vec![
-            ("error", text(error.clone())),
-            (
-                "runs",
-                text("none is claimed once the lease lapses, until it works again"),
-            ),
-        ],
-        Event::HeartbeatRecovered { after } => vec![("after", secs(after))],
-        Event::ClockOffset { offset } => vec![("offset", text(format!("{offset:.3}s")))],
         _ => Vec::new(),
     }
 }
