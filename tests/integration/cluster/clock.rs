@@ -62,7 +62,9 @@ fn a_node_30_s_ahead_never_starts_a_slot_early() {
         .filter(|r| r.node.as_deref() == Some("ahead"))
         .collect();
     for run in &won {
-        let started = run.started.expect("a start time");
+        let started = run
+            .started
+            .unwrap_or_else(|| panic!("no start time: {runs:#?}"));
         let skew = (started - run.claimed).num_milliseconds().abs();
         assert!(
             skew < 2000,

@@ -7,8 +7,9 @@ use super::nodes::{Cluster, LEDGER, stop_all};
 use crate::harness::poll::until;
 use std::time::{Duration, Instant};
 
-/// Every second; the first run (whichever node makes the directory)
-/// sleeps 30 s, the others end at once.
+/// Every second; the run that makes the directory `held` (the first to
+/// get that far) sleeps 30 s, the others end at once. A node killed takes
+/// its job with it (the job's parent-death signal), but not its run row.
 fn jobs() -> String {
     format!(
         "[jobs.long]\ncommand = '{LEDGER}; if mkdir held 2>/dev/null; then sleep 30; fi'\ntrigger = \"interval\"\nseconds = 1\n"
@@ -21,13 +22,17 @@ fn a_killed_nodes_run_is_interrupted_and_the_survivors_go_on() {
         return;
     };
     let mut nodes = c.nodes(&["n1", "n2", "n3"]);
-    let mut holder = None;
+    // The holder: the run that made the directory (and wrote its line
+    // first), now sleeping.
     until(Duration::from_secs(10), || {
-        holder = c.runs_in("long", "started").pop();
-        holder.is_some()
+        c.dir.exists("held") && !c.ledger().is_empty()
     });
-    let holder = holder.expect("a node runs the long job");
-    let node = holder.node.clone().expect("the run's node");
+    let first = c.ledger().first().cloned().expect("a run of the long job");
+    let holder = (c.runs().into_iter())
+        .find(|r| r.scheduled == first.scheduled)
+        .expect("the holder's run");
+    assert_eq!(holder.state, "started", "{holder:?}");
+    let node = first.node.clone();
     let ids = ["n1", "n2", "n3"];
     let at = ids
         .iter()
@@ -71,8 +76,15 @@ fn a_killed_nodes_run_is_interrupted_and_the_survivors_go_on() {
             .iter()
             .any(|r| r.scheduled > holder.scheduled && r.node.as_deref() != Some(&node))
     };
-    let ran = until(Duration::from_secs(3), &mut ran_after);
-    assert!(ran, "no later slot ran on a survivor: {:#?}", c.runs());
+    if !until(Duration::from_secs(3), &mut ran_after) {
+        let logs = stop_all(nodes);
+        panic!(
+            "no later slot ran on a survivor: {:#?}\n{}\n{}",
+            c.runs(),
+            c.dir.read("ledger"),
+            logs.join("\n")
+        );
+    }
     stop_all(nodes);
     // SAFETY: the orphaned job of the killed node: its process group (the
     // job's recorded pid leads it).
