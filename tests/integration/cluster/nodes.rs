@@ -167,11 +167,17 @@ impl Cluster {
     }
 }
 
-/// Stops the nodes, all at once (SIGTERM to each, then the waits); what
-/// each printed on standard error.
+/// Stops the nodes, all at once (SIGTERM to each, then the waits), each
+/// exiting 0; what each printed on standard error.
 pub(crate) fn stop_all(nodes: Vec<Running>) -> Vec<String> {
     for node in &nodes {
         node.signal(libc::SIGTERM);
     }
-    nodes.into_iter().map(|n| n.stop().stderr).collect()
+    // Waited for, not signalled again: a second SIGTERM kills jobs at once.
+    let finished = nodes.into_iter().map(Running::wait);
+    (finished.map(|f| {
+        assert_eq!(f.code, Some(0), "a node's clean stop:\n{}", f.stderr);
+        f.stderr
+    }))
+    .collect()
 }

@@ -25,9 +25,12 @@ fn the_nodes_go_on_after_a_database_restart_without_replaying_a_slot() {
     );
     let mut c = Cluster::on(server.database(), &jobs);
     let nodes = c.nodes(&["n1", "n2", "n3"]);
-    assert!(until(Duration::from_secs(5), || {
-        c.runs_in("slow", "started").len() == 1
-    }));
+    let mut mid = Vec::new();
+    until(Duration::from_secs(5), || {
+        mid = c.runs_in("slow", "started");
+        !mid.is_empty()
+    });
+    let mid = mid.pop().expect("a run of the slow job going");
     server.restart();
     let restarted = Utc::now();
     // The test's own connection was cut too.
@@ -46,4 +49,19 @@ fn the_nodes_go_on_after_a_database_restart_without_replaying_a_slot() {
         c.runs()
     );
     invariants::check(&mut c);
+    // Each node lost the database and connected again.
+    for log in &logs {
+        assert!(
+            log.contains("heartbeat_failed") && log.contains("heartbeat_recovered"),
+            "{log}"
+        );
+    }
+    // The run going through the restart was recorded as it ended, once the
+    // database was back.
+    let ended = c.runs().into_iter().find(|r| r.id == mid.id);
+    assert_eq!(
+        ended.map(|r| r.state).as_deref(),
+        Some("success"),
+        "{logs:#?}"
+    );
 }
