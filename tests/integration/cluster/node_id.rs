@@ -12,9 +12,11 @@ fn a_node_id_in_use_is_refused_until_its_node_stops() {
     };
     let first = c.node("n1");
     let second = c.node_command("n1").status(4).run();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").expect("the host name");
     let want = format!(
-        "node id \"n1\" is in use by a live node of cluster \"{NAME}\" (pid {} on ",
-        first.pid()
+        "node id \"n1\" is in use by a live node of cluster \"{NAME}\" (pid {} on {}); ",
+        first.pid(),
+        host.trim()
     );
     assert!(
         second.stderr.contains(&want),
