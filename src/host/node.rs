@@ -42,10 +42,18 @@ impl Node {
         let mut client = pg::connect(&db.config(&format!("apsched/{}", info.id))?)?;
         let mine = info.hostname.clone();
         let gone = |host: &str, pid: i32| host == mine && !alive(pid);
-        Ok(nodes::register(&mut client, &info, gone)?.map(|()| Node {
+        if let Err(holder) = nodes::register(&mut client, &info, gone)? {
+            return Ok(Err(holder));
+        }
+        // Measured now, so the scheduler keeps the database's time from
+        // its first plan on, not only from the keeper's first renewal.
+        let before = Utc::now();
+        let db_now: chrono::DateTime<Utc> = client.query_one("SELECT now()", &[])?.try_get(0)?;
+        let offset = offset(db_now, before, Utc::now());
+        Ok(Ok(Node {
             info,
             db: db.clone(),
-            offset: Arc::new(AtomicI64::new(0)),
+            offset: Arc::new(AtomicI64::new(offset)),
         }))
     }
 
@@ -87,6 +95,17 @@ impl Node {
             let _ = nodes::leave(&mut c, &self.info);
         }
     }
+}
+
+/// The database's clock minus this host's, in microseconds, from a time
+/// the database gave between `before` and `after` by this host's clock.
+fn offset(
+    db_now: chrono::DateTime<Utc>,
+    before: chrono::DateTime<Utc>,
+    after: chrono::DateTime<Utc>,
+) -> i64 {
+    let local = before + (after - before) / 2;
+    (db_now - local).num_microseconds().unwrap_or(0)
 }
 
 /// Whether a process with this pid exists on this host.
@@ -165,8 +184,7 @@ impl Keeper {
             ));
         };
         self.fence.renewed(sent);
-        let local = before + (after - before) / 2;
-        let offset = (db_now - local).num_microseconds().unwrap_or(0);
+        let offset = offset(db_now, before, after);
         self.offset.store(offset, Ordering::Relaxed);
         let rerun = self.fence.rerun();
         let lapsed = nodes::reap(c, &self.info.cluster, &rerun).map_err(|e| e.to_string())?;

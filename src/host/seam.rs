@@ -82,7 +82,10 @@ impl Host for RealHost {
     }
 
     fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError> {
-        let result = self.state.persist(change);
+        // Start and end times by the clock runs are due by: in a cluster,
+        // the database's, so that every node's history shares one clock.
+        let now = self.now();
+        let result = self.state.persist(change, now);
         match &result {
             Ok(_) => self.observers.written(change),
             Err(PersistError::Failed(e)) => self.observers.write_result(Some(e)),

@@ -42,10 +42,14 @@ impl State {
         &mut *self.store
     }
 
-    /// Writes a change; the numbers of the runs it recorded. A failed end
-    /// of a run is kept for [`State::recover`].
-    pub(super) fn persist(&mut self, change: &Change) -> Result<Vec<Record>, PersistError> {
-        let now = Utc::now();
+    /// Writes a change made at `now` (the host's clock, which in a cluster
+    /// keeps the database's time); the numbers of the runs it recorded. A
+    /// failed end of a run is kept for [`State::recover`].
+    pub(super) fn persist(
+        &mut self,
+        change: &Change,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Record>, PersistError> {
         match write(&mut *self.store, change, now) {
             Ok(Some(records)) => Ok(records),
             Ok(None) => Err(match self.store.take_lost() {

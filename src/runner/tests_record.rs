@@ -1,7 +1,7 @@
 //! What the scheduler records and decides about lateness: jitter, date jobs
 //! first seen after their run date, and the history numbers in events.
 
-use super::sim::{Sim, at};
+use super::sim::{Sim, Step, at};
 use super::tests::{HEAD, simulate};
 use crate::scheduler::persist::RunResult;
 use crate::scheduler::{Change, Event};
@@ -161,7 +161,7 @@ fn a_store_that_cannot_be_written_holds_every_run_then_catches_up_once() {
 
 #[test]
 fn a_second_stop_kills_every_job_at_once() {
-    use super::sim::{Behavior, Step};
+    use super::sim::Behavior;
     let file = format!(
         "{HEAD}shutdown_timeout = \"20s\"\n[jobs.long]\ncommand = \"x\"\ncron = \"* * * * *\"\n"
     );
@@ -193,4 +193,28 @@ fn a_second_stop_kills_every_job_at_once() {
         c,
         Change::Ended { result, .. } if *result == RunResult::Interrupted
     )));
+}
+
+#[test]
+fn a_catch_up_claim_is_due_when_its_latest_slot_is() {
+    let file = format!("{HEAD}[jobs.m]\ncommand = \"true\"\ncron = \"* * * * *\"\n");
+    // At 00:00:30 the clock jumps to 00:10:30: 00:01 .. 00:10 run as one.
+    let mut sim = Sim::new("2027-01-01T00:00:30Z", "2027-01-01T00:10:45Z");
+    sim.script.insert(
+        at("2027-01-01T00:00:40Z"),
+        Step::Jump(at("2027-01-01T00:10:30Z")),
+    );
+    simulate(&mut sim, &file);
+    let claims: Vec<_> = (sim.changes.iter())
+        .filter_map(|c| match c {
+            Change::Claim { claim, .. } => Some(claim),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(claims.len(), 1, "{claims:?}");
+    // Claimed from the saved 00:01, due at 00:10, the slot it runs: a store
+    // whose clock is still before 00:10 refuses it.
+    assert_eq!(claims[0].expected, at("2027-01-01T00:01:00Z"));
+    assert_eq!(claims[0].runs, [at("2027-01-01T00:10:00Z")]);
+    assert_eq!(claims[0].due_at, at("2027-01-01T00:10:00Z"));
 }

@@ -49,6 +49,11 @@ impl Scheduler {
             actions.push(Action::Log(event));
         }
         let mut claim = claim(&job, &due, slot, grace);
+        // Due when the latest slot it runs is: a catch-up by a clock that
+        // runs ahead of a shared store's must not run a slot early by it.
+        if let Some(last) = runs.last() {
+            claim.due_at = claim.due_at.max(last.with_timezone(&Utc));
+        }
         let count = runs.len() as u64;
         let run = self.submit(seq, &job, slot, runs, &mut claim, actions);
         let notices = notices(&job.id, &due, &claim, count);

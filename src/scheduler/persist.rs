@@ -100,8 +100,9 @@ pub struct Claim {
     pub missed: Option<(DateTime<Utc>, DateTime<Utc>, u64)>,
     /// Slots skipped for max instances: (first, count).
     pub skipped: Option<(DateTime<Utc>, u64)>,
-    /// When the claimed slot was due to start (its jitter included): a
-    /// store shared by hosts checks it against its own clock.
+    /// When the claim is due: the claimed slot's start (its jitter
+    /// included), or the latest slot it runs if later (a catch-up); a store
+    /// shared by hosts checks it against its own clock.
     pub due_at: DateTime<Utc>,
     /// The job's misfire grace time, for the same check; `None`: no limit.
     pub grace: Option<std::time::Duration>,

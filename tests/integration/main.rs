@@ -7,6 +7,7 @@ mod harness;
 
 mod apscheduler_cases;
 mod bounds;
+mod cluster;
 mod commands;
 mod completions;
 mod contrib;

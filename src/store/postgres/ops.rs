@@ -146,14 +146,21 @@ impl Store for PgStore {
     }
 
     fn add_run(&mut self, job: &str, scheduled: DateTime<Utc>) -> Result<i64, StoreError> {
+        // A node's run is its own, with a lease, as a claimed one: renewed
+        // while the node lives, reaped when it dies.
+        let lease = self.lease.as_secs_f64();
         let row = self.conn()?.query_one(
-            "INSERT INTO apsched_runs (cluster, job_id, scheduled_at, kind, state)
-             VALUES ($1, $2, $3, 'manual', $4) RETURNING run_id",
+            "INSERT INTO apsched_runs (cluster, job_id, scheduled_at, kind, state, node_id, lease_until)
+             VALUES ($1, $2, $3, 'manual', $4, $5,
+                     CASE WHEN $5::text IS NOT NULL THEN now() + make_interval(secs => $6) END)
+             RETURNING run_id",
             &[
                 &self.cluster,
                 &job,
                 &micros(scheduled),
                 &RunResult::Pending.as_str(),
+                &self.node,
+                &lease,
             ],
         )?;
         Ok(row.try_get(0)?)

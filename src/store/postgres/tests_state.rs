@@ -122,3 +122,42 @@ fn last_times_by_job_and_result() {
     assert_eq!((all.0 + 4, all.1), (b.0, b.1));
     assert_eq!(s.id_range(Some("none")).expect("range"), None);
 }
+
+#[test]
+fn a_run_now_on_a_node_is_that_nodes_run_with_a_lease() {
+    let Some((dsn, mut command)) = store("m", 10) else {
+        return;
+    };
+    let db = crate::store::Database {
+        dsn,
+        password_file: None,
+        cluster: "m".into(),
+    };
+    let mut node = super::PgStore::open(&db, Some("n1"), 10)
+        .expect("connect as a node")
+        .with_lease(std::time::Duration::from_secs(3));
+    let on_node = node.add_run("j", t("2027-01-01T00:00:00Z")).expect("add");
+    let direct = command
+        .add_run("j", t("2027-01-01T00:00:01Z"))
+        .expect("add");
+    let read = |id: i64| {
+        let row = node
+            .client
+            .borrow_mut()
+            .query_one(
+                "SELECT node_id, extract(epoch FROM lease_until - now())::float8
+                   FROM apsched_runs WHERE run_id = $1",
+                &[&id],
+            )
+            .expect("read the run");
+        (
+            row.get::<_, Option<String>>(0),
+            row.get::<_, Option<f64>>(1),
+        )
+    };
+    let (owner, lease) = read(on_node);
+    assert_eq!(owner.as_deref(), Some("n1"));
+    assert!(lease.is_some_and(|l| (2.0..=3.0).contains(&l)), "{lease:?}");
+    // Run by a command, not a node: no one's, and no lease.
+    assert_eq!(read(direct), (None, None));
+}

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 /// libfaketime's path, if installed.
-pub(super) fn library() -> Option<PathBuf> {
+pub(crate) fn library() -> Option<PathBuf> {
     std::fs::read_dir("/usr/lib")
         .ok()?
         .flatten()

@@ -14,7 +14,7 @@ mod running;
 pub(crate) mod tmpfs;
 
 pub(crate) use dir::Dir;
-pub(crate) use faketime::faketime;
+pub(crate) use faketime::{faketime, library as faketime_library};
 pub(crate) use running::{Finished, Running};
 
 use std::io::Write;
