@@ -132,6 +132,16 @@ impl Server {
         self.dsn(&name)
     }
 
+    /// `pg_ctl stop -m fast`: the database is down until [`Server::resume`].
+    pub(crate) fn halt(&self) {
+        self.pg_ctl("stop");
+    }
+
+    /// `pg_ctl start` after [`Server::halt`].
+    pub(crate) fn resume(&self) {
+        self.pg_ctl("start");
+    }
+
     /// `pg_ctl restart -m fast`: every connection is cut.
     pub(crate) fn restart(&self) {
         self.pg_ctl("restart");

@@ -20,6 +20,11 @@ mod node_id;
 mod restart;
 mod steady;
 
+mod fail_closed;
+mod instances;
+mod rerun;
+mod rolling;
+
 use nodes::LEDGER;
 
 /// A ledger job `id` on an interval of `seconds`, with `extra` keys.
