@@ -62,8 +62,7 @@ fn a_lost_run_of_a_rerun_job_runs_again_as_its_next_attempt() {
             "SELECT node_id FROM apsched_runs WHERE job_id = 'long' AND attempt = 2 AND kind = 'retry' AND state = 'success'",
             &[],
         ))
-        .map(|rows| !rows.is_empty())
-        .unwrap_or(false)
+        .is_ok_and(|rows| !rows.is_empty())
     };
     let ran = until(Duration::from_secs(15), &mut retried);
     let logs = stop_all(nodes);
