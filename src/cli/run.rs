@@ -223,12 +223,20 @@ fn join(host: &mut RealHost, node: Node, db: &crate::store::Database, config: &c
 fn ended(ending: Ending, state: &Location) -> Result<(), Error> {
     match ending {
         Ending::Clean => Ok(()),
-        Ending::StoreFailing { since, error } => Err(Error::State(StoreError::Open {
-            path: state.describe(),
-            message: format!(
+        Ending::StoreFailing { since, error } => {
+            let message = format!(
                 "could not be written from {} until apsched stopped ({error}); no run started meanwhile",
                 rfc3339_secs_z(&since)
-            ),
-        })),
+            );
+            Err(Error::State(match state {
+                Location::Database(db) => {
+                    StoreError::Database(format!("{}: {message}", db.describe()))
+                }
+                _ => StoreError::Open {
+                    path: state.describe(),
+                    message,
+                },
+            }))
+        }
     }
 }

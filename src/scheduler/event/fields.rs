@@ -304,7 +304,7 @@ fn state_fields(event: &Event) -> Vec<(&'static str, Field)> {
         Event::StateError { error } => vec![("error", text(error.clone()))],
         Event::StateFailing { error } => vec![
             ("error", text(error.clone())),
-            ("runs", text("held until the state file can be written")),
+            ("runs", text("held until the state can be written")),
         ],
         Event::StateRecovered { after } => vec![("after", secs(after))],
         _ => Vec::new(),
