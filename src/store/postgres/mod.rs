@@ -11,7 +11,7 @@ use super::StateStore;
 use super::location::Database;
 use super::{RunResult, RunRow, StoreError, text};
 use chrono::{DateTime, SubsecRound, Utc};
-use postgres::{Client, NoTls, Row};
+use postgres::{Client, Row};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -139,12 +139,13 @@ impl PgStore {
 
 /// Connects, with the session settings every connection of apsched has.
 pub(crate) fn connect(config: &postgres::Config) -> Result<Client, StoreError> {
-    let mut client = config.connect(NoTls).map_err(|e| {
-        StoreError::Database(format!(
+    let mut client = tls::open(config).map_err(|e| match e {
+        tls::Failed::Driver(e) => StoreError::Database(format!(
             "cannot connect to {}: {}; check that the server runs and the connection string",
             where_to(config),
             describe(&e)
-        ))
+        )),
+        tls::Failed::Tls(e) => e,
     })?;
     client.batch_execute(
         "SET lock_timeout = '2s'; SET statement_timeout = '10s'; SET idle_in_transaction_session_timeout = '15s'",
@@ -244,3 +245,4 @@ mod tests_copy;
 mod tests_shared;
 #[cfg(test)]
 mod tests_state;
+mod tls;
