@@ -21,6 +21,7 @@ mod restart;
 mod steady;
 
 mod fail_closed;
+mod frozen;
 mod instances;
 mod rerun;
 mod rolling;
