@@ -1,4 +1,4 @@
-//! The real [`Host`]: the wall clock, sleeping on a channel that signals,
+//! The real [`Host`](crate::runner::Host): the wall clock, sleeping on a channel that signals,
 //! exiting children and changes of a watched file wake, job processes, the
 //! state store, the log, and the service manager's notify socket.
 

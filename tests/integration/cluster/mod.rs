@@ -8,7 +8,7 @@
 //! takes seconds; the nodes run in parallel. Without PostgreSQL they skip
 //! (see [`fixture`]).
 
-mod fixture;
+pub(crate) mod fixture;
 mod invariants;
 mod nodes;
 

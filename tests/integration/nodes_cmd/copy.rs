@@ -3,7 +3,7 @@
 //! goes on where it left off; refused while a scheduler runs on either
 //! side, and into a state that holds some unless `--force`.
 
-use super::fixture::database;
+use crate::cluster::fixture::database;
 use super::{node, schedule};
 use crate::harness::Dir;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! under `list`'s table; an SQLite state's tables unchanged, its JSON
 //! fields null.
 
-use super::fixture::database;
+use crate::cluster::fixture::database;
 use super::{node, schedule};
 use crate::harness::Dir;
 use serde_json::Value;

@@ -1,10 +1,10 @@
 //! The cluster as the commands show it: `apsched nodes`, the node of each
 //! run in `history` and `list`, and `apsched state copy` between an SQLite
-//! file and a PostgreSQL database. The tests that need PostgreSQL start
-//! one of their own ([`fixture`]) and skip without it.
+//! file and a PostgreSQL database. The tests that need PostgreSQL use its server
+//! (`crate::cluster::fixture`, shared with the cluster scenarios) and skip
+//! without it.
 
 mod copy;
-mod fixture;
 mod history;
 mod nodes;
 

@@ -1,7 +1,7 @@
 //! `apsched nodes`: the nodes of the cluster, alive or not, and whether
 //! each runs this file's jobs; refused for a state that is not a database.
 
-use super::fixture::database;
+use crate::cluster::fixture::database;
 use super::{JOBS, node, schedule};
 use crate::harness::Dir;
 use serde_json::Value;
