@@ -3,8 +3,8 @@
 //! goes on where it left off; refused while a scheduler runs on either
 //! side, and into a state that holds some unless `--force`.
 
-use crate::cluster::fixture::database;
 use super::{node, schedule};
+use crate::cluster::fixture::database;
 use crate::harness::Dir;
 use serde_json::Value;
 

@@ -3,8 +3,8 @@
 //! under `list`'s table; an SQLite state's tables unchanged, its JSON
 //! fields null.
 
-use crate::cluster::fixture::database;
 use super::{node, schedule};
+use crate::cluster::fixture::database;
 use crate::harness::Dir;
 use serde_json::Value;
 

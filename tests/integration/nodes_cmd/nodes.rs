@@ -1,8 +1,8 @@
 //! `apsched nodes`: the nodes of the cluster, alive or not, and whether
 //! each runs this file's jobs; refused for a state that is not a database.
 
-use crate::cluster::fixture::database;
 use super::{JOBS, node, schedule};
+use crate::cluster::fixture::database;
 use crate::harness::Dir;
 use serde_json::Value;
 
