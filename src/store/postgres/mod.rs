@@ -235,6 +235,7 @@ mod fixture;
 pub(crate) mod nodes;
 mod ops;
 mod requests;
+mod runs;
 mod schema;
 mod state;
 #[cfg(test)]

@@ -161,3 +161,53 @@ fn a_run_now_on_a_node_is_that_nodes_run_with_a_lease() {
     // Run by a command, not a node: no one's, and no lease.
     assert_eq!(read(direct), (None, None));
 }
+
+#[test]
+fn a_reaped_run_neither_starts_nor_loses_its_record_when_it_ends_late() {
+    let Some((_, mut s)) = store("c", 10) else {
+        return;
+    };
+    s.save_job("j", &state("2027-01-01T00:01:00Z"))
+        .expect("save");
+    let c = claim("j", "2027-01-01T00:01:00Z", "2027-01-01T00:02:00Z");
+    let pending = s.claim(&c).expect("claim").expect("claimed")[0];
+    let c = claim("j", "2027-01-01T00:02:00Z", "2027-01-01T00:03:00Z");
+    let started = s.claim(&c).expect("claim").expect("claimed")[0];
+    s.run_started(started, t("2027-01-01T00:02:00Z"))
+        .expect("start");
+    // The reaper's verdict on both.
+    s.conn()
+        .expect("connection")
+        .execute(
+            "UPDATE apsched_runs SET state = 'interrupted' WHERE run_id IN ($1, $2)",
+            &[&pending, &started],
+        )
+        .expect("reap");
+    let refused = s.run_started(pending, t("2027-01-01T00:01:05Z"));
+    assert!(
+        refused.is_err_and(|e| e.to_string().contains("no longer pending")),
+        "a reaped run does not start"
+    );
+    s.run_ended(
+        started,
+        Some(t("2027-01-01T00:02:09Z")),
+        Some(0),
+        RunResult::Success,
+    )
+    .expect("end");
+    let row = s.run(started).expect("run").expect("the run");
+    assert_eq!(row.result, RunResult::Interrupted);
+    let note: Option<String> = s
+        .conn()
+        .expect("connection")
+        .query_one(
+            "SELECT note FROM apsched_runs WHERE run_id = $1",
+            &[&started],
+        )
+        .expect("note")
+        .get(0);
+    assert_eq!(
+        note.as_deref(),
+        Some("its node ended it late: success (exit status 0)")
+    );
+}
