@@ -63,7 +63,7 @@ impl PgStore {
                     .unwrap_or_default()
             );
             conn.execute(
-                "UPDATE apsched_runs SET note = concat_ws('; ', note, $1)
+                "UPDATE apsched_runs SET note = concat_ws('; ', note, $1::text)
                   WHERE run_id = $2 AND cluster = $3 AND state = $4",
                 &[&late, &id, &self.cluster, &RunResult::Interrupted.as_str()],
             )?;
