@@ -23,6 +23,7 @@ mod steady;
 mod fail_closed;
 mod frozen;
 mod instances;
+mod partition;
 mod rerun;
 mod rolling;
 
