@@ -24,6 +24,11 @@ pub(super) fn apply(
                 Action::Terminate(run) => host.signal(run, false),
                 Action::Kill(run) => host.signal(run, true),
                 Action::Log(event) => host.log(&event),
+                Action::LogWritten(event) => {
+                    if matches!(written, Written::Yes | Written::Kept) {
+                        host.log(&event);
+                    }
+                }
                 Action::Persist(change) => {
                     written = persist(host, core, &change, outage, &mut work);
                 }

@@ -22,6 +22,9 @@ pub(super) enum Step {
     FileChanged(String),
     /// The wall clock jumps to this instant.
     Jump(DateTime<Utc>),
+    /// Another host sharing the store claims the job's slots: its saved
+    /// next run time moves to this one.
+    Claimed(String, DateTime<Utc>),
 }
 
 /// How a simulated process behaves.
@@ -66,6 +69,8 @@ pub(super) struct Sim {
     pub recoveries: Vec<DateTime<Utc>>,
     /// Every notice, with how many changes were written before it.
     pub notices: Vec<(usize, Notice)>,
+    /// The store is shared with other hosts (a cluster's).
+    pub shared: bool,
 }
 
 /// Parses a schedule file text (zone UTC unless it says otherwise).
@@ -101,6 +106,7 @@ impl Sim {
             fail_writes: None,
             recoveries: Vec::new(),
             notices: Vec::new(),
+            shared: false,
         }
     }
 
@@ -186,6 +192,12 @@ impl Host for Sim {
                     self.now = to;
                     Vec::new()
                 }
+                Some(Step::Claimed(job, next)) => {
+                    if let Some(st) = self.saved.get_mut(&job) {
+                        st.next_run = Some(next);
+                    }
+                    Vec::new()
+                }
                 None => Vec::new(),
             };
         }
@@ -258,6 +270,14 @@ impl Host for Sim {
                 let st = self.saved.get_mut(&claim.job);
                 match st {
                     Some(st) if st.next_run == Some(claim.expected) => st.next_run = claim.next,
+                    // A store shared with other hosts says why, and how
+                    // the job stands now.
+                    Some(st) if self.shared => {
+                        return Err(PersistError::Lost {
+                            reason: "another node claimed the slot".into(),
+                            saved: Some(st.clone()),
+                        });
+                    }
                     _ => return Err(PersistError::Refused("already claimed".into())),
                 }
                 claim.runs.len() as Record

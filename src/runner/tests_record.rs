@@ -218,3 +218,29 @@ fn a_catch_up_claim_is_due_when_its_latest_slot_is() {
     assert_eq!(claims[0].runs, [at("2027-01-01T00:10:00Z")]);
     assert_eq!(claims[0].due_at, at("2027-01-01T00:10:00Z"));
 }
+
+#[test]
+fn a_catch_up_lost_to_another_host_is_not_logged_here() {
+    let file = format!("{HEAD}[jobs.m]\ncommand = \"true\"\ncron = \"* * * * *\"\n");
+    let mut sim = Sim::new("2027-01-01T00:00:30Z", "2027-01-01T00:11:30Z");
+    sim.shared = true;
+    // This host sleeps through 00:01 .. 00:10 while another host runs them.
+    sim.script.insert(
+        at("2027-01-01T00:00:40Z"),
+        Step::Claimed("m".into(), at("2027-01-01T00:11:00Z")),
+    );
+    sim.script.insert(
+        at("2027-01-01T00:00:50Z"),
+        Step::Jump(at("2027-01-01T00:10:30Z")),
+    );
+    simulate(&mut sim, &file);
+    let names: Vec<&str> = sim.events.iter().map(|(_, e)| e.name()).collect();
+    assert!(names.contains(&"claim_lost"), "{names:?}");
+    assert!(
+        !names.contains(&"job_catch_up") && !names.contains(&"job_missed"),
+        "a catch-up this host did not make is not logged: {names:?}"
+    );
+    // It goes on from the other host's next run time.
+    assert_eq!(sim.starts.len(), 1, "{:?}", sim.starts);
+    assert_eq!(sim.starts[0].2, at("2027-01-01T00:11:00Z"));
+}

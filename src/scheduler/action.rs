@@ -57,6 +57,10 @@ pub(crate) enum Action {
     /// Send SIGKILL to the run's process group.
     Kill(RunId),
     Log(Event),
+    /// Log, once the change before it is written: what a claim decided
+    /// (a catch-up, a missed run) is not this host's to tell when another
+    /// host's claim won.
+    LogWritten(Event),
     /// Write to the state store (before the actions that follow it).
     Persist(Change),
     /// Tell hooks and metrics, once the change before it is written.

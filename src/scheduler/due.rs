@@ -45,9 +45,7 @@ impl Scheduler {
         let grace = misfire::grace(&job);
         let due = collect(&job.trigger, slot, &entry.anchor, now, grace, job.coalesce);
         let runs = due.runs(job.coalesce);
-        if let Some(event) = lateness_event(&job.id, &due, slot, runs.len(), now) {
-            actions.push(Action::Log(event));
-        }
+        let lateness = lateness_event(&job.id, &due, slot, runs.len(), now);
         let mut claim = claim(&job, &due, slot, grace);
         // Due when the latest slot it runs is: a catch-up by a clock that
         // runs ahead of a shared store's must not run a slot early by it.
@@ -58,6 +56,7 @@ impl Scheduler {
         let run = self.submit(seq, &job, slot, runs, &mut claim, actions);
         let notices = notices(&job.id, &due, &claim, count);
         actions.push(Action::Persist(Change::Claim { claim, run }));
+        actions.extend(lateness.map(Action::LogWritten));
         actions.extend(notices.into_iter().map(Action::Notify));
         if let Some(n) = due.next {
             self.set_slot(seq, n);
