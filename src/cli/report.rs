@@ -51,6 +51,12 @@ pub(super) struct RunReport {
     pub duration_seconds: Option<f64>,
     /// The node that claimed the run (a PostgreSQL state); null otherwise.
     pub node: Option<String>,
+    /// Which attempt of its slot, when not the first (a PostgreSQL state's
+    /// `on_lost = "rerun"`); null for a first attempt.
+    pub attempt: Option<i16>,
+    /// What the cluster noted of the run (why it was interrupted, a late
+    /// end); null if nothing.
+    pub note: Option<String>,
 }
 
 /// How long a run took, to the millisecond.
@@ -78,6 +84,8 @@ impl RunReport {
             result: row.result.to_string(),
             duration_seconds: duration_seconds(row),
             node: row.node.clone(),
+            attempt: row.attempt,
+            note: row.note.clone(),
         }
     }
 }

@@ -51,6 +51,12 @@ pub struct RunRow {
     /// The node of a cluster that claimed the run; `None` in an SQLite
     /// file, and for a run no node claimed.
     pub node: Option<String>,
+    /// Which attempt of its slot the run is, when not the first (a
+    /// cluster's `on_lost = "rerun"`); `None` for a first attempt.
+    pub attempt: Option<i16>,
+    /// What a cluster noted of the run: why it was interrupted, and how its
+    /// node ended it late; `None` if nothing.
+    pub note: Option<String>,
 }
 
 /// A run's result as its text (`success`, `timed out`, ...).

@@ -199,7 +199,7 @@ fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
     t.trunc_subsecs(6)
 }
 
-const COLUMNS: &str = "run_id, job_id, scheduled_at, scheduled_last, missed_count, started_at, finished_at, exit_code, state, output_tail, node_id";
+const COLUMNS: &str = "run_id, job_id, scheduled_at, scheduled_last, missed_count, started_at, finished_at, exit_code, state, output_tail, node_id, attempt, note";
 
 /// One `apsched_runs` row, selected as [`COLUMNS`].
 fn row(r: &Row) -> Result<RunRow, StoreError> {
@@ -225,6 +225,8 @@ fn row(r: &Row) -> Result<RunRow, StoreError> {
         result,
         output: r.try_get(9)?,
         node: r.try_get(10)?,
+        attempt: r.try_get::<_, i16>(11).map(|a| (a > 1).then_some(a))?,
+        note: r.try_get(12)?,
     })
 }
 

@@ -99,6 +99,8 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
         result: r.get(8)?,
         output: r.get(9)?,
         node: None,
+        attempt: None,
+        note: None,
     })
 }
 

@@ -54,5 +54,20 @@ fn a_frozen_nodes_run_is_interrupted_and_its_late_end_noted() {
         .find(|r| r.id == holder.id)
         .expect("the run");
     assert_eq!(row.state, "interrupted");
+    // The history shows what the cluster noted.
+    let history = c
+        .dir
+        .apsched(["history", "long", "-f", "s.toml", "--json"])
+        .status(0)
+        .run()
+        .json();
+    let noted = (history.as_array().expect("runs").iter())
+        .find(|r| r["id"].as_i64() == Some(holder.id))
+        .and_then(|r| r["note"].as_str().map(str::to_string))
+        .unwrap_or_default();
+    assert!(
+        noted.contains("lost its lease") && noted.contains("its node ended it late: success"),
+        "{noted}"
+    );
     invariants::check(&mut c);
 }
