@@ -14,18 +14,10 @@ pub(super) fn parse_node_id(text: &str) -> Result<String, String> {
     }
 }
 
-/// The host's name, the default node id.
-pub(crate) fn hostname() -> String {
-    rustix::system::uname()
-        .nodename()
-        .to_string_lossy()
-        .into_owned()
-}
-
 /// The node this process is: `--node-id`, else `[cluster] node_id`, else
 /// the host name (characters a node id cannot hold become `-`).
 pub(super) fn node_info(config: &Config, flag: Option<&str>) -> NodeInfo {
-    let host = hostname();
+    let host = crate::host::hooks::hostname();
     let id = flag
         .map(str::to_string)
         .or_else(|| config.cluster.node_id.clone())

@@ -8,6 +8,7 @@ mod describe;
 mod direct;
 mod mail;
 mod payload;
+pub(crate) use payload::hostname;
 mod queue;
 mod spawn;
 mod table;

@@ -139,8 +139,9 @@ pub(super) fn run_uuid(key: &RandomState, record: i64) -> String {
     )
 }
 
-/// This machine's name, empty if it cannot be read.
-pub(super) fn hostname() -> String {
+/// This machine's name, empty if it cannot be read: what hooks are told
+/// and the default id of a node of a cluster.
+pub(crate) fn hostname() -> String {
     rustix::system::uname()
         .nodename()
         .to_string_lossy()

@@ -13,7 +13,7 @@
 
 use super::ops::{JOB_COLUMNS, read_job};
 use super::{PgStore, micros};
-use crate::store::{Claim, RunResult, StoreError};
+use crate::store::{Claim, RunResult, StateStore, StoreError};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -169,7 +169,7 @@ impl PgStore {
             } else {
                 "its run was recorded before; not running it again".into()
             };
-            let state = self.saved(&c.job)?;
+            let state = self.saved_job(&c.job)?;
             self.lost = Some((why, state));
             return Ok(None);
         }
@@ -187,14 +187,6 @@ impl PgStore {
             self.fences.insert(*id, *fence);
         }
         Ok(Some(ids))
-    }
-
-    /// The job's stored state, if its row can be read.
-    fn saved(&self, job: &str) -> Result<Option<crate::store::JobState>, StoreError> {
-        let sql =
-            format!("SELECT {JOB_COLUMNS} FROM apsched_jobs WHERE cluster = $1 AND job_id = $2");
-        let row = self.conn()?.query_opt(&sql, &[&self.cluster, &job])?;
-        Ok(row.and_then(|r| read_job(&r).ok().map(|(_, state)| state)))
     }
 
     /// Why a claim did not advance the job, noted in `self.lost` unless the

@@ -207,10 +207,7 @@ impl Store for PgStore {
         );
         // Past `i64::MAX` rows, every row is shown either way.
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = self
-            .client
-            .borrow_mut()
-            .query(&sql, &[&self.cluster, &job, &limit])?;
+        let rows = self.conn()?.query(&sql, &[&self.cluster, &job, &limit])?;
         rows.iter().map(row).collect()
     }
 
@@ -241,10 +238,7 @@ impl Store for PgStore {
 
     fn run(&self, id: i64) -> Result<Option<RunRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM apsched_runs WHERE run_id = $1 AND cluster = $2");
-        let found = self
-            .client
-            .borrow_mut()
-            .query_opt(&sql, &[&id, &self.cluster])?;
+        let found = self.conn()?.query_opt(&sql, &[&id, &self.cluster])?;
         found.as_ref().map(row).transpose()
     }
 
