@@ -3,9 +3,9 @@
 //! have no node and no lease: none of them is unfinished (see
 //! [`crate::store::copy::export`]).
 
-use super::{JOB_FORMAT, PgStore, micros};
+use super::{PgStore, micros};
 use crate::store::copy::Dump;
-use crate::store::{RunRow, StoreError, parse};
+use crate::store::{RunRow, Store, StoreError, parse};
 use chrono::{DateTime, Utc};
 
 /// A time of a copied run, as PostgreSQL keeps it.
@@ -23,11 +23,21 @@ fn time(run: &RunRow, text: Option<&str>) -> Result<Option<DateTime<Utc>>, Store
 
 impl PgStore {
     /// Writes `dump` in one transaction, after deleting the cluster's rows
-    /// when `replace`.
+    /// when `replace`; the jobs as [`Store::save_job`] saves them.
     pub(super) fn import_dump(&mut self, dump: &Dump, replace: bool) -> Result<(), StoreError> {
+        self.conn()?.batch_execute("BEGIN")?;
+        let written = self.write_dump(dump, replace);
+        let end = if written.is_ok() {
+            "COMMIT"
+        } else {
+            "ROLLBACK"
+        };
+        self.conn()?.batch_execute(end)?;
+        written
+    }
+
+    fn write_dump(&mut self, dump: &Dump, replace: bool) -> Result<(), StoreError> {
         let cluster = self.cluster.clone();
-        let mut conn = self.conn()?;
-        let mut tx = conn.transaction()?;
         if replace {
             for table in [
                 "apsched_jobs",
@@ -35,40 +45,24 @@ impl PgStore {
                 "apsched_requests",
                 "apsched_set_aside",
             ] {
-                tx.execute(
+                self.conn()?.execute(
                     &format!("DELETE FROM {table} WHERE cluster = $1"),
                     &[&cluster],
                 )?;
             }
         }
-        let job = tx.prepare(
-            "INSERT INTO apsched_jobs (cluster, job_id, format, trigger_fp, next_run_at, anchor, paused, reschedule, file_paused)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )?;
         for (id, s) in &dump.jobs {
-            tx.execute(
-                &job,
-                &[
-                    &cluster,
-                    id,
-                    &JOB_FORMAT,
-                    &s.fingerprint,
-                    &s.next_run.map(micros),
-                    &micros(s.anchor),
-                    &s.paused,
-                    &s.reschedule,
-                    &s.file_paused,
-                ],
-            )?;
+            self.save_job(id, s)?;
         }
-        let run = tx.prepare(
+        let mut conn = self.conn()?;
+        let run = conn.prepare(
             "INSERT INTO apsched_runs (cluster, job_id, scheduled_at, scheduled_last, kind, state,
                                        missed_count, started_at, finished_at, exit_code, output_tail)
              VALUES ($1, $2, $3, $4, 'copied', $5, $6, $7, $8, $9, $10)",
         )?;
         for r in &dump.runs {
             let scheduled = time(r, Some(&r.scheduled))?;
-            tx.execute(
+            conn.execute(
                 &run,
                 &[
                     &cluster,
@@ -84,7 +78,6 @@ impl PgStore {
                 ],
             )?;
         }
-        tx.commit()?;
         Ok(())
     }
 }

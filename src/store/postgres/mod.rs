@@ -50,6 +50,10 @@ pub(crate) struct PgStore {
     lost: Option<(String, Option<crate::store::JobState>)>,
 }
 
+/// Why the writes of a transaction whose connection was lost fail.
+const LOST_IN_TRANSACTION: &str =
+    "the connection was lost before the writes since BEGIN were committed";
+
 /// The default lease of a store not given one (tests, commands).
 const DEFAULT_LEASE: Duration = Duration::from_secs(30);
 
@@ -112,9 +116,14 @@ impl PgStore {
 
     /// The connection, made again first if it was lost (a restarted server,
     /// a reset network): the call then fails or works on its own merits.
+    /// Not inside a transaction: its writes went with the connection, and
+    /// those that follow must not commit on their own.
     fn conn(&self) -> Result<std::cell::RefMut<'_, Client>, StoreError> {
         let mut client = self.client.borrow_mut();
         if client.is_closed() {
+            if self.in_transaction {
+                return Err(StoreError::Database(LOST_IN_TRANSACTION.into()));
+            }
             *client = connect(&self.config)?;
         }
         Ok(client)

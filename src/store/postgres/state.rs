@@ -3,7 +3,7 @@
 //! on the server between a scheduler's calls.
 
 use super::ops::{JOB_COLUMNS, read_job};
-use super::{COLUMNS, PgStore, nodes, row};
+use super::{COLUMNS, LOST_IN_TRANSACTION, PgStore, nodes, row};
 use crate::store::{JobState, LastTimes, RunResult, RunRow, StateStore, Store, StoreError, text};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -22,9 +22,7 @@ impl StateStore for PgStore {
     fn commit(&mut self) -> Result<(), StoreError> {
         if std::mem::take(&mut self.in_transaction) {
             if self.client.get_mut().is_closed() {
-                return Err(StoreError::Database(
-                    "the connection was lost before the writes since BEGIN were committed".into(),
-                ));
+                return Err(StoreError::Database(LOST_IN_TRANSACTION.into()));
             }
             let mut conn = self.conn()?;
             if let Err(e) = conn.batch_execute("COMMIT") {
@@ -55,10 +53,7 @@ impl StateStore for PgStore {
     fn saved_job(&self, id: &str) -> Result<Option<JobState>, StoreError> {
         let sql =
             format!("SELECT {JOB_COLUMNS} FROM apsched_jobs WHERE cluster = $1 AND job_id = $2");
-        let row = self
-            .client
-            .borrow_mut()
-            .query_opt(&sql, &[&self.cluster, &id])?;
+        let row = self.conn()?.query_opt(&sql, &[&self.cluster, &id])?;
         Ok(row.and_then(|r| read_job(&r).ok().map(|(_, state)| state)))
     }
 
