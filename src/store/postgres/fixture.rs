@@ -1,9 +1,11 @@
-//! A throw-away PostgreSQL server for the tests: `initdb` in a temp
-//! directory (as the `postgres` user when run as root, since `initdb`
-//! refuses root), started with `pg_ctl` listening only on a unix socket in
-//! that directory, and stopped with `pg_ctl stop -m immediate` when the test
-//! process exits. One server is shared by the tests; each gets its own
-//! database. Without PostgreSQL the tests skip, unless
+//! Throw-away PostgreSQL servers for the tests, the store's unit tests and
+//! the integration tests alike (they include this file by its path):
+//! `initdb` in a temp directory (as the `postgres` user when run as root,
+//! since `initdb` refuses root), started with `pg_ctl` listening only on a
+//! unix socket in that directory. One server is shared by a test process
+//! (started once, stopped when the process exits); each test gets a
+//! database of its own. A test that stops or restarts its server starts one
+//! of its own ([`Server::start`]). Without PostgreSQL the tests skip, unless
 //! `APSCHED_REQUIRE_PG=1`, when they fail.
 
 use std::path::{Path, PathBuf};
@@ -11,30 +13,41 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-/// The port only names the socket file: nothing listens on TCP.
-const PORT: u16 = 5433;
+/// The shared server's port: it only names the socket file in the server's
+/// own directory (nothing listens on TCP).
+const SHARED_PORT: u16 = 5434;
 
-/// A running server.
-pub(super) struct Server {
+/// A running server, stopped when dropped (the shared one: at exit).
+pub(crate) struct Server {
     bin: PathBuf,
     dir: PathBuf,
+    port: u16,
     root: bool,
 }
 
-static SERVER: OnceLock<Option<Server>> = OnceLock::new();
+static SHARED: OnceLock<Option<Server>> = OnceLock::new();
 static DATABASES: AtomicU32 = AtomicU32::new(0);
 
-/// A DSN for a new empty database, or `None` (with a message) when
-/// PostgreSQL is not installed and not required.
-pub(super) fn database() -> Option<String> {
-    let server = SERVER.get_or_init(start).as_ref()?;
-    let name = format!("t{}", DATABASES.fetch_add(1, Ordering::Relaxed));
-    let mut admin = postgres::Client::connect(&server.dsn("postgres"), postgres::NoTls)
-        .expect("connect to the test server");
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .expect("create a test database");
-    Some(server.dsn(&name))
+/// A connection string for a new empty database on the shared server, or
+/// `None` (with a message) when PostgreSQL is not installed and not
+/// required.
+pub(crate) fn database() -> Option<String> {
+    let server = SHARED
+        .get_or_init(|| {
+            let server = Server::start(SHARED_PORT)?;
+            // Statics are never dropped: stop the server when the process exits.
+            // SAFETY: `stop_at_exit` is a plain `extern "C"` function without arguments.
+            unsafe { libc::atexit(stop_at_exit) };
+            Some(server)
+        })
+        .as_ref()?;
+    Some(server.database())
+}
+
+extern "C" fn stop_at_exit() {
+    if let Some(Some(server)) = SHARED.get() {
+        server.stop();
+    }
 }
 
 /// Where `initdb` is: on `PATH`, else Debian's newest
@@ -56,61 +69,99 @@ fn find_bin() -> Option<PathBuf> {
     })
 }
 
-fn start() -> Option<Server> {
-    let Some(bin) = find_bin() else {
-        assert!(
-            std::env::var("APSCHED_REQUIRE_PG").as_deref() != Ok("1"),
-            "APSCHED_REQUIRE_PG=1 but PostgreSQL's initdb was found neither on PATH nor in /usr/lib/postgresql/*/bin; install the postgresql package"
-        );
-        eprintln!(
-            "skipping the PostgreSQL store tests: initdb not found (install the postgresql package, or set APSCHED_REQUIRE_PG=1 to fail instead)"
-        );
-        return None;
-    };
-    let dir = tempfile::Builder::new()
-        .prefix("apsched-pg")
-        .tempdir()
-        .expect("temp dir")
-        .keep();
-    let root = rustix::process::getuid().is_root();
-    let server = Server { bin, dir, root };
-    if root {
-        run("chown", &["-R", "postgres:postgres", &server.path()]);
-    }
-    let data = server.path();
-    server.pg(
-        "initdb",
-        &["-D", &data, "-U", "postgres", "--auth=trust", "-N"],
-    );
-    let options =
-        format!("-k {data} -c listen_addresses='' -p {PORT} -c fsync=off -c max_connections=100");
-    let log = format!("{data}/log");
-    server.pg(
-        "pg_ctl",
-        &["-D", &data, "-l", &log, "-o", &options, "-w", "start"],
-    );
-    // Statics are never dropped: stop the server when the test process exits.
-    // SAFETY: `stop_at_exit` is a plain `extern "C"` function without arguments.
-    unsafe { libc::atexit(stop_at_exit) };
-    Some(server)
-}
-
-extern "C" fn stop_at_exit() {
-    if let Some(Some(server)) = SERVER.get() {
-        server.stop();
-    }
-}
-
 impl Server {
+    /// A new server on `port` (the name of its socket file), or `None`
+    /// (with a message) when PostgreSQL is not installed and not required.
+    pub(crate) fn start(port: u16) -> Option<Server> {
+        let Some(bin) = find_bin() else {
+            assert!(
+                std::env::var("APSCHED_REQUIRE_PG").as_deref() != Ok("1"),
+                "APSCHED_REQUIRE_PG=1 but PostgreSQL's initdb was found neither on PATH nor in /usr/lib/postgresql/*/bin; install the postgresql package"
+            );
+            eprintln!(
+                "skipped: PostgreSQL is not installed (initdb not found; install the postgresql package, or set APSCHED_REQUIRE_PG=1 to fail instead)"
+            );
+            return None;
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("apsched-cluster-pg")
+            .tempdir()
+            .expect("a temporary directory")
+            .keep();
+        // SAFETY: getuid has no preconditions and cannot fail.
+        let root = unsafe { libc::getuid() } == 0;
+        let server = Server {
+            bin,
+            dir,
+            port,
+            root,
+        };
+        if root {
+            run("chown", &["-R", "postgres:postgres", &server.path()]);
+        }
+        let data = server.path();
+        server.pg(
+            "initdb",
+            &["-D", &data, "-U", "postgres", "--auth=trust", "-N"],
+        );
+        server.pg_ctl("start");
+        Some(server)
+    }
+
     fn path(&self) -> String {
         self.dir.display().to_string()
     }
 
-    fn dsn(&self, database: &str) -> String {
+    /// A connection string for the database `name`.
+    pub(crate) fn dsn(&self, name: &str) -> String {
         format!(
-            "host={} port={PORT} user=postgres dbname={database}",
-            self.path()
+            "host={} port={} user=postgres dbname={name}",
+            self.path(),
+            self.port
         )
+    }
+
+    /// A new empty database: its connection string.
+    pub(crate) fn database(&self) -> String {
+        let name = format!("c{}", DATABASES.fetch_add(1, Ordering::Relaxed));
+        let mut admin = postgres::Client::connect(&self.dsn("postgres"), postgres::NoTls)
+            .expect("connect to the test server");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create a test database");
+        self.dsn(&name)
+    }
+
+    /// `pg_ctl stop -m fast`: the database is down until [`Server::resume`].
+    pub(crate) fn halt(&self) {
+        self.pg_ctl("stop");
+    }
+
+    /// `pg_ctl start` after [`Server::halt`].
+    pub(crate) fn resume(&self) {
+        self.pg_ctl("start");
+    }
+
+    /// `pg_ctl restart -m fast`: every connection is cut.
+    pub(crate) fn restart(&self) {
+        self.pg_ctl("restart");
+    }
+
+    /// `pg_ctl start` or `restart`, waiting until the server accepts
+    /// connections.
+    fn pg_ctl(&self, what: &str) {
+        let data = self.path();
+        let options = format!(
+            "-k {data} -c listen_addresses='' -p {} -c fsync=off -c max_connections=200",
+            self.port
+        );
+        let log = format!("{data}/log");
+        self.pg(
+            "pg_ctl",
+            &[
+                "-D", &data, "-l", &log, "-o", &options, "-m", "fast", "-w", what,
+            ],
+        );
     }
 
     /// Runs a PostgreSQL program, as `postgres` when we are root.
@@ -126,6 +177,7 @@ impl Server {
         }
     }
 
+    /// `pg_ctl stop -m immediate`, and the directory removed.
     fn stop(&self) {
         let data = self.path();
         let exe = self.bin.join("pg_ctl");

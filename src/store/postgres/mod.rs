@@ -241,7 +241,9 @@ fn row(r: &Row) -> Result<RunRow, StoreError> {
 
 mod claim;
 mod copy;
+// Stopping and restarting a server is for the integration tests' scenarios.
 #[cfg(test)]
+#[allow(dead_code)]
 mod fixture;
 pub(crate) mod nodes;
 mod ops;

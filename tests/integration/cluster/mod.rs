@@ -8,6 +8,7 @@
 //! takes seconds; the nodes run in parallel. Without PostgreSQL they skip
 //! (see [`fixture`]).
 
+#[path = "../../../src/store/postgres/fixture.rs"]
 pub(crate) mod fixture;
 mod invariants;
 mod nodes;
