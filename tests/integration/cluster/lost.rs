@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 /// its job with it (the job's parent-death signal), but not its run row.
 fn jobs() -> String {
     format!(
-        "[jobs.long]\ncommand = '{LEDGER}; if mkdir held 2>/dev/null; then sleep 30; fi'\ntrigger = \"interval\"\nseconds = 1\n"
+        "[hooks]\non_interrupted = 'echo $APSCHED_RUN_ID >> interrupted'\n[jobs.long]\ncommand = '{LEDGER}; if mkdir held 2>/dev/null; then sleep 30; fi'\ntrigger = \"interval\"\nseconds = 1\n"
     )
 }
 
@@ -63,6 +63,11 @@ fn a_killed_nodes_run_is_interrupted_and_the_survivors_go_on() {
     });
     let took = killed.elapsed();
     assert!(reaped, "run {} not interrupted: {:#?}", holder.id, c.runs());
+    // The reaping node runs the on_interrupted hook of the run, once.
+    let told = until(Duration::from_secs(3), || {
+        c.dir.exists("interrupted") && c.dir.read("interrupted").lines().count() >= 1
+    });
+    assert!(told, "no on_interrupted hook ran");
     let lost = format!("run_lost job=long run={} node={node}", holder.id);
     assert!(
         until(Duration::from_secs(2), || nodes
@@ -89,6 +94,7 @@ fn a_killed_nodes_run_is_interrupted_and_the_survivors_go_on() {
     // SAFETY: the orphaned job of the killed node: its process group (the
     // job's recorded pid leads it).
     unsafe { libc::kill(-sleeper, libc::SIGKILL) };
+    assert_eq!(c.dir.read("interrupted"), format!("{}\n", holder.id));
     invariants::check(&mut c);
     eprintln!("reaped {:.1}s after the kill", took.as_secs_f64());
 }

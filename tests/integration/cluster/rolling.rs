@@ -36,6 +36,13 @@ fn the_newer_files_trigger_wins_and_the_older_nodes_report_a_mismatch() {
         n1.stderr().contains("config_mismatch")
     });
     let list = c.dir.apsched(["list", "s.toml"]).status(0).run();
+    let list_json = c
+        .dir
+        .apsched(["list", "s.toml", "--json"])
+        .status(0)
+        .run()
+        .json();
+    let check = c.dir.apsched(["check", "s.toml"]).status(0).run();
     let nodes = c.dir.apsched(["nodes", "s.toml", "--json"]).status(0).run();
     std::thread::sleep(Duration::from_secs(3));
     let logs = stop_all(vec![n1, n2]);
@@ -46,6 +53,22 @@ fn the_newer_files_trigger_wins_and_the_older_nodes_report_a_mismatch() {
         "{}",
         list.stdout
     );
+    assert_eq!(list_json[0]["status"], "config_mismatch", "{list_json:#}");
+    assert!(
+        check
+            .stdout
+            .contains("config_mismatch: the cluster runs another trigger"),
+        "{}",
+        check.stdout
+    );
+    // The newer file sees no mismatch.
+    let newer_list = c
+        .dir
+        .apsched(["list", "new.toml", "--json"])
+        .status(0)
+        .run()
+        .json();
+    assert_ne!(newer_list[0]["status"], "config_mismatch", "{newer_list:#}");
     let nodes = nodes.json();
     let same: Vec<(String, bool)> = (nodes.as_array().expect("an array").iter())
         .map(|n| {
