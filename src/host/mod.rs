@@ -106,7 +106,7 @@ impl RealHost {
     /// Runs as `node` of its cluster: renews its lease, reaps lost runs,
     /// reads controls on NOTIFY and every `poll`, keeps time by the
     /// database's clock.
-    pub(crate) fn join(&mut self, node: Node, poll: Duration, jobs: &[Job]) {
+    pub(crate) fn join(&mut self, mut node: Node, poll: Duration, jobs: &[Job]) {
         let fence = Fence::new(jobs);
         node.start(&self.tx, &self.logger, poll, &fence);
         self.fence = Some(fence);

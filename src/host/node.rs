@@ -30,6 +30,14 @@ pub(crate) struct Node {
     db: Database,
     /// The database's clock minus this host's, in microseconds.
     offset: Arc<AtomicI64>,
+    /// The connection that joined, handed to the keeper.
+    client: Option<Client>,
+}
+
+/// The keeper's connection's name, which operators (and the tests) see in
+/// `pg_stat_activity`.
+fn keeper_name(id: &str) -> String {
+    format!("apsched/{id}/keeper")
 }
 
 impl Node {
@@ -39,7 +47,7 @@ impl Node {
         db: &Database,
         info: NodeInfo,
     ) -> Result<Result<Node, (i32, String)>, StoreError> {
-        let mut client = pg::connect(&db.config(&format!("apsched/{}", info.id))?)?;
+        let mut client = pg::connect(&db.config(&keeper_name(&info.id))?)?;
         let mine = info.hostname.clone();
         let gone = |host: &str, pid: i32| host == mine && !alive(pid);
         if let Err(holder) = nodes::register(&mut client, &info, gone)? {
@@ -54,6 +62,7 @@ impl Node {
             info,
             db: db.clone(),
             offset: Arc::new(AtomicI64::new(offset)),
+            client: Some(client),
         }))
     }
 
@@ -67,7 +76,13 @@ impl Node {
     }
 
     /// Starts the keeper, the listener, and the watch of `fence`.
-    pub(super) fn start(&self, tx: &Sender<Msg>, logger: &Logger, poll: Duration, fence: &Fence) {
+    pub(super) fn start(
+        &mut self,
+        tx: &Sender<Msg>,
+        logger: &Logger,
+        poll: Duration,
+        fence: &Fence,
+    ) {
         fence.watch(self.info.lease, logger.clone());
         let keeper = Keeper {
             info: self.info.clone(),
@@ -77,9 +92,10 @@ impl Node {
             logger: logger.clone(),
             fence: fence.clone(),
         };
+        let client = self.client.take();
         let _ = std::thread::Builder::new()
             .name("apsched-keeper".into())
-            .spawn(move || keeper.run());
+            .spawn(move || keeper.run(client));
         let (db, tx, id) = (self.db.clone(), tx.clone(), self.info.id.clone());
         let _ = std::thread::Builder::new()
             .name("apsched-listener".into())
@@ -124,9 +140,8 @@ struct Keeper {
 }
 
 impl Keeper {
-    fn run(mut self) {
+    fn run(mut self, mut client: Option<Client>) {
         let period = self.info.lease / 3;
-        let mut client: Option<Client> = None;
         let mut failing: Option<Instant> = None;
         let mut warned = false;
         loop {
@@ -163,7 +178,7 @@ impl Keeper {
     /// One renewal and one reaping; the measured offset.
     fn beat(&mut self, client: &mut Option<Client>) -> Result<i64, String> {
         if client.is_none() {
-            let config = self.db.config(&format!("apsched/{}/keeper", self.info.id));
+            let config = self.db.config(&keeper_name(&self.info.id));
             *client = Some(
                 config
                     .and_then(|c| pg::connect(&c))

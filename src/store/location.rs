@@ -86,7 +86,7 @@ impl Location {
     /// The state, for people (a file's path, a database without password).
     pub(crate) fn describe(&self) -> String {
         match self {
-            Location::Memory => super::super::config::MEMORY.into(),
+            Location::Memory => crate::config::MEMORY.into(),
             Location::File(p) => p.display().to_string(),
             Location::Database(db) => db.describe(),
         }
