@@ -20,12 +20,14 @@ use crate::duration;
 use crate::timefmt::rfc3339_auto;
 use chrono::DateTime;
 use chrono_tz::Tz;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What kind of trigger, with its own arguments.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Kind {
-    Cron(Box<CronSchedule>),
+    /// Shared by the jobs of one file that write the same schedule.
+    Cron(Arc<CronSchedule>),
     /// Fires every `period` of elapsed time.
     Interval {
         period: Duration,
@@ -232,7 +234,7 @@ mod tests {
     fn cron_bounds_are_inclusive() {
         let utc = Tz::UTC;
         let schedule: CronSchedule = "0 * * * *".parse().expect("valid");
-        let mut t = trigger(Kind::Cron(Box::new(schedule)), utc);
+        let mut t = trigger(Kind::Cron(Arc::new(schedule)), utc);
         t.start_date = Some(at("2026-01-01T05:00:00Z", utc));
         t.end_date = Some(at("2026-01-01T07:00:00Z", utc));
         let after = at("2026-01-01T00:00:00Z", utc);

@@ -60,7 +60,7 @@ mod tests {
     fn trigger(body: &str) -> Trigger {
         let text = format!("[scheduler]\ntimezone = \"UTC\"\n[jobs.j]\ncommand = \"x\"\n{body}");
         let mut c = config::load_text(Path::new("s.toml"), &text, None).expect(body);
-        c.jobs.remove(0).trigger
+        c.jobs.remove(0).trigger.clone()
     }
 
     #[test]

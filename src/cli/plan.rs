@@ -200,7 +200,7 @@ mod tests {
     fn job(body: &str) -> Job {
         let text = format!("[scheduler]\ntimezone = \"UTC\"\n[jobs.j]\ncommand = \"x\"\n{body}");
         let mut c = config::load_text(Path::new("s.toml"), &text, None).expect("valid");
-        c.jobs.remove(0)
+        (*c.jobs.remove(0)).clone()
     }
 
     fn t(s: &str) -> DateTime<Utc> {

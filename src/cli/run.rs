@@ -70,7 +70,7 @@ fn found(saved: &Loaded) -> Vec<Event> {
 fn start_metrics(
     listen: &config::Listen,
     store: &dyn StateStore,
-    jobs: &[config::Job],
+    jobs: &[std::sync::Arc<config::Job>],
     saved: &Loaded,
 ) -> Result<(Metrics, std::net::SocketAddr), Error> {
     let failed = |source| Error::MetricsListen {

@@ -3,6 +3,7 @@
 //! argument), else `$APSCHED_CONFIG`, else `./schedules.toml`; `-` reads
 //! standard input. And finding a job of the file by its id.
 
+use std::sync::Arc;
 use super::error::Error;
 use crate::config::{self, Config, ConfigError, Job};
 use crate::store::{Database, Location};
@@ -224,7 +225,7 @@ pub(super) fn unknown_job(config: &Config, id: &str) -> Error {
 }
 
 /// The job with this id.
-pub(super) fn job<'a>(config: &'a Config, id: &str) -> Result<&'a Job, Error> {
+pub(super) fn job<'a>(config: &'a Config, id: &str) -> Result<&'a Arc<Job>, Error> {
     config
         .jobs
         .iter()

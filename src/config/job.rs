@@ -4,10 +4,9 @@
 use super::diagnostic::Diagnostics;
 use super::keys::{Keys, Place};
 use super::settings::zone;
-use super::trigger;
+use super::trigger::{self, Schedules};
 use super::values::Value;
 use super::{Command, Defaults, Job, Settings};
-use crate::cron::CronSchedule;
 use crate::text::shown;
 use crate::trigger::{Kind, Trigger};
 use chrono::{DateTime, Utc};
@@ -19,6 +18,7 @@ use toml::de::{DeString, DeTable, DeValue};
 /// after that time is a problem. `None` if the job has any problem.
 pub(super) fn job(
     diags: &mut Diagnostics<'_>,
+    schedules: &mut Schedules,
     id: &Spanned<DeString<'_>>,
     body: &Spanned<DeValue<'_>>,
     settings: &Settings,
@@ -32,7 +32,7 @@ pub(super) fn job(
     // The zone comes first: times in other keys are read in it. A
     // `CRON_TZ=` prefix on the cron string overrides the file's default.
     let explicit = job_zone(diags, table, &name);
-    let prefixed = cron_zone(diags, table, &name, explicit);
+    let prefixed = cron_zone(diags, schedules, table, &name, explicit);
     let tz = explicit.or(prefixed).unwrap_or(settings.timezone);
     let place = Place {
         name: &name,
@@ -60,7 +60,7 @@ pub(super) fn job(
         .user
         .and_then(|who| super::user::resolve(diags, who, &name));
     let trigger = Trigger {
-        kind: trigger::build(diags, id, table, kind?, keys.trigger)?,
+        kind: trigger::build(diags, schedules, id, table, kind?, keys.trigger)?,
         tz,
         start_date: keys.start_date,
         end_date: keys.end_date,
@@ -122,6 +122,7 @@ fn job_zone(diags: &mut Diagnostics<'_>, table: &DeTable<'_>, name: &str) -> Opt
 /// unknown zone is left to the cron string's own check.
 fn cron_zone(
     diags: &mut Diagnostics<'_>,
+    schedules: &mut Schedules,
     table: &DeTable<'_>,
     name: &str,
     explicit: Option<Tz>,
@@ -130,7 +131,7 @@ fn cron_zone(
     let DeValue::String(text) = value.get_ref() else {
         return None;
     };
-    let zone = text.parse::<CronSchedule>().ok()?.zone()?;
+    let zone = schedules.string(text).ok()?.zone()?;
     if let Some(own) = explicit.filter(|own| *own != zone) {
         diags.error(
             value.span(),

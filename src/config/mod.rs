@@ -28,6 +28,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use diagnostic::Diagnostics;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The file read when none is named and `APSCHED_CONFIG` is not set.
@@ -108,7 +109,8 @@ pub struct Config {
     pub path: PathBuf,
     pub scheduler: Settings,
     /// In file order.
-    pub jobs: Vec<Job>,
+    /// Shared with the scheduler, which holds each job as read.
+    pub jobs: Vec<Arc<Job>>,
     /// Whether the file sets `[scheduler] state` (else it is the default,
     /// beside the file).
     pub state_given: bool,

@@ -3,11 +3,13 @@
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::settings::{self, Given};
 use super::toml_errors;
+use super::trigger::Schedules;
 use super::values::{self, Value};
 use super::{Config, Defaults, Job, Settings, job};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 use toml::de::{DeTable, DeValue};
 
@@ -118,7 +120,7 @@ fn jobs(
     settings: &Settings,
     defaults: &Defaults,
     fires_after: Option<DateTime<Utc>>,
-) -> Vec<Job> {
+) -> Vec<Arc<Job>> {
     let mut jobs = Vec::new();
     let Some((_, jobs_value)) = root.iter().find(|(k, _)| k.get_ref() == "jobs") else {
         diags.error(
@@ -139,9 +141,12 @@ fn jobs(
         );
         return jobs;
     };
+    let mut schedules = Schedules::default();
+    jobs.reserve_exact(table.len());
     for (id, body) in table {
-        if let Some(job) = job::job(diags, id, body, settings, defaults, fires_after) {
-            jobs.push(job);
+        let job = job::job(diags, &mut schedules, id, body, settings, defaults, fires_after);
+        if let Some(job) = job {
+            jobs.push(Arc::new(job));
         }
     }
     if table.is_empty() {

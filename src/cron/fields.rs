@@ -17,7 +17,7 @@ use super::matcher::{Spec, YearSet, year_range};
 
 /// The fields of a field-style trigger, each an expression or absent.
 /// Integers are given as their decimal text.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct CronFields {
     pub year: Option<String>,
     pub month: Option<String>,

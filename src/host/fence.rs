@@ -34,7 +34,7 @@ struct Shared {
 pub(crate) struct Fence(Arc<Mutex<Shared>>);
 
 impl Fence {
-    pub(crate) fn new(jobs: &[Job]) -> Fence {
+    pub(crate) fn new(jobs: &[Arc<Job>]) -> Fence {
         let fence = Fence(Arc::new(Mutex::new(Shared {
             rerun: Vec::new(),
             pids: HashMap::new(),
@@ -49,7 +49,7 @@ impl Fence {
     }
 
     /// The jobs as (re)loaded.
-    pub(crate) fn jobs(&self, jobs: &[Job]) {
+    pub(crate) fn jobs(&self, jobs: &[Arc<Job>]) {
         let rerun = jobs
             .iter()
             .filter(|j| j.on_lost == OnLost::Rerun)

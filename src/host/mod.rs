@@ -106,7 +106,7 @@ impl RealHost {
     /// Runs as `node` of its cluster: renews its lease, reaps lost runs,
     /// reads controls on NOTIFY and every `poll`, keeps time by the
     /// database's clock.
-    pub(crate) fn join(&mut self, mut node: Node, poll: Duration, jobs: &[Job]) {
+    pub(crate) fn join(&mut self, mut node: Node, poll: Duration, jobs: &[Arc<Job>]) {
         let fence = Fence::new(jobs);
         node.start(&self.tx, &self.logger, poll, &fence);
         self.fence = Some(fence);
@@ -122,7 +122,7 @@ impl RealHost {
 
     /// Starts the hook thread if the file sets any hook (or, later, when a
     /// reload first sets one).
-    pub(crate) fn start_hooks(&mut self, settings: &Settings, jobs: &[Job]) {
+    pub(crate) fn start_hooks(&mut self, settings: &Settings, jobs: &[Arc<Job>]) {
         let logger = self.logger.clone();
         self.observers.start_hooks(settings, jobs, logger);
     }

@@ -4,6 +4,7 @@
 //! scheduling path: hooks run on their own thread, metrics are read by
 //! their own server thread.
 
+use std::sync::Arc;
 use super::hooks::{self, Hooks};
 use super::metrics::Metrics;
 use crate::config::{Job, Settings};
@@ -56,7 +57,7 @@ impl Observers {
 
     /// Starts the hook thread if the file sets any hook; its lines go to
     /// `logger`.
-    pub(super) fn start_hooks(&mut self, settings: &Settings, jobs: &[Job], logger: Logger) {
+    pub(super) fn start_hooks(&mut self, settings: &Settings, jobs: &[Arc<Job>], logger: Logger) {
         if hooks::any(settings, jobs) {
             self.hooks = start_hooks(settings, jobs, logger.clone(), self.metrics.clone());
         }
@@ -91,7 +92,7 @@ impl Observers {
     }
 
     /// The schedule file was read again: the jobs now in force.
-    pub(super) fn jobs(&mut self, settings: &Settings, jobs: &[Job]) {
+    pub(super) fn jobs(&mut self, settings: &Settings, jobs: &[Arc<Job>]) {
         if let Some(m) = &self.metrics {
             m.jobs(jobs);
         }
@@ -133,7 +134,7 @@ impl Observers {
 /// The hook thread, or `None` (logged) when no thread can be started.
 fn start_hooks(
     settings: &Settings,
-    jobs: &[Job],
+    jobs: &[Arc<Job>],
     mut logger: Logger,
     metrics: Option<Metrics>,
 ) -> Option<Hooks> {

@@ -2,6 +2,7 @@
 //! (the database's, in a cluster), waiting on the channel, processes, the
 //! state store, the log, hooks and metrics, and reloading the file.
 
+use std::sync::Arc;
 use super::{RealHost, orphans, process};
 use crate::config::{self, Job, Settings};
 use crate::runner::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
@@ -120,7 +121,7 @@ impl Host for RealHost {
         self.observers.commit();
     }
 
-    fn reload(&mut self) -> Result<(Settings, Vec<Job>), ReloadError> {
+    fn reload(&mut self) -> Result<(Settings, Vec<Arc<Job>>), ReloadError> {
         if let Some(failed) = self.notify.reloading() {
             self.logger.log(&failed);
         }

@@ -19,6 +19,7 @@ mod tests_runs;
 #[cfg(test)]
 mod tests_startup;
 
+use std::sync::Arc;
 use crate::config::{Job, Settings};
 use crate::scheduler::persist::JobState;
 use crate::scheduler::{Action, Event, Notice, Record, Scheduler};
@@ -31,6 +32,10 @@ use std::collections::HashMap;
 /// The scheduler re-reads the clock at least this often, so a suspend, an NTP
 /// step or a manual clock change is noticed within it.
 pub(crate) const MAX_SLEEP: chrono::Duration = chrono::Duration::seconds(60);
+
+/// Jobs added at start between two applications of their actions (log
+/// lines, saved states), so those of a large file are never all held.
+const START_BATCH: usize = 1024;
 
 /// How a run of the scheduler ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,15 +61,21 @@ struct Loop {
 pub(crate) fn run(
     host: &mut impl Host,
     settings: &Settings,
-    jobs: Vec<Job>,
+    jobs: Vec<Arc<Job>>,
     saved: &HashMap<String, JobState>,
     seed: u64,
 ) -> Ending {
     let now = host.now();
-    let (mut core, actions) = Scheduler::new(settings, jobs, saved, now, seed);
+    let (mut core, started) = Scheduler::begin(settings, jobs.len(), seed);
     let mut state = Loop::default();
     host.begin();
-    apply(host, &mut core, actions, &mut state.outage);
+    apply(host, &mut core, vec![started], &mut state.outage);
+    let mut jobs = jobs.into_iter();
+    while jobs.len() > 0 {
+        let mut actions = Vec::with_capacity(2 * START_BATCH);
+        core.add_jobs(jobs.by_ref().take(START_BATCH), saved, now, &mut actions);
+        apply(host, &mut core, actions, &mut state.outage);
+    }
     host.commit();
     loop {
         let now = host.now();

@@ -1,6 +1,7 @@
 //! The seam between the runner and the world: the [`Host`] trait, what it
 //! hands the runner ([`Input`]), and why its calls fail.
 
+use std::sync::Arc;
 use crate::config::{Job, Settings};
 use crate::scheduler::persist::JobState;
 use crate::scheduler::{Change, Event, Notice, Outcome, Record, RunId, RunRequest};
@@ -89,7 +90,7 @@ pub(crate) trait Host {
     /// between [`Host::begin`] and [`Host::commit`], will be on commit).
     fn notify(&mut self, _notice: Notice) {}
     /// Reads the schedule file again; the problems if it is not valid.
-    fn reload(&mut self) -> Result<(Settings, Vec<Job>), ReloadError>;
+    fn reload(&mut self) -> Result<(Settings, Vec<Arc<Job>>), ReloadError>;
     /// Writes a state change; returns the history numbers of the runs it
     /// recorded (a claim's slots, a run-now). An error means it was not
     /// recorded: a claim or start that was not recorded does not run. The

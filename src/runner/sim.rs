@@ -2,6 +2,7 @@
 //! event, processes that "run" for a set time, and a script of signals,
 //! reloads and clock jumps. Days of schedule run in milliseconds.
 
+use std::sync::Arc;
 use super::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
 use crate::config::{self, Job, Settings};
 use crate::scheduler::persist::JobState;
@@ -74,7 +75,7 @@ pub(super) struct Sim {
 }
 
 /// Parses a schedule file text (zone UTC unless it says otherwise).
-pub(super) fn jobs(text: &str) -> (Settings, Vec<Job>) {
+pub(super) fn jobs(text: &str) -> (Settings, Vec<Arc<Job>>) {
     let config = config::parse(Path::new("sim.toml"), text).unwrap_or_else(|d| panic!("{d:?}"));
     (config.scheduler, config.jobs)
 }
@@ -300,7 +301,7 @@ impl Host for Sim {
         Ok(self.saved.clone())
     }
 
-    fn reload(&mut self) -> Result<(Settings, Vec<Job>), ReloadError> {
+    fn reload(&mut self) -> Result<(Settings, Vec<Arc<Job>>), ReloadError> {
         config::parse(Path::new("sim.toml"), &self.reload_text)
             .map(|c| (c.scheduler, c.jobs))
             .map_err(|d| ReloadError {

@@ -58,7 +58,7 @@ impl Scheduler {
     pub(crate) fn reload(
         &mut self,
         settings: &Settings,
-        jobs: Vec<Job>,
+        jobs: Vec<Arc<Job>>,
         now: DateTime<Utc>,
     ) -> Vec<Action> {
         let mut actions = Vec::new();
@@ -84,7 +84,7 @@ impl Scheduler {
         }
         for job in jobs {
             match self.ids.get(&job.id).copied() {
-                Some(seq) if *self.entries[&seq].job == job => unchanged += 1,
+                Some(seq) if self.entries[&seq].job == job => unchanged += 1,
                 Some(seq) => {
                     modified += 1;
                     let anchor = whole_second(now).with_timezone(&job.trigger.tz);
@@ -93,7 +93,7 @@ impl Scheduler {
                         if entry.job.paused != job.paused {
                             entry.paused = job.paused;
                         }
-                        entry.job = Arc::new(job);
+                        entry.job = job;
                         entry.anchor = anchor;
                     }
                     let next = self.schedule_from(seq, &anchor);

@@ -118,22 +118,16 @@ pub(crate) struct Scheduler {
 }
 
 impl Scheduler {
-    /// A scheduler for `jobs`, started at `now`. `saved` is the state kept
-    /// from an earlier run: a job whose trigger is unchanged resumes from its
-    /// saved next run time (earlier ones now due are caught up on the first
-    /// tick); others start from now. `seed` drives jitter.
-    pub(crate) fn new(
-        settings: &Settings,
-        jobs: Vec<Job>,
-        saved: &HashMap<String, JobState>,
-        now: DateTime<Utc>,
-        seed: u64,
-    ) -> (Scheduler, Vec<Action>) {
-        let mut s = Scheduler {
+    /// A scheduler with no jobs yet, room for `jobs`, and the action that
+    /// logs its start; [`Scheduler::add_jobs`] then adds them, a batch at a
+    /// time if the caller likes, so that the actions of 100,000 jobs are
+    /// never held at once. `seed` drives jitter.
+    pub(crate) fn begin(settings: &Settings, jobs: usize, seed: u64) -> (Scheduler, Action) {
+        let s = Scheduler {
             max_workers: settings.max_workers.max(1),
             shutdown_timeout: settings.shutdown_timeout,
-            entries: HashMap::new(),
-            ids: HashMap::new(),
+            entries: HashMap::with_capacity(jobs),
+            ids: HashMap::with_capacity(jobs),
             next_seq: 0,
             queue: BTreeSet::new(),
             runs: HashMap::new(),
@@ -145,13 +139,25 @@ impl Scheduler {
             suspended: false,
             rng: seed | 1,
         };
-        let mut actions = vec![Action::Log(Event::SchedulerStarted { jobs: jobs.len() })];
+        (s, Action::Log(Event::SchedulerStarted { jobs }))
+    }
+
+    /// Adds `jobs`, started at `now`. `saved` is the state kept from an
+    /// earlier run: a job whose trigger is unchanged resumes from its saved
+    /// next run time (earlier ones now due are caught up on the first
+    /// tick); others start from now.
+    pub(crate) fn add_jobs(
+        &mut self,
+        jobs: impl IntoIterator<Item = Arc<Job>>,
+        saved: &HashMap<String, JobState>,
+        now: DateTime<Utc>,
+        actions: &mut Vec<Action>,
+    ) {
         for job in jobs {
             let saved = saved.get(&job.id);
             let start = initial::start(&job, saved, now);
-            s.add(job, &start, saved, &mut actions);
+            self.add(job, &start, saved, actions);
         }
-        (s, actions)
     }
 
     fn insert(&mut self, entry: Entry) -> u64 {
@@ -166,13 +172,13 @@ impl Scheduler {
     /// the `saved` one unchanged.
     fn add(
         &mut self,
-        job: Job,
+        job: Arc<Job>,
         start: &Start,
         saved: Option<&JobState>,
         actions: &mut Vec<Action>,
     ) {
         let seq = self.insert(Entry {
-            job: Arc::new(job),
+            job,
             slot: None,
             anchor: start.anchor,
             instances: 0,

@@ -1,12 +1,14 @@
 //! Which trigger a job asked for, and building it from the job's keys.
 
+mod cache;
 mod kind;
 
+pub(super) use cache::Schedules;
 pub(super) use kind::TriggerKind;
 
 use super::diagnostic::Diagnostics;
 use super::values::Value;
-use crate::cron::{CronFields, CronSchedule};
+use crate::cron::CronFields;
 use crate::text::shown;
 use crate::trigger::Kind;
 use chrono::DateTime;
@@ -168,6 +170,7 @@ fn every(
 /// Builds the trigger kind `kind` (from [`which`]) out of `args`.
 pub(super) fn build(
     diags: &mut Diagnostics<'_>,
+    schedules: &mut Schedules,
     id: &Spanned<DeString<'_>>,
     table: &DeTable<'_>,
     kind: TriggerKind,
@@ -180,12 +183,12 @@ pub(super) fn build(
             if let Some(period) = crate::duration::parse_every(&text) {
                 return every(diags, name, &text, span, period);
             }
-            match text.parse::<CronSchedule>() {
+            match schedules.string(&text) {
                 Ok(s) => {
                     for w in s.warnings() {
                         diags.warn(span.clone(), format!("jobs.{name}.cron: {w}"), None);
                     }
-                    Kind::Cron(Box::new(s))
+                    Kind::Cron(s)
                 }
                 Err(e) => {
                     diags.error(
@@ -200,12 +203,12 @@ pub(super) fn build(
                 }
             }
         }
-        TriggerKind::Cron => match CronSchedule::from_fields(&args.fields) {
+        TriggerKind::Cron => match schedules.fields(&args.fields) {
             Ok(s) => {
                 if args.fields == CronFields::default() {
                     every_second_warning(diags, id, table);
                 }
-                Kind::Cron(Box::new(s))
+                Kind::Cron(s)
             }
             Err(e) => {
                 let span = table

@@ -2,6 +2,7 @@
 //! running): the same hooks as under `apsched run`, waited for before the
 //! command returns, at most for the hook timeout and the kill after it.
 
+use std::sync::Arc;
 use super::{Hooks, Report};
 use crate::config::{Job, Settings};
 use crate::console::Console;
@@ -17,7 +18,7 @@ pub(crate) struct Direct {
 impl Direct {
     /// Starts the hook thread if `job` has hooks; its `hook_failed` lines
     /// go to stderr.
-    pub(crate) fn start(settings: &Settings, job: &Job) -> Direct {
+    pub(crate) fn start(settings: &Settings, job: &Arc<Job>) -> Direct {
         let jobs = std::slice::from_ref(job);
         if !super::any(settings, jobs) {
             return Direct { hooks: None };

@@ -21,6 +21,7 @@ mod worker;
 pub(crate) use direct::Direct;
 pub(crate) use table::any;
 
+use std::sync::Arc;
 use crate::config::{Job, Settings};
 use crate::log::Logger;
 use crate::scheduler::{Miss, Notice, Record};
@@ -62,7 +63,7 @@ impl Hooks {
     /// `run-now`); else their statuses come through [`Hooks::reaped`].
     pub(crate) fn start(
         settings: &Settings,
-        jobs: &[Job],
+        jobs: &[Arc<Job>],
         logger: Logger,
         report: Report,
         own_reap: bool,
@@ -103,7 +104,7 @@ impl Hooks {
     }
 
     /// The hooks of a reloaded file.
-    pub(crate) fn jobs(&mut self, settings: &Settings, jobs: &[Job]) {
+    pub(crate) fn jobs(&mut self, settings: &Settings, jobs: &[Arc<Job>]) {
         self.timeout = settings.hooks.timeout;
         let _ = (self.tx).send(Msg::Table(Box::new(Table::new(settings, jobs))));
     }

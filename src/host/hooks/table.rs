@@ -1,6 +1,7 @@
 //! Which hooks an event runs, and with what: the hooks of every job as the
 //! schedule file sets them, and the runs a notice makes of them.
 
+use std::sync::Arc;
 use super::describe::describe;
 use super::payload::Facts;
 use crate::config::{Command, HookKind, HookSet, Job, Mailto, Settings};
@@ -49,7 +50,7 @@ pub(crate) struct Table {
 }
 
 /// Whether the file sets any hook at all.
-pub(crate) fn any(settings: &Settings, jobs: &[Job]) -> bool {
+pub(crate) fn any(settings: &Settings, jobs: &[Arc<Job>]) -> bool {
     !settings.hooks.set.is_empty() || jobs.iter().any(|j| !j.hooks.is_empty())
 }
 
@@ -74,7 +75,7 @@ fn merged(global: &HookSet, job: &Job, shell: &str) -> JobHooks {
 }
 
 impl Table {
-    pub(crate) fn new(settings: &Settings, jobs: &[Job]) -> Table {
+    pub(crate) fn new(settings: &Settings, jobs: &[Arc<Job>]) -> Table {
         let global = &settings.hooks.set;
         Table {
             jobs: jobs

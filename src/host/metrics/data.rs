@@ -111,7 +111,7 @@ impl Data {
     /// The series of `jobs` at start: paused and next run from their saved
     /// `states`, last times from the history (`last`), counters at 0.
     pub(super) fn new(
-        jobs: &[Job],
+        jobs: &[Arc<Job>],
         states: &HashMap<String, JobState>,
         last: &HashMap<String, LastTimes>,
         now: i64,
@@ -142,7 +142,7 @@ impl Data {
 
     /// The jobs now configured: new ones start at 0, kept ones keep their
     /// counters, removed ones disappear.
-    pub(super) fn set_jobs(&mut self, jobs: &[Job]) {
+    pub(super) fn set_jobs(&mut self, jobs: &[Arc<Job>]) {
         let mut old = std::mem::take(&mut self.jobs);
         for job in jobs {
             let data = match old.remove(job.id.as_str()) {

@@ -63,7 +63,7 @@ impl Metrics {
     /// The metrics of `jobs` at start: paused and next run from their saved
     /// `states`, last run times from the history (`last`).
     pub(crate) fn new(
-        jobs: &[Job],
+        jobs: &[Arc<Job>],
         states: &HashMap<String, JobState>,
         last: &HashMap<String, LastTimes>,
     ) -> Metrics {
@@ -113,7 +113,7 @@ impl Metrics {
     }
 
     /// The jobs in force after a reload.
-    pub(crate) fn jobs(&self, jobs: &[Job]) {
+    pub(crate) fn jobs(&self, jobs: &[Arc<Job>]) {
         lock(&self.shared.data).set_jobs(jobs);
     }
 

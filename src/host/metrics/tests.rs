@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-pub(super) fn jobs(ids: &[&str]) -> Vec<Job> {
+pub(super) fn jobs(ids: &[&str]) -> Vec<std::sync::Arc<Job>> {
     let mut text = String::from("[scheduler]\ntimezone = \"UTC\"\n");
     for id in ids {
         let _ = write!(
