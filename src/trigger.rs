@@ -29,13 +29,9 @@ pub enum Kind {
     /// Shared by the jobs of one file that write the same schedule.
     Cron(Arc<CronSchedule>),
     /// Fires every `period` of elapsed time.
-    Interval {
-        period: Duration,
-    },
+    Interval { period: Duration },
     /// Fires once.
-    Date {
-        run_date: DateTime<Tz>,
-    },
+    Date { run_date: DateTime<Tz> },
     /// Fires once each time the scheduler starts; it has no time by the
     /// clock, so [`Trigger::next_after`] is always `None`.
     Startup,

@@ -62,7 +62,11 @@ fn refused(job: &Job, reason: &str) -> Error {
 }
 
 /// Runs the job here, recorded like any run.
-fn direct(store: &mut dyn StateStore, job: &std::sync::Arc<Job>, settings: &Settings) -> Result<(), Error> {
+fn direct(
+    store: &mut dyn StateStore,
+    job: &std::sync::Arc<Job>,
+    settings: &Settings,
+) -> Result<(), Error> {
     let hooks = Direct::start(settings, job);
     let now = Utc::now();
     let record = store

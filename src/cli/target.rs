@@ -3,7 +3,6 @@
 //! argument), else `$APSCHED_CONFIG`, else `./schedules.toml`; `-` reads
 //! standard input. And finding a job of the file by its id.
 
-use std::sync::Arc;
 use super::error::Error;
 use crate::config::{self, Config, ConfigError, Job};
 use crate::store::{Database, Location};
@@ -11,6 +10,7 @@ use crate::suggest;
 use chrono::Utc;
 use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Where the schedule file and its state are.
 #[derive(Clone, Debug, clap::Args)]

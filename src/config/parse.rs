@@ -14,8 +14,23 @@ use std::time::Duration;
 use toml::de::{DeTable, DeValue};
 
 /// Parses; with `fires_after`, a job with no run time after that time is a
-/// problem.
+/// problem. A file whose jobs come after its other sections is read a piece
+/// at a time ([`super::pieces`]), with the same result.
 pub(super) fn parse(
+    path: &Path,
+    source: &str,
+    fires_after: Option<DateTime<Utc>>,
+) -> Result<Config, Vec<Diagnostic>> {
+    if let Some(split) = super::split::split(source, super::pieces::JOBS_PER_PIECE)
+        && let Some(read) = super::pieces::parse(path, source, &split, fires_after)
+    {
+        return read;
+    }
+    whole(path, source, fires_after)
+}
+
+/// Parses the whole file at once.
+pub(super) fn whole(
     path: &Path,
     source: &str,
     fires_after: Option<DateTime<Utc>>,
@@ -27,31 +42,68 @@ pub(super) fn parse(
         return Err(diags.list);
     }
     let root = table.get_ref();
-    let (settings, defaults, given) = sections(&mut diags, path, root);
-    let metrics = (root.iter())
-        .find(|(k, _)| k.get_ref() == "metrics")
-        .and_then(|(_, v)| super::metrics::metrics(&mut diags, &Value::new(v)));
-    let cluster = (root.iter())
-        .find(|(k, _)| k.get_ref() == "cluster")
-        .map(|(_, v)| super::cluster::cluster(&mut diags, &Value::new(v)))
-        .unwrap_or_default();
-    let jobs = jobs(&mut diags, root, &settings, &defaults, fires_after);
+    let head = head(&mut diags, path, root);
+    let jobs = jobs(
+        &mut diags,
+        root,
+        &head.settings,
+        &head.defaults,
+        fires_after,
+    );
     if diags.list.is_empty() {
-        Ok(Config {
-            path: path.to_path_buf(),
-            scheduler: settings,
-            jobs,
-            state_given: given.state,
-            metrics,
-            cluster,
-            warnings: diags
-                .warnings
-                .iter()
-                .map(std::string::ToString::to_string)
-                .collect(),
-        })
+        Ok(head.config(path, jobs, &diags))
     } else {
         Err(diags.list)
+    }
+}
+
+/// What the sections of a file say, before its jobs are read.
+pub(super) struct Head {
+    pub settings: Settings,
+    pub defaults: Defaults,
+    given: Given,
+    metrics: Option<super::Listen>,
+    cluster: super::Cluster,
+}
+
+/// Reads the sections of the file's `root` table (all but its jobs).
+pub(super) fn head(diags: &mut Diagnostics<'_>, path: &Path, root: &DeTable<'_>) -> Head {
+    let (settings, defaults, given) = sections(diags, path, root);
+    let metrics = (root.iter())
+        .find(|(k, _)| k.get_ref() == "metrics")
+        .and_then(|(_, v)| super::metrics::metrics(diags, &Value::new(v)));
+    let cluster = (root.iter())
+        .find(|(k, _)| k.get_ref() == "cluster")
+        .map(|(_, v)| super::cluster::cluster(diags, &Value::new(v)))
+        .unwrap_or_default();
+    Head {
+        settings,
+        defaults,
+        given,
+        metrics,
+        cluster,
+    }
+}
+
+impl Head {
+    /// The loaded file: these sections and `jobs`, with the warnings found.
+    pub(super) fn config(
+        self,
+        path: &Path,
+        jobs: Vec<Arc<Job>>,
+        diags: &Diagnostics<'_>,
+    ) -> Config {
+        Config {
+            path: path.to_path_buf(),
+            scheduler: self.settings,
+            jobs,
+            state_given: self.given.state,
+            metrics: self.metrics,
+            cluster: self.cluster,
+            warnings: (diags.warnings.iter())
+                .map(std::string::ToString::to_string)
+                .collect(),
+        }
     }
 }
 
@@ -144,7 +196,15 @@ fn jobs(
     let mut schedules = Schedules::default();
     jobs.reserve_exact(table.len());
     for (id, body) in table {
-        let job = job::job(diags, &mut schedules, id, body, settings, defaults, fires_after);
+        let job = job::job(
+            diags,
+            &mut schedules,
+            id,
+            body,
+            settings,
+            defaults,
+            fires_after,
+        );
         if let Some(job) = job {
             jobs.push(Arc::new(job));
         }

@@ -4,12 +4,12 @@
 //! scheduling path: hooks run on their own thread, metrics are read by
 //! their own server thread.
 
-use std::sync::Arc;
 use super::hooks::{self, Hooks};
 use super::metrics::Metrics;
 use crate::config::{Job, Settings};
 use crate::log::Logger;
 use crate::scheduler::{Change, Notice, Record};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The observers of a running scheduler.

@@ -2,7 +2,6 @@
 //! (the database's, in a cluster), waiting on the channel, processes, the
 //! state store, the log, hooks and metrics, and reloading the file.
 
-use std::sync::Arc;
 use super::{RealHost, orphans, process};
 use crate::config::{self, Job, Settings};
 use crate::runner::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
@@ -10,6 +9,7 @@ use crate::scheduler::{Change, Event, Notice, Record, RunId, RunRequest};
 use crate::store::JobState;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};

@@ -19,7 +19,6 @@ mod tests_runs;
 #[cfg(test)]
 mod tests_startup;
 
-use std::sync::Arc;
 use crate::config::{Job, Settings};
 use crate::scheduler::persist::JobState;
 use crate::scheduler::{Action, Event, Notice, Record, Scheduler};
@@ -28,6 +27,7 @@ use chrono::{DateTime, Utc};
 use outage::Outage;
 pub(crate) use seam::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The scheduler re-reads the clock at least this often, so a suspend, an NTP
 /// step or a manual clock change is noticed within it.

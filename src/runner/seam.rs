@@ -1,13 +1,13 @@
 //! The seam between the runner and the world: the [`Host`] trait, what it
 //! hands the runner ([`Input`]), and why its calls fail.
 
-use std::sync::Arc;
 use crate::config::{Job, Settings};
 use crate::scheduler::persist::JobState;
 use crate::scheduler::{Change, Event, Notice, Outcome, Record, RunId, RunRequest};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::fmt::Display;
+use std::sync::Arc;
 
 /// Something that happened outside while the runner waited.
 #[derive(Clone, Debug, PartialEq)]

@@ -2,7 +2,6 @@
 //! event, processes that "run" for a set time, and a script of signals,
 //! reloads and clock jumps. Days of schedule run in milliseconds.
 
-use std::sync::Arc;
 use super::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
 use crate::config::{self, Job, Settings};
 use crate::scheduler::persist::JobState;
@@ -11,6 +10,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Something the script does at a moment.

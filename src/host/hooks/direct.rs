@@ -2,12 +2,12 @@
 //! running): the same hooks as under `apsched run`, waited for before the
 //! command returns, at most for the hook timeout and the kill after it.
 
-use std::sync::Arc;
 use super::{Hooks, Report};
 use crate::config::{Job, Settings};
 use crate::console::Console;
 use crate::log::{Format, Logger};
 use crate::scheduler::{Level, Notice, Record};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The hooks of one foreground run; none when the file sets none for it.

@@ -21,10 +21,10 @@ mod worker;
 pub(crate) use direct::Direct;
 pub(crate) use table::any;
 
-use std::sync::Arc;
 use crate::config::{Job, Settings};
 use crate::log::Logger;
 use crate::scheduler::{Miss, Notice, Record};
+use std::sync::Arc;
 use std::sync::mpsc::{Sender, channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};

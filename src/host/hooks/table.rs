@@ -1,13 +1,13 @@
 //! Which hooks an event runs, and with what: the hooks of every job as the
 //! schedule file sets them, and the runs a notice makes of them.
 
-use std::sync::Arc;
 use super::describe::describe;
 use super::payload::Facts;
 use crate::config::{Command, HookKind, HookSet, Job, Mailto, Settings};
 use crate::scheduler::Notice;
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// One hook process to start.

@@ -17,7 +17,9 @@ fn trigger(kind: &str) -> Trigger {
         "date" => Kind::Date {
             run_date: t("2027-01-01T00:00:00"),
         },
-        cron => Kind::Cron(std::sync::Arc::new(cron.parse::<CronSchedule>().expect("cron"))),
+        cron => Kind::Cron(std::sync::Arc::new(
+            cron.parse::<CronSchedule>().expect("cron"),
+        )),
     };
     Trigger {
         kind,
