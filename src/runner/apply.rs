@@ -17,8 +17,25 @@ pub(super) fn apply(
     let mut work = VecDeque::from(actions);
     // What became of the last write: notices follow the change they report.
     let mut written = Written::Yes;
+    // Whether a claim was written since runs were last started.
+    let mut claimed = false;
     loop {
         while let Some(action) = work.pop_front() {
+            let is_claim = matches!(action, Action::Persist(Change::Claim { .. }));
+            // Between two claims of a burst, the runs already claimed start
+            // first: a run waits for its own claim only, not for the rest.
+            if is_claim && std::mem::take(&mut claimed) {
+                let now = host.now();
+                let starts = core.dispatch_recorded(now);
+                if !starts.is_empty() {
+                    work.push_front(action);
+                    for start in starts.into_iter().rev() {
+                        work.push_front(start);
+                    }
+                    continue;
+                }
+            }
+            claimed |= is_claim;
             match action {
                 Action::Start(request) => start(host, core, &request, outage, &mut work),
                 Action::Terminate(run) => host.signal(run, false),
@@ -43,7 +60,7 @@ pub(super) fn apply(
                 },
             }
         }
-        // Runs start only after every claim before them is recorded.
+        // Any run still waiting starts once every claim is recorded.
         let now = host.now();
         work.extend(core.dispatch(now));
         if work.is_empty() {

@@ -4,7 +4,7 @@
 
 use super::sim::{Behavior, Sim, Step, at};
 use super::tests::{HEAD, simulate};
-use crate::scheduler::Event;
+use crate::scheduler::{Change, Event};
 use std::time::Duration;
 
 #[test]
@@ -174,4 +174,26 @@ fn a_command_that_cannot_start_is_a_failed_run() {
     assert!(
         matches!(errors[0], Event::JobError { reason, .. } if reason.starts_with("cannot start"))
     );
+}
+
+#[test]
+fn each_run_of_a_burst_starts_once_its_own_claim_is_written() {
+    let mut sim = Sim::new("2027-01-01T00:00:00Z", "2027-01-01T00:00:20Z");
+    let jobs = "[jobs.jN]\ncommand = \"true\"\ncron = \"10 * * * * *\"\n";
+    let jobs: String = (0..4).map(|i| jobs.replace('N', &i.to_string())).collect();
+    simulate(&mut sim, &format!("{HEAD}max_workers = 10\n{jobs}"));
+    let order: Vec<&str> = (sim.changes.iter())
+        .filter_map(|c| match c {
+            Change::Claim { .. } => Some("claim"),
+            Change::Started { .. } => Some("start"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "claim", "start", "claim", "start", "claim", "start", "claim", "start"
+        ]
+    );
+    assert_eq!(sim.starts.len(), 4);
 }
