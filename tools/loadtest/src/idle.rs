@@ -85,7 +85,7 @@ pub fn scenario(bin: &Path, file: &Path, sizes: Sizes, settled: &mpsc::Sender<()
             ),
             format!("{wakes:.1} (all threads: {all:.1} switches)"),
             "0 (no periodic wake-up)",
-            Some(wakes < 1.0),
+            Some(wakes < 0.5),
         ),
     ]
 }
