@@ -169,4 +169,53 @@ mod tests {
             r#"{"time":"2026-11-22T02:30:00.001Z","level":"info","event":"job_removed","job":"backup","reason":"removed from the file"}"#
         );
     }
+
+    #[test]
+    fn sleeps_clock_steps_and_a_lost_clock_watch() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-22T02:30:00.001Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        let text = Logger::new(Format::Text, Level::Debug, Console::new());
+        let cases = [
+            (
+                Event::Sleeping {
+                    until: Some(now),
+                    due: Some(crate::scheduler::Due::Slot("backup".into())),
+                },
+                "DEBUG sleeping until=2026-11-22T02:30:00.001Z for=slot job=backup",
+            ),
+            (
+                Event::Sleeping {
+                    until: Some(now),
+                    due: None,
+                },
+                "DEBUG sleeping until=2026-11-22T02:30:00.001Z for=clock_check",
+            ),
+            (
+                Event::Sleeping {
+                    until: None,
+                    due: None,
+                },
+                "DEBUG sleeping for=nothing_due",
+            ),
+            (
+                Event::Woke {
+                    reason: "clock_set",
+                    job: None,
+                    run: None,
+                },
+                "DEBUG woke reason=clock_set",
+            ),
+            (
+                Event::ClockWatchFailed {
+                    error: "cannot read the wall clock's timer: Bad file descriptor".into(),
+                },
+                "WARN  clock_watch_failed error=\"cannot read the wall clock's timer: Bad file descriptor\"",
+            ),
+        ];
+        for (event, line) in cases {
+            let rendered = text.render(&event, &now);
+            assert_eq!(rendered, format!("2026-11-22T02:30:00.001Z {line}"));
+        }
+    }
 }

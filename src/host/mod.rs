@@ -1,7 +1,8 @@
 //! The real [`Host`](crate::runner::Host): the wall clock, sleeping on a channel that signals,
-//! exiting children and changes of a watched file wake, job processes, the
+//! exiting children, changes of a watched file and clock steps wake, job processes, the
 //! state store, the log, and the service manager's notify socket.
 
+mod clock;
 mod direct;
 mod fence;
 pub(crate) mod hooks;
@@ -66,6 +67,8 @@ pub(crate) struct RealHost {
     /// The database's clock minus this host's, in microseconds: runs are
     /// due by the database's clock.
     offset: Arc<AtomicI64>,
+    /// The clock watch runs: a clock step wakes the runner at once.
+    clock_watch: bool,
 }
 
 impl RealHost {
@@ -79,6 +82,7 @@ impl RealHost {
     ) -> std::io::Result<RealHost> {
         let (tx, rx) = channel();
         signals::start(tx.clone())?;
+        let clock = clock::start(tx.clone());
         let (console, format) = output;
         let (notify, problem) = Notifier::from_env();
         let mut host = RealHost {
@@ -96,9 +100,13 @@ impl RealHost {
             node: None,
             fence: None,
             offset: Arc::new(AtomicI64::new(0)),
+            clock_watch: clock.is_ok(),
         };
         if let Some(event) = problem {
             host.logger.log(&event);
+        }
+        if let Err(error) = clock {
+            host.logger.log(&Event::ClockWatchFailed { error });
         }
         Ok(host)
     }
@@ -178,6 +186,12 @@ impl RealHost {
             }
             Msg::WatchFailed { error } => {
                 self.logger.log(&Event::WatchFailed { error });
+                Vec::new()
+            }
+            Msg::ClockSet => vec![Input::ClockSet],
+            Msg::ClockWatchFailed { error } => {
+                self.clock_watch = false;
+                self.logger.log(&Event::ClockWatchFailed { error });
                 Vec::new()
             }
             Msg::Control => state::control(self.state.store()),

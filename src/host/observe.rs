@@ -123,10 +123,10 @@ impl Observers {
         true
     }
 
-    /// The scheduling loop is about to wait, or has woken.
-    pub(super) fn alive(&mut self) {
+    /// The scheduling loop goes to wait (`true`), or has woken.
+    pub(super) fn waiting(&mut self, waiting: bool) {
         if let Some(m) = &self.metrics {
-            m.alive();
+            m.waiting(waiting);
         }
     }
 }

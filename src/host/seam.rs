@@ -2,6 +2,7 @@
 //! (the database's, in a cluster), waiting on the channel, processes, the
 //! state store, the log, hooks and metrics, and reloading the file.
 
+use super::signals::Msg;
 use super::{RealHost, orphans, process};
 use crate::config::{self, Job, Settings};
 use crate::runner::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
@@ -25,26 +26,25 @@ impl Host for RealHost {
         }
         self.logger.flush();
         self.notify_before_wait();
-        self.observers.alive();
-        let msg = loop {
-            let timeout = (deadline - self.now()).to_std().unwrap_or(Duration::ZERO);
-            // A watchdog due first cuts the wait short, only to be fed.
-            let feed = (self.notify.watchdog_due())
-                .map(|at| at.saturating_duration_since(Instant::now()))
-                .filter(|until| *until < timeout);
-            match self.rx.recv_timeout(feed.unwrap_or(timeout)) {
-                Ok(msg) => break msg,
-                Err(RecvTimeoutError::Timeout) if feed.is_some() => self.notify_before_wait(),
-                Err(RecvTimeoutError::Timeout) => return Vec::new(),
-                Err(RecvTimeoutError::Disconnected) => return vec![Input::Stop],
-            }
+        self.observers.waiting(true);
+        let received = self.receive(deadline);
+        self.observers.waiting(false);
+        let msg = match received {
+            Ok(msg) => msg,
+            Err(RecvTimeoutError::Timeout) => return Vec::new(),
+            Err(RecvTimeoutError::Disconnected) => return vec![Input::Stop],
         };
-        self.observers.alive();
         let mut inputs = self.input(msg);
         while let Ok(msg) = self.rx.try_recv() {
             inputs.extend(self.input(msg));
         }
         inputs
+    }
+
+    fn notices_clock_steps(&self) -> bool {
+        // In a cluster the clock is the database's, whose steps only the
+        // next measure of its offset shows.
+        self.clock_watch && self.node.is_none()
     }
 
     fn start(&mut self, run: &RunRequest) -> Result<(), StartError> {
@@ -151,6 +151,23 @@ impl Host for RealHost {
             Err(e) => Err(ReloadError {
                 problems: vec![e.to_string()],
             }),
+        }
+    }
+}
+
+impl RealHost {
+    /// The first message before `deadline`, feeding the watchdog meanwhile.
+    fn receive(&mut self, deadline: DateTime<Utc>) -> Result<Msg, RecvTimeoutError> {
+        loop {
+            let timeout = (deadline - self.now()).to_std().unwrap_or(Duration::ZERO);
+            // A watchdog due first cuts the wait short, only to be fed.
+            let feed = (self.notify.watchdog_due())
+                .map(|at| at.saturating_duration_since(Instant::now()))
+                .filter(|until| *until < timeout);
+            match self.rx.recv_timeout(feed.unwrap_or(timeout)) {
+                Err(RecvTimeoutError::Timeout) if feed.is_some() => self.notify_before_wait(),
+                received => return received,
+            }
         }
     }
 }

@@ -37,6 +37,12 @@ pub(super) enum Msg {
     WatchFailed {
         error: String,
     },
+    /// The wall clock was set, or the machine resumed from suspend.
+    ClockSet,
+    /// The wall clock can no longer be watched for steps, and why.
+    ClockWatchFailed {
+        error: String,
+    },
     /// For hooks and metrics: runs of the cluster recorded interrupted by
     /// this node, their node having lost its lease.
     Notices(Vec<crate::scheduler::Notice>),

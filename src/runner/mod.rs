@@ -11,6 +11,8 @@ mod sim;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_clock;
+#[cfg(test)]
 mod tests_notice;
 #[cfg(test)]
 mod tests_record;
@@ -29,8 +31,9 @@ pub(crate) use seam::{Host, Input, PersistError, RecoverError, ReloadError, Star
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The scheduler re-reads the clock at least this often, so a suspend, an NTP
-/// step or a manual clock change is noticed within it.
+/// On a host that does not notice clock steps, the scheduler re-reads the
+/// clock at least this often, so a suspend, an NTP step or a manual clock
+/// change is noticed within it.
 pub(crate) const MAX_SLEEP: chrono::Duration = chrono::Duration::seconds(60);
 
 /// Jobs added at start between two applications of their actions (log
@@ -103,18 +106,21 @@ pub(crate) fn run(
         if core.is_done() {
             break;
         }
+        // A host that notices clock steps wakes for them: no cap, and with
+        // nothing due no deadline.
+        let cap = (!host.notices_clock_steps()).then_some(MAX_SLEEP);
         let (mut wake, mut due) = match core.next_wake() {
-            Some((at, due)) if at < now + MAX_SLEEP => (at, Some(due)),
-            _ => (now + MAX_SLEEP, None),
+            Some((at, due)) if cap.is_none_or(|c| at < now + c) => (Some(at), Some(due)),
+            _ => (cap.map(|c| now + c), None),
         };
         if let Some(o) = &state.outage
-            && o.next_try < wake
+            && wake.is_none_or(|w| o.next_try < w)
         {
-            (wake, due) = (o.next_try, None);
+            (wake, due) = (Some(o.next_try), None);
         }
         host.log(&Event::Sleeping { until: wake, due });
-        let inputs = host.wait(wake);
-        if inputs.is_empty() && host.now() >= wake {
+        let inputs = host.wait(wake.unwrap_or(DateTime::<Utc>::MAX_UTC));
+        if inputs.is_empty() && wake.is_some_and(|w| host.now() >= w) {
             host.log(&woke("timer", None));
         }
         for input in inputs {
@@ -151,6 +157,7 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, state: &mut 
         Input::FileChanged => "file",
         Input::Paused { .. } | Input::RunNow { .. } => "control",
         Input::StoreFailed { .. } => "store",
+        Input::ClockSet => "clock_set",
     };
     let about = match &input {
         Input::Exited { run, .. } => core.describe_run(*run),
@@ -185,7 +192,8 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, state: &mut 
                 actions
             }
         },
-        Input::StoreFailed { .. } => Vec::new(),
+        // The loop reads the clock again before it decides anything.
+        Input::StoreFailed { .. } | Input::ClockSet => Vec::new(),
     };
     if paused && !actions.is_empty() {
         host.log(&woke(reason, about));

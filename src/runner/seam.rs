@@ -26,6 +26,9 @@ pub(crate) enum Input {
     RunNow { job: String, request: Option<i64> },
     /// A write the host made on its own (a run's output) failed.
     StoreFailed { error: String },
+    /// The wall clock was set, or the machine resumed from suspend: read
+    /// it again.
+    ClockSet,
 }
 
 /// Why a state change was not written.
@@ -79,8 +82,15 @@ pub(crate) struct RecoverError {
 pub(crate) trait Host {
     /// The wall clock.
     fn now(&mut self) -> DateTime<Utc>;
-    /// Waits until `deadline` or until inputs arrive, and returns them.
+    /// Waits until `deadline` (`DateTime::MAX_UTC`: no deadline) or until
+    /// inputs arrive, and returns them.
     fn wait(&mut self, deadline: DateTime<Utc>) -> Vec<Input>;
+    /// Whether a clock step or a resume from suspend wakes [`Host::wait`]
+    /// at once ([`Input::ClockSet`]); if not, the runner waits at most
+    /// [`MAX_SLEEP`](super::MAX_SLEEP) at a time.
+    fn notices_clock_steps(&self) -> bool {
+        false
+    }
     /// Starts the run's process; an error means it could not start.
     fn start(&mut self, run: &RunRequest) -> Result<(), StartError>;
     /// Sends SIGTERM (or SIGKILL with `kill`) to the run's process group.

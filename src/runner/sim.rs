@@ -72,6 +72,9 @@ pub(super) struct Sim {
     pub notices: Vec<(usize, Notice)>,
     /// The store is shared with other hosts (a cluster's).
     pub shared: bool,
+    /// A clock jump wakes the runner at once ([`Input::ClockSet`]), as the
+    /// real host's clock watch does; else it waits at most a minute.
+    pub clock_steps: bool,
 }
 
 /// Parses a schedule file text (zone UTC unless it says otherwise).
@@ -108,6 +111,7 @@ impl Sim {
             recoveries: Vec::new(),
             notices: Vec::new(),
             shared: false,
+            clock_steps: false,
         }
     }
 
@@ -191,7 +195,11 @@ impl Host for Sim {
                 }
                 Some(Step::Jump(to)) => {
                     self.now = to;
-                    Vec::new()
+                    if self.clock_steps {
+                        vec![Input::ClockSet]
+                    } else {
+                        Vec::new()
+                    }
                 }
                 Some(Step::Claimed(job, next)) => {
                     if let Some(st) = self.saved.get_mut(&job) {
@@ -208,6 +216,10 @@ impl Host for Sim {
             return vec![Input::Stop];
         }
         Vec::new()
+    }
+
+    fn notices_clock_steps(&self) -> bool {
+        self.clock_steps
     }
 
     fn start(&mut self, run: &RunRequest) -> Result<(), StartError> {

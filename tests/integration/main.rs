@@ -20,6 +20,7 @@ mod faults;
 mod fuzz_regressions;
 mod hooks;
 mod hostile_file;
+mod idle;
 mod import;
 mod keys;
 mod list_state;

@@ -26,14 +26,16 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-/// How long the scheduling loop may go without waiting or waking before
-/// `/healthz` calls it stuck: twice its longest sleep, and some slack.
+/// How long the scheduling loop may be busy (neither waiting nor waking)
+/// before `/healthz` calls it stuck.
 const STUCK: Duration = Duration::from_secs(2 * 60 + 15);
 
 /// What `/healthz` looks at.
 struct Health {
     /// When the loop last went to wait or woke.
     alive: Instant,
+    /// The loop is waiting (however long: a wait is not stuck).
+    waiting: bool,
     /// Why the last state write failed, until one succeeds.
     write_error: Option<String>,
 }
@@ -73,6 +75,7 @@ impl Metrics {
                 data: Mutex::new(Data::new(jobs, states, last, now)),
                 health: Mutex::new(Health {
                     alive: Instant::now(),
+                    waiting: false,
                     write_error: None,
                 }),
             }),
@@ -117,9 +120,17 @@ impl Metrics {
         lock(&self.shared.data).set_jobs(jobs);
     }
 
-    /// The scheduling loop goes to wait, or woke.
+    /// The scheduling loop ran just now.
+    #[cfg(test)]
     pub(crate) fn alive(&self) {
         lock(&self.shared.health).alive = Instant::now();
+    }
+
+    /// The scheduling loop goes to wait (`true`), or woke.
+    pub(crate) fn waiting(&self, waiting: bool) {
+        let mut health = lock(&self.shared.health);
+        health.alive = Instant::now();
+        health.waiting = waiting;
     }
 
     /// A hook of `event` ended with `result`: success, failure, timeout or
@@ -145,7 +156,7 @@ impl Metrics {
     fn health(&self) -> Result<(), String> {
         let health = lock(&self.shared.health);
         let idle = health.alive.elapsed();
-        if idle > STUCK {
+        if !health.waiting && idle > STUCK {
             return Err(format!(
                 "scheduling loop stuck: it has not run for {} s",
                 idle.as_secs()

@@ -257,6 +257,26 @@ fn a_loop_that_has_not_run_for_135_seconds_is_stuck() {
     assert_eq!(server::route("GET", "/healthz", &m).status, "200 OK");
 }
 
+#[test]
+fn a_loop_waiting_for_hours_is_not_stuck_and_one_busy_for_135_seconds_is() {
+    let m = Metrics::new(&jobs(&["a"]), &HashMap::new(), &HashMap::new());
+    let Some(long_ago) = std::time::Instant::now().checked_sub(std::time::Duration::from_secs(136))
+    else {
+        return; // the machine booted less than that ago
+    };
+    // Asleep until a run time hours away: nothing wakes it meanwhile.
+    m.waiting(true);
+    super::lock(&m.shared.health).alive = long_ago;
+    assert_eq!(server::route("GET", "/healthz", &m).status, "200 OK");
+    // Woken, then busy ever since.
+    m.waiting(false);
+    super::lock(&m.shared.health).alive = long_ago;
+    let r = server::route("GET", "/healthz", &m);
+    assert_eq!(r.status, "503 Service Unavailable");
+    let body = r.body.unwrap_or_default();
+    assert!(body.starts_with("scheduling loop stuck"), "{body}");
+}
+
 /// A sink that counts what it is given.
 struct Counter(usize);
 

@@ -71,6 +71,7 @@ impl Event {
             | Event::ConfigWarning { .. }
             | Event::FileChanged { .. }
             | Event::WatchFailed { .. }
+            | Event::ClockWatchFailed { .. }
             | Event::NotifyFailed { .. }
             | Event::HookFailed { .. }
             | Event::MetricsListening { .. } => scheduler_fields(self),
@@ -117,13 +118,15 @@ fn scheduler_fields(event: &Event) -> Vec<(&'static str, Field)> {
         }
         Event::SchedulerStopped => vec![],
         Event::Sleeping { until, due } => {
-            let until = rfc3339_millis_z(until);
-            let mut f = vec![("until", text(until))];
+            let mut f: Vec<_> = (until.iter())
+                .map(|u| ("until", text(rfc3339_millis_z(u))))
+                .collect();
             match due {
                 Some(crate::scheduler::Due::Slot(j)) => f.extend([("for", text("slot")), job(j)]),
                 Some(crate::scheduler::Due::Deadline { job: j, run }) => {
                     f.extend([("for", text("deadline")), job(j), ("run", num(*run))]);
                 }
+                None if until.is_none() => f.push(("for", text("nothing_due"))),
                 None => f.push(("for", text("clock_check"))),
             }
             f
@@ -164,7 +167,9 @@ fn scheduler_fields(event: &Event) -> Vec<(&'static str, Field)> {
         Event::ConfigWarning { warning } => vec![("warning", text(warning.clone()))],
         Event::FileChanged { path } => vec![("path", text(path.clone()))],
         Event::MetricsListening { addr } => vec![("addr", text(addr.clone()))],
-        Event::WatchFailed { error } | Event::NotifyFailed { error } => {
+        Event::WatchFailed { error }
+        | Event::ClockWatchFailed { error }
+        | Event::NotifyFailed { error } => {
             vec![("error", text(error.clone()))]
         }
         Event::HookFailed {

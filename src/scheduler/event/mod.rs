@@ -32,14 +32,16 @@ pub(crate) enum Event {
         timeout: Duration,
     },
     SchedulerStopped,
-    /// The scheduler goes to sleep until this time, for this (debug).
+    /// The scheduler goes to sleep until this time, for this (debug); with
+    /// no time, until something wakes it (nothing is due).
     Sleeping {
-        until: DateTime<chrono::Utc>,
+        until: Option<DateTime<chrono::Utc>>,
         due: Option<super::Due>,
     },
     /// The scheduler woke up, and why (debug): `timer`, `child_exit`,
     /// `signal` (stop or reload), `file` (the watched file changed),
-    /// `control` (pause, resume, run-now).
+    /// `control` (pause, resume, run-now), `clock_set` (the wall clock was
+    /// set, or the machine resumed from suspend).
     Woke {
         reason: &'static str,
         job: Option<String>,
@@ -188,6 +190,11 @@ pub(crate) enum Event {
     },
     /// The schedule file can no longer be watched for changes.
     WatchFailed {
+        error: String,
+    },
+    /// Clock steps and suspends can no longer be noticed at once: the
+    /// scheduler re-reads the clock every minute instead.
+    ClockWatchFailed {
         error: String,
     },
     /// A message to the service manager (`NOTIFY_SOCKET`) could not be

@@ -38,6 +38,7 @@ impl Event {
             Event::ConfigWarning { .. } => "config_warning",
             Event::FileChanged { .. } => "file_changed",
             Event::WatchFailed { .. } => "watch_failed",
+            Event::ClockWatchFailed { .. } => "clock_watch_failed",
             Event::NotifyFailed { .. } => "notify_failed",
             Event::HookFailed { .. } => "hook_failed",
             Event::MetricsListening { .. } => "metrics_listening",
@@ -68,6 +69,7 @@ impl Event {
             | Event::RunNowRefused { .. }
             | Event::ConfigWarning { .. }
             | Event::WatchFailed { .. }
+            | Event::ClockWatchFailed { .. }
             | Event::NotifyFailed { .. }
             | Event::HookFailed { .. }
             | Event::RunLost { .. }

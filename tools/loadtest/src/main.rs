@@ -12,8 +12,8 @@
 //! when that is set). `--quick` shrinks every scenario to check that the
 //! tool works; its figures are not comparable with BENCHMARKS.md.
 //!
-//! 1. idle ([`idle`]): 10,000 far-off jobs watched for 2 minutes: CPU time
-//!    and wake-ups per minute.
+//! 1. idle ([`idle`]): 10,000 far-off jobs (`--idle-jobs N` for another
+//!    number) watched for 2 minutes: CPU time and wake-ups per minute.
 //! 2. latency ([`latency`]): an every-second job for 60 s: when its program
 //!    starts, against its scheduled second.
 //! 3. burst ([`burst`]): 1,000 `true` jobs due in the same second, against
@@ -56,11 +56,12 @@ use std::time::{Duration, Instant};
 
 use report::Row;
 
-const USAGE: &str = "usage: loadtest [--bin PATH] [--quick] [--run-arg ARG]... [--hooks] [--database DSN] [idle] [latency] [burst] [memory] [scrape] [cluster]
+const USAGE: &str = "usage: loadtest [--bin PATH] [--quick] [--idle-jobs N] [--run-arg ARG]... [--hooks] [--database DSN] [idle] [latency] [burst] [memory] [scrape] [cluster]
   Runs the named scenarios (all when none is named) against the apsched
   binary: --bin PATH, else $APSCHED_BIN, else target/release/apsched of the
   repository (build it first with `cargo build --release`).
   --quick  small sizes and short runs, to check the tool works
+  --idle-jobs N  jobs of the idle scenario (10,000 unless --quick), e.g. 100000
   --run-arg ARG  pass ARG to every `apsched run` (repeat for more)
   --hooks  give the latency job an on_start and an on_finish hook (`true`)
   --database DSN  a PostgreSQL database for the cluster scenario (it runs only with one)";
@@ -141,6 +142,8 @@ struct Options {
     database: Option<String>,
     /// Scenario names; empty for all.
     scenarios: Vec<String>,
+    /// Jobs of the idle scenario, instead of its size's.
+    idle_jobs: Option<usize>,
 }
 
 fn parse_args(args: Vec<String>) -> Result<Options, String> {
@@ -151,6 +154,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
         hooks: false,
         database: None,
         scenarios: Vec::new(),
+        idle_jobs: None,
     };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -160,6 +164,13 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
                 opts.bin = Some(PathBuf::from(path));
             }
             "--quick" => opts.quick = true,
+            "--idle-jobs" => {
+                let n = args.next().ok_or("--idle-jobs needs a number")?;
+                let n = n
+                    .parse()
+                    .map_err(|_| format!("--idle-jobs: `{n}` is not a number of jobs"))?;
+                opts.idle_jobs = Some(n);
+            }
             "--hooks" => opts.hooks = true,
             "--database" => {
                 opts.database = Some(args.next().ok_or("--database needs a connection string")?);
@@ -237,11 +248,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let sizes = if opts.quick {
+    let mut sizes = if opts.quick {
         Sizes::quick()
     } else {
         Sizes::full()
     };
+    if let Some(n) = opts.idle_jobs {
+        sizes.idle_jobs = n;
+    }
     let on = |name: &str| opts.scenarios.is_empty() || opts.scenarios.iter().any(|s| s == name);
     run(
         &bin,
