@@ -31,7 +31,7 @@ pub enum Kind {
     /// Fires every `period` of elapsed time.
     Interval { period: Duration },
     /// Fires once.
-    Date { run_date: DateTime<Tz> },
+    Date { run_date: Box<DateTime<Tz>> },
     /// Fires once each time the scheduler starts; it has no time by the
     /// clock, so [`Trigger::next_after`] is always `None`.
     Startup,
@@ -43,8 +43,8 @@ pub struct Trigger {
     pub kind: Kind,
     /// The zone fire times are computed and shown in.
     pub tz: Tz,
-    pub start_date: Option<DateTime<Tz>>,
-    pub end_date: Option<DateTime<Tz>>,
+    pub start_date: Option<Box<DateTime<Tz>>>,
+    pub end_date: Option<Box<DateTime<Tz>>>,
     /// Each run starts up to this much later (applied when running).
     pub jitter: Option<Duration>,
 }
@@ -68,7 +68,7 @@ impl Trigger {
             Kind::Cron(schedule) => {
                 // Fire times are whole seconds: "at or after start" is
                 // "strictly after the second before start, rounded up".
-                let from = match &self.start_date {
+                let from = match self.start_date.as_deref() {
                     Some(start) if start > after => {
                         let back = i64::from(start.timestamp_subsec_nanos() == 0);
                         DateTime::from_timestamp(start.timestamp() - back, 0)?
@@ -80,7 +80,7 @@ impl Trigger {
             }
             Kind::Interval { period } => {
                 let period = i128::try_from(period.as_nanos()).ok().filter(|p| *p > 0)?;
-                let origin = match &self.start_date {
+                let origin = match self.start_date.as_deref() {
                     Some(start) => nanos(start),
                     None => nanos(anchor) + period,
                 };
@@ -93,7 +93,7 @@ impl Trigger {
                 from_nanos(origin + k * period, self.tz)?
             }
             Kind::Date { run_date } => {
-                if run_date > after {
+                if **run_date > *after {
                     run_date.with_timezone(&self.tz)
                 } else {
                     return None;
@@ -101,7 +101,7 @@ impl Trigger {
             }
             Kind::Startup => return None,
         };
-        match &self.end_date {
+        match self.end_date.as_deref() {
             Some(end) if next > *end => None,
             _ => Some(next),
         }
@@ -135,12 +135,12 @@ impl Trigger {
             Kind::Cron(schedule) => format!("cron {}", schedule.normalized()),
             _ => self.summary(),
         };
-        let time = |t: &Option<DateTime<Tz>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
+        let time = |t: Option<&DateTime<Tz>>| t.map(DateTime::to_rfc3339).unwrap_or_default();
         format!(
             "{kind}|{}|{}|{}|{}",
             self.tz.name(),
-            time(&self.start_date),
-            time(&self.end_date),
+            time(self.start_date.as_deref()),
+            time(self.end_date.as_deref()),
             self.jitter.map(duration::format).unwrap_or_default()
         )
     }
@@ -193,7 +193,7 @@ mod tests {
             },
             berlin,
         );
-        t.start_date = Some(at("2026-03-29T00:30:00+01:00", berlin));
+        t.start_date = Some(Box::new(at("2026-03-29T00:30:00+01:00", berlin)));
         let after = at("2026-03-29T00:00:00+01:00", berlin);
         assert_eq!(
             texts(&t.upcoming(&after, &after, 3)),
@@ -231,8 +231,8 @@ mod tests {
         let utc = Tz::UTC;
         let schedule: CronSchedule = "0 * * * *".parse().expect("valid");
         let mut t = trigger(Kind::Cron(Arc::new(schedule)), utc);
-        t.start_date = Some(at("2026-01-01T05:00:00Z", utc));
-        t.end_date = Some(at("2026-01-01T07:00:00Z", utc));
+        t.start_date = Some(Box::new(at("2026-01-01T05:00:00Z", utc)));
+        t.end_date = Some(Box::new(at("2026-01-01T07:00:00Z", utc)));
         let after = at("2026-01-01T00:00:00Z", utc);
         assert_eq!(
             texts(&t.upcoming(&after, &after, 5)),
@@ -248,7 +248,12 @@ mod tests {
     fn date_fires_once() {
         let utc = Tz::UTC;
         let run_date = at("2027-01-01T00:00:00Z", utc);
-        let t = trigger(Kind::Date { run_date }, utc);
+        let t = trigger(
+            Kind::Date {
+                run_date: Box::new(run_date),
+            },
+            utc,
+        );
         let after = at("2026-01-01T00:00:00Z", utc);
         assert_eq!(
             texts(&t.upcoming(&after, &after, 3)),

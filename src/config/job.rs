@@ -62,8 +62,8 @@ pub(super) fn job(
     let trigger = Trigger {
         kind: trigger::build(diags, schedules, id, table, kind?, keys.trigger)?,
         tz,
-        start_date: keys.start_date,
-        end_date: keys.end_date,
+        start_date: keys.start_date.map(Box::new),
+        end_date: keys.end_date.map(Box::new),
         jitter: keys.jitter,
     };
     if let Some(now) = fires_after {
@@ -87,7 +87,7 @@ pub(super) fn job(
         description: keys.description,
         stdin: keys.stdin,
         shell: keys.shell,
-        user,
+        user: user.map(Box::new),
         hooks: keys.hooks,
         on_lost: keys.on_lost,
         max_attempts: keys.max_attempts,

@@ -249,7 +249,11 @@ pub(super) fn command(
                     );
                     None
                 }
-                other => other.map(Command::Argv),
+                // Collected through `Option`, it has room for four.
+                other => other.map(|mut a| {
+                    a.shrink_to_fit();
+                    Command::Argv(a)
+                }),
             }
         }
         _ => {

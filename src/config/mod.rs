@@ -96,7 +96,7 @@ pub struct Job {
     /// Runs a string command instead of `[scheduler] shell`.
     pub shell: Option<String>,
     /// The account the job runs as (`user`), looked up at load.
-    pub user: Option<crate::account::Account>,
+    pub user: Option<Box<crate::account::Account>>,
     /// `[jobs.ID.hooks]`: each replaces `[hooks]`' hook of the same event.
     pub(crate) hooks: HookSet,
     /// In a cluster: what becomes of a run whose node lost its lease.

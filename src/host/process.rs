@@ -59,7 +59,7 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
     if let Some(account) = &job.user {
         account_env(&mut command, account);
     }
-    let identity = switch_to(job.user.as_ref());
+    let identity = switch_to(job.user.as_deref());
     command
         .envs(job.env.iter().map(|(k, v)| (k, v)))
         .env("APSCHED_JOB_ID", &job.id)

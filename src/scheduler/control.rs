@@ -94,7 +94,7 @@ impl Scheduler {
                             entry.paused = job.paused;
                         }
                         entry.job = job;
-                        entry.anchor = anchor;
+                        entry.anchor = anchor.with_timezone(&Utc);
                     }
                     let next = self.schedule_from(seq, &anchor);
                     let entry = &self.entries[&seq];

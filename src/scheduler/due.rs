@@ -43,7 +43,8 @@ impl Scheduler {
         };
         let job = entry.job.clone();
         let grace = misfire::grace(&job);
-        let due = collect(&job.trigger, slot, &entry.anchor, now, grace, job.coalesce);
+        let anchor = entry.anchor.with_timezone(&job.trigger.tz);
+        let due = collect(&job.trigger, slot, &anchor, now, grace, job.coalesce);
         let runs = due.runs(job.coalesce);
         let lateness = lateness_event(&job.id, &due, slot, runs.len(), now);
         let mut claim = claim(&job, &due, slot, grace);

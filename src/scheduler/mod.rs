@@ -73,7 +73,8 @@ struct Entry {
     job: Arc<Job>,
     slot: Option<Slot>,
     /// When an interval job without `start_date` was first scheduled.
-    anchor: DateTime<Tz>,
+    /// In UTC, as stored: the job's zone is its trigger's.
+    anchor: DateTime<Utc>,
     /// Runs of this job submitted and not finished (waiting or running).
     instances: usize,
     /// Paused, by the file or a command ([`initial::paused`]).
@@ -86,7 +87,7 @@ impl Entry {
         JobState {
             fingerprint: self.job.trigger.fingerprint(),
             next_run: self.slot.map(|s| s.scheduled.with_timezone(&Utc)),
-            anchor: self.anchor.with_timezone(&Utc),
+            anchor: self.anchor,
             paused: self.paused,
             file_paused: Some(self.job.paused),
             reschedule: false,
@@ -180,7 +181,7 @@ impl Scheduler {
         let seq = self.insert(Entry {
             job,
             slot: None,
-            anchor: start.anchor,
+            anchor: start.anchor.with_timezone(&Utc),
             instances: 0,
             paused: start.paused,
         });

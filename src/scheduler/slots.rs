@@ -18,7 +18,7 @@ impl Scheduler {
         actions: &mut Vec<Action>,
     ) -> Option<DateTime<Tz>> {
         let entry = self.entries.get_mut(&seq)?;
-        entry.anchor = start.anchor;
+        entry.anchor = start.anchor.with_timezone(&Utc);
         entry.paused = start.paused;
         if let Some(old) = entry.slot.take() {
             self.queue.remove(&(old.start_at, seq));
@@ -60,7 +60,8 @@ impl Scheduler {
         if let Some(jitter) = trigger.jitter.filter(|j| !j.is_zero()) {
             // Up to `jitter` late, but before the following run time.
             let mut bound = jitter.as_millis() as i64;
-            if let Some(following) = trigger.next_after(&scheduled, &entry.anchor) {
+            let anchor = entry.anchor.with_timezone(&trigger.tz);
+            if let Some(following) = trigger.next_after(&scheduled, &anchor) {
                 bound = bound.min((following - scheduled).num_milliseconds() - 1);
             }
             if bound > 0 {
@@ -84,7 +85,8 @@ impl Scheduler {
         if entry.paused {
             return None;
         }
-        let scheduled = entry.job.trigger.next_after(after, &entry.anchor)?;
+        let anchor = entry.anchor.with_timezone(&entry.job.trigger.tz);
+        let scheduled = entry.job.trigger.next_after(after, &anchor)?;
         self.set_slot(seq, scheduled);
         Some(scheduled)
     }

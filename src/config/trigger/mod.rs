@@ -233,7 +233,9 @@ pub(super) fn build(
         TriggerKind::Startup => Kind::Startup,
         TriggerKind::Date => {
             if let Some(run_date) = args.run_date {
-                Kind::Date { run_date }
+                Kind::Date {
+                    run_date: Box::new(run_date),
+                }
             } else {
                 if !table.iter().any(|(k, _)| k.get_ref() == "run_date") {
                     diags.error(

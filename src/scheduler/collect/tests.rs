@@ -15,7 +15,7 @@ fn trigger(kind: &str) -> Trigger {
             period: Duration::from_secs(60),
         },
         "date" => Kind::Date {
-            run_date: t("2027-01-01T00:00:00"),
+            run_date: Box::new(t("2027-01-01T00:00:00")),
         },
         cron => Kind::Cron(std::sync::Arc::new(
             cron.parse::<CronSchedule>().expect("cron"),
