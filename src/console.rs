@@ -1,11 +1,15 @@
 //! The one writer of a running scheduler's standard output and standard
-//! error. Log lines are queued and written in one write per wake-up; job
-//! output is written as it arrives, after the log lines queued before it.
+//! error. Log lines are queued and written in one write per wake-up (or per
+//! 64 KiB); job output is written as it arrives, after the log lines queued
+//! before it.
 //! So in a merged stream (`docker logs`, journald, `2>&1`) a run's output
 //! never comes before the line that submitted it.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, MutexGuard};
+
+/// How many bytes of log lines are queued at most before they are written.
+const QUEUE_LIMIT: usize = 64 * 1024;
 
 /// Shared by the logger and the output forwarder.
 #[derive(Debug, Default)]
@@ -26,11 +30,17 @@ impl Console {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Queues a log line (without its newline).
+    /// Queues a log line (without its newline); the queue is written
+    /// once it holds [`QUEUE_LIMIT`] bytes, so that the 100,000 `job_added`
+    /// lines of a large file are neither held nor held back until the
+    /// first wait.
     pub(crate) fn queue(&self, line: &str) {
         let mut queued = self.lock();
         queued.extend_from_slice(line.as_bytes());
         queued.push(b'\n');
+        if queued.len() >= QUEUE_LIMIT {
+            write_queued(&mut queued);
+        }
     }
 
     /// Writes the queued log lines to stderr.
