@@ -23,6 +23,7 @@ mod hostile_file;
 mod idle;
 mod import;
 mod keys;
+mod large_file;
 mod list_state;
 mod meaning;
 mod messages;
