@@ -5,6 +5,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -13,7 +14,7 @@ from datetime import datetime, timezone
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench import memory, procfs, table, timing  # noqa: E402
-from bench.systems import CRON_FILE, HERE, Apsched, Aps, Cron  # noqa: E402
+from bench.systems import HERE, Apsched, Aps, Cron, stop_all  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
 
@@ -28,7 +29,8 @@ class Ctx:
         self.small = [100, 1000] if a.quick else [100, 10_000]
         self.big = 10_000 if a.quick else 100_000
         self.runs = 1 if a.quick else 3
-        self.idle = 15.0 if a.quick else 120.0
+        # APScheduler's start-up with 100,000 jobs takes 10 to 50 s: one.
+        self.aps_runs = 1
         self.burst = 100 if a.quick else 1000
         self.period = 10 if a.quick else 60
         self.latency = 10.0 if a.quick else 60.0
@@ -67,18 +69,15 @@ def venv(ctx, path):
 
 
 def cron_usable():
-    """Whether `cron -f` can run here: root, installed (apt-get if not),
-    and no cron daemon already running."""
-    if os.geteuid() != 0:
-        print("cron: not root, so no cron column (cron reads /etc/cron.d as root)")
+    """Whether `cron -f` can run here: root (for its mount namespace), and
+    installed (apt-get if not)."""
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        print("cron: not root (or no unshare), so no cron column")
         return None
     if not shutil.which("cron"):
         print("== installing Debian's cron (apt-get install cron)")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         sh(["apt-get", "install", "-y", "cron"], env=env, stdout=subprocess.DEVNULL)
-    if subprocess.run(["pgrep", "-x", "cron"], stdout=subprocess.DEVNULL).returncode == 0:
-        print("cron: a cron daemon is running already; stop it to compare with cron")
-        return None
     v = sh(["dpkg-query", "-W", "-f", "${Version}", "cron"], capture_output=True, text=True)
     return f"Debian cron {v.stdout}"
 
@@ -126,22 +125,35 @@ def main():
     print(f"{started}; {machine()}; load average {load0}")
     print("; ".join(versions))
     results = {}
+    # SIGTERM unwinds like Ctrl-C, so every started system is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        memory.scenario(ctx, systems, results)
-        timing.bursts(ctx, systems, results)
-        timing.latency(ctx, systems, results)
+        measure(ctx, systems, results)
     finally:
-        if os.path.exists(CRON_FILE):
-            os.remove(CRON_FILE)
+        stop_all()
     save(ctx, a, results)
     took, load1 = time.monotonic() - t0, procfs.loadavg()
+    reused = f" (the figures of the others from {a.reuse})" if a.reuse else ""
     text = (f"{table.render(ctx, results)}\n\n"
             f"`tools/compare/run{' --quick' if a.quick else ''}`, {started}, {machine()}; "
-            f"{'; '.join(versions)}. Load average (1, 5, 15 min) {load0} before, {load1} after; "
+            f"{'; '.join(versions)}{reused}. Load average (1, 5, 15 min) {load0} before, {load1} after; "
             f"the run took {took / 60:.1f} min.")
     with open(os.path.join(ctx.work, "table.md"), "w", encoding="utf-8") as f:
         f.write(text + "\n")
     print("\n" + text)
+
+
+def measure(ctx, systems, results):
+    running = memory.scenario(ctx, systems, results)
+    # The idle systems are watched while the latency runs go on: each one's
+    # own CPU time and sleeps are what counts, and they have no jobs due.
+    print(f"== idle, {ctx.big} far-off jobs, watched during the latency runs")
+    before = memory.idle_sample(running)
+    try:
+        timing.latency(ctx, systems, results)
+    finally:
+        memory.idle(ctx, running, before, results)
+    timing.bursts(ctx, systems, results)
 
 
 def save(ctx, a, results):

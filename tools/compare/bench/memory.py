@@ -54,7 +54,7 @@ def one_start(ctx, system, n, keep):
 
 def sizes(ctx, systems, results):
     """RSS with each small size, then start-up and RSS with the big size
-    (median of ctx.runs starts); returns the systems left running with the
+    (median of ctx.runs starts, ctx.aps_runs for APScheduler); returns the systems left running with the
     big size, for the idle watch."""
     for n in ctx.small:
         for s in systems:
@@ -65,8 +65,9 @@ def sizes(ctx, systems, results):
     n = ctx.big
     for s in systems:
         runs = []
-        for i in range(ctx.runs):
-            got = one_start(ctx, s, n, keep=i == ctx.runs - 1)
+        count = ctx.aps_runs if s.name == "APScheduler" else ctx.runs
+        for i in range(count):
+            got = one_start(ctx, s, n, keep=i == count - 1)
             if got:
                 runs.append(got)
         if not runs:
@@ -95,20 +96,20 @@ def check(ctx, apsched, results):
     results["check"] = (statistics.median(walls), statistics.median(peaks))
 
 
-def idle(ctx, running, results):
-    """Watches the systems left running for ctx.idle seconds together:
-    CPU time (schedstat of all threads; utime + stime in ticks) and
-    voluntary context switches of all threads, per minute."""
-    def sample(r):
-        return procfs.cpu_ns(r.pid), procfs.cpu_ticks(r.pid), procfs.voluntary_switches(r.pid)
+def idle_sample(running):
+    """CPU time (schedstat of all threads, ns; utime + stime, ticks) and
+    voluntary context switches of all threads, of each running system."""
+    at = time.monotonic()
+    return at, {r.name: (procfs.cpu_ns(r.pid), procfs.cpu_ticks(r.pid),
+                         procfs.voluntary_switches(r.pid)) for r in running}
 
-    before = {r.name: sample(r) for r in running}
-    t0 = time.monotonic()
-    time.sleep(ctx.idle)
-    after = {r.name: sample(r) for r in running}
-    minutes = (time.monotonic() - t0) / 60
+
+def idle(ctx, running, before, results):
+    """Per minute since `before` (an idle_sample), and stops them."""
+    t1, after = idle_sample(running)
+    minutes = (t1 - before[0]) / 60
     for r in running:
-        b, a = before[r.name], after[r.name]
+        b, a = before[1][r.name], after[r.name]
         cpu = (a[0] - b[0]) / 1e6 / minutes
         ticks = (a[1] - b[1]) * 1000 / procfs.TICK / minutes
         wakes = (a[2] - b[2]) / minutes
@@ -116,9 +117,12 @@ def idle(ctx, running, results):
         print(f"  idle {r.name}, {ctx.big} jobs, {minutes * 60:.0f} s: CPU {cpu:.3f} ms/min "
               f"(utime+stime {ticks:.1f} ms/min), {wakes:.1f} wake-ups/min, "
               f"RSS {procfs.status_kb(r.pid, 'VmRSS')} kB")
+        r.stop()
 
 
 def scenario(ctx, systems, results):
+    """Memory, start-up and check; returns the systems left running with the
+    big size, to be watched idle."""
     print(f"== memory and start-up: {', '.join(map(str, ctx.small + [ctx.big]))} far-off jobs")
     running = sizes(ctx, systems, results)
     try:
@@ -126,8 +130,8 @@ def scenario(ctx, systems, results):
         if apsched:
             print(f"== apsched check, {ctx.big} jobs")
             check(ctx, apsched, results)
-        print(f"== idle, {ctx.big} far-off jobs, {ctx.idle:.0f} s watched")
-        idle(ctx, running, results)
-    finally:
+    except BaseException:
         for r in running:
             r.stop()
+        raise
+    return running

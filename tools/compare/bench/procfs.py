@@ -69,16 +69,26 @@ def voluntary_switches(pid):
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def wait_asleep(proc, min_threads=1, limit=180.0, poll=0.0005):
-    """Polls until the main thread of `proc` sleeps (state S) while it has at
+def comm(pid):
+    return read(f"/proc/{pid}/comm").strip()
+
+
+def wait_asleep(run, min_threads=1, name=None, limit=180.0, poll=0.0005):
+    """Polls until the main thread of `run` sleeps (state S) while it has at
     least `min_threads` threads; returns the monotonic time seen, or None if
-    the process exited or `limit` passed."""
+    the process exited or `limit` passed. With `name`, only once the process
+    has exec'd the program `name`, and `run.spawned` becomes the time that
+    was first seen (what ran before it set up the process, not the program)."""
     deadline = time.monotonic() + limit
-    pid = proc.pid
+    pid = run.proc.pid
+    execd = name is None
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
+        if run.proc.poll() is not None:
             return None
-        if state(pid, pid) == "S" and len(tids(pid)) >= min_threads:
+        if not execd and comm(pid) == name:
+            execd = True
+            run.spawned = time.monotonic()
+        if execd and state(pid, pid) == "S" and len(tids(pid)) >= min_threads:
             return time.monotonic()
         time.sleep(poll)
     return None

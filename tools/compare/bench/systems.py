@@ -7,6 +7,7 @@ five fields: cron has no seconds), a job list for the APScheduler runner.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -14,7 +15,26 @@ import time
 from . import procfs
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CRON_FILE = "/etc/cron.d/apsched-compare"
+CRON_FILE_JOBS = 5000
+# cron runs in a mount namespace of its own where /etc/cron.d is the
+# directory of its schedule, /etc/crontab an empty file and /run a fresh
+# tmpfs (its pid file and lock): the machine's cron files are neither read nor
+# touched, a cron daemon already running does not stop it, and two can run
+# at once. The mounts vanish with the process.
+CRON_NS = ("mount --bind {dir} /etc/cron.d && "
+           "{{ [ ! -e /etc/crontab ] || mount --bind {empty} /etc/crontab; }} && "
+           "{{ [ ! -d /var/spool/cron/crontabs ] || mount --bind {spool} /var/spool/cron/crontabs; }} && "
+           "mount -t tmpfs tmpfs /run && exec cron -f")
+
+
+# Every system started and not yet stopped, for stop_all.
+LIVE = set()
+
+
+def stop_all():
+    """Stops whatever is still running (after an error or an interrupt)."""
+    for r in list(LIVE):
+        r.stop()
 
 
 class Running:
@@ -41,6 +61,7 @@ class Running:
         if self.cleanup:
             self.cleanup()
             self.cleanup = None
+        LIVE.discard(self)
 
 
 def spawn(name, argv, log):
@@ -48,7 +69,9 @@ def spawn(name, argv, log):
         spawned = time.monotonic()
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
-    return Running(name, proc, spawned, log)
+    r = Running(name, proc, spawned, log)
+    LIVE.add(r)
+    return r
 
 
 def remove(path):
@@ -80,7 +103,7 @@ class Apsched:
 
     def wait_ready(self, r, limit=180.0):
         # The main thread's first sleep once the signal and output threads run.
-        return procfs.wait_asleep(r.proc, min_threads=3, limit=limit)
+        return procfs.wait_asleep(r, min_threads=3, limit=limit)
 
 
 class Cron:
@@ -90,23 +113,35 @@ class Cron:
         self.ctx = ctx
 
     def start(self, tag, n, fields, command, **_):
-        """`cron -f` with the jobs in /etc/cron.d/apsched-compare (removed
-        again when it stops); six fields lose the seconds."""
+        """`cron -f` (in its own mount namespace, see CRON_NS) with the jobs
+        in files of the /etc/cron.d it sees; six fields lose the seconds.
+        Debian's cron reads at most 10,000 lines of one file, so there is a
+        file per 5,000 jobs."""
         fields = " ".join(fields.split()[-5:])
         line = f"{fields} root {' '.join(command)}\n"
-        tmp = CRON_FILE + ".new"  # run-parts names: cron skips this one
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write('MAILTO=""\n')
-            f.write(line * n)
-        os.chmod(tmp, 0o644)
-        os.rename(tmp, CRON_FILE)
-        r = spawn(self.name, ["cron", "-f"], os.path.join(self.ctx.work, f"cron-{tag}.log"))
-        r.cleanup = lambda: remove(CRON_FILE)
+        base = os.path.join(self.ctx.work, f"cron-{tag}")
+        shutil.rmtree(base, ignore_errors=True)
+        for d in ("cron.d", "spool"):
+            os.makedirs(os.path.join(base, d), mode=0o755)
+        for i, first in enumerate(range(0, n, CRON_FILE_JOBS)):
+            path = os.path.join(base, "cron.d", f"apsched-compare-{i:03}")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write('MAILTO=""\n')
+                f.write(line * min(CRON_FILE_JOBS, n - first))
+            os.chmod(path, 0o644)
+        empty = os.path.join(base, "crontab")
+        open(empty, "w", encoding="utf-8").close()
+        script = CRON_NS.format(dir=os.path.join(base, "cron.d"), empty=empty,
+                                spool=os.path.join(base, "spool"))
+        r = spawn(self.name, ["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+                  base + ".log")
+        r.cleanup = lambda: shutil.rmtree(base, ignore_errors=True)
         return r
 
     def wait_ready(self, r, limit=180.0):
         # cron is one thread: it sleeps first after loading every crontab.
-        return procfs.wait_asleep(r.proc, limit=limit)
+        # Its start counts from its exec, after the namespace is set up.
+        return procfs.wait_asleep(r, name="cron", limit=limit)
 
 
 class Aps:
@@ -132,7 +167,7 @@ class Aps:
     def wait_ready(self, r, limit=300.0):
         # Python runs one thread until the first job: its first sleep is the
         # main loop's wait, after every job was added.
-        return procfs.wait_asleep(r.proc, limit=limit)
+        return procfs.wait_asleep(r, limit=limit)
 
     def wait_ready_line(self, r, limit=300.0):
         """Waits for the runner's own `ready` line (after every job is stored)."""

@@ -88,8 +88,12 @@ def latency_rows(r):
     for s in SYSTEMS:
         if ("latency", s) in r:
             p50, p99, n = r[("latency", s)]
-            text = f"{p50:.1f} / {p99:.1f} ms" if s != "cron" else \
-                f"{p50:,.0f} / {p99:,.0f} ms (every minute, n={n})"
+            if s != "cron":
+                text = f"{p50:.1f} / {p99:.1f} ms"
+            elif n:
+                text = f"{p50:,.0f} / {p99:,.0f} ms (every minute, n={n})"
+            else:
+                text = "(every minute: no whole minute in the window)"
             cells[s] = (text, (p50, p99) if s != "cron" else None)
     return [line("every-second job, start delay p50 / p99", cells)]
 
