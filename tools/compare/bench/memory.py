@@ -25,10 +25,12 @@ def far_fields(system):
     return f"0 {(now.hour + 12) % 24} * * *"
 
 
-def one_start(ctx, system, n, keep):
+def one_start(ctx, system, n, keep, state=None):
     """Starts `system` with `n` far-off jobs; returns (start-up s, RSS kB,
-    HWM kB, the running system if `keep` else None)."""
-    state = ctx.state_file("far") if system.name == "apsched" else ":memory:"
+    HWM kB, the running system if `keep` else None). apsched's state is a
+    fresh SQLite file unless `state` says otherwise."""
+    if state is None:
+        state = ctx.state_file("far") if system.name == "apsched" else ":memory:"
     r = system.start(f"far{n}", n, far_fields(system), ctx.stamp_cmd("far"),
                      state=state, quiet=True)
     ready = system.wait_ready(r)
@@ -77,6 +79,12 @@ def sizes(ctx, systems, results):
         results[("startup", s.name)] = statistics.median(g[0] for g in runs)
         if runs[-1][3]:
             running.append(runs[-1][3])
+    if any(s.name == "apsched" for s in systems):
+        # Beside the others, which keep their jobs in memory too.
+        print("  (apsched with state = \":memory:\")")
+        got = one_start(ctx, systems[0], n, keep=False, state=":memory:")
+        if got:
+            results[("rss-mem", n, "apsched")] = got[1:3]
     return running
 
 

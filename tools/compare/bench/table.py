@@ -49,6 +49,15 @@ def rss_rows(ctx, r):
                 rss, hwm = r[("rss", n, s)]
                 cells[s] = (f"{mb(rss)} / {mb(hwm)} MB", (rss, hwm))
         rows.append(line(f"RSS, {count(n)} jobs: steady / peak", cells))
+    key = ("rss-mem", ctx.big, "apsched")
+    if key in r:
+        # cron and APScheduler keep their jobs in memory in the row above too.
+        rss, hwm = r[key]
+        cells = {"apsched": (f"{mb(rss)} / {mb(hwm)} MB", (rss, hwm))}
+        for s in ("cron", "APScheduler"):
+            if ("rss", ctx.big, s) in r:
+                cells[s] = ("(as above)", tuple(r[("rss", ctx.big, s)]))
+        rows.append(line(f"RSS, {count(ctx.big)} jobs, apsched state in memory", cells))
     return rows
 
 
