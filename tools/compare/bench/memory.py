@@ -25,14 +25,14 @@ def far_fields(system):
     return f"0 {(now.hour + 12) % 24} * * *"
 
 
-def one_start(ctx, system, n, keep, state=None):
+def one_start(ctx, system, n, keep, state=None, fresh=True):
     """Starts `system` with `n` far-off jobs; returns (start-up s, RSS kB,
     HWM kB, the running system if `keep` else None). apsched's state is a
     fresh SQLite file unless `state` says otherwise."""
     if state is None:
         state = ctx.state_file("far") if system.name == "apsched" else ":memory:"
     r = system.start(f"far{n}", n, far_fields(system), ctx.stamp_cmd("far"),
-                     state=state, quiet=True)
+                     state=state, quiet=True, fresh=fresh)
     ready = system.wait_ready(r)
     if ready is None:
         print(f"  {system.name}, {n} jobs: never became ready (see {r.log})")
@@ -80,12 +80,26 @@ def sizes(ctx, systems, results):
         if runs[-1][3]:
             running.append(runs[-1][3])
     if any(s.name == "apsched" for s in systems):
-        # Beside the others, which keep their jobs in memory too.
-        print("  (apsched with state = \":memory:\")")
-        got = one_start(ctx, systems[0], n, keep=False, state=":memory:")
-        if got:
-            results[("rss-mem", n, "apsched")] = got[1:3]
+        apsched_extras(ctx, systems[0], n, results)
     return running
+
+
+def apsched_extras(ctx, apsched, n, results):
+    """apsched again with the state file the last start saved, and with its
+    state in memory, as cron and the APScheduler runner keep theirs."""
+    # Not the file of the instance kept running for the idle watch: apsched
+    # takes a lock on its state file.
+    saved = ctx.state_file("far-saved")
+    print("  (apsched with a fresh state file, then again with the file it saved)")
+    one_start(ctx, apsched, n, keep=False, state=saved)
+    got = one_start(ctx, apsched, n, keep=False, state=saved, fresh=False)
+    if got:
+        results[("startup-saved", "apsched")] = got[0]
+    print("  (apsched with state = \":memory:\")")
+    got = one_start(ctx, apsched, n, keep=False, state=":memory:")
+    if got:
+        results[("rss-mem", n, "apsched")] = got[1:3]
+        results[("startup-mem", "apsched")] = got[0]
 
 
 def check(ctx, apsched, results):

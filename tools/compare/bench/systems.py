@@ -86,9 +86,9 @@ class Apsched:
     def __init__(self, ctx):
         self.ctx = ctx
 
-    def start(self, tag, n, fields, command, state=":memory:", quiet=False):
-        """`apsched run [-q] FILE`; `state` a path is removed first (fresh)."""
-        if state != ":memory:":
+    def start(self, tag, n, fields, command, state=":memory:", quiet=False, fresh=True):
+        """`apsched run [-q] FILE`; `state` a path is removed first if `fresh`."""
+        if state != ":memory:" and fresh:
             remove(state)
         path = os.path.join(self.ctx.work, f"apsched-{tag}.toml")
         cmd = "[" + ", ".join(f'"{a}"' for a in command) + "]"

@@ -48,7 +48,8 @@ def rss_rows(ctx, r):
             if ("rss", n, s) in r:
                 rss, hwm = r[("rss", n, s)]
                 cells[s] = (f"{mb(rss)} / {mb(hwm)} MB", (rss, hwm))
-        rows.append(line(f"RSS, {count(n)} jobs: steady / peak", cells))
+        rows.append(line(f"RSS, {count(n)} jobs: steady / peak "
+                         "(apsched: state in SQLite)", cells))
     key = ("rss-mem", ctx.big, "apsched")
     if key in r:
         # cron and APScheduler keep their jobs in memory in the row above too.
@@ -64,7 +65,16 @@ def rss_rows(ctx, r):
 def startup_rows(ctx, r):
     cells = {s: (f"{r[('startup', s)]:.2f} s", r[("startup", s)])
              for s in SYSTEMS if ("startup", s) in r}
-    rows = [line(f"start-up, {count(ctx.big)} jobs (spawn to first sleep)", cells)]
+    rows = [line(f"start-up, {count(ctx.big)} jobs (spawn to first sleep; "
+                 "apsched: fresh state file)", cells)]
+    for key, what in (("startup-saved", "the state file saved by the last start"),
+                      ("startup-mem", "state in memory")):
+        if (key, "apsched") in r:
+            t = r[(key, "apsched")]
+            others = {s: ("(as above)", r[("startup", s)])
+                      for s in ("cron", "APScheduler") if ("startup", s) in r}
+            rows.append(line(f"start-up, {count(ctx.big)} jobs, apsched with {what}",
+                             {"apsched": (f"{t:.2f} s", t), **others}))
     if "check" in r:
         wall, peak = r["check"]
         rows.append(line(f"`apsched check`, {count(ctx.big)} jobs",
