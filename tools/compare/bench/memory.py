@@ -56,8 +56,8 @@ def one_start(ctx, system, n, keep, state=None, fresh=True):
 
 def sizes(ctx, systems, results):
     """RSS with each small size, then start-up and RSS with the big size
-    (median of ctx.runs starts, ctx.aps_runs for APScheduler); returns the systems left running with the
-    big size, for the idle watch."""
+    (median of ctx.runs starts, ctx.aps_runs for APScheduler); returns the
+    systems left running with the big size, for the idle watch."""
     for n in ctx.small:
         for s in systems:
             got = one_start(ctx, s, n, keep=False)
