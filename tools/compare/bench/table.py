@@ -93,10 +93,10 @@ def burst_rows(ctx, r):
             if key in r:
                 first, last, n = r[key]
                 short = "" if n == ctx.burst else f" ({n} started)"
-                cells[s] = (f"{first:.0f} / {last:.0f} ms{short}", (first, last))
+                cells[s] = (f"{first:,.0f} / {last:,.0f} ms{short}", (first, last))
         if label == "sqlite" and ("burst", "memory", "floor") in r:
             first, last, _ = r[("burst", "memory", "floor")]
-            cells["floor"] = (f"{first:.0f} / {last:.0f} ms", (first, last))
+            cells["floor"] = (f"{first:,.0f} / {last:,.0f} ms", (first, last))
         rows.append(line(f"{count(ctx.burst)} jobs due in one second, {what}: "
                          "first / last started", cells))
     return rows
