@@ -104,6 +104,7 @@ fn start(
             match host.start(request) {
                 Ok(()) => {
                     let started = host.now();
+                    core.started(request.run, started);
                     host.notify(Notice::Started {
                         job: request.job.id.clone(),
                         record: request.record,

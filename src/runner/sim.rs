@@ -72,6 +72,8 @@ pub(super) struct Sim {
     pub notices: Vec<(usize, Notice)>,
     /// The store is shared with other hosts (a cluster's).
     pub shared: bool,
+    /// How long each start takes (the clock moves on by it).
+    pub spawn_time: Duration,
     /// A clock jump wakes the runner at once ([`Input::ClockSet`]), as the
     /// real host's clock watch does; else it waits at most a minute.
     pub clock_steps: bool,
@@ -111,6 +113,7 @@ impl Sim {
             recoveries: Vec::new(),
             notices: Vec::new(),
             shared: false,
+            spawn_time: Duration::ZERO,
             clock_steps: false,
         }
     }
@@ -226,6 +229,7 @@ impl Host for Sim {
         if self.unstartable.contains(&run.job.id) {
             return Err(StartError::new("No such file or directory (os error 2)"));
         }
+        self.now += self.spawn_time;
         self.starts
             .push((self.now, run.job.id.clone(), run.scheduled));
         self.procs.insert(run.run, run.job.id.clone());

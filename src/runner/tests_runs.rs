@@ -197,3 +197,21 @@ fn the_first_run_of_a_burst_starts_once_its_own_claim_is_written() {
     );
     assert_eq!(sim.starts.len(), 4);
 }
+
+#[test]
+fn a_runs_duration_counts_from_its_own_start_not_from_the_burst() {
+    let mut sim = Sim::new("2027-01-01T00:00:00Z", "2027-01-01T00:00:30Z");
+    sim.spawn_time = Duration::from_millis(400);
+    let jobs = "[jobs.jN]\ncommand = \"true\"\ncron = \"10 * * * * *\"\n";
+    let jobs: String = (0..3).map(|i| jobs.replace('N', &i.to_string())).collect();
+    simulate(&mut sim, &format!("{HEAD}max_workers = 10\n{jobs}"));
+    let durations: Vec<Duration> = (sim.named("job_executed").into_iter())
+        .filter_map(|e| match e {
+            Event::JobExecuted { duration, .. } => Some(*duration),
+            _ => None,
+        })
+        .collect();
+    // Each runs 1 s (the simulated default) after its own start; the
+    // starts are 400 ms apart.
+    assert_eq!(durations, [Duration::from_secs(1); 3]);
+}

@@ -175,6 +175,15 @@ impl Scheduler {
         None
     }
 
+    /// The run's process started at `at`: its duration counts from then,
+    /// not from when it was dispatched (in a burst, the last of a thousand
+    /// starts a second or more later).
+    pub(crate) fn started(&mut self, id: RunId, at: DateTime<Utc>) {
+        if let Some(current) = self.runs.get_mut(&id).and_then(|r| r.current.as_mut()) {
+            current.started = at;
+        }
+    }
+
     /// Forgets a run that has not started (shutdown, or slots the store
     /// refused to record); the numbers of its slots, if there was one.
     pub(crate) fn abandon(&mut self, id: RunId) -> Option<Vec<Record>> {
