@@ -14,6 +14,19 @@ use chrono_tz::Tz;
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
+/// Reads one `[jobs.ID]` table into `jobs` if it has no problem.
+pub(super) fn read_into(
+    jobs: &mut Vec<std::sync::Arc<Job>>,
+    diags: &mut Diagnostics<'_>,
+    schedules: &mut Schedules,
+    (id, body): (&Spanned<DeString<'_>>, &Spanned<DeValue<'_>>),
+    (settings, defaults): (&Settings, &Defaults),
+    fires_after: Option<DateTime<Utc>>,
+) {
+    let read = job(diags, schedules, id, body, settings, defaults, fires_after);
+    jobs.extend(read.map(std::sync::Arc::new));
+}
+
 /// Reads one `[jobs.ID]` table; with `fires_after`, a job with no run time
 /// after that time is a problem. `None` if the job has any problem.
 pub(super) fn job(

@@ -195,19 +195,9 @@ fn jobs(
     };
     let mut schedules = Schedules::default();
     jobs.reserve_exact(table.len());
-    for (id, body) in table {
-        let job = job::job(
-            diags,
-            &mut schedules,
-            id,
-            body,
-            settings,
-            defaults,
-            fires_after,
-        );
-        if let Some(job) = job {
-            jobs.push(Arc::new(job));
-        }
+    for entry in table {
+        let head = (settings, defaults);
+        job::read_into(&mut jobs, diags, &mut schedules, entry, head, fires_after);
     }
     if table.is_empty() {
         diags.error(jobs_value.span(), "[jobs] has no jobs", None);

@@ -105,19 +105,9 @@ impl Jobs {
                 return None;
             }
             let Some(head) = head else { continue };
-            let (settings, defaults) = (&head.settings, &head.defaults);
-            let job = job::job(
-                diags,
-                &mut self.schedules,
-                id,
-                body,
-                settings,
-                defaults,
-                fires_after,
-            );
-            if let Some(job) = job {
-                self.read.push(Arc::new(job));
-            }
+            let head = (&head.settings, &head.defaults);
+            let (jobs, schedules) = (&mut self.read, &mut self.schedules);
+            job::read_into(jobs, diags, schedules, (id, body), head, fires_after);
         }
         Some(())
     }
