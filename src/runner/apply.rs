@@ -17,29 +17,8 @@ pub(super) fn apply(
     let mut work = VecDeque::from(actions);
     // What became of the last write: notices follow the change they report.
     let mut written = Written::Yes;
-    // Whether the first claim is written and its run not yet started.
-    let mut first_claimed = false;
-    let mut first_started = false;
     loop {
         while let Some(action) = work.pop_front() {
-            let is_claim = matches!(action, Action::Persist(Change::Claim { .. }));
-            // The first run of a burst starts as soon as its claim is
-            // written; the others once all are claimed, since claims in a
-            // row cost less than claims between forks (after each fork the
-            // pages a claim touches are copied on write).
-            if is_claim && std::mem::take(&mut first_claimed) {
-                first_started = true;
-                let now = host.now();
-                let starts = core.dispatch_recorded(now);
-                if !starts.is_empty() {
-                    work.push_front(action);
-                    for start in starts.into_iter().rev() {
-                        work.push_front(start);
-                    }
-                    continue;
-                }
-            }
-            first_claimed |= is_claim && !first_started;
             match action {
                 Action::Start(request) => start(host, core, &request, outage, &mut work),
                 Action::Terminate(run) => host.signal(run, false),

@@ -19,9 +19,19 @@ impl Scheduler {
     /// Advances to `now`: fires due jobs and handles timeouts. Runs start
     /// on [`Scheduler::dispatch`], once their claims are recorded.
     pub(crate) fn tick(&mut self, now: DateTime<Utc>) -> Vec<Action> {
+        self.tick_up_to(now, usize::MAX)
+    }
+
+    /// As [`Scheduler::tick`], for at most `jobs` of the due jobs (and
+    /// every deadline): the runner handles the first due job of a burst
+    /// alone, so that its run starts before the others are decided.
+    pub(crate) fn tick_up_to(&mut self, now: DateTime<Utc>, jobs: usize) -> Vec<Action> {
         let mut actions = Vec::new();
         self.tick_deadlines(now, &mut actions);
-        while let Some(&(start_at, seq)) = self.queue.first() {
+        for _ in 0..jobs {
+            let Some(&(start_at, seq)) = self.queue.first() else {
+                break;
+            };
             if start_at > now || self.shutting_down || self.suspended {
                 break;
             }

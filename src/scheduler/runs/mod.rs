@@ -54,12 +54,6 @@ impl Run {
         }
     }
 
-    /// Whether the store has yet to number the run's slots (its claim is
-    /// not written yet).
-    fn awaits_record(&self) -> bool {
-        self.records.is_empty() && !self.remaining.is_empty()
-    }
-
     /// Takes the numbers of the slots still to run.
     pub(super) fn take_records(&mut self) -> Vec<Record> {
         self.records.drain(..).collect()
@@ -84,30 +78,13 @@ impl Scheduler {
     }
 
     /// Starts waiting runs while workers are free, oldest scheduled first.
-    /// The runner calls it once the store has recorded what came before; a
-    /// run whose slots were never recorded is dropped.
+    /// The runner calls it once the store has recorded what came before.
     pub(crate) fn dispatch(&mut self, now: DateTime<Utc>) -> Vec<Action> {
-        self.start_waiting(now, false)
-    }
-
-    /// Starts, as [`Scheduler::dispatch`] does, the oldest waiting runs
-    /// whose slots are recorded, stopping at the first that is not yet: the
-    /// runner calls it between the claims of a burst, so that each run
-    /// starts as soon as its own claim is written.
-    pub(crate) fn dispatch_recorded(&mut self, now: DateTime<Utc>) -> Vec<Action> {
-        self.start_waiting(now, true)
-    }
-
-    fn start_waiting(&mut self, now: DateTime<Utc>, recorded_only: bool) -> Vec<Action> {
         let mut actions = Vec::new();
         while self.busy < self.max_workers && !self.shutting_down && !self.suspended {
-            let Some(&(_, id)) = self.pending.first() else {
+            let Some((_, id)) = self.pending.pop_first() else {
                 break;
             };
-            if recorded_only && self.runs.get(&id).is_some_and(Run::awaits_record) {
-                break;
-            }
-            self.pending.pop_first();
             let Some((slot, record)) = self.next_slot(id, now, &mut actions) else {
                 if let Some(run) = self.runs.remove(&id) {
                     self.release(run.seq);
