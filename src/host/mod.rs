@@ -6,6 +6,7 @@ mod clock;
 mod direct;
 mod fence;
 pub(crate) mod hooks;
+mod launch;
 pub(crate) mod metrics;
 mod node;
 use fence::Fence;

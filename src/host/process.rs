@@ -4,6 +4,7 @@
 //! shutdown ends the whole tree the command started. Exit statuses are
 //! collected by the reaper ([`super::signals`]), never by `Child::wait`.
 
+use super::launch::{Launch, Launched};
 use super::output::{Forwarder, Stream};
 use crate::account::Account;
 use crate::config::{Command as JobCommand, Job};
@@ -11,16 +12,9 @@ use crate::log;
 use crate::scheduler::RunRequest;
 use chrono::DateTime;
 use chrono_tz::Tz;
-use rustix::process::{
-    Gid, Pid, Signal, Uid, geteuid, getpid, getppid, kill_process_group,
-    set_parent_process_death_signal,
-};
-use rustix::thread::{set_thread_gid, set_thread_groups, set_thread_uid};
-use std::io::PipeReader;
+use rustix::process::{Gid, Pid, Signal, Uid, geteuid, kill_process_group};
 use std::io::Write as _;
-use std::os::fd::OwnedFd;
-use std::os::unix::process::CommandExt;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::io::{PipeReader, PipeWriter};
 use std::sync::Arc;
 
 /// The shell that runs `job`'s string command: its own, else `default`.
@@ -28,18 +22,20 @@ fn shell_of<'a>(job: &'a Job, default: &'a str) -> &'a str {
     job.shell.as_deref().unwrap_or(default)
 }
 
-/// The job's command with its directory and environment, output piped.
-fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, String> {
+/// The job's command with its directory, environment and user.
+fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Launch, String> {
     let shell = shell_of(job, shell);
     let mut command = match &job.command {
         JobCommand::Shell(text) => {
-            let mut c = Command::new(shell);
+            let mut c = Launch::new(shell);
             c.arg("-c").arg(text);
             c
         }
         JobCommand::Argv(argv) => {
-            let mut c = Command::new(&argv[0]);
-            c.args(&argv[1..]);
+            let mut c = Launch::new(&argv[0]);
+            for arg in &argv[1..] {
+                c.arg(arg);
+            }
             c
         }
     };
@@ -59,53 +55,23 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Command, 
     if let Some(account) = &job.user {
         account_env(&mut command, account);
     }
-    let identity = switch_to(job.user.as_deref());
+    for (key, value) in &job.env {
+        command.env(key, value);
+    }
     command
-        .envs(job.env.iter().map(|(k, v)| (k, v)))
         .env("APSCHED_JOB_ID", &job.id)
         .env(
             "APSCHED_SCHEDULED_TIME",
             crate::timefmt::rfc3339_auto(scheduled),
         )
-        .stdin(if job.stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    let parent = getpid();
-    // SAFETY: `pre_exec` runs the closure in the forked child before exec,
-    // where only async-signal-safe work is sound. It makes only raw system
-    // calls through rustix (setgroups, setgid, setuid on the one thread the
-    // child has; prctl(PR_SET_PDEATHSIG), getppid), reads the identity
-    // computed before the fork without allocating, builds its errors
-    // without allocating (from an errno, or an `ErrorKind`), and touches no
-    // lock and no memory shared with the parent.
-    unsafe {
-        command.pre_exec(move || {
-            // First: a change of credentials clears the parent-death signal.
-            if let Some((uid, gid, groups)) = &identity {
-                set_thread_groups(groups)?;
-                set_thread_gid(*gid)?;
-                set_thread_uid(*uid)?;
-            }
-            // The job's leader gets SIGTERM if apsched dies (even kill -9).
-            set_parent_process_death_signal(Some(Signal::TERM))?;
-            // apsched died before that took effect: do not run unwatched.
-            if getppid() != Some(parent) {
-                return Err(std::io::ErrorKind::Other.into());
-            }
-            Ok(())
-        });
-    }
+        .stdin_piped(job.stdin.is_some())
+        .identity(switch_to(job.user.as_deref()));
     Ok(command)
 }
 
 /// The variables cron sets for a job's user; the job's own `env` is set
 /// after them, and wins.
-fn account_env(command: &mut Command, account: &Account) {
+fn account_env(command: &mut Launch, account: &Account) {
     command
         .env("HOME", &account.home)
         .env("USER", &account.name)
@@ -134,13 +100,15 @@ fn start(
     shell: &str,
     scheduled: &DateTime<Tz>,
     env: &[(String, String)],
-) -> Result<Child, String> {
+) -> Result<Launched, String> {
     let mut command = command(job, shell, scheduled)?;
-    command.envs(env.iter().map(|(k, v)| (k, v)));
+    for (key, value) in env {
+        command.env(key, value);
+    }
     let _spawning = super::signals::SPAWNING
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    command.spawn().map_err(|e| {
+    command.start().map_err(|e| {
         let program = match &job.command {
             JobCommand::Shell(_) => shell_of(job, shell),
             JobCommand::Argv(argv) => argv[0].as_str(),
@@ -163,38 +131,33 @@ pub(super) fn spawn(
     env: &[(String, String)],
 ) -> Result<u32, String> {
     let job = &request.job;
-    let mut child = start(job, shell, &request.scheduled, env)?;
-    let pid = child.id();
-    if let (Some(pipe), Some(text)) = (child.stdin.take(), &job.stdin) {
-        feed(pipe, text.as_bytes().to_vec());
+    let child = start(job, shell, &request.scheduled, env)?;
+    if let (Some(pipe), Some(text)) = (child.stdin, &job.stdin) {
+        feed(PipeWriter::from(pipe), text.as_bytes().to_vec());
     }
     let name: Arc<str> = Arc::from(job.id.as_str());
-    let pipes = [
-        (child.stdout.take().map(OwnedFd::from), log::Stream::Stdout),
-        (child.stderr.take().map(OwnedFd::from), log::Stream::Stderr),
-    ];
-    let streams = pipes
-        .into_iter()
-        .filter_map(|(fd, stream)| {
-            Some(Stream {
-                fd: PipeReader::from(fd?),
-                job: name.clone(),
-                record: request.record,
-                kind: stream,
-            })
-        })
-        .collect();
+    let streams = [
+        (child.stdout, log::Stream::Stdout),
+        (child.stderr, log::Stream::Stderr),
+    ]
+    .into_iter()
+    .map(|(fd, kind)| Stream {
+        fd: PipeReader::from(fd),
+        job: name.clone(),
+        record: request.record,
+        kind,
+    })
+    .collect();
     forwarder.add(streams);
-    // The reaper collects the exit status; dropping `child` does not wait.
-    drop(child);
-    Ok(pid)
+    // The reaper collects the exit status.
+    Ok(child.pid)
 }
 
 /// Writes `input` (at most 1 MiB, as the schedule file bounds it) to a
 /// job's standard input from a thread of its own, then closes it, so a job
 /// that does not read it never holds up the scheduler. A job that ends
 /// without reading it all is not an error (the write fails with EPIPE).
-fn feed(mut pipe: ChildStdin, input: Vec<u8>) {
+fn feed(mut pipe: PipeWriter, input: Vec<u8>) {
     let fed = std::thread::Builder::new()
         .name("apsched-stdin".into())
         .spawn(move || {

@@ -69,9 +69,9 @@ pub(super) fn start(tx: Sender<Msg>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Held while a job process is being spawned. A spawn whose exec fails
-/// reaps its own child (std's `Command::spawn`, with a `pre_exec` hook), so
-/// the reaper must not take that child from under it.
+/// Held while a process is being spawned. A spawn whose exec fails reaps
+/// its own child (a job's launch, std's `Command::spawn` of a hook), so the
+/// reaper must not take that child from under it.
 pub(super) static SPAWNING: Mutex<()> = Mutex::new(());
 
 /// Reaps every child that has ended; false once the runner is gone.
