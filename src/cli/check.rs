@@ -55,7 +55,7 @@ fn text(config: &Config, plans: &[Plan]) -> String {
         .iter()
         .zip(plans)
         .map(|(job, plan)| {
-            let how = match &job.command {
+            let how = match &*job.command {
                 Command::Shell(_) => "shell",
                 Command::Argv(_) => "argv",
             };

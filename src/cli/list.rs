@@ -144,7 +144,12 @@ fn row(job: &Job, plan: &Plan, last: Option<&RunRow>, reference: &DateTime<Utc>)
             .unwrap_or_default(),
         result: last.map(|r| r.result.to_string()).unwrap_or_default(),
         node: last.and_then(|r| r.node.clone()).unwrap_or_default(),
-        description: job.description.as_deref().map(cell).unwrap_or_default(),
+        description: job
+            .more
+            .description
+            .as_deref()
+            .map(cell)
+            .unwrap_or_default(),
     }
 }
 

@@ -130,8 +130,8 @@ impl JobReport {
         };
         JobReport {
             id: job.id.clone(),
-            name: job.name.clone(),
-            job_description: job.description.clone(),
+            name: job.more.name.clone(),
+            job_description: job.more.description.clone(),
             trigger: job.trigger.summary(),
             description: meaning(&job.trigger),
             timezone: job.trigger.tz.name().to_string(),

@@ -4,9 +4,10 @@
 use super::diagnostic::Diagnostics;
 use super::keys::{Keys, Place};
 use super::settings::zone;
-use super::trigger::{self, Schedules};
+use super::shared::Shared;
+use super::trigger;
 use super::values::Value;
-use super::{Command, Defaults, Job, Settings};
+use super::{Command, Defaults, Job, JobMore, Settings};
 use crate::text::shown;
 use crate::trigger::{Kind, Trigger};
 use chrono::{DateTime, Utc};
@@ -18,12 +19,12 @@ use toml::de::{DeString, DeTable, DeValue};
 pub(super) fn read_into(
     jobs: &mut Vec<std::sync::Arc<Job>>,
     diags: &mut Diagnostics<'_>,
-    schedules: &mut Schedules,
+    shared: &mut Shared,
     (id, body): (&Spanned<DeString<'_>>, &Spanned<DeValue<'_>>),
     (settings, defaults): (&Settings, &Defaults),
     fires_after: Option<DateTime<Utc>>,
 ) {
-    let read = job(diags, schedules, id, body, settings, defaults, fires_after);
+    let read = job(diags, shared, id, body, settings, defaults, fires_after);
     jobs.extend(read.map(std::sync::Arc::new));
 }
 
@@ -31,7 +32,7 @@ pub(super) fn read_into(
 /// after that time is a problem. `None` if the job has any problem.
 pub(super) fn job(
     diags: &mut Diagnostics<'_>,
-    schedules: &mut Schedules,
+    shared: &mut Shared,
     id: &Spanned<DeString<'_>>,
     body: &Spanned<DeValue<'_>>,
     settings: &Settings,
@@ -45,7 +46,7 @@ pub(super) fn job(
     // The zone comes first: times in other keys are read in it. A
     // `CRON_TZ=` prefix on the cron string overrides the file's default.
     let explicit = job_zone(diags, table, &name);
-    let prefixed = cron_zone(diags, schedules, table, &name, explicit);
+    let prefixed = cron_zone(diags, &mut shared.schedules, table, &name, explicit);
     let tz = explicit.or(prefixed).unwrap_or(settings.timezone);
     let place = Place {
         name: &name,
@@ -73,7 +74,7 @@ pub(super) fn job(
         .user
         .and_then(|who| super::user::resolve(diags, who, &name));
     let trigger = Trigger {
-        kind: trigger::build(diags, schedules, id, table, kind?, keys.trigger)?,
+        kind: trigger::build(diags, &mut shared.schedules, id, table, kind?, keys.trigger)?,
         tz,
         start_date: keys.start_date.map(Box::new),
         end_date: keys.end_date.map(Box::new),
@@ -85,18 +86,11 @@ pub(super) fn job(
     if diags.list.len() > errors_before {
         return None;
     }
-    Some(Job {
-        id: name,
+    let more = JobMore {
         name: keys.name,
-        command: keys.command?,
         cwd: keys.cwd,
         env: keys.env,
-        trigger,
         timeout: keys.timeout,
-        misfire_grace_time: keys.misfire_grace_time,
-        coalesce: keys.coalesce,
-        max_instances: keys.max_instances,
-        paused: keys.paused,
         description: keys.description,
         stdin: keys.stdin,
         shell: keys.shell,
@@ -104,6 +98,16 @@ pub(super) fn job(
         hooks: keys.hooks,
         on_lost: keys.on_lost,
         max_attempts: keys.max_attempts,
+    };
+    Some(Job {
+        id: name,
+        command: shared.command(keys.command?),
+        trigger,
+        misfire_grace_time: keys.misfire_grace_time,
+        coalesce: keys.coalesce,
+        max_instances: keys.max_instances,
+        paused: keys.paused,
+        more: shared.more(more),
     })
 }
 
@@ -135,7 +139,7 @@ fn job_zone(diags: &mut Diagnostics<'_>, table: &DeTable<'_>, name: &str) -> Opt
 /// unknown zone is left to the cron string's own check.
 fn cron_zone(
     diags: &mut Diagnostics<'_>,
-    schedules: &mut Schedules,
+    schedules: &mut super::trigger::Schedules,
     table: &DeTable<'_>,
     name: &str,
     explicit: Option<Tz>,

@@ -14,6 +14,7 @@ pub(crate) use metrics::{Listen, parse_listen};
 mod parse;
 mod pieces;
 mod settings;
+mod shared;
 mod split;
 mod toml_errors;
 mod trigger;
@@ -71,23 +72,32 @@ pub enum Command {
     Argv(Vec<String>),
 }
 
-/// One job (`[jobs.ID]`).
+/// One job (`[jobs.ID]`). What most jobs leave unset is in [`JobMore`],
+/// shared, like the command, by jobs that have the same (a large file
+/// usually repeats them), so a job costs little more than its id.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Job {
     pub id: String,
-    pub name: Option<String>,
-    pub command: Command,
-    pub cwd: Option<PathBuf>,
-    pub env: Vec<(String, String)>,
+    pub command: Arc<Command>,
     pub trigger: Trigger,
-    /// End the run (its whole process group) after this long.
-    pub timeout: Option<Duration>,
     /// How late a run may start and still run; `None` is no limit.
     pub misfire_grace_time: Option<Duration>,
     pub coalesce: bool,
     pub max_instances: usize,
     /// Loaded but not scheduled.
     pub paused: bool,
+    /// The job's other keys.
+    pub more: Arc<JobMore>,
+}
+
+/// The keys of a job that most jobs leave unset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobMore {
+    pub name: Option<String>,
+    pub cwd: Option<PathBuf>,
+    pub env: Vec<(String, String)>,
+    /// End the run (its whole process group) after this long.
+    pub timeout: Option<Duration>,
     /// What the job is for, in the file's words (`description`).
     pub description: Option<String>,
     /// Written to the job's standard input, which is then closed; without

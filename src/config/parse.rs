@@ -2,8 +2,8 @@
 
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::settings::{self, Given};
+use super::shared::Shared;
 use super::toml_errors;
-use super::trigger::Schedules;
 use super::values::{self, Value};
 use super::{Config, Defaults, Job, Settings, job};
 use chrono::{DateTime, Utc};
@@ -193,11 +193,11 @@ fn jobs(
         );
         return jobs;
     };
-    let mut schedules = Schedules::default();
+    let mut shared = Shared::default();
     jobs.reserve_exact(table.len());
     for entry in table {
         let head = (settings, defaults);
-        job::read_into(&mut jobs, diags, &mut schedules, entry, head, fires_after);
+        job::read_into(&mut jobs, diags, &mut shared, entry, head, fires_after);
     }
     if table.is_empty() {
         diags.error(jobs_value.span(), "[jobs] has no jobs", None);

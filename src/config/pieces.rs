@@ -4,9 +4,9 @@
 
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::parse::{Head, head};
+use super::shared::Shared;
 use super::split::Split;
 use super::toml_errors;
-use super::trigger::Schedules;
 use super::{Config, Job, job};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
@@ -44,7 +44,7 @@ pub(super) fn parse(
         read: Vec::with_capacity(split.jobs),
         seen: HashSet::with_capacity(split.jobs),
         ids: RandomState::new(),
-        schedules: Schedules::default(),
+        shared: Shared::default(),
     };
     for range in &split.pieces {
         let text = source.get(range.clone())?;
@@ -79,7 +79,7 @@ struct Jobs {
     /// does.
     seen: HashSet<u64>,
     ids: RandomState,
-    schedules: Schedules,
+    shared: Shared,
 }
 
 impl Jobs {
@@ -106,8 +106,8 @@ impl Jobs {
             }
             let Some(head) = head else { continue };
             let head = (&head.settings, &head.defaults);
-            let (jobs, schedules) = (&mut self.read, &mut self.schedules);
-            job::read_into(jobs, diags, schedules, (id, body), head, fires_after);
+            let (jobs, shared) = (&mut self.read, &mut self.shared);
+            job::read_into(jobs, diags, shared, (id, body), head, fires_after);
         }
         Some(())
     }

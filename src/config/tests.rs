@@ -70,10 +70,10 @@ fn a_valid_file_means_what_it_says() {
 
     let backup = &config.jobs[0];
     assert_eq!(
-        backup.command,
+        *backup.command,
         Command::Shell("pg_dump app > /tmp/app.sql".into())
     );
-    assert_eq!(backup.timeout, Some(Duration::from_secs(3600)));
+    assert_eq!(backup.more.timeout, Some(Duration::from_secs(3600)));
     assert_eq!(backup.misfire_grace_time, None, "job overrides the default");
     assert_eq!(
         (backup.coalesce, backup.max_instances),
@@ -84,7 +84,10 @@ fn a_valid_file_means_what_it_says() {
 
     let report = &config.jobs[1];
     assert_eq!(report.trigger.tz, chrono_tz::America::New_York);
-    assert_eq!(report.env, [("REPORT_LANG".to_string(), "en".to_string())]);
+    assert_eq!(
+        report.more.env,
+        [("REPORT_LANG".to_string(), "en".to_string())]
+    );
     assert_eq!(
         report.trigger.summary(),
         "cron[day_of_week='mon', hour='9']"

@@ -107,7 +107,7 @@ fn what_becomes_of_a_lost_run_is_read_per_job() {
             "[scheduler]\ntimezone = \"UTC\"\n[jobs.a]\ncommand = \"true\"\ncron = \"@daily\"\n{keys}\n"
         );
         super::super::load_text(std::path::Path::new("c.toml"), &source, None)
-            .map(|c| (c.jobs[0].on_lost, c.jobs[0].max_attempts))
+            .map(|c| (c.jobs[0].more.on_lost, c.jobs[0].more.max_attempts))
             .map_err(|e| e.to_string())
     };
     assert_eq!(job(""), Ok((OnLost::Record, 2)));

@@ -31,7 +31,7 @@ fn hooks_read_as_written() {
     );
     assert!(h.set.get(HookKind::ReloadFailed).is_some());
     assert_eq!(h.set.get(HookKind::Start), None);
-    let job = &c.jobs[0].hooks;
+    let job = &c.jobs[0].more.hooks;
     assert_eq!(
         job.get(HookKind::Failure),
         Some(&Command::Shell("job-hook".into()))
@@ -46,7 +46,7 @@ fn defaults_without_hooks() {
     assert_eq!(c.scheduler.hooks.timeout, Duration::from_secs(30));
     assert_eq!(c.scheduler.hooks.max_concurrent, 4);
     assert!(c.scheduler.hooks.set.is_empty());
-    assert!(c.jobs[0].hooks.is_empty());
+    assert!(c.jobs[0].more.hooks.is_empty());
 }
 
 #[test]

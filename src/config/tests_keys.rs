@@ -26,13 +26,17 @@ fn the_new_keys_mean_what_they_say() {
     let boot = &config.jobs[0];
     assert_eq!(boot.trigger.kind, Kind::Startup);
     assert_eq!(boot.trigger.summary(), "startup");
-    assert_eq!(boot.description.as_deref(), Some("at boot"));
-    assert_eq!(boot.stdin.as_deref(), Some("a\nb"));
-    assert_eq!(boot.shell.as_deref(), Some("/bin/bash"));
-    assert_eq!(boot.command, Command::Shell("cat".into()));
+    assert_eq!(boot.more.description.as_deref(), Some("at boot"));
+    assert_eq!(boot.more.stdin.as_deref(), Some("a\nb"));
+    assert_eq!(boot.more.shell.as_deref(), Some("/bin/bash"));
+    assert_eq!(*boot.command, Command::Shell("cat".into()));
     let plain = &config.jobs[1];
     assert_eq!(
-        (&plain.description, &plain.stdin, &plain.shell),
+        (
+            &plain.more.description,
+            &plain.more.stdin,
+            &plain.more.shell
+        ),
         (&None, &None, &None)
     );
 }
@@ -148,7 +152,7 @@ fn a_user_is_looked_up_by_name_or_uid() {
             &format!("{HEADER}[jobs.a]\ncommand = \"x\"\ncron = \"@daily\"\nuser = {user}\n"),
         )
         .unwrap_or_else(|d| panic!("{d:?}"));
-        let account = config.jobs[0].user.clone().expect("user");
+        let account = config.jobs[0].more.user.clone().expect("user");
         assert_eq!(
             (account.name.as_str(), account.uid, account.gid),
             ("root", 0, 0),

@@ -52,8 +52,8 @@ impl Fence {
     pub(crate) fn jobs(&self, jobs: &[Arc<Job>]) {
         let rerun = jobs
             .iter()
-            .filter(|j| j.on_lost == OnLost::Rerun)
-            .map(|j| (j.id.clone(), i32::from(j.max_attempts)))
+            .filter(|j| j.more.on_lost == OnLost::Rerun)
+            .map(|j| (j.id.clone(), i32::from(j.more.max_attempts)))
             .collect();
         self.with(|s| s.rerun = rerun);
     }

@@ -19,13 +19,13 @@ use std::sync::Arc;
 
 /// The shell that runs `job`'s string command: its own, else `default`.
 fn shell_of<'a>(job: &'a Job, default: &'a str) -> &'a str {
-    job.shell.as_deref().unwrap_or(default)
+    job.more.shell.as_deref().unwrap_or(default)
 }
 
 /// The job's command with its directory, environment and user.
 fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Launch, String> {
     let shell = shell_of(job, shell);
-    let mut command = match &job.command {
+    let mut command = match &*job.command {
         JobCommand::Shell(text) => {
             let mut c = Launch::new(shell);
             c.arg("-c").arg(text);
@@ -39,7 +39,7 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Launch, S
             c
         }
     };
-    if let Some(cwd) = &job.cwd {
+    if let Some(cwd) = &job.more.cwd {
         if !cwd.is_dir() {
             return Err(format!(
                 "working directory {} does not exist",
@@ -52,10 +52,10 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Launch, S
     for name in super::notify::VARIABLES {
         command.env_remove(name);
     }
-    if let Some(account) = &job.user {
+    if let Some(account) = &job.more.user {
         account_env(&mut command, account);
     }
-    for (key, value) in &job.env {
+    for (key, value) in &job.more.env {
         command.env(key, value);
     }
     command
@@ -64,8 +64,8 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Launch, S
             "APSCHED_SCHEDULED_TIME",
             crate::timefmt::rfc3339_auto(scheduled),
         )
-        .stdin_piped(job.stdin.is_some())
-        .identity(switch_to(job.user.as_deref()));
+        .stdin_piped(job.more.stdin.is_some())
+        .identity(switch_to(job.more.user.as_deref()));
     Ok(command)
 }
 
@@ -109,11 +109,11 @@ fn start(
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     command.start().map_err(|e| {
-        let program = match &job.command {
+        let program = match &*job.command {
             JobCommand::Shell(_) => shell_of(job, shell),
             JobCommand::Argv(argv) => argv[0].as_str(),
         };
-        match &job.user {
+        match &job.more.user {
             // The switch to the user may be what failed (setgroups is
             // denied in some user namespaces).
             Some(account) => format!("{program} as user {}: {e}", account.name),
@@ -132,7 +132,7 @@ pub(super) fn spawn(
 ) -> Result<u32, String> {
     let job = &request.job;
     let child = start(job, shell, &request.scheduled, env)?;
-    if let (Some(pipe), Some(text)) = (child.stdin, &job.stdin) {
+    if let (Some(pipe), Some(text)) = (child.stdin, &job.more.stdin) {
         feed(PipeWriter::from(pipe), text.as_bytes().to_vec());
     }
     let name: Arc<str> = Arc::from(job.id.as_str());

@@ -51,26 +51,26 @@ pub(crate) struct Table {
 
 /// Whether the file sets any hook at all.
 pub(crate) fn any(settings: &Settings, jobs: &[Arc<Job>]) -> bool {
-    !settings.hooks.set.is_empty() || jobs.iter().any(|j| !j.hooks.is_empty())
+    !settings.hooks.set.is_empty() || jobs.iter().any(|j| !j.more.hooks.is_empty())
 }
 
 fn merged(global: &HookSet, job: &Job, shell: &str) -> JobHooks {
     let commands = HookKind::ALL[..8]
         .iter()
         .filter_map(|k| {
-            let c = job.hooks.get(*k).or_else(|| global.get(*k))?;
+            let c = job.more.hooks.get(*k).or_else(|| global.get(*k))?;
             Some((*k, c.clone()))
         })
         .collect();
-    let mail = match job.hooks.mailto.as_ref().or(global.mailto.as_ref()) {
+    let mail = match job.more.hooks.mailto.as_ref().or(global.mailto.as_ref()) {
         Some(Mailto::To { address, sendmail }) => Some((address.clone(), sendmail.clone())),
         Some(Mailto::Off) | None => None,
     };
     JobHooks {
         commands,
         mail,
-        shell: job.shell.clone().unwrap_or_else(|| shell.to_string()),
-        env: job.env.clone(),
+        shell: job.more.shell.clone().unwrap_or_else(|| shell.to_string()),
+        env: job.more.env.clone(),
     }
 }
 

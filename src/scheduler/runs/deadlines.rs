@@ -58,7 +58,7 @@ impl Scheduler {
             run.terminated = true;
             if !self.shutting_down {
                 run.timed_out = true;
-                let timeout = run.job.timeout.unwrap_or_default();
+                let timeout = run.job.more.timeout.unwrap_or_default();
                 actions.push(Action::Log(Event::JobTimedOut {
                     job,
                     run: record,

@@ -108,7 +108,7 @@ impl Scheduler {
                 job: job.clone(),
                 scheduled: slot.scheduled,
             }));
-            if let Some(timeout) = job.timeout {
+            if let Some(timeout) = job.more.timeout {
                 self.set_deadline(id, now + timeout);
             }
         }
