@@ -67,28 +67,27 @@ impl Scheduler {
         let (mut added, mut modified, mut unchanged) = (0, 0, 0);
         let keep: std::collections::HashSet<String> = jobs.iter().map(|j| j.id.clone()).collect();
         let gone: Vec<(String, u64)> = self
-            .ids
+            .entries
             .iter()
-            .filter(|(id, _)| !keep.contains(*id))
-            .map(|(id, s)| (id.clone(), *s))
+            .filter(|(_, entry)| !keep.contains(&entry.job.id))
+            .map(|(seq, entry)| (entry.job.id.clone(), seq))
             .collect();
         for (id, seq) in &gone {
-            if let Some(slot) = self.entries.remove(seq).and_then(|e| e.slot) {
+            if let Some(slot) = self.entries.remove(*seq).and_then(|e| e.slot) {
                 self.queue.remove(&(slot.start_at, *seq));
             }
-            self.ids.remove(id);
             actions.push(Action::Log(Event::JobRemoved {
                 job: id.clone(),
                 reason: "removed from the file",
             }));
         }
         for job in jobs {
-            match self.ids.get(&job.id).copied() {
-                Some(seq) if self.entries[&seq].job == job => unchanged += 1,
+            match self.entries.seq_of(&job.id) {
+                Some(seq) if self.entries[seq].job == job => unchanged += 1,
                 Some(seq) => {
                     modified += 1;
                     let anchor = whole_second(now).with_timezone(&job.trigger.tz);
-                    if let Some(entry) = self.entries.get_mut(&seq) {
+                    if let Some(entry) = self.entries.get_mut(seq) {
                         // The file's `paused` applies when its value changes.
                         if entry.job.paused != job.paused {
                             entry.paused = job.paused;
@@ -97,13 +96,13 @@ impl Scheduler {
                         entry.anchor = anchor.with_timezone(&Utc);
                     }
                     let next = self.schedule_from(seq, &anchor);
-                    let entry = &self.entries[&seq];
+                    let entry = &self.entries[seq];
                     actions.push(Action::Persist(Change::Save {
                         job: entry.job.id.clone(),
                         state: entry.state(),
                     }));
                     actions.push(Action::Log(Event::JobModified {
-                        job: self.entries[&seq].job.id.clone(),
+                        job: self.entries[seq].job.id.clone(),
                         next,
                     }));
                 }
@@ -127,10 +126,10 @@ impl Scheduler {
     /// from `now`: runs that fell in the paused time are not replayed.
     pub(crate) fn set_paused(&mut self, id: &str, paused: bool, now: DateTime<Utc>) -> Vec<Action> {
         let mut actions = Vec::new();
-        let Some(&seq) = self.ids.get(id) else {
+        let Some(seq) = self.entries.seq_of(id) else {
             return actions;
         };
-        let Some(entry) = self.entries.get_mut(&seq) else {
+        let Some(entry) = self.entries.get_mut(seq) else {
             return actions;
         };
         if entry.paused == paused {
@@ -139,7 +138,7 @@ impl Scheduler {
         entry.paused = paused;
         let after = now.with_timezone(&entry.job.trigger.tz);
         let next = self.schedule_from(seq, &after);
-        let entry = &self.entries[&seq];
+        let entry = &self.entries[seq];
         actions.push(Action::Persist(Change::Save {
             job: id.to_string(),
             state: entry.state(),
@@ -169,9 +168,9 @@ impl Scheduler {
     ) -> Vec<Action> {
         let mut actions = Vec::new();
         let Some((seq, entry)) = self
-            .ids
-            .get(id)
-            .and_then(|s| Some((*s, self.entries.get(s)?)))
+            .entries
+            .seq_of(id)
+            .and_then(|s| Some((s, self.entries.get(s)?)))
         else {
             refuse(
                 &mut actions,
@@ -206,7 +205,7 @@ impl Scheduler {
             return actions;
         }
         let job = entry.job.clone();
-        if let Some(entry) = self.entries.get_mut(&seq) {
+        if let Some(entry) = self.entries.get_mut(seq) {
             entry.instances += 1;
         }
         let run = self.next_run;
@@ -234,10 +233,10 @@ impl Scheduler {
         now: DateTime<Utc>,
     ) -> Vec<Action> {
         let mut actions = Vec::new();
-        let Some(&seq) = self.ids.get(id) else {
+        let Some(seq) = self.entries.seq_of(id) else {
             return actions;
         };
-        let Some(job) = self.entries.get(&seq).map(|e| e.job.clone()) else {
+        let Some(job) = self.entries.get(seq).map(|e| e.job.clone()) else {
             return actions;
         };
         let start = initial::later(&job, saved, now);
@@ -273,9 +272,9 @@ impl Scheduler {
     ) -> Vec<Action> {
         self.suspended = false;
         let mut actions = Vec::new();
-        let seqs: Vec<u64> = self.entries.keys().copied().collect();
+        let seqs = self.entries.seqs();
         for seq in seqs {
-            let Some(job) = self.entries.get(&seq).map(|e| e.job.clone()) else {
+            let Some(job) = self.entries.get(seq).map(|e| e.job.clone()) else {
                 continue;
             };
             let st = saved.get(&job.id);

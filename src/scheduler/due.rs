@@ -45,10 +45,10 @@ impl Scheduler {
     /// the grace time are missed; of the rest, with `coalesce` only the latest
     /// runs, else each in turn; all are skipped if `max_instances` are going.
     fn fire(&mut self, seq: u64, now: DateTime<Utc>, actions: &mut Vec<Action>) {
-        let Some(entry) = self.entries.get_mut(&seq) else {
+        let Some(entry) = self.entries.get_mut(seq) else {
             return;
         };
-        let Some(slot) = entry.slot.take() else {
+        let Some(slot) = entry.slot.take().map(|q| q.slot(entry.job.trigger.tz)) else {
             return;
         };
         let job = entry.job.clone();
@@ -98,7 +98,7 @@ impl Scheduler {
     ) -> Option<RunId> {
         let utc = |t: &DateTime<Tz>| t.with_timezone(&Utc);
         let first = *runs.first()?;
-        let entry = self.entries.get_mut(&seq)?;
+        let entry = self.entries.get_mut(seq)?;
         if entry.instances >= job.max_instances {
             actions.push(Action::Log(Event::JobMaxInstances {
                 job: job.id.clone(),

@@ -20,6 +20,7 @@ pub(crate) mod notice;
 pub(crate) mod persist;
 mod runs;
 mod slots;
+mod table;
 
 use crate::config::{Job, Settings};
 pub(crate) use action::{Action, Change, Due, Outcome, RunRequest};
@@ -67,11 +68,29 @@ impl Slot {
     }
 }
 
+/// A job's next slot as its entry keeps it: in UTC, as the queue does
+/// (the job's trigger has its zone).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Queued {
+    scheduled: DateTime<Utc>,
+    start_at: DateTime<Utc>,
+}
+
+impl Queued {
+    /// The slot in the zone `tz`.
+    fn slot(self, tz: Tz) -> Slot {
+        Slot {
+            scheduled: self.scheduled.with_timezone(&tz),
+            start_at: self.start_at,
+        }
+    }
+}
+
 /// A job and its scheduling state.
 #[derive(Clone, Debug)]
 struct Entry {
     job: Arc<Job>,
-    slot: Option<Slot>,
+    slot: Option<Queued>,
     /// When an interval job without `start_date` was first scheduled.
     /// In UTC, as stored: the job's zone is its trigger's.
     anchor: DateTime<Utc>,
@@ -86,7 +105,7 @@ impl Entry {
     fn state(&self) -> JobState {
         JobState {
             fingerprint: self.job.trigger.fingerprint(),
-            next_run: self.slot.map(|s| s.scheduled.with_timezone(&Utc)),
+            next_run: self.slot.map(|s| s.scheduled),
             anchor: self.anchor,
             paused: self.paused,
             file_paused: Some(self.job.paused),
@@ -99,9 +118,8 @@ impl Entry {
 pub(crate) struct Scheduler {
     max_workers: usize,
     shutdown_timeout: Duration,
-    entries: HashMap<u64, Entry>,
-    ids: HashMap<String, u64>,
-    next_seq: u64,
+    /// The jobs, by seq and by id.
+    entries: table::Table,
     /// Slots in firing order: (`start_at`, entry seq).
     queue: BTreeSet<(DateTime<Utc>, u64)>,
     runs: HashMap<RunId, Run>,
@@ -127,9 +145,7 @@ impl Scheduler {
         let s = Scheduler {
             max_workers: settings.max_workers.max(1),
             shutdown_timeout: settings.shutdown_timeout,
-            entries: HashMap::with_capacity(jobs),
-            ids: HashMap::with_capacity(jobs),
-            next_seq: 0,
+            entries: table::Table::with_capacity(jobs),
             queue: BTreeSet::new(),
             runs: HashMap::new(),
             pending: BTreeSet::new(),
@@ -161,14 +177,6 @@ impl Scheduler {
         }
     }
 
-    fn insert(&mut self, entry: Entry) -> u64 {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.ids.insert(entry.job.id.clone(), seq);
-        self.entries.insert(seq, entry);
-        seq
-    }
-
     /// Adds a job that starts as `start` says; saves its state unless it is
     /// the `saved` one unchanged.
     fn add(
@@ -178,7 +186,7 @@ impl Scheduler {
         saved: Option<&JobState>,
         actions: &mut Vec<Action>,
     ) {
-        let seq = self.insert(Entry {
+        let seq = self.entries.insert(Entry {
             job,
             slot: None,
             anchor: start.anchor.with_timezone(&Utc),
@@ -187,7 +195,7 @@ impl Scheduler {
         });
         let next = self.place(seq, start, saved, actions);
         actions.push(Action::Log(Event::JobAdded {
-            job: self.entries[&seq].job.id.clone(),
+            job: self.entries[seq].job.id.clone(),
             next,
             paused: start.paused,
         }));
@@ -198,7 +206,7 @@ impl Scheduler {
     pub(crate) fn next_wake(&self) -> Option<(DateTime<Utc>, Due)> {
         let queue = self.queue.first().filter(|_| !self.suspended);
         let slot = queue.map(|(t, seq)| {
-            let job = self.entries.get(seq).map(|e| e.job.id.clone());
+            let job = self.entries.get(*seq).map(|e| e.job.id.clone());
             (*t, Due::Slot(job.unwrap_or_default()))
         });
         let deadline = self.deadlines.first().map(|(t, id)| {

@@ -2,7 +2,7 @@
 
 use super::initial::Start;
 use super::persist::JobState;
-use super::{Action, Change, Scheduler, Slot};
+use super::{Action, Change, Queued, Scheduler};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -17,7 +17,7 @@ impl Scheduler {
         saved: Option<&JobState>,
         actions: &mut Vec<Action>,
     ) -> Option<DateTime<Tz>> {
-        let entry = self.entries.get_mut(&seq)?;
+        let entry = self.entries.get_mut(seq)?;
         entry.anchor = start.anchor.with_timezone(&Utc);
         entry.paused = start.paused;
         if let Some(old) = entry.slot.take() {
@@ -27,7 +27,7 @@ impl Scheduler {
         if let Some(scheduled) = next {
             self.set_slot(seq, scheduled);
         }
-        let entry = &self.entries[&seq];
+        let entry = &self.entries[seq];
         let state = entry.state();
         if saved != Some(&state) {
             actions.push(Action::Persist(Change::Save {
@@ -49,7 +49,7 @@ impl Scheduler {
     )]
     pub(super) fn set_slot(&mut self, seq: u64, scheduled: DateTime<Tz>) {
         let rand = self.random();
-        let Some(entry) = self.entries.get_mut(&seq) else {
+        let Some(entry) = self.entries.get_mut(seq) else {
             return;
         };
         if let Some(old) = entry.slot.take() {
@@ -68,8 +68,8 @@ impl Scheduler {
                 start_at += chrono::Duration::milliseconds((rand % (bound as u64 + 1)) as i64);
             }
         }
-        entry.slot = Some(Slot {
-            scheduled,
+        entry.slot = Some(Queued {
+            scheduled: scheduled.with_timezone(&Utc),
             start_at,
         });
         self.queue.insert((start_at, seq));
@@ -78,7 +78,7 @@ impl Scheduler {
     /// Sets the job's next slot to its first run time after `after` and
     /// queues it; returns that time.
     pub(super) fn schedule_from(&mut self, seq: u64, after: &DateTime<Tz>) -> Option<DateTime<Tz>> {
-        let entry = self.entries.get_mut(&seq)?;
+        let entry = self.entries.get_mut(seq)?;
         if let Some(old) = entry.slot.take() {
             self.queue.remove(&(old.start_at, seq));
         }

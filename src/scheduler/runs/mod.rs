@@ -176,7 +176,7 @@ impl Scheduler {
 
     /// One instance of the job at `seq` is over.
     fn release(&mut self, seq: u64) {
-        if let Some(entry) = self.entries.get_mut(&seq) {
+        if let Some(entry) = self.entries.get_mut(seq) {
             entry.instances = entry.instances.saturating_sub(1);
         }
     }
