@@ -178,6 +178,7 @@ fn runs_now(job: &Job, first: &DateTime<Tz>, now: &DateTime<Tz>, anchor: &DateTi
 fn missed_reason(job: &Job, first: &DateTime<Tz>, now: &DateTime<Tz>) -> String {
     let ago = span((*now - *first).num_seconds());
     let grace = job
+        .more
         .misfire_grace_time
         .map_or_else(|| "none".into(), duration::format);
     match job.trigger.kind {

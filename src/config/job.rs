@@ -87,6 +87,9 @@ pub(super) fn job(
         return None;
     }
     let more = JobMore {
+        misfire_grace_time: keys.misfire_grace_time,
+        coalesce: keys.coalesce,
+        max_instances: keys.max_instances,
         name: keys.name,
         cwd: keys.cwd,
         env: keys.env,
@@ -103,9 +106,6 @@ pub(super) fn job(
         id: name,
         command: shared.command(keys.command?),
         trigger,
-        misfire_grace_time: keys.misfire_grace_time,
-        coalesce: keys.coalesce,
-        max_instances: keys.max_instances,
         paused: keys.paused,
         more: shared.more(more),
     })

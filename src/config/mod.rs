@@ -72,7 +72,8 @@ pub enum Command {
     Argv(Vec<String>),
 }
 
-/// One job (`[jobs.ID]`). What most jobs leave unset is in [`JobMore`],
+/// One job (`[jobs.ID]`). What most jobs leave unset or take from
+/// `[defaults]` is in [`JobMore`],
 /// shared, like the command, by jobs that have the same (a large file
 /// usually repeats them), so a job costs little more than its id.
 #[derive(Clone, Debug, PartialEq)]
@@ -80,19 +81,20 @@ pub struct Job {
     pub id: String,
     pub command: Arc<Command>,
     pub trigger: Trigger,
-    /// How late a run may start and still run; `None` is no limit.
-    pub misfire_grace_time: Option<Duration>,
-    pub coalesce: bool,
-    pub max_instances: usize,
     /// Loaded but not scheduled.
     pub paused: bool,
     /// The job's other keys.
     pub more: Arc<JobMore>,
 }
 
-/// The keys of a job that most jobs leave unset.
+/// The keys of a job that most jobs leave unset or take from
+/// `[defaults]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct JobMore {
+    /// How late a run may start and still run; `None` is no limit.
+    pub misfire_grace_time: Option<Duration>,
+    pub coalesce: bool,
+    pub max_instances: usize,
     pub name: Option<String>,
     pub cwd: Option<PathBuf>,
     pub env: Vec<(String, String)>,

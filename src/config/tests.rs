@@ -74,9 +74,12 @@ fn a_valid_file_means_what_it_says() {
         Command::Shell("pg_dump app > /tmp/app.sql".into())
     );
     assert_eq!(backup.more.timeout, Some(Duration::from_secs(3600)));
-    assert_eq!(backup.misfire_grace_time, None, "job overrides the default");
     assert_eq!(
-        (backup.coalesce, backup.max_instances),
+        backup.more.misfire_grace_time, None,
+        "job overrides the default"
+    );
+    assert_eq!(
+        (backup.more.coalesce, backup.more.max_instances),
         (false, 2),
         "defaults apply"
     );
@@ -92,7 +95,10 @@ fn a_valid_file_means_what_it_says() {
         report.trigger.summary(),
         "cron[day_of_week='mon', hour='9']"
     );
-    assert_eq!(report.misfire_grace_time, Some(Duration::from_secs(300)));
+    assert_eq!(
+        report.more.misfire_grace_time,
+        Some(Duration::from_secs(300))
+    );
 
     let heartbeat = &config.jobs[2];
     assert_eq!(
@@ -119,7 +125,11 @@ fn defaults_when_keys_are_absent() {
     assert_eq!(s.shutdown_timeout, Duration::from_secs(30));
     let job = &config.jobs[0];
     assert_eq!(
-        (job.misfire_grace_time, job.coalesce, job.max_instances),
+        (
+            job.more.misfire_grace_time,
+            job.more.coalesce,
+            job.more.max_instances
+        ),
         (None, true, 1)
     );
     let memory = load(

@@ -185,7 +185,7 @@ impl Scheduler {
             Some("the scheduler is shutting down".to_string())
         } else if entry.paused {
             Some("it is paused (apsched resume it first)".to_string())
-        } else if entry.instances >= entry.job.max_instances {
+        } else if entry.instances >= entry.job.more.max_instances {
             actions.push(Action::Log(Event::JobMaxInstances {
                 job: id.to_string(),
                 scheduled,
@@ -193,7 +193,7 @@ impl Scheduler {
             }));
             Some(format!(
                 "max_instances = {} and {} run{} going",
-                entry.job.max_instances,
+                entry.job.more.max_instances,
                 entry.instances,
                 if entry.instances == 1 { " is" } else { "s are" }
             ))

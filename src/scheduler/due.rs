@@ -54,8 +54,8 @@ impl Scheduler {
         let job = entry.job.clone();
         let grace = misfire::grace(&job);
         let anchor = entry.anchor.with_timezone(&job.trigger.tz);
-        let due = collect(&job.trigger, slot, &anchor, now, grace, job.coalesce);
-        let runs = due.runs(job.coalesce);
+        let due = collect(&job.trigger, slot, &anchor, now, grace, job.more.coalesce);
+        let runs = due.runs(job.more.coalesce);
         let lateness = lateness_event(&job.id, &due, slot, runs.len(), now);
         let mut claim = claim(&job, &due, slot, grace);
         // Due when the latest slot it runs is: a catch-up by a clock that
@@ -99,7 +99,7 @@ impl Scheduler {
         let utc = |t: &DateTime<Tz>| t.with_timezone(&Utc);
         let first = *runs.first()?;
         let entry = self.entries.get_mut(seq)?;
-        if entry.instances >= job.max_instances {
+        if entry.instances >= job.more.max_instances {
             actions.push(Action::Log(Event::JobMaxInstances {
                 job: job.id.clone(),
                 scheduled: first,
@@ -173,7 +173,7 @@ fn claim(job: &Job, due: &Due, slot: Slot, grace: Option<std::time::Duration>) -
         skipped: None,
         due_at: slot.start_at,
         grace,
-        max_instances: job.max_instances,
+        max_instances: job.more.max_instances,
         fingerprint: job.trigger.fingerprint(),
     }
 }

@@ -17,7 +17,7 @@ use std::time::Duration;
 pub(crate) fn grace(job: &Job) -> Option<Duration> {
     match job.trigger.kind {
         Kind::Startup => None,
-        _ => job.misfire_grace_time,
+        _ => job.more.misfire_grace_time,
     }
 }
 
