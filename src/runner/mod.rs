@@ -101,14 +101,15 @@ pub(crate) fn run(
                 Err(_) => o.retry_later(now),
             }
         }
-        // The first due job alone, then the rest: the first run of a burst
-        // starts before the others are decided and claimed, and the others
-        // are claimed in a row, which costs less than between forks (after
-        // each fork the pages a claim touches are copied on write).
-        let first = core.tick_up_to(now, 1);
-        apply(host, &mut core, first, &mut state.outage);
-        let rest = core.tick(now);
-        apply(host, &mut core, rest, &mut state.outage);
+        // One due job at a time: each run of a burst starts as soon as it
+        // is decided and claimed, and its process runs while the next is.
+        loop {
+            let actions = core.tick_up_to(now, 1);
+            if actions.is_empty() {
+                break;
+            }
+            apply(host, &mut core, actions, &mut state.outage);
+        }
         if core.is_done() {
             break;
         }

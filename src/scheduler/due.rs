@@ -16,15 +16,11 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 impl Scheduler {
-    /// Advances to `now`: fires due jobs and handles timeouts. Runs start
-    /// on [`Scheduler::dispatch`], once their claims are recorded.
-    pub(crate) fn tick(&mut self, now: DateTime<Utc>) -> Vec<Action> {
-        self.tick_up_to(now, usize::MAX)
-    }
-
-    /// As [`Scheduler::tick`], for at most `jobs` of the due jobs (and
-    /// every deadline): the runner handles the first due job of a burst
-    /// alone, so that its run starts before the others are decided.
+    /// Advances to `now` by at most `jobs` of the due jobs (and every
+    /// deadline): fires them and handles timeouts. Runs start on
+    /// [`Scheduler::dispatch`], once their claims are recorded. The runner
+    /// takes one due job at a time, so that each run of a burst starts
+    /// before the next is decided.
     pub(crate) fn tick_up_to(&mut self, now: DateTime<Utc>, jobs: usize) -> Vec<Action> {
         let mut actions = Vec::new();
         self.tick_deadlines(now, &mut actions);

@@ -12,6 +12,7 @@ use super::place::{
 use super::{MIGRATIONS, SqliteStore};
 use crate::store::StoreError;
 use crate::text::plain;
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, params};
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::OpenOptionsExt;
@@ -102,10 +103,15 @@ impl SqliteStore {
         // A page cache of 512 KiB (SQLite's default is 2 MiB): the
         // scheduler reads the file only at start and writes a few pages
         // per run, so a larger cache buys nothing but resident memory.
+        // Plans fixed at prepare time: without this, binding a new job id
+        // to the history trim expires its plan, and every run prepared it
+        // anew.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(|e| failed(path, &e))?;
         conn.execute_batch(
             "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -512;",
         )
-            .map_err(|e| failed(path, &e))?;
+        .map_err(|e| failed(path, &e))?;
         let mut store = SqliteStore {
             conn,
             path: path.to_path_buf(),
