@@ -4,11 +4,14 @@
 
 use super::ORPHANED;
 use rustix::io::Errno;
-use rustix::process::{Gid, Pid, Signal, Uid, getppid, set_parent_process_death_signal};
+use rustix::process::{
+    Gid, Pid, Signal, Uid, chdir, getppid, set_parent_process_death_signal, setpgid,
+};
+use rustix::stdio::{dup2_stderr, dup2_stdin, dup2_stdout};
 use rustix::thread::{set_thread_gid, set_thread_groups, set_thread_uid};
 use std::ffi::{CStr, c_int, c_void};
 use std::io;
-use std::os::fd::RawFd;
+use std::os::fd::BorrowedFd;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 /// The child's stack until it execs: it makes only system calls.
@@ -21,7 +24,7 @@ pub(super) struct Child<'a> {
     pub(super) argv: &'a [*const libc::c_char],
     pub(super) envp: &'a [*const libc::c_char],
     pub(super) cwd: Option<&'a CStr>,
-    pub(super) stdio: [RawFd; 3],
+    pub(super) stdio: [BorrowedFd<'a>; 3],
     pub(super) identity: Option<&'a (Uid, Gid, Vec<Gid>)>,
     pub(super) parent: Pid,
     /// The errno of the step that failed ([`ORPHANED`] for the parent
@@ -80,16 +83,15 @@ extern "C" fn child_main(arg: *mut c_void) -> c_int {
 /// Everything before the exec, in std's order (stdio, directory, group,
 /// signals), then the user and the parent-death signal; errors as errno.
 fn prepare(child: &Child<'_>) -> Result<(), i32> {
-    for (fd, target) in child.stdio.iter().zip(0..) {
-        // SAFETY: dup2 on descriptors the parent keeps open until we exec.
-        check(unsafe { libc::dup2(*fd, target) })?;
-    }
+    let [stdin, stdout, stderr] = child.stdio;
+    dup2_stdin(stdin).map_err(Errno::raw_os_error)?;
+    dup2_stdout(stdout).map_err(Errno::raw_os_error)?;
+    dup2_stderr(stderr).map_err(Errno::raw_os_error)?;
     if let Some(cwd) = child.cwd {
-        // SAFETY: a NUL-terminated path.
-        check(unsafe { libc::chdir(cwd.as_ptr()) })?;
+        chdir(cwd).map_err(Errno::raw_os_error)?;
     }
-    // SAFETY: makes the child the leader of a new process group.
-    check(unsafe { libc::setpgid(0, 0) })?;
+    // The leader of a new process group.
+    setpgid(None, None).map_err(Errno::raw_os_error)?;
     default_signals()?;
     // A change of credentials clears the parent-death signal: first it.
     if let Some((uid, gid, groups)) = child.identity {

@@ -9,11 +9,12 @@
 //! system calls on a stack of its own, and execs. Everything it needs
 //! (paths, argv, environment) is built before the clone.
 
-use rustix::process::{Gid, Uid};
+use rustix::pipe::{PipeFlags, pipe_with};
+use rustix::process::{Gid, Pid, Uid, WaitOptions, waitpid};
 use std::collections::BTreeMap;
 use std::ffi::{CString, OsStr, OsString};
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -124,18 +125,19 @@ impl Launch {
             envp: &envp_ptrs,
             cwd: cwd.as_deref(),
             stdio: [
-                stdin_read.as_raw_fd(),
-                stdout_write.as_raw_fd(),
-                stderr_write.as_raw_fd(),
+                stdin_read.as_fd(),
+                stdout_write.as_fd(),
+                stderr_write.as_fd(),
             ],
             identity: self.identity.as_ref(),
             parent: rustix::process::getpid(),
             error: AtomicI32::new(0),
         };
         let pid = clone_vfork(&child)?;
+        let failed = child.error.load(Ordering::SeqCst);
         // The child has exec'd or exited: its ends of the pipes are its own.
         drop((stdin_read, stdout_write, stderr_write));
-        match child.error.load(Ordering::SeqCst) {
+        match failed {
             0 => Ok(Launched {
                 pid,
                 stdin: stdin_write,
@@ -155,20 +157,15 @@ impl Launch {
 
 /// Reaps a child that exited before its exec.
 fn reap(pid: u32) {
-    let mut status = 0;
-    // SAFETY: waits for our own child; `status` is a valid out-pointer.
-    unsafe { libc::waitpid(pid.cast_signed(), &raw mut status, 0) };
+    if let Some(pid) = Pid::from_raw(pid.cast_signed()) {
+        // Our own child, whose exit status says nothing its error did not.
+        let _ = waitpid(Some(pid), WaitOptions::empty());
+    }
 }
 
 /// A pipe whose ends close on exec: (read, write).
 fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [0; 2];
-    // SAFETY: `fds` has room for the two descriptors pipe2 returns.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: both descriptors are new and owned by nobody else.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+    Ok(pipe_with(PipeFlags::CLOEXEC)?)
 }
 
 fn cstring(text: &OsStr) -> io::Result<CString> {
