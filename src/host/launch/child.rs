@@ -14,6 +14,9 @@ use std::io;
 use std::os::fd::BorrowedFd;
 use std::sync::atomic::{AtomicI32, Ordering};
 
+/// The shell that runs a script the kernel cannot exec.
+pub(super) const SH: &CStr = c"/bin/sh";
+
 /// The child's stack until it execs: it makes only system calls.
 const STACK_BYTES: usize = 64 * 1024;
 
@@ -22,6 +25,8 @@ const STACK_BYTES: usize = 64 * 1024;
 pub(super) struct Child<'a> {
     pub(super) path: &'a CStr,
     pub(super) argv: &'a [*const libc::c_char],
+    /// `/bin/sh`, the path, then `argv` after its first: for a script.
+    pub(super) script_argv: &'a [*const libc::c_char],
     pub(super) envp: &'a [*const libc::c_char],
     pub(super) cwd: Option<&'a CStr>,
     pub(super) stdio: [BorrowedFd<'a>; 3],
@@ -150,17 +155,18 @@ fn default_signals() -> Result<(), i32> {
     }
 }
 
-/// Execs the program; returns only on failure, with its errno.
+/// Execs the program; returns only on failure, with its errno. A file
+/// the kernel cannot exec (a script with no `#!` line) is run by
+/// `/bin/sh`, as `execvp` does.
 fn exec(child: &Child<'_>) -> i32 {
-    // SAFETY: NUL-terminated path and NULL-terminated arrays of
-    // NUL-terminated strings, all alive while the parent waits.
-    unsafe {
-        libc::execve(
-            child.path.as_ptr(),
-            child.argv.as_ptr(),
-            child.envp.as_ptr(),
-        )
-    };
+    for (path, argv) in [(child.path, child.argv), (SH, child.script_argv)] {
+        // SAFETY: NUL-terminated paths and NULL-terminated arrays of
+        // NUL-terminated strings, all alive while the parent waits.
+        unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), child.envp.as_ptr()) };
+        if errno() != libc::ENOEXEC {
+            break;
+        }
+    }
     errno()
 }
 

@@ -118,10 +118,15 @@ impl Launch {
         let (stdout_read, stdout_write) = pipe()?;
         let (stderr_read, stderr_write) = pipe()?;
         let argv_ptrs = pointers(&argv);
+        let script_argv: Vec<_> = [child::SH.as_ptr(), path.as_ptr()]
+            .into_iter()
+            .chain(argv_ptrs.iter().skip(1).copied())
+            .collect();
         let envp_ptrs = pointers(&envp);
         let child = Child {
             path: &path,
             argv: &argv_ptrs,
+            script_argv: &script_argv,
             envp: &envp_ptrs,
             cwd: cwd.as_deref(),
             stdio: [

@@ -119,3 +119,14 @@ fn searches_path_as_execvp_does() {
     let none = resolve(OsStr::new("sh"), Some(&OsString::from("/nonexistent")));
     assert_eq!(none.unwrap_err().raw_os_error(), Some(libc::ENOENT));
 }
+
+#[test]
+fn a_script_with_no_interpreter_line_runs_in_sh() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("script");
+    std::fs::write(&script, "echo \"ran $1\"\n").unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut launch = Launch::new(&script);
+    launch.arg("with-arg");
+    assert_eq!(run(&launch), (0, "ran with-arg\n".into()));
+}
