@@ -192,7 +192,8 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     }
     let seed =
         u64::from(std::process::id()) ^ u64::from(chrono::Utc::now().timestamp_subsec_nanos());
-    let ending = runner::run(&mut host, &config.scheduler, config.jobs, &saved.jobs, seed);
+    let saved = std::mem::take(&mut saved.jobs);
+    let ending = runner::run(&mut host, &config.scheduler, config.jobs, saved, seed);
     host.finish();
     ended(ending, &state)
 }

@@ -121,6 +121,18 @@ impl Host for RealHost {
         self.observers.commit();
     }
 
+    fn started(&mut self) {
+        // What start-up freed (the saved states, the file's text, batches
+        // of log lines) lies between the jobs in the heap, where glibc
+        // keeps it; give its whole pages back to the system.
+        // SAFETY: malloc_trim takes the allocator's own locks and only
+        // returns pages that hold no live allocation.
+        #[cfg(target_env = "gnu")]
+        unsafe {
+            libc::malloc_trim(0);
+        }
+    }
+
     fn reload(&mut self) -> Result<(Settings, Vec<Arc<Job>>), ReloadError> {
         if let Some(failed) = self.notify.reloading() {
             self.logger.log(&failed);

@@ -65,7 +65,7 @@ pub(crate) fn run(
     host: &mut impl Host,
     settings: &Settings,
     jobs: Vec<Arc<Job>>,
-    saved: &HashMap<String, JobState>,
+    saved: HashMap<String, JobState>,
     seed: u64,
 ) -> Ending {
     let now = host.now();
@@ -76,10 +76,12 @@ pub(crate) fn run(
     let mut jobs = jobs.into_iter();
     while jobs.len() > 0 {
         let mut actions = Vec::with_capacity(2 * START_BATCH);
-        core.add_jobs(jobs.by_ref().take(START_BATCH), saved, now, &mut actions);
+        core.add_jobs(jobs.by_ref().take(START_BATCH), &saved, now, &mut actions);
         apply(host, &mut core, actions, &mut state.outage);
     }
     host.commit();
+    drop(saved);
+    host.started();
     loop {
         let now = host.now();
         if let Some(o) = &mut state.outage

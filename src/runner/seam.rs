@@ -114,4 +114,7 @@ pub(crate) trait Host {
     /// one transaction (startup and reload save many jobs at once).
     fn begin(&mut self) {}
     fn commit(&mut self) {}
+    /// Start-up is over: what it alone needed is freed, and the host may
+    /// give the memory back to the system.
+    fn started(&mut self) {}
 }
