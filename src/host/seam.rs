@@ -121,10 +121,10 @@ impl Host for RealHost {
         self.observers.commit();
     }
 
-    fn started(&mut self) {
-        // What start-up freed (the saved states, the file's text, batches
-        // of log lines) lies between the jobs in the heap, where glibc
-        // keeps it; give its whole pages back to the system.
+    fn settled(&mut self) {
+        // What start-up or a reload freed (the saved states, the file's
+        // text and jobs, batches of log lines) lies between the jobs in the
+        // heap, where glibc keeps it; give its whole pages back.
         // SAFETY: malloc_trim takes the allocator's own locks and only
         // returns pages that hold no live allocation.
         #[cfg(target_env = "gnu")]

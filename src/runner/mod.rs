@@ -81,7 +81,7 @@ pub(crate) fn run(
     }
     host.commit();
     drop(saved);
-    host.started();
+    host.settled();
     loop {
         let now = host.now();
         if let Some(o) = &mut state.outage
@@ -216,5 +216,6 @@ fn handle(host: &mut impl Host, core: &mut Scheduler, input: Input, state: &mut 
     }
     if reloaded {
         host.notify(Notice::Reloaded);
+        host.settled();
     }
 }

@@ -114,7 +114,7 @@ pub(crate) trait Host {
     /// one transaction (startup and reload save many jobs at once).
     fn begin(&mut self) {}
     fn commit(&mut self) {}
-    /// Start-up is over: what it alone needed is freed, and the host may
-    /// give the memory back to the system.
-    fn started(&mut self) {}
+    /// Start-up or a reload is over and what it alone needed is freed:
+    /// the host may give that memory back to the system.
+    fn settled(&mut self) {}
 }
