@@ -3,6 +3,7 @@
 //! with nothing due until something wakes it, and so under libfaketime too.
 
 use crate::harness::Dir;
+use crate::harness::poll::{PATIENCE, until};
 use chrono::{Datelike, Utc};
 
 /// The `sleeping` debug lines of a log.
@@ -31,10 +32,13 @@ cron = "0 0 1 1 *"
     );
     let running = dir.run().args(["-v"]).spawn();
     running.wait_for_stderr(" sleeping ", 1);
-    // The thread that notices clock steps runs.
+    // The thread that notices clock steps runs (a new thread has its
+    // process's name until it names itself).
+    let clock = || threads(running.pid()).iter().any(|t| t == "apsched-clock");
+    let named = until(PATIENCE, clock);
     let threads = threads(running.pid());
     let log = running.stop().stderr;
-    assert!(threads.iter().any(|t| t == "apsched-clock"), "{threads:?}");
+    assert!(named, "{threads:?}");
     assert!(!log.contains("clock_watch_failed"), "{log}");
     let next = Utc::now().year() + 1;
     let want = format!("sleeping until={next}-01-01T00:00:00.000Z for=slot job=new_year");
