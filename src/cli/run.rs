@@ -143,7 +143,14 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         });
     }
     let (mut store, node) = open_state(&state, &config, args.node_id.as_deref())?;
-    let loaded = store.load();
+    // Metrics start from every job's saved state; without them each is
+    // read as start-up reaches it, so that they are never all held.
+    let metrics_on = args.metrics_listen.is_some() || config.metrics.is_some();
+    let loaded = if metrics_on {
+        store.load()
+    } else {
+        store.load_lazily()
+    };
     let mut saved = loaded.map_err(|e| store.named_error(e))?;
     let settled = host::settle_orphans(&mut *store, &saved.started, &saved.pending);
     let settled = settled.map_err(|e| store.named_error(e))?;
@@ -192,8 +199,8 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     }
     let seed =
         u64::from(std::process::id()) ^ u64::from(chrono::Utc::now().timestamp_subsec_nanos());
-    let saved = std::mem::take(&mut saved.jobs);
-    let ending = runner::run(&mut host, &config.scheduler, config.jobs, saved, seed);
+    host.use_saved(std::mem::take(&mut saved.jobs), saved.lazy);
+    let ending = runner::run(&mut host, &config.scheduler, config.jobs, seed);
     host.finish();
     ended(ending, &state)
 }

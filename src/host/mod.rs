@@ -29,7 +29,7 @@ use crate::console::Console;
 use crate::log::{Format, Logger};
 use crate::runner::Input;
 use crate::scheduler::{Event, RunId};
-use crate::store::StateStore;
+use crate::store::{JobState, StateStore};
 use notify::Notifier;
 use observe::Observers;
 use output::Forwarder;
@@ -70,9 +70,18 @@ pub(crate) struct RealHost {
     offset: Arc<AtomicI64>,
     /// The clock watch runs: a clock step wakes the runner at once.
     clock_watch: bool,
+    /// The jobs' saved states for start-up: loaded with the state, or
+    /// `None` to read each from the store when it is asked for.
+    saved: Option<HashMap<String, JobState>>,
 }
 
 impl RealHost {
+    /// The jobs' saved states for start-up; with `lazy`, none were loaded
+    /// and each is read from the store when start-up asks for it.
+    pub(crate) fn use_saved(&mut self, jobs: HashMap<String, JobState>, lazy: bool) {
+        self.saved = (!lazy).then_some(jobs);
+    }
+
     /// Installs signal handling and output forwarding. Call before any job starts.
     pub(crate) fn start(
         file: PathBuf,
@@ -98,6 +107,7 @@ impl RealHost {
             state: State::new(store),
             notify,
             observers: Observers::default(),
+            saved: Some(HashMap::new()),
             node: None,
             fence: None,
             offset: Arc::new(AtomicI64::new(0)),

@@ -121,6 +121,34 @@ impl Host for RealHost {
         self.observers.commit();
     }
 
+    fn saved_states(&mut self, ids: &[&str]) -> HashMap<String, JobState> {
+        if let Some(saved) = &mut self.saved {
+            return ids
+                .iter()
+                .filter_map(|id| saved.remove_entry(*id))
+                .collect();
+        }
+        let mut states = HashMap::with_capacity(ids.len());
+        for id in ids {
+            match self.state.store().saved_job(id) {
+                Ok(Some(state)) => {
+                    states.insert((*id).to_string(), state);
+                }
+                Ok(None) => {}
+                // The rest start afresh: a claim of a slot their stored
+                // next run time does not name is refused, and the job is
+                // placed again from its stored row.
+                Err(e) => {
+                    self.logger.log(&Event::StateError {
+                        error: e.to_string(),
+                    });
+                    break;
+                }
+            }
+        }
+        states
+    }
+
     fn settled(&mut self) {
         // What start-up or a reload freed (the saved states, the file's
         // text and jobs, batches of log lines) lies between the jobs in the

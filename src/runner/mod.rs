@@ -22,13 +22,11 @@ mod tests_runs;
 mod tests_startup;
 
 use crate::config::{Job, Settings};
-use crate::scheduler::persist::JobState;
 use crate::scheduler::{Action, Event, Notice, Record, Scheduler};
 use apply::apply;
 use chrono::{DateTime, Utc};
 use outage::Outage;
 pub(crate) use seam::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// On a host that does not notice clock steps, the scheduler re-reads the
@@ -60,12 +58,12 @@ struct Loop {
     outage: Option<Outage>,
 }
 
-/// Runs the jobs until shut down, resuming from every job's `saved` state.
+/// Runs the jobs until shut down, resuming from every job's saved state
+/// ([`Host::saved_states`]).
 pub(crate) fn run(
     host: &mut impl Host,
     settings: &Settings,
     jobs: Vec<Arc<Job>>,
-    saved: HashMap<String, JobState>,
     seed: u64,
 ) -> Ending {
     let now = host.now();
@@ -75,12 +73,14 @@ pub(crate) fn run(
     apply(host, &mut core, vec![started], &mut state.outage);
     let mut jobs = jobs.into_iter();
     while jobs.len() > 0 {
+        let batch: Vec<Arc<Job>> = jobs.by_ref().take(START_BATCH).collect();
+        let ids: Vec<&str> = batch.iter().map(|j| j.id.as_str()).collect();
+        let saved = host.saved_states(&ids);
         let mut actions = Vec::with_capacity(2 * START_BATCH);
-        core.add_jobs(jobs.by_ref().take(START_BATCH), &saved, now, &mut actions);
+        core.add_jobs(batch, &saved, now, &mut actions);
         apply(host, &mut core, actions, &mut state.outage);
     }
     host.commit();
-    drop(saved);
     host.settled();
     loop {
         let now = host.now();

@@ -114,6 +114,12 @@ pub(crate) trait Host {
     /// one transaction (startup and reload save many jobs at once).
     fn begin(&mut self) {}
     fn commit(&mut self) {}
+    /// The saved states of the jobs `ids` that have one, for start-up,
+    /// which asks for each job once: a job with none starts afresh.
+    fn saved_states(&mut self, ids: &[&str]) -> HashMap<String, JobState> {
+        let _ = ids;
+        HashMap::new()
+    }
     /// Start-up or a reload is over and what it alone needed is freed:
     /// the host may give that memory back to the system.
     fn settled(&mut self) {}

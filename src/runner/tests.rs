@@ -5,12 +5,11 @@
 
 use super::sim::{Sim, Step, at, jobs};
 use crate::scheduler::Event;
-use std::collections::HashMap;
 
 /// Runs the schedule file `file` on the simulated host until it stops.
 pub(super) fn simulate(sim: &mut Sim, file: &str) {
     let (settings, jobs) = jobs(file);
-    super::run(sim, &settings, jobs, HashMap::default(), 42);
+    super::run(sim, &settings, jobs, 42);
 }
 
 /// The `[scheduler]` table of the test files: UTC, no state file.

@@ -70,6 +70,8 @@ fn result_text<S: serde::Serializer>(result: &RunResult, s: S) -> Result<S::Ok, 
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub jobs: HashMap<String, JobState>,
+    /// The jobs' states were left unread ([`Store::load_lazily`]).
+    pub lazy: bool,
     /// Jobs whose state could not be read: (job, why). Their rows were moved
     /// to the `set_aside` table, not deleted.
     pub set_aside: Vec<(String, String)>,
@@ -143,6 +145,13 @@ impl StoreError {
 pub trait Store {
     /// Loads every job's state; marks unfinished runs interrupted.
     fn load(&mut self) -> Result<Loaded, StoreError>;
+    /// As [`Store::load`], but a store may leave the jobs' states unread
+    /// (it still checks every row and sets aside those it cannot read):
+    /// `Loaded::jobs` is then empty, `Loaded::lazy` is set, and
+    /// [`StateStore::saved_job`] reads each when it is needed.
+    fn load_lazily(&mut self) -> Result<Loaded, StoreError> {
+        self.load()
+    }
     /// Saves a job's state as is (new job, changed trigger, pause, resume).
     fn save_job(&mut self, job: &str, state: &JobState) -> Result<(), StoreError>;
     /// Claims a slot; `None` if it was no longer the job's next run time.

@@ -42,17 +42,23 @@ pub(super) fn read_job(r: &rusqlite::Row<'_>) -> Result<(String, JobState), (Str
     ))
 }
 
-impl Store for SqliteStore {
-    fn load(&mut self) -> Result<Loaded, StoreError> {
+impl SqliteStore {
+    /// [`Store::load`], keeping the jobs' states or only checking them.
+    fn load_keeping(&mut self, keep: bool) -> Result<Loaded, StoreError> {
         let tx = self.conn.transaction()?;
-        let mut loaded = Loaded::default();
+        let mut loaded = Loaded {
+            lazy: !keep,
+            ..Loaded::default()
+        };
         {
             let mut stmt = tx.prepare(&format!("SELECT {JOB_COLUMNS} FROM jobs"))?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 match read_job(r) {
                     Ok((id, state)) => {
-                        loaded.jobs.insert(id, state);
+                        if keep {
+                            loaded.jobs.insert(id, state);
+                        }
                     }
                     Err(aside) => loaded.set_aside.push(aside),
                 }
@@ -97,6 +103,16 @@ impl Store for SqliteStore {
         requests::refuse_stale(&tx)?;
         tx.commit()?;
         Ok(loaded)
+    }
+}
+
+impl Store for SqliteStore {
+    fn load(&mut self) -> Result<Loaded, StoreError> {
+        self.load_keeping(true)
+    }
+
+    fn load_lazily(&mut self) -> Result<Loaded, StoreError> {
+        self.load_keeping(false)
     }
 
     fn save_job(&mut self, job: &str, s: &JobState) -> Result<(), StoreError> {

@@ -45,7 +45,7 @@ impl StateStore for SqliteStore {
 
     fn saved_job(&self, id: &str) -> Result<Option<JobState>, StoreError> {
         let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1");
-        let mut stmt = self.conn.prepare(&sql)?;
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params![id])?;
         Ok(match rows.next()? {
             Some(r) => ops::read_job(r).ok().map(|(_, state)| state),

@@ -1,7 +1,7 @@
 //! The SQLite store on real files.
 
 use super::SqliteStore;
-use crate::store::{Claim, JobState, RunResult, StartedRun, Store, parse};
+use crate::store::{Claim, JobState, RunResult, StartedRun, StateStore as _, Store, parse};
 use std::os::unix::fs::PermissionsExt;
 
 fn t(s: &str) -> chrono::DateTime<chrono::Utc> {
@@ -116,6 +116,13 @@ fn a_second_scheduler_is_refused_and_unfinished_runs_are_found() {
 
 #[test]
 fn unreadable_rows_are_set_aside_not_deleted() {
+    for lazily in [false, true] {
+        set_aside(lazily);
+    }
+}
+
+/// Damages two of three saved jobs, then loads (`lazily` or not).
+fn set_aside(lazily: bool) {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("s.db");
     let mut store = SqliteStore::open_for_run(&path, 100).expect("open");
@@ -136,8 +143,17 @@ fn unreadable_rows_are_set_aside_not_deleted() {
         .conn
         .execute("UPDATE jobs SET format = 9 WHERE id = 'future'", [])
         .expect("newer");
-    let loaded = store.load().expect("load");
-    assert_eq!(loaded.jobs.len(), 1);
+    let loaded = if lazily {
+        store.load_lazily()
+    } else {
+        store.load()
+    };
+    let loaded = loaded.expect("load");
+    assert_eq!(loaded.lazy, lazily);
+    assert_eq!(loaded.jobs.len(), usize::from(!lazily));
+    let good = store.saved_job("good").expect("read");
+    assert_eq!(good, Some(state("2027-01-01T00:01:00Z")));
+    assert_eq!(store.saved_job("bad").expect("read"), None);
     let mut aside: Vec<_> = loaded.set_aside.iter().map(|(j, _)| j.as_str()).collect();
     aside.sort_unstable();
     assert_eq!(aside, ["bad", "future"]);
