@@ -164,6 +164,38 @@ max_instances = 1
 }
 
 #[test]
+fn an_array_command_is_found_in_the_jobs_path_and_a_script_without_interpreter_runs_in_sh() {
+    let dir = Dir::new();
+    let script = dir.join("bin/greet");
+    std::fs::create_dir(dir.join("bin")).expect("bin");
+    let text = "echo \"hello $1 from $(basename \"$PWD\")\"\n";
+    std::fs::write(&script, text).expect("script");
+    let executable = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+    std::fs::set_permissions(&script, executable).expect("chmod");
+    let file = format!(
+        r#"{HEAD}[jobs.script]
+command = ["greet", "world"]
+cwd = "{}"
+env = {{ PATH = "bin:/usr/bin:/bin" }}
+trigger = "startup"
+"#,
+        dir.join("").display()
+    );
+    let dir = dir.file("s.toml", file);
+    let run = dir.apsched(["run", "s.toml"]).spawn();
+    until(PATIENCE, || {
+        run.stderr().contains("job_executed job=script")
+    });
+    let Finished { stdout, stderr, .. } = run.stop();
+    let name = dir
+        .join("")
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    let want = format!("script| hello world from {}\n", name.unwrap_or_default());
+    assert!(stdout.contains(&want), "no {want:?} in {stdout}{stderr}");
+}
+
+#[test]
 fn a_missing_program_is_a_failed_run_not_a_crash() {
     let file = format!(
         r#"{HEAD}[jobs.ghost]

@@ -97,7 +97,8 @@ impl Launch {
     /// holds [`super::signals::SPAWNING`]: a child whose exec fails is
     /// reaped here.
     pub(super) fn start(&self) -> io::Result<Launched> {
-        let path = resolve(&self.program, self.env.get(OsStr::new("PATH")))?;
+        let search = self.env.get(OsStr::new("PATH"));
+        let path = resolve(&self.program, search, self.cwd.as_deref())?;
         let argv = cstrings(std::iter::once(&self.program).chain(&self.args))?;
         let envp = cstrings(self.env.iter().map(|(k, v)| {
             let mut pair = k.clone();
@@ -199,8 +200,9 @@ fn pointers(texts: &[CString]) -> Vec<*const libc::c_char> {
 
 /// The file to exec: `program` itself if it names a path, else the first
 /// executable file of that name in `PATH` (`/bin:/usr/bin` without one),
-/// as `execvp` searches.
-fn resolve(program: &OsStr, path: Option<&OsString>) -> io::Result<CString> {
+/// as `execvp` searches. A relative directory of `PATH` is the child's: in
+/// `cwd`, where it execs.
+fn resolve(program: &OsStr, path: Option<&OsString>, cwd: Option<&Path>) -> io::Result<CString> {
     if program.as_bytes().contains(&b'/') {
         return cstring(program);
     }
@@ -211,7 +213,8 @@ fn resolve(program: &OsStr, path: Option<&OsString>) -> io::Result<CString> {
         let mut candidate = OsString::from_vec(dir.to_vec());
         candidate.push("/");
         candidate.push(program);
-        match std::fs::metadata(&candidate) {
+        let seen = cwd.map_or_else(|| PathBuf::from(&candidate), |d| d.join(&candidate));
+        match std::fs::metadata(seen) {
             Ok(meta) if meta.is_file() && meta.permissions().mode() & 0o111 != 0 => {
                 return cstring(&candidate);
             }

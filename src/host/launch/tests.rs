@@ -110,14 +110,30 @@ fn reports_why_a_program_cannot_start() {
 #[test]
 fn searches_path_as_execvp_does() {
     let path = OsString::from("/nonexistent:/usr/bin:/bin");
-    let found = resolve(OsStr::new("sh"), Some(&path)).unwrap();
+    let found = resolve(OsStr::new("sh"), Some(&path), None).unwrap();
     assert!(found.to_bytes().ends_with(b"/sh"), "{found:?}");
     assert_eq!(
-        resolve(OsStr::new("./x"), Some(&path)).unwrap().as_bytes(),
+        resolve(OsStr::new("./x"), Some(&path), None)
+            .unwrap()
+            .as_bytes(),
         b"./x"
     );
-    let none = resolve(OsStr::new("sh"), Some(&OsString::from("/nonexistent")));
+    let none = resolve(
+        OsStr::new("sh"),
+        Some(&OsString::from("/nonexistent")),
+        None,
+    );
     assert_eq!(none.unwrap_err().raw_os_error(), Some(libc::ENOENT));
+    // A relative directory is looked in from the child's directory.
+    let relative = OsString::from("bin");
+    let in_usr = resolve(OsStr::new("sh"), Some(&relative), Some(Path::new("/usr")));
+    assert_eq!(in_usr.unwrap().as_bytes(), b"bin/sh");
+    let elsewhere = resolve(
+        OsStr::new("sh"),
+        Some(&relative),
+        Some(Path::new("/nonexistent")),
+    );
+    assert!(elsewhere.is_err());
 }
 
 #[test]
