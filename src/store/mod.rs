@@ -148,7 +148,7 @@ pub trait Store {
     /// As [`Store::load`], but a store may leave the jobs' states unread
     /// (it still checks every row and sets aside those it cannot read):
     /// `Loaded::jobs` is then empty, `Loaded::lazy` is set, and
-    /// [`StateStore::saved_job`] reads each when it is needed.
+    /// `StateStore::saved_job` reads each when it is needed.
     fn load_lazily(&mut self) -> Result<Loaded, StoreError> {
         self.load()
     }
