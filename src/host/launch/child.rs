@@ -116,7 +116,8 @@ fn prepare(child: &Child<'_>) -> Result<(), i32> {
 }
 
 /// Every signal with a handler, and SIGPIPE (which Rust ignores), back to
-/// its default action, then none blocked: what a fresh process expects.
+/// its default action, then none blocked. Other ignored signals stay
+/// ignored, as across any fork and exec (std's `Command` did the same).
 fn default_signals() -> Result<(), i32> {
     // 1 to 64: every signal Linux has on the platforms apsched runs on.
     for signal in 1..=64 {
