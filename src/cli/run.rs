@@ -145,8 +145,8 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     let (mut store, node) = open_state(&state, &config, args.node_id.as_deref())?;
     // Metrics start from every job's saved state; without them each is
     // read as start-up reaches it, so that they are never all held.
-    let metrics_on = args.metrics_listen.is_some() || config.metrics.is_some();
-    let loaded = if metrics_on {
+    let listen = args.metrics_listen.as_ref().or(config.metrics.as_ref());
+    let loaded = if listen.is_some() {
         store.load()
     } else {
         store.load_lazily()
@@ -159,7 +159,6 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     }
     saved.interrupted += settled.interrupted;
     saved.unknown = settled.unknown;
-    let listen = args.metrics_listen.as_ref().or(config.metrics.as_ref());
     let metrics = match listen {
         Some(listen) => Some(start_metrics(listen, &*store, &config.jobs, &saved)?),
         None => None,

@@ -106,7 +106,7 @@ pub(crate) fn run(
         // One due job at a time: each run of a burst starts as soon as it
         // is decided and claimed, and its process runs while the next is.
         loop {
-            let actions = core.tick_up_to(now, 1);
+            let actions = core.tick(now);
             if actions.is_empty() {
                 break;
             }

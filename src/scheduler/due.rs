@@ -16,15 +16,17 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 impl Scheduler {
-    /// Advances to `now` by at most `jobs` of the due jobs (and every
-    /// deadline): fires them and handles timeouts. Runs start on
-    /// [`Scheduler::dispatch`], once their claims are recorded. The runner
-    /// takes one due job at a time, so that each run of a burst starts
-    /// before the next is decided.
-    pub(crate) fn tick_up_to(&mut self, now: DateTime<Utc>, jobs: usize) -> Vec<Action> {
+    /// Advances to `now` by every deadline and one due job: handles the
+    /// timeouts and fires the job. Runs start on [`Scheduler::dispatch`],
+    /// once their claims are recorded. The runner ticks until nothing is
+    /// left to do, so each run of a burst starts before the next is
+    /// decided.
+    pub(crate) fn tick(&mut self, now: DateTime<Utc>) -> Vec<Action> {
         let mut actions = Vec::new();
         self.tick_deadlines(now, &mut actions);
-        for _ in 0..jobs {
+        // A queued job that is gone gives no action: then the next one.
+        let handled = actions.len();
+        while actions.len() == handled {
             let Some(&(start_at, seq)) = self.queue.first() else {
                 break;
             };
