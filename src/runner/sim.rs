@@ -64,6 +64,8 @@ pub(super) struct Sim {
     records: Record,
     /// Every job's state as the store holds it.
     pub saved: HashMap<String, JobState>,
+    /// How many saved states start-up asked for, at each ask.
+    pub asked: Vec<usize>,
     /// Writes fail from the first instant until the second.
     pub fail_writes: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// When the runner tried the store again.
@@ -109,6 +111,7 @@ impl Sim {
             changes: Vec::new(),
             records: 0,
             saved: HashMap::new(),
+            asked: Vec::new(),
             fail_writes: None,
             recoveries: Vec::new(),
             notices: Vec::new(),
@@ -159,6 +162,14 @@ impl Sim {
 impl Host for Sim {
     fn now(&mut self) -> DateTime<Utc> {
         self.now
+    }
+
+    fn saved_states(&mut self, ids: &[&str]) -> HashMap<String, JobState> {
+        self.asked.push(ids.len());
+        let saved = ids
+            .iter()
+            .filter_map(|id| Some((*id, self.saved.get(*id)?)));
+        saved.map(|(id, s)| (id.to_string(), s.clone())).collect()
     }
 
     fn wait(&mut self, deadline: DateTime<Utc>) -> Vec<Input> {
