@@ -1,7 +1,9 @@
 //! Reading a schedule file a piece at a time ([`super::split`]): its head
 //! (the sections) first, then each piece of jobs, parsed, checked and
-//! dropped before the next, with problems placed in the whole file.
+//! dropped before the next, with problems placed in the whole file. Every
+//! other piece's TOML is parsed on a second thread ([`super::ahead`]).
 
+use super::ahead::Parsing;
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::parse::{Head, head};
 use super::shared::Shared;
@@ -17,7 +19,7 @@ use toml::de::{DeTable, DeValue};
 
 /// How many jobs a piece holds: small enough that its parsed form is a
 /// few megabytes, large enough that pieces cost nothing to start.
-pub(super) const JOBS_PER_PIECE: usize = 1024;
+pub(super) const JOBS_PER_PIECE: usize = 256;
 
 /// The file read in pieces; `None` when it must be read whole after all (a
 /// job id in two places, or `jobs` set in the head), which then gives the
@@ -46,22 +48,25 @@ pub(super) fn parse(
         ids: RandomState::new(),
         shared: Shared::default(),
     };
-    for range in &split.pieces {
-        let text = source.get(range.clone())?;
-        diags.base = range.start;
-        let (table, errors) = DeTable::parse_recoverable(text);
-        if !errors.is_empty() {
-            if syntax_ok {
-                // What was found so far is not reported: the file is not TOML.
-                diags.list.clear();
-                syntax_ok = false;
+    let read = std::thread::scope(|scope| {
+        for (range, (table, errors)) in Parsing::start(scope, source, &split.pieces) {
+            let text = source.get(range.clone())?;
+            diags.base = range.start;
+            if !errors.is_empty() {
+                if syntax_ok {
+                    // What was found so far is not reported: the file is not TOML.
+                    diags.list.clear();
+                    syntax_ok = false;
+                }
+                toml_errors::report(&mut diags, text, &errors);
+                continue;
             }
-            toml_errors::report(&mut diags, text, &errors);
-            continue;
+            let piece_head = if syntax_ok { head.as_ref() } else { None };
+            reader.piece(&mut diags, table.get_ref(), piece_head, fires_after)?;
         }
-        let piece_head = if syntax_ok { head.as_ref() } else { None };
-        reader.piece(&mut diags, table.get_ref(), piece_head, fires_after)?;
-    }
+        Some(())
+    });
+    read?;
     diags.base = 0;
     Some(match head {
         Some(head) if diags.list.is_empty() && syntax_ok => {

@@ -70,7 +70,8 @@ fn result_text<S: serde::Serializer>(result: &RunResult, s: S) -> Result<S::Ok, 
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub jobs: HashMap<String, JobState>,
-    /// The jobs' states were left unread ([`Store::load_lazily`]).
+    /// Some jobs' states were left unread ([`Store::load_lazily`]); when
+    /// false, `jobs` holds every saved state (none, for a fresh store).
     pub lazy: bool,
     /// Jobs whose state could not be read: (job, why). Their rows were moved
     /// to the `set_aside` table, not deleted.

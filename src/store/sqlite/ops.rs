@@ -46,10 +46,7 @@ impl SqliteStore {
     /// [`Store::load`], keeping the jobs' states or only checking them.
     fn load_keeping(&mut self, keep: bool) -> Result<Loaded, StoreError> {
         let tx = self.conn.transaction()?;
-        let mut loaded = Loaded {
-            lazy: !keep,
-            ..Loaded::default()
-        };
+        let mut loaded = Loaded::default();
         {
             let mut stmt = tx.prepare(&format!("SELECT {JOB_COLUMNS} FROM jobs"))?;
             let mut rows = stmt.query([])?;
@@ -58,6 +55,9 @@ impl SqliteStore {
                     Ok((id, state)) => {
                         if keep {
                             loaded.jobs.insert(id, state);
+                        } else {
+                            // Some state is left to read when asked for.
+                            loaded.lazy = true;
                         }
                     }
                     Err(aside) => loaded.set_aside.push(aside),

@@ -121,6 +121,15 @@ fn unreadable_rows_are_set_aside_not_deleted() {
     }
 }
 
+#[test]
+fn a_store_with_no_saved_job_loads_complete_even_lazily() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut store = SqliteStore::open_for_run(&dir.path().join("s.db"), 100).expect("open");
+    let loaded = store.load_lazily().expect("load");
+    assert!(!loaded.lazy, "nothing is left to read");
+    assert!(loaded.jobs.is_empty());
+}
+
 /// Damages two of three saved jobs, then loads (`lazily` or not).
 fn set_aside(lazily: bool) {
     let dir = tempfile::tempdir().expect("dir");
