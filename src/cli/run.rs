@@ -129,6 +129,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     // To see a change made while the file is read, before it is watched.
     let version = host::Version::of(&path);
     let (config, state) = target.resolve()?;
+    host::give_back_memory();
     let watch = args.watch || config.scheduler.watch;
     if watch && config::is_stdin(&path) {
         return Err(Error::WatchStdin {

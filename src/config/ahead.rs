@@ -1,11 +1,13 @@
-//! The TOML of a file's pieces ([`super::split`]), parsed in order with the
-//! odd pieces' parsed on a second thread, a piece or two ahead, while the
-//! calling thread parses the even ones and reads every piece's jobs. The
-//! parsed form is handed over and dropped by the reader: only the jobs it
-//! builds are kept, all allocated by the calling thread.
+//! The TOML of a file's pieces ([`super::split`]), handed out in order and
+//! parsed on two threads: a second thread parses the pieces ahead of the
+//! reader, at most [`AHEAD`] of them waiting, and the reader parses a piece
+//! itself when the second thread has not started it. The parsed form is
+//! handed over and dropped by the reader: only the jobs it builds are kept,
+//! all allocated by the calling thread.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::Scope;
 use toml::Spanned;
 use toml::de::{DeTable, Error};
@@ -13,21 +15,33 @@ use toml::de::{DeTable, Error};
 /// One piece's TOML: its table and its syntax errors.
 pub(super) type Parsed<'a> = (Spanned<DeTable<'a>>, Vec<Error>);
 
-/// How many odd pieces the second thread may hold parsed and not yet taken.
-const AHEAD: usize = 0;
+/// How many pieces the second thread may hold parsed and not yet taken.
+const AHEAD: usize = 1;
+
+/// What the two threads share.
+struct Shared<'a> {
+    /// The first piece neither thread has begun.
+    next: usize,
+    /// Pieces the second thread parsed, by place, not yet taken.
+    done: BTreeMap<usize, Parsed<'a>>,
+    /// The reader stopped: the second thread ends.
+    stopped: bool,
+}
+
+type Both<'a> = Arc<(Mutex<Shared<'a>>, Condvar)>;
 
 /// Hands out the parsed pieces in order.
 pub(super) struct Parsing<'a> {
     source: &'a str,
     pieces: &'a [Range<usize>],
-    /// The odd pieces, from the second thread; `None` with one piece (or if
-    /// the thread could not be started: then every piece is parsed here).
-    odd: Option<Receiver<Parsed<'a>>>,
-    next: usize,
+    both: Both<'a>,
+    /// The next piece to hand out.
+    at: usize,
 }
 
 impl<'a> Parsing<'a> {
-    /// Starts the second thread in `scope` when there is more than one piece.
+    /// Starts the second thread in `scope` when there is more than one
+    /// piece (if it cannot start, the reader parses every piece).
     pub(super) fn start<'scope>(
         scope: &'scope Scope<'scope, '_>,
         source: &'a str,
@@ -36,28 +50,53 @@ impl<'a> Parsing<'a> {
     where
         'a: 'scope,
     {
-        let odd = (pieces.len() > 1).then(|| {
-            let (send, odd) = sync_channel(AHEAD);
-            let spawned = std::thread::Builder::new()
+        let shared = Shared {
+            next: 0,
+            done: BTreeMap::new(),
+            stopped: false,
+        };
+        let both: Both<'a> = Arc::new((Mutex::new(shared), Condvar::new()));
+        if pieces.len() > 1 {
+            let theirs = both.clone();
+            let _ = std::thread::Builder::new()
                 .name("apsched-read".into())
-                .spawn_scoped(scope, move || {
-                    for range in pieces.iter().skip(1).step_by(2) {
-                        let text = source.get(range.clone()).unwrap_or_default();
-                        // The reader stopped early: so does this thread.
-                        if send.send(DeTable::parse_recoverable(text)).is_err() {
-                            return;
-                        }
-                    }
-                });
-            spawned.ok().map(|_| odd)
-        });
+                .spawn_scoped(scope, move || ahead(&theirs, source, pieces));
+        }
         Self {
             source,
             pieces,
-            odd: odd.flatten(),
-            next: 0,
+            both,
+            at: 0,
         }
     }
+}
+
+/// The second thread: claims the next piece nobody has begun, parses it
+/// and leaves it for the reader, while fewer than [`AHEAD`] wait.
+fn ahead<'a>(both: &Both<'a>, source: &'a str, pieces: &[Range<usize>]) {
+    let (lock, changed) = &**both;
+    loop {
+        let mut shared = locked(lock);
+        while shared.done.len() >= AHEAD && !shared.stopped {
+            shared = changed
+                .wait(shared)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        let k = shared.next;
+        let Some(range) = pieces.get(k).filter(|_| !shared.stopped) else {
+            return;
+        };
+        shared.next += 1;
+        drop(shared);
+        let parsed = DeTable::parse_recoverable(source.get(range.clone()).unwrap_or_default());
+        locked(lock).done.insert(k, parsed);
+        changed.notify_all();
+    }
+}
+
+fn locked<'m, 'a>(lock: &'m Mutex<Shared<'a>>) -> MutexGuard<'m, Shared<'a>> {
+    lock.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl<'a> Iterator for Parsing<'a> {
@@ -65,14 +104,37 @@ impl<'a> Iterator for Parsing<'a> {
     type Item = (Range<usize>, Parsed<'a>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let range = self.pieces.get(self.next)?.clone();
-        let odd = self.next % 2 == 1;
-        self.next += 1;
-        let parsed = match &self.odd {
-            Some(from) if odd => from.recv().ok()?,
-            _ => DeTable::parse_recoverable(self.source.get(range.clone())?),
-        };
-        Some((range, parsed))
+        let k = self.at;
+        let range = self.pieces.get(k)?.clone();
+        self.at += 1;
+        let (lock, changed) = &*self.both;
+        let mut shared = locked(lock);
+        loop {
+            if let Some(parsed) = shared.done.remove(&k) {
+                drop(shared);
+                changed.notify_all();
+                return Some((range, parsed));
+            }
+            if shared.next == k {
+                // Not begun: parsed here rather than waited for.
+                shared.next += 1;
+                drop(shared);
+                let parsed = DeTable::parse_recoverable(self.source.get(range.clone())?);
+                return Some((range, parsed));
+            }
+            shared = changed
+                .wait(shared)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+}
+
+impl Drop for Parsing<'_> {
+    /// Lets the second thread end, however far the reader got.
+    fn drop(&mut self) {
+        let (lock, changed) = &*self.both;
+        locked(lock).stopped = true;
+        changed.notify_all();
     }
 }
 
@@ -88,29 +150,31 @@ mod tests {
         let mut ends = starts[1..].to_vec();
         ends.push(source.len());
         let pieces: Vec<Range<usize>> = starts.into_iter().zip(ends).map(|(s, e)| s..e).collect();
-        let got: Vec<(Range<usize>, String, usize)> = std::thread::scope(|scope| {
-            Parsing::start(scope, source, &pieces)
-                .map(|(range, (table, errors))| {
-                    let keys = table
-                        .get_ref()
-                        .iter()
-                        .next()
-                        .map(|(_, v)| match v.get_ref() {
-                            toml::de::DeValue::Table(t) => {
-                                t.iter().map(|(k, _)| k.get_ref().to_string()).collect()
-                            }
-                            _ => String::new(),
-                        });
-                    (range, keys.unwrap_or_default(), errors.len())
-                })
-                .collect()
-        });
-        let want: Vec<(Range<usize>, String, usize)> = pieces
-            .iter()
-            .zip(["a", "b", "c", "d", "e"])
-            .map(|(r, id)| (r.clone(), id.to_string(), usize::from(id == "d")))
-            .collect();
-        assert_eq!(got, want);
+        for _ in 0..50 {
+            let got: Vec<(Range<usize>, String, usize)> = std::thread::scope(|scope| {
+                Parsing::start(scope, source, &pieces)
+                    .map(|(range, (table, errors))| {
+                        let keys = table
+                            .get_ref()
+                            .iter()
+                            .next()
+                            .map(|(_, v)| match v.get_ref() {
+                                toml::de::DeValue::Table(t) => {
+                                    t.iter().map(|(k, _)| k.get_ref().to_string()).collect()
+                                }
+                                _ => String::new(),
+                            });
+                        (range, keys.unwrap_or_default(), errors.len())
+                    })
+                    .collect()
+            });
+            let want: Vec<(Range<usize>, String, usize)> = pieces
+                .iter()
+                .zip(["a", "b", "c", "d", "e"])
+                .map(|(r, id)| (r.clone(), id.to_string(), usize::from(id == "d")))
+                .collect();
+            assert_eq!(got, want);
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ use toml::de::{DeTable, DeValue};
 
 /// How many jobs a piece holds: small enough that its parsed form is a
 /// few megabytes, large enough that pieces cost nothing to start.
-pub(super) const JOBS_PER_PIECE: usize = 256;
+pub(super) const JOBS_PER_PIECE: usize = 128;
 
 /// The file read in pieces; `None` when it must be read whole after all (a
 /// job id in two places, or `jobs` set in the head), which then gives the

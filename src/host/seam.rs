@@ -150,15 +150,7 @@ impl Host for RealHost {
     }
 
     fn settled(&mut self) {
-        // What start-up or a reload freed (the saved states, the file's
-        // text and jobs, batches of log lines) lies between the jobs in the
-        // heap, where glibc keeps it; give its whole pages back.
-        // SAFETY: malloc_trim takes the allocator's own locks and only
-        // returns pages that hold no live allocation.
-        #[cfg(target_env = "gnu")]
-        unsafe {
-            libc::malloc_trim(0);
-        }
+        super::give_back_memory();
     }
 
     fn reload(&mut self) -> Result<(Settings, Vec<Arc<Job>>), ReloadError> {
