@@ -8,13 +8,14 @@ use super::plan::{self, Plan, Status};
 use super::report::{self, JobReport};
 use super::target::Target;
 use super::times::schedule_time;
-use crate::config::{Command, Config, ConfigError, Diagnostic};
+use crate::config::{Command, Config, ConfigError, Diagnostic, Job};
 use crate::store::Location;
 use crate::store::sqlite::SqliteStore;
 use chrono::Utc;
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
@@ -40,6 +41,55 @@ fn next_text(plan: &Plan) -> String {
     }
 }
 
+/// One job's line: its id, trigger, next run and meaning. Neighbours with
+/// the same trigger and plan share their texts: a large file repeats them.
+struct Row<'a> {
+    id: &'a str,
+    trigger: Rc<str>,
+    next: Rc<str>,
+    meaning: Rc<str>,
+}
+
+fn rows<'a>(config: &'a Config, plans: &'a [Plan]) -> Vec<Row<'a>> {
+    let mut rows: Vec<Row<'a>> = Vec::with_capacity(config.jobs.len());
+    let mut last: Option<(&Job, &Plan)> = None;
+    for (job, plan) in config.jobs.iter().zip(plans) {
+        let how = match &*job.command {
+            Command::Shell(_) => "shell",
+            Command::Argv(_) => "argv",
+        };
+        let same_trigger = last.is_some_and(|(j, _)| {
+            j.trigger == job.trigger && matches!(*j.command, Command::Shell(_)) == (how == "shell")
+        });
+        let same_plan = last.is_some_and(|(_, p)| p == plan);
+        let before = rows.last();
+        let (trigger, meaning) = match before {
+            Some(row) if same_trigger => (row.trigger.clone(), row.meaning.clone()),
+            _ => (
+                format!(
+                    "{} ({}, {how})",
+                    job.trigger.summary(),
+                    job.trigger.tz.name()
+                )
+                .into(),
+                meaning(&job.trigger).into(),
+            ),
+        };
+        let next = match before {
+            Some(row) if same_plan => row.next.clone(),
+            _ => next_text(plan).into(),
+        };
+        rows.push(Row {
+            id: &job.id,
+            trigger,
+            next,
+            meaning,
+        });
+        last = Some((job, plan));
+    }
+    rows
+}
+
 fn text(config: &Config, plans: &[Plan]) -> String {
     let mut text = String::new();
     let n = config.jobs.len();
@@ -50,30 +100,30 @@ fn text(config: &Config, plans: &[Plan]) -> String {
         if n == 1 { "" } else { "s" },
         config.scheduler.timezone.name()
     );
-    let rows: Vec<[String; 3]> = config
-        .jobs
-        .iter()
-        .zip(plans)
-        .map(|(job, plan)| {
-            let how = match &*job.command {
-                Command::Shell(_) => "shell",
-                Command::Argv(_) => "argv",
-            };
-            let trigger = format!(
-                "{} ({}, {how})",
-                job.trigger.summary(),
-                job.trigger.tz.name()
-            );
-            [job.id.clone(), trigger, next_text(plan)]
-        })
-        .collect();
-    let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
-    let (id_width, trigger_width, next_width) = (width(0), width(1), width(2));
-    for ([id, trigger, next], job) in rows.iter().zip(&config.jobs) {
+    let rows = rows(config, plans);
+    let width = |f: for<'r> fn(&'r Row<'_>) -> &'r str| {
+        let mut widest = 0;
+        let mut last: Option<&str> = None;
+        for row in &rows {
+            let s = f(row);
+            // A shared text has the width it had.
+            if last.is_none_or(|l| !std::ptr::eq(l, s)) {
+                widest = widest.max(s.chars().count());
+            }
+            last = Some(s);
+        }
+        widest
+    };
+    let id_width = width(|r| r.id);
+    let trigger_width = width(|r| &r.trigger);
+    let next_width = width(|r| &r.next);
+    text.reserve(rows.len() * (id_width + trigger_width + next_width + 32));
+    for row in &rows {
+        let (id, trigger, next) = (row.id, &*row.trigger, &*row.next);
         let _ = writeln!(
             text,
             "  {id:id_width$}  {trigger:trigger_width$}  {next:next_width$}  {}",
-            meaning(&job.trigger)
+            row.meaning
         );
     }
     text

@@ -181,6 +181,58 @@ fn check_shows_each_meaning() {
     }
 }
 
+/// Neighbouring jobs share a line's texts only where they are the same:
+/// the same cron with another command form, zone or status reads as its own.
+#[test]
+fn check_neighbours_with_one_cron_keep_their_own_form_zone_and_status() {
+    let dir = Dir::new().file(
+        "s.toml",
+        r#"[scheduler]
+timezone = "UTC"
+state = ":memory:"
+
+[jobs.a]
+command = ["true"]
+cron = "0 9 * * *"
+
+[jobs.b]
+command = "true"
+cron = "0 9 * * *"
+
+[jobs.c]
+command = "true"
+cron = "0 9 * * *"
+paused = true
+
+[jobs.d]
+command = "true"
+cron = "0 9 * * *"
+timezone = "Asia/Tokyo"
+
+[jobs.e]
+command = "true"
+cron = "0 9 * * *"
+timezone = "Asia/Tokyo"
+"#,
+    );
+    let out = dir.apsched(["check", "s.toml"]).run();
+    let row = |id: &str| {
+        let found = out.stdout.lines().find(|l| l.trim_start().starts_with(id));
+        found
+            .unwrap_or_else(|| panic!("{id}: {}", out.stdout))
+            .to_string()
+    };
+    assert!(row("a ").contains("(UTC, argv)"), "{}", row("a "));
+    assert!(row("b ").contains("(UTC, shell)"), "{}", row("b "));
+    assert!(row("b ").contains("next "), "{}", row("b "));
+    assert!(row("c ").contains("paused"), "{}", row("c "));
+    assert!(!row("c ").contains("next "), "{}", row("c "));
+    for id in ["d ", "e "] {
+        assert!(row(id).contains("(Asia/Tokyo, shell)"), "{}", row(id));
+        assert!(row(id).contains("+09:00"), "{}", row(id));
+    }
+}
+
 /// The spellings other crons take have meanings too: `@every`, `n-L`,
 /// wrap-around ranges, Sunday ending a range, and a startup trigger in
 /// `list --json`.
