@@ -1,7 +1,6 @@
 //! The schedule file: what it holds once loaded, and how it is found and read.
 //! The format is documented in `man/apsched.toml.5`.
 
-mod ahead;
 mod cluster;
 pub(crate) use cluster::{Cluster, DEFAULT_CLUSTER, OnLost, check_dsn, is_database, valid_id};
 mod diagnostic;

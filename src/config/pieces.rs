@@ -1,9 +1,7 @@
 //! Reading a schedule file a piece at a time ([`super::split`]): its head
 //! (the sections) first, then each piece of jobs, parsed, checked and
-//! dropped before the next, with problems placed in the whole file. Every
-//! other piece's TOML is parsed on a second thread ([`super::ahead`]).
+//! dropped before the next, with problems placed in the whole file.
 
-use super::ahead::Parsing;
 use super::diagnostic::{Diagnostic, Diagnostics};
 use super::parse::{Head, head};
 use super::shared::Shared;
@@ -19,7 +17,7 @@ use toml::de::{DeTable, DeValue};
 
 /// How many jobs a piece holds: small enough that its parsed form is a
 /// few megabytes, large enough that pieces cost nothing to start.
-pub(super) const JOBS_PER_PIECE: usize = 128;
+pub(super) const JOBS_PER_PIECE: usize = 1024;
 
 /// The file read in pieces; `None` when it must be read whole after all (a
 /// job id in two places, or `jobs` set in the head), which then gives the
@@ -48,25 +46,22 @@ pub(super) fn parse(
         ids: RandomState::new(),
         shared: Shared::default(),
     };
-    let read = std::thread::scope(|scope| {
-        for (range, (table, errors)) in Parsing::start(scope, source, &split.pieces) {
-            let text = source.get(range.clone())?;
-            diags.base = range.start;
-            if !errors.is_empty() {
-                if syntax_ok {
-                    // What was found so far is not reported: the file is not TOML.
-                    diags.list.clear();
-                    syntax_ok = false;
-                }
-                toml_errors::report(&mut diags, text, &errors);
-                continue;
+    for range in &split.pieces {
+        let text = source.get(range.clone())?;
+        diags.base = range.start;
+        let (table, errors) = DeTable::parse_recoverable(text);
+        if !errors.is_empty() {
+            if syntax_ok {
+                // What was found so far is not reported: the file is not TOML.
+                diags.list.clear();
+                syntax_ok = false;
             }
-            let piece_head = if syntax_ok { head.as_ref() } else { None };
-            reader.piece(&mut diags, table.get_ref(), piece_head, fires_after)?;
+            toml_errors::report(&mut diags, text, &errors);
+            continue;
         }
-        Some(())
-    });
-    read?;
+        let piece_head = if syntax_ok { head.as_ref() } else { None };
+        reader.piece(&mut diags, table.get_ref(), piece_head, fires_after)?;
+    }
     diags.base = 0;
     Some(match head {
         Some(head) if diags.list.is_empty() && syntax_ok => {

@@ -77,8 +77,8 @@ pub(crate) struct RealHost {
 
 /// Gives the allocator's free whole pages back to the system. What
 /// reading the file or starting up freed (the file's text, its parsed
-/// pieces on either thread, the saved states, batches of log lines) lies
-/// between live allocations, where glibc would otherwise keep it.
+/// pieces, the saved states, batches of log lines) lies between live
+/// allocations, where glibc would otherwise keep it.
 pub(crate) fn give_back_memory() {
     // SAFETY: malloc_trim takes the allocator's own locks and only returns
     // pages that hold no live allocation.
