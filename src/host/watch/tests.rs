@@ -4,7 +4,7 @@ use super::points::{Point, points};
 use super::{DEBOUNCE, Msg, Version, start};
 use std::os::unix::fs::symlink;
 use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A temporary directory laid out by `links` (name, target) after `files`.
 fn tree(files: &[&str], links: &[(&str, &str)]) -> tempfile::TempDir {
@@ -87,6 +87,22 @@ fn next(rx: &Receiver<Msg>, limit: Duration) -> Option<Msg> {
     rx.recv_timeout(limit).ok()
 }
 
+/// Writes `file` five times, [`DEBOUNCE`] / 5 apart; whether every gap
+/// between two writes stayed under half the debounce. On a busy machine a
+/// thread can stall longer, and then the writes were not one burst.
+fn burst(file: &std::path::Path) -> bool {
+    let mut last = Instant::now();
+    let mut widest = Duration::ZERO;
+    for i in 0..5 {
+        std::fs::write(file, format!("{i}")).expect("write");
+        let now = Instant::now();
+        widest = widest.max(now - last);
+        last = now;
+        std::thread::sleep(DEBOUNCE / 5);
+    }
+    widest < DEBOUNCE / 2
+}
+
 #[test]
 fn a_burst_of_changes_is_one_message_and_other_files_are_ignored() {
     let tmp = tree(&["s.toml"], &[]);
@@ -97,12 +113,23 @@ fn a_burst_of_changes_is_one_message_and_other_files_are_ignored() {
     // The state file beside the schedule changes all the time.
     std::fs::write(root.join("s.db"), "state").expect("write");
     assert_eq!(next(&rx, DEBOUNCE * 3), None, "another file");
-    for i in 0..5 {
-        std::fs::write(root.join("s.toml"), format!("{i}")).expect("write");
-        std::thread::sleep(DEBOUNCE / 5);
+    let mut judged = false;
+    for _ in 0..5 {
+        let tight = burst(&root.join("s.toml"));
+        assert_eq!(next(&rx, Duration::from_secs(5)), Some(Msg::FileChanged));
+        let more = next(&rx, DEBOUNCE * 3);
+        if tight {
+            assert_eq!(more, None, "one message for the burst");
+            judged = true;
+            break;
+        }
+        // A stalled burst may be two: drain it and try again.
+        while next(&rx, DEBOUNCE * 3).is_some() {}
     }
-    assert_eq!(next(&rx, Duration::from_secs(5)), Some(Msg::FileChanged));
-    assert_eq!(next(&rx, DEBOUNCE * 3), None, "one message for the burst");
+    assert!(
+        judged,
+        "no burst of five writes kept its gaps short in 5 tries"
+    );
     // A new file renamed over the old one.
     std::fs::write(root.join("s.toml.tmp"), "new").expect("write");
     std::fs::rename(root.join("s.toml.tmp"), root.join("s.toml")).expect("rename");
