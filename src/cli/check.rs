@@ -50,24 +50,27 @@ struct Row<'a> {
     meaning: Rc<str>,
 }
 
+/// How a job's command runs: through the shell, or as argv.
+fn how(job: &Job) -> &'static str {
+    match &*job.command {
+        Command::Shell(_) => "shell",
+        Command::Argv(_) => "argv",
+    }
+}
+
 fn rows<'a>(config: &'a Config, plans: &'a [Plan]) -> Vec<Row<'a>> {
     let mut rows: Vec<Row<'a>> = Vec::with_capacity(config.jobs.len());
     let mut last: Option<(&Job, &Plan)> = None;
     for (job, plan) in config.jobs.iter().zip(plans) {
-        let how = match &*job.command {
-            Command::Shell(_) => "shell",
-            Command::Argv(_) => "argv",
-        };
-        let same_trigger = last.is_some_and(|(j, _)| {
-            j.trigger == job.trigger && matches!(*j.command, Command::Shell(_)) == (how == "shell")
-        });
+        let form = how(job);
+        let same_trigger = last.is_some_and(|(j, _)| j.trigger == job.trigger && how(j) == form);
         let same_plan = last.is_some_and(|(_, p)| p == plan);
         let before = rows.last();
         let (trigger, meaning) = match before {
             Some(row) if same_trigger => (row.trigger.clone(), row.meaning.clone()),
             _ => (
                 format!(
-                    "{} ({}, {how})",
+                    "{} ({}, {form})",
                     job.trigger.summary(),
                     job.trigger.tz.name()
                 )
@@ -102,22 +105,15 @@ fn text(config: &Config, plans: &[Plan]) -> String {
     );
     let rows = rows(config, plans);
     let width = |f: for<'r> fn(&'r Row<'_>) -> &'r str| {
-        let mut widest = 0;
-        let mut last: Option<&str> = None;
-        for row in &rows {
-            let s = f(row);
-            // A shared text has the width it had.
-            if last.is_none_or(|l| !std::ptr::eq(l, s)) {
-                widest = widest.max(s.chars().count());
-            }
-            last = Some(s);
-        }
-        widest
+        rows.iter().map(|r| f(r).chars().count()).max().unwrap_or(0)
     };
     let id_width = width(|r| r.id);
     let trigger_width = width(|r| &r.trigger);
     let next_width = width(|r| &r.next);
-    text.reserve(rows.len() * (id_width + trigger_width + next_width + 32));
+    // The table's size, at least (a width counts characters): one
+    // allocation, not a doubling one that holds twice the text at its peak.
+    let padded = id_width + trigger_width + next_width + 9;
+    text.reserve(rows.iter().map(|r| padded + r.meaning.len()).sum());
     for row in &rows {
         let (id, trigger, next) = (row.id, &*row.trigger, &*row.next);
         let _ = writeln!(
