@@ -125,20 +125,22 @@ impl Sim {
 
     /// Start times (RFC 3339, UTC) of one job's runs.
     pub(super) fn started(&self, job: &str) -> Vec<String> {
-        self.starts
-            .iter()
-            .filter(|(_, j, _)| j == job)
-            .map(|(t, _, _)| t.to_rfc3339())
-            .collect()
+        self.runs_of(job).map(|(t, _)| t.to_rfc3339()).collect()
     }
 
     /// Scheduled times of one job's runs, in the job's zone.
     pub(super) fn scheduled(&self, job: &str) -> Vec<String> {
-        self.starts
-            .iter()
-            .filter(|(_, j, _)| j == job)
-            .map(|(_, _, s)| s.to_rfc3339())
-            .collect()
+        self.runs_of(job).map(|(_, s)| s.to_rfc3339()).collect()
+    }
+
+    /// (start, scheduled time) of one job's runs.
+    fn runs_of<'a>(
+        &'a self,
+        job: &'a str,
+    ) -> impl Iterator<Item = (&'a DateTime<Utc>, &'a DateTime<Tz>)> {
+        (self.starts.iter())
+            .filter(move |(_, j, _)| j == job)
+            .map(|(t, _, s)| (t, s))
     }
 
     /// Logged events with this name.
