@@ -167,16 +167,19 @@ fn list_and_check_json_describe_every_trigger() {
     }
 }
 
+/// The line of `check`'s table whose first word is `id`.
+fn line_of<'a>(stdout: &'a str, id: &str) -> &'a str {
+    (stdout.lines())
+        .find(|l| l.split_whitespace().next() == Some(id))
+        .unwrap_or_else(|| panic!("{id}: {stdout}"))
+}
+
 #[test]
 fn check_shows_each_meaning() {
     let dir = Dir::new().file("s.toml", SCHEDULE);
     let out = dir.apsched(["check", "s.toml"]).run();
     for (id, meaning) in MEANINGS {
-        let row = out
-            .stdout
-            .lines()
-            .find(|l| l.trim_start().starts_with(id))
-            .unwrap_or_else(|| panic!("{id}: {}", out.stdout));
+        let row = line_of(&out.stdout, id);
         assert!(row.ends_with(&format!("  {meaning}")), "{row}");
     }
 }
@@ -216,18 +219,13 @@ timezone = "Asia/Tokyo"
 "#,
     );
     let out = dir.apsched(["check", "s.toml"]).run();
-    let row = |id: &str| {
-        let found = out.stdout.lines().find(|l| l.trim_start().starts_with(id));
-        found
-            .unwrap_or_else(|| panic!("{id}: {}", out.stdout))
-            .to_string()
-    };
-    assert!(row("a ").contains("(UTC, argv)"), "{}", row("a "));
-    assert!(row("b ").contains("(UTC, shell)"), "{}", row("b "));
-    assert!(row("b ").contains("next "), "{}", row("b "));
-    assert!(row("c ").contains("paused"), "{}", row("c "));
-    assert!(!row("c ").contains("next "), "{}", row("c "));
-    for id in ["d ", "e "] {
+    let row = |id: &str| line_of(&out.stdout, id);
+    assert!(row("a").contains("(UTC, argv)"), "{}", row("a"));
+    assert!(row("b").contains("(UTC, shell)"), "{}", row("b"));
+    assert!(row("b").contains("next "), "{}", row("b"));
+    assert!(row("c").contains("paused"), "{}", row("c"));
+    assert!(!row("c").contains("next "), "{}", row("c"));
+    for id in ["d", "e"] {
         assert!(row(id).contains("(Asia/Tokyo, shell)"), "{}", row(id));
         assert!(row(id).contains("+09:00"), "{}", row(id));
     }
