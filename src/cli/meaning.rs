@@ -32,14 +32,29 @@ pub(super) fn interval_text(period: Duration) -> String {
     }
 }
 
-/// The trigger in plain words.
-pub(super) fn meaning(trigger: &Trigger) -> String {
-    let mut text = match &trigger.kind {
+/// `kind` in plain words: `at 09:00 every day, or every 2 hours`; an
+/// `and` as `when all agree: ...`.
+fn kind_meaning(kind: &Kind) -> String {
+    match kind {
         Kind::Cron(schedule) => schedule.describe(),
         Kind::Interval { period } => interval_text(*period),
         Kind::Date { run_date } => format!("once, at {}", rfc3339_auto(run_date)),
         Kind::Startup => "once each time apsched run starts".into(),
-    };
+        Kind::Or(members) => members
+            .iter()
+            .map(kind_meaning)
+            .collect::<Vec<_>>()
+            .join(", or "),
+        Kind::And(members) => {
+            let parts: Vec<String> = members.iter().map(kind_meaning).collect();
+            format!("when all agree: {}", parts.join("; and "))
+        }
+    }
+}
+
+/// The trigger in plain words.
+pub(super) fn meaning(trigger: &Trigger) -> String {
+    let mut text = kind_meaning(&trigger.kind);
     if let Some(start) = &trigger.start_date {
         text.push_str(", from ");
         text.push_str(&rfc3339_auto(start));

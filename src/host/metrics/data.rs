@@ -75,6 +75,8 @@ fn info(job: &Job, label: &str) -> String {
         Kind::Interval { period } => ("interval", crate::duration::format(*period)),
         Kind::Date { run_date } => ("date", crate::timefmt::rfc3339_auto(run_date)),
         Kind::Startup => ("startup", String::new()),
+        Kind::Or(_) => ("or", t.summary()),
+        Kind::And(_) => ("and", t.summary()),
     };
     format!(
         "{label},trigger=\"{kind}\",schedule=\"{}\",timezone=\"{}\"",

@@ -11,9 +11,14 @@
 //! - Date: `run_date`, once.
 //! - Startup: no time by the clock; the scheduler fires it once when it
 //!   starts (`scheduler::initial`).
+//! - Or and And: combinations of the above, as APScheduler's `OrTrigger`
+//!   and `AndTrigger` ([`combined`]). Members share the trigger's zone and
+//!   bounds.
 //!
 //! Jitter is applied by the running scheduler, not here: these are the
 //! scheduled times.
+
+mod combined;
 
 use crate::cron::{CronSchedule, Syntax};
 use crate::duration;
@@ -35,7 +40,17 @@ pub enum Kind {
     /// Fires once each time the scheduler starts; it has no time by the
     /// clock, so [`Trigger::next_after`] is always `None`.
     Startup,
+    /// Fires at every time any member fires, once for an instant two
+    /// members share (`cron = [...]`, `trigger = "or"`).
+    Or(Box<[Kind]>),
+    /// Fires at the times all members share (`trigger = "and"`), found by a
+    /// bounded search: see [`AND_STEPS`].
+    And(Box<[Kind]>),
 }
+
+/// How many candidate times an `and` tries before it says its members
+/// never agree again: each is the latest of the members' next times.
+pub(crate) const AND_STEPS: usize = 10_000;
 
 /// A trigger with its zone and bounds.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,47 +79,70 @@ impl Trigger {
     /// interval job without `start_date` was first scheduled; it is ignored
     /// by other triggers.
     pub fn next_after(&self, after: &DateTime<Tz>, anchor: &DateTime<Tz>) -> Option<DateTime<Tz>> {
-        let next = match &self.kind {
-            Kind::Cron(schedule) => {
-                // Fire times are whole seconds: "at or after start" is
-                // "strictly after the second before start, rounded up".
-                let from = match self.start_date.as_deref() {
-                    Some(start) if start > after => {
-                        let back = i64::from(start.timestamp_subsec_nanos() == 0);
-                        DateTime::from_timestamp(start.timestamp() - back, 0)?
-                            .with_timezone(&self.tz)
-                    }
-                    _ => after.with_timezone(&self.tz),
-                };
-                schedule.next_after(&from)?
-            }
-            Kind::Interval { period } => {
-                let period = i128::try_from(period.as_nanos()).ok().filter(|p| *p > 0)?;
-                let origin = match self.start_date.as_deref() {
-                    Some(start) => nanos(start),
-                    None => nanos(anchor) + period,
-                };
-                let t = nanos(after);
-                let k = if t < origin {
-                    0
-                } else {
-                    (t - origin) / period + 1
-                };
-                from_nanos(origin + k * period, self.tz)?
-            }
+        let next = self.next_of(&self.kind, after, anchor)?;
+        (!self.past_end(&next)).then_some(next)
+    }
+
+    /// Whether `t` is after `end_date`.
+    fn past_end(&self, t: &DateTime<Tz>) -> bool {
+        self.end_date.as_deref().is_some_and(|end| t > end)
+    }
+
+    /// The first time of `kind` (this trigger's or one of its members)
+    /// strictly after `after`, in this trigger's zone and from its
+    /// `start_date`, ignoring `end_date`.
+    fn next_of(
+        &self,
+        kind: &Kind,
+        after: &DateTime<Tz>,
+        anchor: &DateTime<Tz>,
+    ) -> Option<DateTime<Tz>> {
+        match kind {
+            Kind::Cron(schedule) => self.next_cron(schedule, after),
+            Kind::Interval { period } => self.next_interval(*period, after, anchor),
             Kind::Date { run_date } => {
-                if **run_date > *after {
-                    run_date.with_timezone(&self.tz)
-                } else {
-                    return None;
-                }
+                (**run_date > *after).then(|| run_date.with_timezone(&self.tz))
             }
-            Kind::Startup => return None,
-        };
-        match self.end_date.as_deref() {
-            Some(end) if next > *end => None,
-            _ => Some(next),
+            Kind::Startup => None,
+            Kind::Or(members) => members
+                .iter()
+                .filter_map(|m| self.next_of(m, after, anchor))
+                .min(),
+            Kind::And(members) => combined::agreed(self, members, after, anchor),
         }
+    }
+
+    fn next_cron(&self, schedule: &CronSchedule, after: &DateTime<Tz>) -> Option<DateTime<Tz>> {
+        // Fire times are whole seconds: "at or after start" is "strictly
+        // after the second before start, rounded up".
+        let from = match self.start_date.as_deref() {
+            Some(start) if start > after => {
+                let back = i64::from(start.timestamp_subsec_nanos() == 0);
+                DateTime::from_timestamp(start.timestamp() - back, 0)?.with_timezone(&self.tz)
+            }
+            _ => after.with_timezone(&self.tz),
+        };
+        schedule.next_after(&from)
+    }
+
+    fn next_interval(
+        &self,
+        period: Duration,
+        after: &DateTime<Tz>,
+        anchor: &DateTime<Tz>,
+    ) -> Option<DateTime<Tz>> {
+        let period = i128::try_from(period.as_nanos()).ok().filter(|p| *p > 0)?;
+        let origin = match self.start_date.as_deref() {
+            Some(start) => nanos(start),
+            None => nanos(anchor) + period,
+        };
+        let t = nanos(after);
+        let k = if t < origin {
+            0
+        } else {
+            (t - origin) / period + 1
+        };
+        from_nanos(origin + k * period, self.tz)
     }
 
     /// Up to `count` scheduled times strictly after `after`.
@@ -131,10 +169,7 @@ impl Trigger {
     /// A text that changes whenever the trigger's definition does; saved
     /// state is only reused for a job whose fingerprint is unchanged.
     pub fn fingerprint(&self) -> String {
-        let kind = match &self.kind {
-            Kind::Cron(schedule) => format!("cron {}", schedule.normalized()),
-            _ => self.summary(),
-        };
+        let kind = kind_text(&self.kind, true);
         let time = |t: Option<&DateTime<Tz>>| t.map(DateTime::to_rfc3339).unwrap_or_default();
         format!(
             "{kind}|{}|{}|{}|{}",
@@ -146,17 +181,27 @@ impl Trigger {
     }
 
     /// A short text for tables: `cron 30 2 * * *`, `interval 5m`, `date
-    /// 2027-01-01T00:00:00+01:00`, `startup`.
+    /// 2027-01-01T00:00:00+01:00`, `startup`, `or(cron 0 9 * * *; cron 0
+    /// 12 * * sat)`.
     pub fn summary(&self) -> String {
-        match &self.kind {
-            Kind::Cron(schedule) if schedule.syntax() == Syntax::Fields => {
-                schedule.source().to_string()
-            }
-            Kind::Cron(schedule) => format!("cron {}", schedule.source()),
-            Kind::Interval { period } => format!("interval {}", duration::format(*period)),
-            Kind::Date { run_date } => format!("date {}", rfc3339_auto(run_date)),
-            Kind::Startup => "startup".to_string(),
+        kind_text(&self.kind, false)
+    }
+}
+
+/// A short text for `kind`, as [`Trigger::summary`]; `normalized` writes
+/// cron schedules in their normalized form (for fingerprints).
+fn kind_text(kind: &Kind, normalized: bool) -> String {
+    match kind {
+        Kind::Cron(schedule) if normalized => format!("cron {}", schedule.normalized()),
+        Kind::Cron(schedule) if schedule.syntax() == Syntax::Fields => {
+            schedule.source().to_string()
         }
+        Kind::Cron(schedule) => format!("cron {}", schedule.source()),
+        Kind::Interval { period } => format!("interval {}", duration::format(*period)),
+        Kind::Date { run_date } => format!("date {}", rfc3339_auto(run_date)),
+        Kind::Startup => "startup".to_string(),
+        Kind::Or(members) => combined::text("or", members, normalized),
+        Kind::And(members) => combined::text("and", members, normalized),
     }
 }
 
