@@ -41,13 +41,23 @@ pub(super) fn job(
 ) -> Option<Job> {
     let errors_before = diags.list.len();
     let name = checked_id(diags, id);
-    let table = Value::new(body).table(diags, &format!("jobs.{name}"))?;
-    let kind = trigger::which(diags, id, table);
+    let path = format!("jobs.{name}");
+    let table = Value::new(body).table(diags, &path)?;
     // The zone comes first: times in other keys are read in it. A
     // `CRON_TZ=` prefix on the cron string overrides the file's default.
     let explicit = job_zone(diags, table, &name);
     let prefixed = cron_zone(diags, &mut shared.schedules, table, &name, explicit);
     let tz = explicit.or(prefixed).unwrap_or(settings.timezone);
+    let site = trigger::Site {
+        job: &name,
+        path,
+        member: false,
+        span: id.span(),
+        table,
+        tz,
+        depth: 0,
+    };
+    let kind = trigger::which(diags, &site);
     let place = Place {
         name: &name,
         kind,
@@ -74,7 +84,7 @@ pub(super) fn job(
         .user
         .and_then(|who| super::user::resolve(diags, who, &name));
     let trigger = Trigger {
-        kind: trigger::build(diags, &mut shared.schedules, id, table, kind?, keys.trigger)?,
+        kind: trigger::build(diags, &mut shared.schedules, &site, kind?, keys.trigger)?,
         tz,
         start_date: keys.start_date.map(Box::new),
         end_date: keys.end_date.map(Box::new),
@@ -185,7 +195,20 @@ fn check_fires(
         return;
     }
     let now = now.with_timezone(&trigger.tz);
-    if trigger.next_after(&now, &now).is_none() {
+    if trigger.next_after(&now, &now).is_some() {
+        return;
+    }
+    if matches!(trigger.kind, Kind::And(_)) {
+        diags.error(
+            id.span(),
+            format!(
+                "job \"{name}\" never fires: the triggers of {} agree on no time after now (tried {} candidate times)",
+                trigger.summary(),
+                crate::trigger::AND_STEPS
+            ),
+            Some("an and fires only when all its triggers fire at the same second; check that they can".into()),
+        );
+    } else {
         diags.error(
             id.span(),
             format!(

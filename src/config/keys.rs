@@ -143,6 +143,8 @@ impl Keys {
             "cwd" => self.cwd = v.string(diags, what).map(PathBuf::from),
             "env" => self.env.extend(env(diags, v, what)),
             "trigger" | "timezone" => {}
+            // Each string is read where the trigger is built.
+            "cron" if job.kind == Some(TriggerKind::CronList) => {}
             "cron" => {
                 self.trigger.cron_text = v.string(diags, what).map(|s| (s.to_string(), v.span()));
             }
@@ -201,7 +203,7 @@ impl Keys {
             return false;
         };
         match job.kind {
-            Some(kind) if kind == owner => self.trigger.read(diags, k, v, what, job.tz),
+            Some(kind) if kind.keys().contains(&k) => self.trigger.read(diags, k, v, what, job.tz),
             Some(kind) => {
                 let hint = suggest::closest(k, kind.keys().iter().copied())
                     .map(|c| format!("did you mean \"{c}\"?"));

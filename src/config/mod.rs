@@ -257,6 +257,8 @@ pub(crate) fn parse(path: &Path, source: &str) -> Result<Config, Vec<Diagnostic>
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_combined;
+#[cfg(test)]
 mod tests_hooks;
 #[cfg(test)]
 mod tests_keys;

@@ -37,12 +37,12 @@ fn values_are_shown_on_one_line_and_cut() {
         ),
         (
             "trigger = \"cron\\u001b[2J\"\n".into(),
-            vec!["s.toml:5:11: unknown trigger \"cron\\u{1b}[2J\" (use \"cron\", \"interval\" or \"date\")".into()],
+            vec!["s.toml:5:11: unknown trigger \"cron\\u{1b}[2J\" (use \"cron\", \"interval\", \"date\", \"startup\", \"or\" or \"and\")".into()],
         ),
         (
             format!("cron = \"@daily\"\n\"{}\\nk\" = 1\n", "q".repeat(100)),
             vec![format!(
-                "s.toml:6:1: unknown key \"{}…\" in job \"a\" (known keys: name, command, cwd, env, trigger, cron, timezone, start_date, end_date, jitter, timeout, misfire_grace_time, coalesce, max_instances, paused, description, stdin, shell, user, on_lost, max_attempts, year, month, day, week, day_of_week, hour, minute, second, weeks, days, hours, minutes, seconds, run_date)",
+                "s.toml:6:1: unknown key \"{}…\" in job \"a\" (known keys: name, command, cwd, env, trigger, cron, timezone, start_date, end_date, jitter, timeout, misfire_grace_time, coalesce, max_instances, paused, description, stdin, shell, user, on_lost, max_attempts, year, month, day, week, day_of_week, hour, minute, second, weeks, days, hours, minutes, seconds, run_date, triggers)",
                 "q".repeat(70)
             )],
         ),

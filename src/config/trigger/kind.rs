@@ -18,12 +18,16 @@ const CRON_KEYS: &[&str] = &[
 const INTERVAL_KEYS: &[&str] = &["weeks", "days", "hours", "minutes", "seconds"];
 /// The key of a date trigger's time.
 const DATE_KEYS: &[&str] = &["run_date"];
+/// The key of an `or`'s or `and`'s members.
+const COMBINED_KEYS: &[&str] = &["triggers"];
 
 /// The trigger a job asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TriggerKind {
     /// `cron = "..."`: a cron string.
     CronString,
+    /// `cron = ["...", "..."]`: the union of the cron strings' times.
+    CronList,
     /// `trigger = "cron"` with fields (`hour = 3`).
     Cron,
     /// `trigger = "interval"` with a period (`minutes = 5`).
@@ -33,6 +37,11 @@ pub(crate) enum TriggerKind {
     /// `trigger = "startup"`: once each time `apsched run` starts; no
     /// arguments.
     Startup,
+    /// `trigger = "or"` with `triggers = [...]`: any member's times.
+    Or,
+    /// `trigger = "and"` with `triggers = [...]`: the times all members
+    /// share.
+    And,
 }
 
 /// A `trigger = "..."` name that is not a trigger.
@@ -48,7 +57,7 @@ impl UnknownTrigger {
             return "did you mean \"startup\"?".into();
         }
         suggest::closest(&self.0, TriggerKind::NAMES.iter().copied()).map_or_else(
-            || "use \"cron\", \"interval\" or \"date\"".to_string(),
+            || "use \"cron\", \"interval\", \"date\", \"startup\", \"or\" or \"and\"".to_string(),
             |t| format!("did you mean \"{t}\"?"),
         )
     }
@@ -64,6 +73,8 @@ impl std::str::FromStr for TriggerKind {
             "interval" => Ok(TriggerKind::Interval),
             "date" => Ok(TriggerKind::Date),
             "startup" => Ok(TriggerKind::Startup),
+            "or" => Ok(TriggerKind::Or),
+            "and" => Ok(TriggerKind::And),
             _ => Err(UnknownTrigger(text.to_string())),
         }
     }
@@ -71,17 +82,20 @@ impl std::str::FromStr for TriggerKind {
 
 impl TriggerKind {
     /// The names of `trigger = "..."`.
-    const NAMES: &'static [&'static str] = &["cron", "interval", "date", "startup"];
+    const NAMES: &'static [&'static str] = &["cron", "interval", "date", "startup", "or", "and"];
     /// The argument keys of every trigger.
-    pub(crate) const ALL_KEYS: [&'static [&'static str]; 3] = [CRON_KEYS, INTERVAL_KEYS, DATE_KEYS];
+    pub(crate) const ALL_KEYS: [&'static [&'static str]; 4] =
+        [CRON_KEYS, INTERVAL_KEYS, DATE_KEYS, COMBINED_KEYS];
 
     /// Its name in `trigger = "..."`.
     pub(crate) fn name(self) -> &'static str {
         match self {
-            TriggerKind::CronString | TriggerKind::Cron => "cron",
+            TriggerKind::CronString | TriggerKind::CronList | TriggerKind::Cron => "cron",
             TriggerKind::Interval => "interval",
             TriggerKind::Date => "date",
             TriggerKind::Startup => "startup",
+            TriggerKind::Or => "or",
+            TriggerKind::And => "and",
         }
     }
 
@@ -89,6 +103,7 @@ impl TriggerKind {
     pub(crate) fn described(self) -> &'static str {
         match self {
             TriggerKind::CronString => "a cron string",
+            TriggerKind::CronList => "a list of cron strings",
             other => other.name(),
         }
     }
@@ -96,17 +111,24 @@ impl TriggerKind {
     /// The keys of its arguments.
     pub(crate) fn keys(self) -> &'static [&'static str] {
         match self {
-            TriggerKind::CronString | TriggerKind::Startup => &[],
+            TriggerKind::CronString | TriggerKind::CronList | TriggerKind::Startup => &[],
             TriggerKind::Cron => CRON_KEYS,
             TriggerKind::Interval => INTERVAL_KEYS,
             TriggerKind::Date => DATE_KEYS,
+            TriggerKind::Or | TriggerKind::And => COMBINED_KEYS,
         }
     }
 
-    /// The kind whose argument `key` is, if any.
+    /// The kind whose argument `key` is, if any (`or` for the members,
+    /// which `and` shares).
     pub(crate) fn owning(key: &str) -> Option<TriggerKind> {
-        [TriggerKind::Cron, TriggerKind::Interval, TriggerKind::Date]
-            .into_iter()
-            .find(|kind| kind.keys().contains(&key))
+        [
+            TriggerKind::Cron,
+            TriggerKind::Interval,
+            TriggerKind::Date,
+            TriggerKind::Or,
+        ]
+        .into_iter()
+        .find(|kind| kind.keys().contains(&key))
     }
 }

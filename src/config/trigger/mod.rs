@@ -2,9 +2,11 @@
 
 mod cache;
 mod kind;
+mod members;
 
 pub(super) use cache::Schedules;
 pub(super) use kind::TriggerKind;
+pub(super) use members::Site;
 
 use super::diagnostic::Diagnostics;
 use super::values::Value;
@@ -15,8 +17,6 @@ use chrono::DateTime;
 use chrono_tz::Tz;
 use std::ops::Range;
 use std::time::Duration;
-use toml::Spanned;
-use toml::de::{DeString, DeTable};
 
 /// The trigger arguments gathered from a job's keys.
 #[derive(Default)]
@@ -45,6 +45,8 @@ impl TriggerArgs {
             return;
         }
         let unit = match key {
+            // The members are read where the trigger is built.
+            "triggers" => return,
             "run_date" => {
                 self.run_date = v.time(diags, what, tz);
                 return;
@@ -62,13 +64,9 @@ impl TriggerArgs {
     }
 }
 
-/// Which trigger a job asked for, and where.
-pub(super) fn which<'a>(
-    diags: &mut Diagnostics<'_>,
-    id: &Spanned<DeString<'_>>,
-    table: &'a toml::de::DeTable<'a>,
-) -> Option<TriggerKind> {
-    let get = |k: &str| table.iter().find(|(key, _)| key.get_ref() == k);
+/// Which trigger a job (or a member of its `or`/`and`) asked for.
+pub(super) fn which(diags: &mut Diagnostics<'_>, site: &Site<'_, '_>) -> Option<TriggerKind> {
+    let get = |k: &str| site.table.iter().find(|(key, _)| key.get_ref() == k);
     let short = get("cron");
     let long = get("trigger");
     match (short, long) {
@@ -76,8 +74,8 @@ pub(super) fn which<'a>(
             diags.error(
                 key.span(),
                 format!(
-                    "job \"{}\" has two triggers: cron = \"...\" and trigger = ...",
-                    id.get_ref()
+                    "{} has two triggers: cron = \"...\" and trigger = ...",
+                    site.named()
                 ),
                 Some(
                     "keep one: cron = \"...\" for a cron string, or trigger = \"cron\" with fields"
@@ -85,6 +83,9 @@ pub(super) fn which<'a>(
                 ),
             );
             None
+        }
+        (Some((_, value)), None) if matches!(value.get_ref(), toml::de::DeValue::Array(_)) => {
+            Some(TriggerKind::CronList)
         }
         (Some(_), None) => Some(TriggerKind::CronString),
         (None, Some((_, value))) => {
@@ -98,7 +99,7 @@ pub(super) fn which<'a>(
             }
         }
         (None, None) => {
-            diags.error(id.span(), format!("job \"{}\" has no trigger", id.get_ref()), Some("add cron = \"30 2 * * *\", or trigger = \"cron\" | \"interval\" | \"date\" with its arguments".into()));
+            diags.error(site.span.clone(), format!("{} has no trigger", site.named()), Some("add cron = \"30 2 * * *\", or trigger = \"cron\" | \"interval\" | \"date\" with its arguments".into()));
             None
         }
     }
@@ -106,18 +107,15 @@ pub(super) fn which<'a>(
 
 /// `trigger = "cron"` without any field fires every second, as in
 /// APScheduler; that is rarely meant.
-fn every_second_warning(
-    diags: &mut Diagnostics<'_>,
-    id: &Spanned<DeString<'_>>,
-    table: &DeTable<'_>,
-) {
-    let span = table
+fn every_second_warning(diags: &mut Diagnostics<'_>, site: &Site<'_, '_>) {
+    let span = site
+        .table
         .iter()
         .find(|(k, _)| k.get_ref() == "trigger")
-        .map_or(id.span(), |(k, _)| k.span());
+        .map_or(site.span.clone(), |(k, _)| k.span());
     diags.warn(
         span,
-        format!("job \"{}\": trigger = \"cron\" with no fields fires every second", id.get_ref()),
+        format!("{}: trigger = \"cron\" with no fields fires every second", site.named()),
         Some("give the fields it should match, e.g. hour = 3; second = \"*\" says every second on purpose".into()),
     );
 }
@@ -146,7 +144,7 @@ fn validate_hint(text: &str) -> String {
 /// `cron = "@every 90s"`: an interval trigger of that period.
 fn every(
     diags: &mut Diagnostics<'_>,
-    name: &str,
+    what: &str,
     text: &str,
     span: Range<usize>,
     period: Result<Duration, crate::duration::DurationError>,
@@ -156,11 +154,37 @@ fn every(
         Err(e) => {
             diags.error(
                 span,
-                format!(
-                    "jobs.{name}.cron: {} needs a period of at least 1s: {e}",
-                    shown(text)
-                ),
+                format!("{what}: {} needs a period of at least 1s: {e}", shown(text)),
                 Some("write it as \"@every 90s\" or \"@every 1h30m\"".into()),
+            );
+            None
+        }
+    }
+}
+
+/// One cron string (`what` names it in messages: `jobs.ID.cron`) as a
+/// trigger kind: `@every` as an interval, else a cron schedule.
+fn cron_string(
+    diags: &mut Diagnostics<'_>,
+    schedules: &mut Schedules,
+    what: &str,
+    (text, span): (&str, Range<usize>),
+) -> Option<Kind> {
+    if let Some(period) = crate::duration::parse_every(text) {
+        return every(diags, what, text, span, period);
+    }
+    match schedules.string(text) {
+        Ok(s) => {
+            for w in s.warnings() {
+                diags.warn(span.clone(), format!("{what}: {w}"), None);
+            }
+            Some(Kind::Cron(s))
+        }
+        Err(e) => {
+            diags.error(
+                span,
+                format!("{what}: invalid cron expression {}: {e}", shown(text)),
+                Some(validate_hint(text)),
             );
             None
         }
@@ -171,58 +195,46 @@ fn every(
 pub(super) fn build(
     diags: &mut Diagnostics<'_>,
     schedules: &mut Schedules,
-    id: &Spanned<DeString<'_>>,
-    table: &DeTable<'_>,
+    site: &Site<'_, '_>,
     kind: TriggerKind,
     args: TriggerArgs,
 ) -> Option<Kind> {
-    let name = id.get_ref();
     Some(match kind {
         TriggerKind::CronString => {
             let (text, span) = args.cron_text?;
-            if let Some(period) = crate::duration::parse_every(&text) {
-                return every(diags, name, &text, span, period);
-            }
-            match schedules.string(&text) {
-                Ok(s) => {
-                    for w in s.warnings() {
-                        diags.warn(span.clone(), format!("jobs.{name}.cron: {w}"), None);
-                    }
-                    Kind::Cron(s)
-                }
-                Err(e) => {
-                    diags.error(
-                        span,
-                        format!(
-                            "jobs.{name}.cron: invalid cron expression {}: {e}",
-                            shown(&text)
-                        ),
-                        Some(validate_hint(&text)),
-                    );
-                    return None;
-                }
+            let what = format!("{}.cron", site.path);
+            return cron_string(diags, schedules, &what, (&text, span));
+        }
+        TriggerKind::CronList => return members::cron_list(diags, schedules, site),
+        TriggerKind::Or | TriggerKind::And => {
+            let members = members::members(diags, schedules, site, kind)?.into();
+            if kind == TriggerKind::Or {
+                Kind::Or(members)
+            } else {
+                Kind::And(members)
             }
         }
         TriggerKind::Cron => match schedules.fields(&args.fields) {
             Ok(s) => {
                 if args.fields == CronFields::default() {
-                    every_second_warning(diags, id, table);
+                    every_second_warning(diags, site);
                 }
                 Kind::Cron(s)
             }
             Err(e) => {
-                let span = table
+                let span = site
+                    .table
                     .iter()
                     .find(|(k, _)| k.get_ref() == e.field)
-                    .map_or(id.span(), |(k, _)| k.span());
-                diags.error(span, format!("jobs.{name}.{e}"), None);
+                    .map_or(site.span.clone(), |(k, _)| k.span());
+                diags.error(span, format!("{}.{e}", site.path), None);
                 return None;
             }
         },
         TriggerKind::Interval if args.period.is_none_or(|p| p.is_zero()) => {
             diags.error(
-                id.span(),
-                format!("interval job \"{name}\" needs a period"),
+                site.span.clone(),
+                format!("{} needs a period", site.called("interval")),
                 Some("add weeks, days, hours, minutes or seconds, e.g. minutes = 5".into()),
             );
             return None;
@@ -237,10 +249,10 @@ pub(super) fn build(
                     run_date: Box::new(run_date),
                 }
             } else {
-                if !table.iter().any(|(k, _)| k.get_ref() == "run_date") {
+                if !site.table.iter().any(|(k, _)| k.get_ref() == "run_date") {
                     diags.error(
-                        id.span(),
-                        format!("date job \"{name}\" needs run_date"),
+                        site.span.clone(),
+                        format!("{} needs run_date", site.called("date")),
                         Some("run_date = \"2027-01-01T00:00:00\"".into()),
                     );
                 }
