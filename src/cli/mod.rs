@@ -2,6 +2,7 @@
 
 mod check;
 mod cluster;
+mod combined;
 mod completions;
 mod control;
 pub(crate) mod error;

@@ -17,22 +17,30 @@ pub(super) struct Args {
     /// Time zone to evaluate the expression in (IANA name) [default: the
     /// system's zone, from TZ or /etc/localtime]
     #[arg(long, short = 'z', value_name = "ZONE")]
-    timezone: Option<String>,
+    pub(super) timezone: Option<String>,
     /// List fire times strictly after this time: RFC 3339
     /// (2026-03-29T00:30:00Z) or a local date-time in the zone
     /// (2026-03-29T02:30) [default: now]
     #[arg(long, value_name = "TIME")]
-    after: Option<String>,
+    pub(super) after: Option<String>,
     /// How many fire times to list
     #[arg(long, short = 'n', value_name = "N", default_value_t = 5, value_parser = count_in_range)]
-    count: usize,
+    pub(super) count: usize,
     /// Print one JSON object instead of text
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
+    /// Also fire at this expression's times, as `cron = [...]` in a file
+    /// (repeat it for more)
+    #[arg(long = "or", value_name = "EXPRESSION", conflicts_with = "and")]
+    pub(super) or: Vec<String>,
+    /// Fire only at the times this expression shares with the others, as
+    /// `trigger = "and"` (repeat it for more)
+    #[arg(long = "and", value_name = "EXPRESSION")]
+    pub(super) and: Vec<String>,
     /// The cron expression, e.g. '30 2 * * *': quote it, or the shell
     /// replaces * with file names (several words are joined with spaces)
     #[arg(required = true, num_args = 1.., value_name = "EXPRESSION")]
-    expression: Vec<String>,
+    pub(super) expression: Vec<String>,
 }
 
 /// A fire time adjusted by DST, in the JSON output.
@@ -109,6 +117,9 @@ fn duration_text(secs: i64) -> String {
 }
 
 pub(super) fn run(args: &Args) -> Result<(), Error> {
+    if !args.or.is_empty() || !args.and.is_empty() {
+        return super::combined::run(args);
+    }
     let expression = args.expression.join(" ");
     if let Some(period) = crate::duration::parse_every(&expression) {
         return every_times(args, &expression, period);
@@ -134,7 +145,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
 }
 
 /// The expression, parsed; its warnings go to stderr.
-fn parsed(args: &Args, expression: &str) -> Result<CronSchedule, Error> {
+pub(super) fn parsed(args: &Args, expression: &str) -> Result<CronSchedule, Error> {
     let schedule: CronSchedule = expression.parse().map_err(|source| Error::Cron {
         expression: expression.to_string(),
         source,

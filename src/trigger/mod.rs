@@ -186,6 +186,12 @@ impl Trigger {
     pub fn summary(&self) -> String {
         kind_text(&self.kind, false)
     }
+
+    /// As [`Trigger::summary`], with cron schedules in their normalized
+    /// form: `or(cron 0 9 * * 1-5; cron 0 12 * * 6)`.
+    pub fn normalized(&self) -> String {
+        kind_text(&self.kind, true)
+    }
 }
 
 /// A short text for `kind`, as [`Trigger::summary`]; `normalized` writes

@@ -8,6 +8,7 @@ mod harness;
 mod apscheduler_cases;
 mod bounds;
 mod cluster;
+mod combined;
 mod commands;
 mod completions;
 mod contrib;

@@ -258,3 +258,28 @@ fn health_turns_503_while_the_state_file_cannot_be_written() {
     assert_eq!(get(&addr, "/healthz"), (200, "ok\n".into()));
     running.stop();
 }
+
+#[test]
+fn job_info_names_a_combined_trigger_and_its_members() {
+    let dir = Dir::schedule(
+        r#"[jobs.either]
+command = "true"
+cron = ["0 9 * * mon-fri", "0 12 * * sat"]
+[jobs.both]
+command = "true"
+trigger = "and"
+start_date = "2027-01-01T00:00:00Z"
+triggers = [{ cron = "0 */2 * * *" }, { trigger = "interval", hours = 3 }]
+"#,
+    );
+    let (running, addr) = start(&dir);
+    let metrics = scrape(&addr);
+    running.stop();
+    for series in [
+        r#"apsched_job_info{job_name="either",trigger="or",schedule="or(cron 0 9 * * mon-fri; cron 0 12 * * sat)",timezone="UTC"}"#,
+        r#"apsched_job_info{job_name="both",trigger="and",schedule="and(cron 0 */2 * * *; interval 3h)",timezone="UTC"}"#,
+    ] {
+        assert_eq!(value(&metrics, series), Some(1.0), "{series}\n{metrics}");
+    }
+    promtool(&metrics);
+}
