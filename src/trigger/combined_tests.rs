@@ -223,3 +223,45 @@ fn combined_summaries_name_their_members() {
     assert_eq!(and.summary(), "and(cron 0 9 * * *; cron 0 9 * * MON)");
     assert_ne!(and.fingerprint(), or.fingerprint());
 }
+
+/// A cron string from a few forms of each field, so that random pairs
+/// often share times and often do not.
+fn cron_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let minute = prop::sample::select(vec!["0", "30", "*/15", "*/20", "0,45", "10-40/10"]);
+    let hour = prop::sample::select(vec!["*", "*/2", "*/3", "1-3", "2", "9", "0,12"]);
+    let dow = prop::sample::select(vec!["*", "mon", "1-5", "sun", "sat,sun"]);
+    (minute, hour, dow).prop_map(|(m, h, d)| format!("{m} {h} * * {d}"))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Over eight days from a random one of 2026 (the DST days among the
+    /// likely ones), `or` is the union of its members' times and `and`
+    /// their intersection.
+    #[test]
+    fn random_members_combine_as_sets(
+        a in cron_text(),
+        b in cron_text(),
+        day in proptest::prop_oneof![0u32..365, 84u32..90, 294u32..300],
+    ) {
+        let first = NaiveDate::from_yo_opt(2026, day + 1).expect("a day of 2026");
+        let from = first
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(BERLIN).earliest())
+            .expect("midnight");
+        let to = from + chrono::TimeDelta::days(8);
+        let members = vec![cron(&a), cron(&b)];
+        let sets: Vec<_> = members
+            .iter()
+            .map(|m| times(&trigger(m.clone(), None), &from, &to))
+            .collect();
+        let union: BTreeSet<_> = sets[0].union(&sets[1]).copied().collect();
+        let both: BTreeSet<_> = sets[0].intersection(&sets[1]).copied().collect();
+        let or = trigger(Kind::Or(members.clone().into()), None);
+        let and = trigger(Kind::And(members.into()), None);
+        proptest::prop_assert_eq!(times(&or, &from, &to), union);
+        proptest::prop_assert_eq!(times(&and, &from, &to), both);
+    }
+}
