@@ -30,6 +30,7 @@
 //! | [`cli`] | arguments, commands, the one error type and its exit codes | everything |
 
 pub(crate) mod account;
+pub(crate) mod call;
 pub mod cli;
 pub(crate) mod config;
 pub(crate) mod console;
@@ -37,6 +38,7 @@ pub mod cron;
 pub mod duration;
 pub(crate) mod host;
 pub(crate) mod import;
+mod library;
 pub(crate) mod log;
 pub(crate) mod runner;
 pub(crate) mod scheduler;
@@ -47,6 +49,12 @@ pub(crate) mod timefmt;
 pub mod timespec;
 pub mod timezone;
 pub(crate) mod trigger;
+
+pub use call::JobContext;
+pub use library::{
+    Error, JobInfo, JobSpec, Scheduler, SchedulerBuilder, SchedulerEvent, SchedulerHandle,
+    TriggerSpec,
+};
 
 /// Not part of the API: what the fuzz targets (`fuzz/`) and the store
 /// benchmark (`benches/store.rs`) reach into. It may change at any time.

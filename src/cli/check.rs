@@ -55,6 +55,7 @@ fn how(job: &Job) -> &'static str {
     match &*job.command {
         Command::Shell(_) => "shell",
         Command::Argv(_) => "argv",
+        Command::Call(_) => "function",
     }
 }
 

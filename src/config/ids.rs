@@ -27,7 +27,7 @@ pub(crate) fn job_ids(source: &str) -> Vec<String> {
 
 /// Whether `id` may name a job: not empty, and no spaces, control
 /// characters or `|`. The one rule, for loading and for completion.
-pub(super) fn valid(id: &str) -> bool {
+pub(crate) fn valid(id: &str) -> bool {
     !id.is_empty()
         && !id
             .chars()

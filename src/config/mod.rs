@@ -24,7 +24,7 @@ mod values;
 pub(crate) use diagnostic::Diagnostic;
 pub(crate) use error::ConfigError;
 pub(crate) use hooks::{HookKind, HookSet, HookSettings, Mailto, find_sendmail};
-pub(crate) use ids::job_ids;
+pub(crate) use ids::{job_ids, valid as valid_job_id};
 
 use crate::trigger::Trigger;
 use chrono::{DateTime, Utc};
@@ -70,6 +70,9 @@ pub enum Command {
     Shell(String),
     /// Run directly, no shell.
     Argv(Vec<String>),
+    /// A function of the program that runs the scheduler as a library, run
+    /// on one of its worker threads. A schedule file cannot name one.
+    Call(crate::call::Call),
 }
 
 /// One job (`[jobs.ID]`). What most jobs leave unset or take from

@@ -21,6 +21,7 @@ mod process;
 mod seam;
 mod signals;
 mod state;
+pub(crate) use state::State;
 mod watch;
 pub(crate) use watch::Version;
 
@@ -34,7 +35,6 @@ use notify::Notifier;
 use observe::Observers;
 use output::Forwarder;
 use signals::Msg;
-use state::State;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -38,6 +38,9 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Launch, S
             }
             c
         }
+        // A schedule file cannot name a function; only a library
+        // scheduler's host runs one.
+        JobCommand::Call(_) => return Err("a function job runs in a library scheduler only".into()),
     };
     if let Some(cwd) = &job.more.cwd {
         if !cwd.is_dir() {
@@ -110,8 +113,8 @@ fn start(
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     command.start().map_err(|e| {
         let program = match &*job.command {
-            JobCommand::Shell(_) => shell_of(job, shell),
             JobCommand::Argv(argv) => argv[0].as_str(),
+            JobCommand::Shell(_) | JobCommand::Call(_) => shell_of(job, shell),
         };
         match &job.more.user {
             // The switch to the user may be what failed (setgroups is

@@ -22,7 +22,7 @@ enum Kept {
 }
 
 /// The state store of a running scheduler.
-pub(super) struct State {
+pub(crate) struct State {
     store: Box<dyn StateStore>,
     kept: VecDeque<Kept>,
     /// A failed write of the host's own, not yet told to the runner.
@@ -30,7 +30,7 @@ pub(super) struct State {
 }
 
 impl State {
-    pub(super) fn new(store: Box<dyn StateStore>) -> State {
+    pub(crate) fn new(store: Box<dyn StateStore>) -> State {
         State {
             store,
             kept: VecDeque::new(),
@@ -38,14 +38,14 @@ impl State {
         }
     }
 
-    pub(super) fn store(&mut self) -> &mut dyn StateStore {
+    pub(crate) fn store(&mut self) -> &mut dyn StateStore {
         &mut *self.store
     }
 
     /// Writes a change made at `now` (the host's clock, which in a cluster
     /// keeps the database's time); the numbers of the runs it recorded. A
     /// failed end of a run is kept for [`State::recover`].
-    pub(super) fn persist(
+    pub(crate) fn persist(
         &mut self,
         change: &Change,
         now: DateTime<Utc>,
@@ -123,7 +123,7 @@ impl State {
 
     /// Writes what was kept, then proves the store writable; every job's
     /// saved state.
-    pub(super) fn recover(&mut self) -> Result<HashMap<String, JobState>, RecoverError> {
+    pub(crate) fn recover(&mut self) -> Result<HashMap<String, JobState>, RecoverError> {
         while let Some(kept) = self.kept.front() {
             let result = match kept {
                 Kept::Change(change, at) => write(&mut *self.store, change, *at).map(|_| ()),

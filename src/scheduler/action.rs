@@ -26,6 +26,8 @@ pub(crate) enum Outcome {
     Signaled(i32),
     /// Could not be started.
     NotStarted(String),
+    /// A function job returned this error (or panicked with it).
+    Failed(String),
 }
 
 impl Outcome {
@@ -35,6 +37,7 @@ impl Outcome {
             Outcome::Exited(code) => format!("exit status {code}"),
             Outcome::Signaled(sig) => format!("killed by signal {sig}"),
             Outcome::NotStarted(why) => format!("cannot start: {why}"),
+            Outcome::Failed(why) => format!("failed: {why}"),
         }
     }
 }

@@ -124,7 +124,7 @@ fn ended(
     let (exit_code, signal) = match end.outcome {
         Outcome::Exited(code) => (Some(code), None),
         Outcome::Signaled(sig) => (None, Some(sig)),
-        Outcome::NotStarted(_) => (None, None),
+        Outcome::NotStarted(_) | Outcome::Failed(_) => (None, None),
     };
     let took = (end.ended - end.started).to_std().unwrap_or_default();
     let (tail, truncated) = tail.unwrap_or((&[], false));

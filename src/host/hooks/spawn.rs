@@ -24,10 +24,12 @@ pub(super) fn spawn(run: &HookRun) -> Result<i32, String> {
             c.args(&argv[1..]);
             c
         }
+        // Hooks are read from the file, which cannot name a function.
+        HookCommand::Call(_) => return Err("a function cannot be a hook".into()),
     };
     let program = match &run.command {
-        HookCommand::Shell(_) => run.shell.as_str(),
         HookCommand::Argv(argv) => argv[0].as_str(),
+        HookCommand::Shell(_) | HookCommand::Call(_) => run.shell.as_str(),
     };
     for name in crate::host::notify::VARIABLES {
         command.env_remove(name);

@@ -1,0 +1,217 @@
+//! [`JobSpec`]: a job added from code, a function or a command, with the
+//! keys a `[jobs.ID]` table has; it becomes the same job inside.
+
+use super::{Error, TriggerSpec};
+use crate::call::{Call, JobContext};
+use crate::config::{Command, HookSet, Job, JobMore, OnLost};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use std::fmt::Display;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The job defaults of a scheduler (APScheduler's `job_defaults`).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Defaults {
+    pub misfire_grace_time: Option<Duration>,
+    pub coalesce: bool,
+    pub max_instances: usize,
+}
+
+/// A job's grace time: the scheduler's, or its own (`None`: no limit).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Grace {
+    Default,
+    Own(Option<Duration>),
+}
+
+/// The most runs of one job at once, as in the file.
+const MAX_INSTANCES: usize = 10_000;
+
+/// A job to add: its id, trigger and what it runs, and optionally the
+/// keys a schedule file's job has.
+///
+/// ```
+/// use apsched::{JobSpec, TriggerSpec};
+/// use std::time::Duration;
+///
+/// let backup = JobSpec::function("backup", TriggerSpec::cron("30 2 * * *"), |ctx| {
+///     println!("backing up for {}", ctx.scheduled);
+///     Ok::<(), String>(())
+/// })
+/// .misfire_grace_time(Some(Duration::from_secs(3600)))
+/// .max_instances(1);
+/// let report = JobSpec::shell("report", TriggerSpec::cron("@daily"), "echo report");
+/// # let _ = (backup, report);
+/// ```
+#[derive(Clone, Debug)]
+pub struct JobSpec {
+    pub(crate) id: String,
+    trigger: TriggerSpec,
+    command: Command,
+    misfire_grace_time: Grace,
+    coalesce: Option<bool>,
+    max_instances: Option<usize>,
+    paused: bool,
+    name: Option<String>,
+    timeout: Option<Duration>,
+    pub(crate) replace_existing: bool,
+}
+
+impl JobSpec {
+    fn of(id: impl Into<String>, trigger: TriggerSpec, command: Command) -> JobSpec {
+        JobSpec {
+            id: id.into(),
+            trigger,
+            command,
+            misfire_grace_time: Grace::Default,
+            coalesce: None,
+            max_instances: None,
+            paused: false,
+            name: None,
+            timeout: None,
+            replace_existing: false,
+        }
+    }
+
+    /// A job that calls `f` on one of the scheduler's worker threads. An
+    /// `Err` (or a panic) is the run's failure; its text is the event's
+    /// reason.
+    pub fn function<F, E>(id: impl Into<String>, trigger: TriggerSpec, f: F) -> JobSpec
+    where
+        F: Fn(&JobContext) -> Result<(), E> + Send + Sync + 'static,
+        E: Display,
+    {
+        let call = Call(Arc::new(move |ctx: &JobContext| {
+            f(ctx).map_err(|e| e.to_string())
+        }));
+        JobSpec::of(id, trigger, Command::Call(call))
+    }
+
+    /// A job that runs `command` with `/bin/sh -c`, in its own process group.
+    pub fn shell(
+        id: impl Into<String>,
+        trigger: TriggerSpec,
+        command: impl Into<String>,
+    ) -> JobSpec {
+        JobSpec::of(id, trigger, Command::Shell(command.into()))
+    }
+
+    /// A job that runs a program with arguments, no shell.
+    pub fn argv<I, S>(id: impl Into<String>, trigger: TriggerSpec, argv: I) -> JobSpec
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let argv = argv.into_iter().map(Into::into).collect();
+        JobSpec::of(id, trigger, Command::Argv(argv))
+    }
+
+    /// How late a run may start and still run (`None`: no limit); default:
+    /// the scheduler's.
+    #[must_use]
+    pub fn misfire_grace_time(mut self, grace: Option<Duration>) -> JobSpec {
+        self.misfire_grace_time = Grace::Own(grace);
+        self
+    }
+
+    /// Whether run times due at once run once; default: the scheduler's.
+    #[must_use]
+    pub fn coalesce(mut self, coalesce: bool) -> JobSpec {
+        self.coalesce = Some(coalesce);
+        self
+    }
+
+    /// How many runs of the job may go at once (1 to 10,000); default:
+    /// the scheduler's.
+    #[must_use]
+    pub fn max_instances(mut self, n: usize) -> JobSpec {
+        self.max_instances = Some(n);
+        self
+    }
+
+    /// Added paused: not run until resumed.
+    #[must_use]
+    pub fn paused(mut self, paused: bool) -> JobSpec {
+        self.paused = paused;
+        self
+    }
+
+    /// A name for people.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> JobSpec {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// A command's run is ended (its whole process group) after this
+    /// long. A function cannot be stopped: its run is only reported late.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> JobSpec {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adding it replaces a job of the same id instead of failing (as
+    /// APScheduler's `replace_existing`): how a program gives a persisted
+    /// job its function again after a restart.
+    #[must_use]
+    pub fn replace_existing(mut self, replace: bool) -> JobSpec {
+        self.replace_existing = replace;
+        self
+    }
+
+    /// The job inside, with `defaults` for what it leaves unset; an error
+    /// if a value is out of bounds or the trigger is not valid.
+    pub(crate) fn build(
+        &self,
+        defaults: &Defaults,
+        tz: Tz,
+        now: DateTime<Utc>,
+    ) -> Result<Job, Error> {
+        let invalid = |reason: String| Error::InvalidJob {
+            job: self.id.clone(),
+            reason,
+        };
+        if !crate::config::valid_job_id(&self.id) {
+            return Err(invalid(
+                "an id may not be empty or contain spaces or \"|\"".into(),
+            ));
+        }
+        if matches!(&self.command, Command::Argv(argv) if argv.is_empty()) {
+            return Err(invalid("its argv is empty".into()));
+        }
+        let max_instances = self.max_instances.unwrap_or(defaults.max_instances);
+        if !(1..=MAX_INSTANCES).contains(&max_instances) {
+            return Err(invalid(format!(
+                "max_instances must be 1 to {MAX_INSTANCES}"
+            )));
+        }
+        let trigger = self.trigger.build(tz, now).map_err(invalid)?;
+        Ok(Job {
+            id: self.id.clone(),
+            command: Arc::new(self.command.clone()),
+            trigger,
+            paused: self.paused,
+            more: Arc::new(JobMore {
+                misfire_grace_time: match self.misfire_grace_time {
+                    Grace::Default => defaults.misfire_grace_time,
+                    Grace::Own(grace) => grace,
+                },
+                coalesce: self.coalesce.unwrap_or(defaults.coalesce),
+                max_instances,
+                name: self.name.clone(),
+                cwd: None,
+                env: Vec::new(),
+                timeout: self.timeout,
+                description: None,
+                stdin: None,
+                shell: None,
+                user: None,
+                hooks: HookSet::default(),
+                on_lost: OnLost::Record,
+                max_attempts: 2,
+            }),
+        })
+    }
+}

@@ -1,0 +1,297 @@
+//! apsched as a library: the scheduler `apsched run` runs, for a program's
+//! own jobs (functions or commands), as APScheduler's Blocking and
+//! Background schedulers. The same core decides every run: misfire grace
+//! time, coalescing, max instances, the DST policy and catch-up from a
+//! saved state.
+
+mod event;
+mod handle;
+mod host;
+mod job;
+mod pool;
+mod trigger;
+
+pub use event::SchedulerEvent;
+pub use handle::{JobInfo, SchedulerHandle};
+pub use job::JobSpec;
+pub use trigger::TriggerSpec;
+
+use crate::config::{HookSettings, Job, Settings};
+use crate::host::State;
+use crate::store::StateStore;
+use crate::store::sqlite::SqliteStore;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use host::{LibHost, Msg};
+use job::Defaults;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+/// Why a library call failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The job cannot be added as it is: what is wrong, in words.
+    #[error("job {job:?}: {reason}")]
+    InvalidJob { job: String, reason: String },
+    /// A job of this id exists (see [`JobSpec::replace_existing`]).
+    #[error("job {0:?} exists already")]
+    JobExists(String),
+    /// No job has this id.
+    #[error("no job {0:?}")]
+    NoSuchJob(String),
+    /// The state store cannot be opened or written.
+    #[error("state: {0}")]
+    State(String),
+    /// The scheduler has shut down.
+    #[error("the scheduler has shut down")]
+    ShutDown,
+    /// Its thread could not be started.
+    #[error("cannot start the scheduler's thread: {0}")]
+    Thread(std::io::Error),
+}
+
+/// Where the scheduler keeps its state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Store {
+    Memory,
+    Sqlite(PathBuf),
+}
+
+/// A job's next run time and pause, as last written to the store.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Placed {
+    next: Option<DateTime<Utc>>,
+    paused: bool,
+}
+
+/// What the scheduler thread and its handles share.
+pub(crate) struct Inner {
+    settings: Settings,
+    defaults: Defaults,
+    jobs: Mutex<Vec<Arc<Job>>>,
+    next: Mutex<HashMap<String, Placed>>,
+    subscribers: Mutex<Vec<Sender<SchedulerEvent>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Inner {
+    fn settings(&self) -> Settings {
+        self.settings.clone()
+    }
+
+    fn jobs(&self) -> Vec<Arc<Job>> {
+        lock(&self.jobs).clone()
+    }
+
+    fn set_next(&self, job: &str, next: Option<DateTime<Utc>>, paused: bool) {
+        lock(&self.next).insert(job.to_string(), Placed { next, paused });
+    }
+
+    /// Tells every subscriber still listening.
+    fn publish(&self, event: &SchedulerEvent) {
+        lock(&self.subscribers).retain(|s| s.send(event.clone()).is_ok());
+    }
+}
+
+/// Builds a [`Scheduler`]: zone, job defaults, workers and state.
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct SchedulerBuilder {
+    settings: Settings,
+    defaults: Defaults,
+    store: Store,
+}
+
+impl SchedulerBuilder {
+    /// The zone of every job that names none (default UTC).
+    pub fn timezone(mut self, tz: Tz) -> SchedulerBuilder {
+        self.settings.timezone = tz;
+        self
+    }
+
+    /// How many runs may go at once, functions and commands together
+    /// (default 10; at least 1).
+    pub fn max_workers(mut self, n: usize) -> SchedulerBuilder {
+        self.settings.max_workers = n.max(1);
+        self
+    }
+
+    /// The default grace time of jobs (default `None`, no limit).
+    pub fn misfire_grace_time(mut self, grace: Option<Duration>) -> SchedulerBuilder {
+        self.defaults.misfire_grace_time = grace;
+        self
+    }
+
+    /// Whether jobs coalesce run times due at once by default (default true).
+    pub fn coalesce(mut self, coalesce: bool) -> SchedulerBuilder {
+        self.defaults.coalesce = coalesce;
+        self
+    }
+
+    /// The default `max_instances` of jobs (default 1).
+    pub fn max_instances(mut self, n: usize) -> SchedulerBuilder {
+        self.defaults.max_instances = n;
+        self
+    }
+
+    /// How long `shutdown(true)` waits for running jobs (default 30 s).
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> SchedulerBuilder {
+        self.settings.shutdown_timeout = timeout;
+        self
+    }
+
+    /// Keeps the state (each job's next run time, the run history) in
+    /// this SQLite file, as `apsched run` does: jobs added again after a
+    /// restart, by id, catch up by their grace and coalescing rules. One
+    /// scheduler at a time may use a file. Default: in memory.
+    pub fn sqlite(mut self, path: impl Into<PathBuf>) -> SchedulerBuilder {
+        self.store = Store::Sqlite(path.into());
+        self
+    }
+
+    /// Opens the state; an error if it cannot be opened or is locked by
+    /// another scheduler.
+    pub fn build(self) -> Result<Scheduler, Error> {
+        let history = self.settings.history;
+        let store: Box<dyn StateStore + Send> = match &self.store {
+            Store::Memory => Box::new(SqliteStore::memory(history).map_err(state_error)?),
+            Store::Sqlite(path) => {
+                Box::new(SqliteStore::open_for_run(path, history).map_err(state_error)?)
+            }
+        };
+        let (tx, rx) = channel();
+        let inner = Arc::new(Inner {
+            settings: self.settings,
+            defaults: self.defaults,
+            jobs: Mutex::new(Vec::new()),
+            next: Mutex::new(HashMap::new()),
+            subscribers: Mutex::new(Vec::new()),
+        });
+        Ok(Scheduler {
+            handle: SchedulerHandle::new(inner, tx.clone()),
+            tx,
+            rx,
+            store,
+        })
+    }
+}
+
+fn state_error(e: impl std::fmt::Display) -> Error {
+    Error::State(e.to_string())
+}
+
+/// A scheduler of a program's own jobs.
+///
+/// ```
+/// use apsched::{JobSpec, Scheduler, TriggerSpec};
+/// use std::sync::mpsc;
+///
+/// let scheduler = Scheduler::builder().build()?;
+/// let (tx, rx) = mpsc::channel();
+/// scheduler.add_job(JobSpec::function("tick", TriggerSpec::cron("* * * * * *"), move |ctx| {
+///     tx.send(ctx.scheduled).map_err(|e| e.to_string())
+/// }))?;
+/// let handle = scheduler.start()?;
+/// let first = rx.recv_timeout(std::time::Duration::from_secs(3)).expect("a run");
+/// handle.shutdown(true)?;
+/// assert_eq!(first.timestamp_subsec_nanos(), 0);
+/// # Ok::<(), apsched::Error>(())
+/// ```
+pub struct Scheduler {
+    handle: SchedulerHandle,
+    tx: Sender<Msg>,
+    rx: Receiver<Msg>,
+    store: Box<dyn StateStore + Send>,
+}
+
+impl Scheduler {
+    /// A builder with APScheduler's defaults: UTC, 10 workers, coalescing,
+    /// one instance per job, no grace limit, state in memory.
+    pub fn builder() -> SchedulerBuilder {
+        SchedulerBuilder {
+            settings: Settings {
+                timezone: Tz::UTC,
+                state: None,
+                database: None,
+                password_file: None,
+                max_workers: 10,
+                shell: "/bin/sh".into(),
+                shutdown_timeout: Duration::from_secs(30),
+                history: 1000,
+                watch: false,
+                hooks: HookSettings::default(),
+            },
+            defaults: Defaults {
+                misfire_grace_time: None,
+                coalesce: true,
+                max_instances: 1,
+            },
+            store: Store::Memory,
+        }
+    }
+
+    /// Adds a job before the scheduler starts (as [`SchedulerHandle::add_job`]).
+    pub fn add_job(&self, job: JobSpec) -> Result<(), Error> {
+        self.handle.add_job(job)
+    }
+
+    /// A handle to change the jobs and stop the scheduler from other
+    /// threads, before or while it runs.
+    #[must_use]
+    pub fn handle(&self) -> SchedulerHandle {
+        self.handle.clone()
+    }
+
+    /// A channel of what happens from now on (see [`SchedulerEvent`]).
+    #[must_use]
+    pub fn subscribe(&self) -> Receiver<SchedulerEvent> {
+        self.handle.subscribe()
+    }
+
+    /// Runs the jobs on this thread until [`SchedulerHandle::shutdown`]
+    /// (APScheduler's `BlockingScheduler`); an error if the state could
+    /// not be read, or could not be written when it stopped.
+    pub fn run(mut self) -> Result<(), Error> {
+        let mut loaded = self.store.load().map_err(state_error)?;
+        crate::host::settle_orphans(&mut *self.store, &loaded.started, &loaded.pending)
+            .map_err(state_error)?;
+        let inner = self.handle.inner.clone();
+        let settings = inner.settings();
+        let saved = std::mem::take(&mut loaded.jobs);
+        let state = State::new(self.store);
+        let mut host = LibHost::new(
+            inner.clone(),
+            (self.tx, self.rx),
+            state,
+            saved,
+            settings.max_workers,
+        );
+        let seed = u64::from(std::process::id()) ^ u64::from(Utc::now().timestamp_subsec_nanos());
+        let ending = crate::runner::run(&mut host, &settings, inner.jobs(), seed);
+        host.finish();
+        self.handle.stopped();
+        match ending {
+            crate::runner::Ending::Clean => Ok(()),
+            crate::runner::Ending::StoreFailing { error, .. } => Err(Error::State(error)),
+        }
+    }
+
+    /// Runs the jobs on a thread of their own (APScheduler's
+    /// `BackgroundScheduler`); the handle changes them and shuts it down.
+    pub fn start(self) -> Result<SchedulerHandle, Error> {
+        let handle = self.handle.clone();
+        let thread = std::thread::Builder::new()
+            .name("apsched".into())
+            .spawn(move || self.run())
+            .map_err(Error::Thread)?;
+        handle.keep_thread(thread);
+        Ok(handle)
+    }
+}
