@@ -25,6 +25,7 @@ mod idle;
 mod import;
 mod keys;
 mod large_file;
+mod library;
 mod list_state;
 mod meaning;
 mod messages;
