@@ -34,7 +34,7 @@ fn main() -> Result<(), apsched::Error> {
         for event in events {
             match event {
                 SchedulerEvent::JobError { job, reason, .. } => {
-                    println!("event: {job}: {reason}")
+                    println!("event: {job}: {reason}");
                 }
                 SchedulerEvent::JobPaused { job } => println!("event: {job} paused"),
                 SchedulerEvent::JobResumed { job, next_run_time } => {
