@@ -1,11 +1,20 @@
 //! apsched: a cron replacement with APScheduler's scheduling model.
 //!
-//! The public library is the engine that can be used on its own: [`cron`]
-//! (when does a schedule fire), [`timezone`] (wall-clock times to instants,
-//! with the DST policy), [`duration`] and [`timespec`] (durations and times
-//! as people write them). [`cli::main`] is what the binary runs. Everything
-//! else is private to the crate; `internals` (hidden) exposes the few items
-//! the fuzz targets and the store benchmark need, and is not an API.
+//! As a library, [`Scheduler`] runs a program's own jobs (Rust functions
+//! or commands) with the core `apsched run` uses: triggers (cron, interval,
+//! date, and their `or`/`and` combinations, see [`TriggerSpec`]), misfire
+//! grace time, coalescing, max instances, the DST policy, events
+//! ([`Scheduler::subscribe`]) and catch-up from an SQLite state after a
+//! restart. [`Scheduler::run`] blocks (APScheduler's `BlockingScheduler`);
+//! [`Scheduler::start`] runs it on a thread of its own and returns a
+//! [`SchedulerHandle`] (`BackgroundScheduler`). `examples/` has both.
+//!
+//! The engine can also be used on its own: [`cron`] (when does a schedule
+//! fire), [`timezone`] (wall-clock times to instants, with the DST
+//! policy), [`duration`] and [`timespec`] (durations and times as people
+//! write them). [`cli::main`] is what the binary runs. Everything else is
+//! private to the crate; `internals` (hidden) exposes the few items the
+//! fuzz targets and the store benchmark need, and is not an API.
 //!
 //! # The layers
 //!
@@ -15,7 +24,7 @@
 //!
 //! | module | what it is for | may import |
 //! |---|---|---|
-//! | `text`, `timefmt`, `suggest`, `console`, `account` | leaves: user accounts for a job's `user`, messages' values, RFC 3339 forms, "did you mean", the one stdout/stderr writer | std and crates only |
+//! | `text`, `timefmt`, `suggest`, `console`, `account`, `call` | leaves: user accounts for a job's `user`, messages' values, RFC 3339 forms, "did you mean", the one stdout/stderr writer, a function job and its [`JobContext`] | std and crates only |
 //! | [`timezone`] | time zones, DST gaps and folds | `text`, `suggest` |
 //! | [`cron`] | the cron engine: parsing, next fire times, descriptions | `timezone` |
 //! | [`duration`], [`timespec`] | durations and command-line times | `text`, `timezone` |
@@ -26,7 +35,8 @@
 //! | `runner` | the loop driving the core through the `Host` seam (clock, waits, processes, storage) | `scheduler`, `config` |
 //! | `store` | SQLite (and, not yet wired in, PostgreSQL) state and history, implementing what the core persists | `scheduler`, `text`, `timefmt` |
 //! | `log` | events as text or JSON lines | `scheduler`, `console`, `timefmt` |
-//! | `host` | the real `Host`: wall clock, signals, processes, output, the store | all of the above but `cli` |
+//! | `host` | the real `Host`: wall clock, signals, processes, output, the store | all of the above but `library` and `cli` |
+//! | `library` | the public [`Scheduler`], its builder and handle, and its own `Host`: a channel, worker threads, child processes, the store | all of the above but `cli` |
 //! | [`cli`] | arguments, commands, the one error type and its exit codes | everything |
 
 pub(crate) mod account;
