@@ -29,16 +29,52 @@ pub struct JobContext {
 /// The function a job runs; an `Err` is the run's failure, in words.
 type Function = dyn Fn(&JobContext) -> Result<(), String> + Send + Sync;
 
+/// What an async job's function returns: the run, to be spawned.
+#[cfg(feature = "tokio")]
+pub(crate) type Run = std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
+
+/// An async job's function: a run's future for each context.
+#[cfg(feature = "tokio")]
+type Launch = dyn Fn(JobContext) -> Run + Send + Sync;
+
+/// What a job calls: a function for a worker thread, or (with the `tokio`
+/// feature) one that makes a future for the runtime it was added from.
+#[derive(Clone)]
+pub(crate) enum Body {
+    Thread(Arc<Function>),
+    #[cfg(feature = "tokio")]
+    Future(Arc<Launch>, tokio::runtime::Handle),
+}
+
 /// A job's function. Two jobs hold the same `Call` only when they share
 /// the very function (it is compared by address, as it cannot be compared
 /// by what it does).
 #[derive(Clone)]
-pub struct Call(pub(crate) Arc<Function>);
+pub struct Call(pub(crate) Body);
 
 impl Call {
-    /// Runs it for `ctx`.
+    /// A function run on a worker thread.
+    pub(crate) fn thread(f: Arc<Function>) -> Call {
+        Call(Body::Thread(f))
+    }
+
+    /// Runs it for `ctx` on this thread; an async job's future is not run
+    /// here but spawned on its runtime (by the library's host).
     pub(crate) fn run(&self, ctx: &JobContext) -> Result<(), String> {
-        (self.0)(ctx)
+        match &self.0 {
+            Body::Thread(f) => f(ctx),
+            #[cfg(feature = "tokio")]
+            Body::Future(..) => Err("an async job runs on its runtime".into()),
+        }
+    }
+
+    /// The address that stands for the function.
+    fn address(&self) -> *const () {
+        match &self.0 {
+            Body::Thread(f) => Arc::as_ptr(f).cast::<()>(),
+            #[cfg(feature = "tokio")]
+            Body::Future(f, _) => Arc::as_ptr(f).cast::<()>(),
+        }
     }
 }
 
@@ -50,7 +86,7 @@ impl std::fmt::Debug for Call {
 
 impl PartialEq for Call {
     fn eq(&self, other: &Call) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        std::ptr::eq(self.address(), other.address())
     }
 }
 
@@ -58,6 +94,6 @@ impl Eq for Call {}
 
 impl std::hash::Hash for Call {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        Arc::as_ptr(&self.0).cast::<()>().hash(state);
+        self.address().hash(state);
     }
 }

@@ -61,6 +61,8 @@ pub mod timezone;
 pub(crate) mod trigger;
 
 pub use call::JobContext;
+#[cfg(feature = "tokio")]
+pub use library::AsyncScheduler;
 pub use library::{
     Error, JobInfo, JobSpec, Scheduler, SchedulerBuilder, SchedulerEvent, SchedulerHandle,
     TriggerSpec,

@@ -130,6 +130,27 @@ impl LibHost {
     }
 }
 
+/// Spawns an async job's run on its runtime; a task around it tells the
+/// scheduler how it ended (a panic included).
+#[cfg(feature = "tokio")]
+fn spawn_future(
+    runtime: &tokio::runtime::Handle,
+    run: crate::call::Run,
+    id: RunId,
+    done: Sender<Msg>,
+) {
+    let inner = runtime.spawn(run);
+    runtime.spawn(async move {
+        let outcome = match inner.await {
+            Ok(Ok(())) => Outcome::Exited(0),
+            Ok(Err(error)) => Outcome::Failed(error),
+            Err(e) if e.is_panic() => Outcome::Failed("panicked".into()),
+            Err(e) => Outcome::Failed(e.to_string()),
+        };
+        let _ = done.send(Msg::Done { run: id, outcome });
+    });
+}
+
 impl Host for LibHost {
     fn now(&mut self) -> DateTime<Utc> {
         Utc::now()
@@ -159,6 +180,11 @@ impl Host for LibHost {
                 scheduled: run.scheduled.with_timezone(&Utc),
                 run_id: run.record,
             };
+            #[cfg(feature = "tokio")]
+            if let crate::call::Body::Future(launch, runtime) = &call.0 {
+                spawn_future(runtime, launch(ctx), run.run, self.tx.clone());
+                return Ok(());
+            }
             let task = Task {
                 call: call.clone(),
                 ctx,

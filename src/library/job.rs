@@ -56,6 +56,8 @@ pub struct JobSpec {
     name: Option<String>,
     timeout: Option<Duration>,
     pub(crate) replace_existing: bool,
+    /// A future job made outside a tokio runtime: refused when added.
+    outside_runtime: bool,
 }
 
 impl JobSpec {
@@ -71,6 +73,7 @@ impl JobSpec {
             name: None,
             timeout: None,
             replace_existing: false,
+            outside_runtime: false,
         }
     }
 
@@ -82,9 +85,34 @@ impl JobSpec {
         F: Fn(&JobContext) -> Result<(), E> + Send + Sync + 'static,
         E: Display,
     {
-        let call = Call(Arc::new(move |ctx: &JobContext| {
+        let call = Call::thread(Arc::new(move |ctx: &JobContext| {
             f(ctx).map_err(|e| e.to_string())
         }));
+        JobSpec::of(id, trigger, Command::Call(call))
+    }
+
+    /// A job whose runs are the futures `f` makes, spawned on the tokio
+    /// runtime this is called from (with the `tokio` feature). An `Err`
+    /// (or a panic) is the run's failure. Outside a runtime, adding it is
+    /// an error.
+    #[cfg(feature = "tokio")]
+    pub fn future<F, Fut, E>(id: impl Into<String>, trigger: TriggerSpec, f: F) -> JobSpec
+    where
+        F: Fn(JobContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), E>> + Send + 'static,
+        E: Display,
+    {
+        let id = id.into();
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            let mut spec = JobSpec::of(id, trigger, Command::Argv(Vec::new()));
+            spec.outside_runtime = true;
+            return spec;
+        };
+        let launch = move |ctx: JobContext| -> crate::call::Run {
+            let run = f(ctx);
+            Box::pin(async move { run.await.map_err(|e| e.to_string()) })
+        };
+        let call = Call(crate::call::Body::Future(Arc::new(launch), runtime));
         JobSpec::of(id, trigger, Command::Call(call))
     }
 
@@ -176,6 +204,11 @@ impl JobSpec {
         if !crate::config::valid_job_id(&self.id) {
             return Err(invalid(
                 "an id may not be empty or contain spaces or \"|\"".into(),
+            ));
+        }
+        if self.outside_runtime {
+            return Err(invalid(
+                "a future job is made inside a tokio runtime, where its runs are spawned".into(),
             ));
         }
         if matches!(&self.command, Command::Argv(argv) if argv.is_empty()) {

@@ -4,6 +4,8 @@
 //! time, coalescing, max instances, the DST policy and catch-up from a
 //! saved state.
 
+#[cfg(feature = "tokio")]
+mod asynchronous;
 mod event;
 mod handle;
 mod host;
@@ -11,6 +13,8 @@ mod job;
 mod pool;
 mod trigger;
 
+#[cfg(feature = "tokio")]
+pub use asynchronous::AsyncScheduler;
 pub use event::SchedulerEvent;
 pub use handle::{JobInfo, SchedulerHandle};
 pub use job::JobSpec;

@@ -4,6 +4,8 @@
 //! events, and a scheduler on an SQLite file catches up after a restart by
 //! the grace and coalescing rules. Real time, in runs of a few seconds.
 
+#[cfg(feature = "tokio")]
+mod asynchronous;
 mod restart;
 
 use apsched::{JobSpec, Scheduler, SchedulerEvent, TriggerSpec};
