@@ -31,6 +31,8 @@ pub struct SchedulerHandle {
     pub(super) inner: Arc<Inner>,
     tx: Sender<Msg>,
     thread: Arc<Mutex<Option<Thread>>>,
+    /// The scheduler has read its jobs: changes must be told to it.
+    running: Arc<AtomicBool>,
     stopped: Arc<AtomicBool>,
 }
 
@@ -40,12 +42,20 @@ impl SchedulerHandle {
             inner,
             tx,
             thread: Arc::new(Mutex::new(None)),
+            running: Arc::new(AtomicBool::new(false)),
             stopped: Arc::new(AtomicBool::new(false)),
         }
     }
 
     pub(super) fn keep_thread(&self, thread: Thread) {
         *lock(&self.thread) = Some(thread);
+    }
+
+    /// The scheduler is about to read its jobs: from now on each change is
+    /// told to it (one made meanwhile may be told and read both, which is
+    /// harmless).
+    pub(super) fn running(&self) {
+        self.running.store(true, Ordering::SeqCst);
     }
 
     pub(super) fn stopped(&self) {
@@ -74,6 +84,7 @@ impl SchedulerHandle {
             &self.inner.defaults,
             self.inner.settings.timezone,
             Utc::now(),
+            &mut lock(&self.inner.shared),
         )?);
         {
             let mut jobs = lock(&self.inner.jobs);
@@ -103,7 +114,11 @@ impl SchedulerHandle {
                 .find(|j| j.id == id)
                 .ok_or_else(|| Error::NoSuchJob(id.into()))?;
             let built = trigger
-                .build(self.inner.settings.timezone, Utc::now())
+                .build(
+                    self.inner.settings.timezone,
+                    Utc::now(),
+                    &mut lock(&self.inner.shared),
+                )
                 .map_err(|reason| Error::InvalidJob {
                     job: id.into(),
                     reason,
@@ -200,13 +215,16 @@ impl SchedulerHandle {
         }
     }
 
-    /// Tells the scheduler its jobs changed.
+    /// Tells the scheduler its jobs changed, once it has read them; before,
+    /// it reads them as they are when it starts.
     fn changed(&self) -> Result<(), Error> {
-        // Before the scheduler starts, it reads the jobs as they are then.
         if self.stopped.load(Ordering::Acquire) {
             return Err(Error::ShutDown);
         }
-        self.send(Msg::Jobs)
+        if self.running.load(Ordering::SeqCst) {
+            self.send(Msg::Jobs)?;
+        }
+        Ok(())
     }
 
     fn ensure(&self, id: &str) -> Result<(), Error> {

@@ -167,7 +167,12 @@ impl Host for LibHost {
         if let Ok(msg) = first {
             inputs.push(self.input(msg));
             while let Ok(msg) = self.rx.try_recv() {
-                inputs.push(self.input(msg));
+                let input = self.input(msg);
+                // A reload reads the jobs as they are by then: the first of
+                // a batch sees every change of it.
+                if input != Input::Reload || !inputs.contains(&Input::Reload) {
+                    inputs.push(input);
+                }
             }
         }
         inputs

@@ -1,6 +1,7 @@
 //! [`JobSpec`]: a job added from code, a function or a command, with the
 //! keys a `[jobs.ID]` table has; it becomes the same job inside.
 
+use super::shared::Shared;
 use super::{Error, TriggerSpec};
 use crate::call::{Call, JobContext};
 use crate::config::{Command, HookSet, Job, JobMore, OnLost};
@@ -196,6 +197,7 @@ impl JobSpec {
         defaults: &Defaults,
         tz: Tz,
         now: DateTime<Utc>,
+        shared: &mut Shared,
     ) -> Result<Job, Error> {
         let invalid = |reason: String| Error::InvalidJob {
             job: self.id.clone(),
@@ -220,13 +222,13 @@ impl JobSpec {
                 "max_instances must be 1 to {MAX_INSTANCES}"
             )));
         }
-        let trigger = self.trigger.build(tz, now).map_err(invalid)?;
+        let trigger = self.trigger.build(tz, now, shared).map_err(invalid)?;
         Ok(Job {
             id: self.id.clone(),
             command: Arc::new(self.command.clone()),
             trigger,
             paused: self.paused,
-            more: Arc::new(JobMore {
+            more: shared.more(JobMore {
                 misfire_grace_time: match self.misfire_grace_time {
                     Grace::Default => defaults.misfire_grace_time,
                     Grace::Own(grace) => grace,

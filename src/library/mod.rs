@@ -11,6 +11,7 @@ mod handle;
 mod host;
 mod job;
 mod pool;
+mod shared;
 mod trigger;
 
 #[cfg(feature = "tokio")]
@@ -77,6 +78,8 @@ pub(crate) struct Inner {
     settings: Settings,
     defaults: Defaults,
     jobs: Mutex<Vec<Arc<Job>>>,
+    /// What the jobs share: their cron schedules and settings.
+    shared: Mutex<shared::Shared>,
     next: Mutex<HashMap<String, Placed>>,
     subscribers: Mutex<Vec<Sender<SchedulerEvent>>>,
 }
@@ -175,6 +178,7 @@ impl SchedulerBuilder {
             settings: self.settings,
             defaults: self.defaults,
             jobs: Mutex::new(Vec::new()),
+            shared: Mutex::new(shared::Shared::default()),
             next: Mutex::new(HashMap::new()),
             subscribers: Mutex::new(Vec::new()),
         });
@@ -266,6 +270,7 @@ impl Scheduler {
         let mut loaded = self.store.load().map_err(state_error)?;
         crate::host::settle_orphans(&mut *self.store, &loaded.started, &loaded.pending)
             .map_err(state_error)?;
+        self.handle.running();
         let inner = self.handle.inner.clone();
         let settings = inner.settings();
         let saved = std::mem::take(&mut loaded.jobs);

@@ -1,11 +1,10 @@
 //! [`TriggerSpec`]: when a job added from code runs, written as in a
 //! schedule file and checked by the same rules when the job is added.
 
-use crate::cron::CronSchedule;
+use super::shared::Shared;
 use crate::trigger::{AND_STEPS, Kind, Trigger};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// When a job runs: a cron expression, an interval, a date, or a
@@ -119,8 +118,13 @@ impl TriggerSpec {
 
     /// The trigger, in `default` unless it names a zone; a problem, in
     /// words, if it is not valid or has no time after `now`.
-    pub(crate) fn build(&self, default: Tz, now: DateTime<Utc>) -> Result<Trigger, String> {
-        let (kind, prefixed) = kind(&self.what, 0)?;
+    pub(crate) fn build(
+        &self,
+        default: Tz,
+        now: DateTime<Utc>,
+        shared: &mut Shared,
+    ) -> Result<Trigger, String> {
+        let (kind, prefixed) = kind(&self.what, 0, shared)?;
         let tz = match (self.timezone, prefixed) {
             (Some(own), Some(zone)) if own != zone => {
                 return Err(format!(
@@ -169,7 +173,7 @@ const MAX_DEPTH: usize = 4;
 const MAX_MEMBERS: usize = 100;
 
 /// The kind `what` builds, and the zone its cron prefix names, if any.
-fn kind(what: &What, depth: usize) -> Result<(Kind, Option<Tz>), String> {
+fn kind(what: &What, depth: usize, shared: &mut Shared) -> Result<(Kind, Option<Tz>), String> {
     Ok(match what {
         What::Cron(text) => {
             if let Some(period) = crate::duration::parse_every(text) {
@@ -177,11 +181,9 @@ fn kind(what: &What, depth: usize) -> Result<(Kind, Option<Tz>), String> {
                     period.map_err(|e| format!("@every needs a period of at least 1s: {e}"))?;
                 return Ok((Kind::Interval { period }, None));
             }
-            let schedule: CronSchedule = text
-                .parse()
-                .map_err(|e| format!("invalid cron expression {text:?}: {e}"))?;
+            let schedule = shared.schedule(text)?;
             let zone = schedule.zone();
-            (Kind::Cron(Arc::new(schedule)), zone)
+            (Kind::Cron(schedule), zone)
         }
         What::Interval(period) if period.is_zero() => {
             return Err("an interval needs a period above zero".into());
@@ -194,7 +196,7 @@ fn kind(what: &What, depth: usize) -> Result<(Kind, Option<Tz>), String> {
             None,
         ),
         What::Or(members) | What::And(members) => {
-            let kinds = members_of(members, depth)?;
+            let kinds = members_of(members, depth, shared)?;
             let kinds = kinds.into_boxed_slice();
             let kind = if matches!(what, What::Or(_)) {
                 Kind::Or(kinds)
@@ -208,7 +210,11 @@ fn kind(what: &What, depth: usize) -> Result<(Kind, Option<Tz>), String> {
 
 /// The kinds of an `or`'s or `and`'s members, which take no zone prefix,
 /// zone, bounds or jitter of their own.
-fn members_of(members: &[TriggerSpec], depth: usize) -> Result<Vec<Kind>, String> {
+fn members_of(
+    members: &[TriggerSpec],
+    depth: usize,
+    shared: &mut Shared,
+) -> Result<Vec<Kind>, String> {
     if depth >= MAX_DEPTH {
         return Err(format!(
             "or and and nest {} deep; at most {MAX_DEPTH} are allowed",
@@ -227,7 +233,7 @@ fn members_of(members: &[TriggerSpec], depth: usize) -> Result<Vec<Kind>, String
             if m.has_own_settings() {
                 return Err("a member of an or or and takes no timezone, start_date, end_date or jitter: set them on the combination".to_string());
             }
-            match kind(&m.what, depth + 1)? {
+            match kind(&m.what, depth + 1, shared)? {
                 (_, Some(_)) => Err("a member of an or or and takes no CRON_TZ prefix: set the combination's timezone".into()),
                 (kind, None) => Ok(kind),
             }
