@@ -99,9 +99,10 @@ fn tcs_latency() -> String {
         .expect("a job");
         sched.add(job).await.expect("added");
         sched.start().await.expect("started");
-        let lags = tokio::task::spawn_blocking(move || rx.iter().take(SAMPLES).collect::<Vec<u64>>())
-            .await
-            .expect("the samples");
+        let lags =
+            tokio::task::spawn_blocking(move || rx.iter().take(SAMPLES).collect::<Vec<u64>>())
+                .await
+                .expect("the samples");
         join(&lags)
     })
 }
@@ -116,12 +117,17 @@ fn tcs_idle() -> String {
             sched.add(job).await.expect("added");
         }
         sched.start().await.expect("started");
-        tokio::task::spawn_blocking(idle_figures).await.expect("the figures")
+        tokio::task::spawn_blocking(idle_figures)
+            .await
+            .expect("the figures")
     })
 }
 
 fn join(lags: &[u64]) -> String {
-    lags.iter().map(u64::to_string).collect::<Vec<_>>().join(" ")
+    lags.iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `p` (0 to 100) of `sorted`, nearest rank.
@@ -133,8 +139,15 @@ fn percentile(sorted: &[u64], p: usize) -> u64 {
 /// Runs this binary as `system scenario`; what it printed.
 fn measure(system: &str, scenario: &str) -> String {
     let me = std::env::current_exe().expect("this binary");
-    let out = Command::new(me).args([system, scenario]).output().expect("a run");
-    assert!(out.status.success(), "{system} {scenario}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(me)
+        .args([system, scenario])
+        .output()
+        .expect("a run");
+    assert!(
+        out.status.success(),
+        "{system} {scenario}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
