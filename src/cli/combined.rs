@@ -6,13 +6,12 @@
 use super::error::Error;
 use super::meaning::meaning;
 use super::output::{print, print_json};
-use super::times::{schedule_time, until, whole_second};
+use super::times::schedule_time;
 use super::validate::{Args, parsed};
 use crate::cron::CronError;
-use crate::timespec::parse_time;
 use crate::timezone::zone_or_system;
 use crate::trigger::{AND_STEPS, Kind, Trigger};
-use chrono::{DateTime, Utc};
+use chrono::DateTime;
 use chrono_tz::Tz;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -32,11 +31,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         .map(|text| member(args, text))
         .collect::<Result<Vec<_>, _>>()?;
     let tz = zone_or_system(args.timezone.as_deref())?;
-    let after = whole_second(&parse_time(
-        args.after.as_deref().unwrap_or("now"),
-        tz,
-        Utc::now(),
-    )?);
+    let after = args.after_in(tz)?;
     let trigger = Trigger {
         kind: if name == "or" {
             Kind::Or(members.into())
@@ -114,14 +109,6 @@ fn text(
         return text;
     }
     text.push_str(&super::validate::times_heading(times.len(), after));
-    for t in times {
-        let _ = writeln!(
-            text,
-            "  {}  {}  in {}",
-            schedule_time(t),
-            t.format("%a"),
-            until(after, t)
-        );
-    }
+    super::validate::time_lines(&mut text, after, times);
     text
 }

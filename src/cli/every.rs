@@ -5,11 +5,10 @@
 use super::error::Error;
 use super::meaning::interval_text;
 use super::output::{print, print_json};
-use super::times::{schedule_time, until};
+use super::times::schedule_time;
 use super::validate::{head, times_heading};
 use chrono::{DateTime, TimeDelta};
 use chrono_tz::Tz;
-use std::fmt::Write as _;
 use std::time::Duration;
 
 /// Prints the expression, its period, the zone and the next `count` times
@@ -38,15 +37,7 @@ pub(super) fn show(
     }
     let mut text = head(expression, &normalized, &meaning, after.timezone());
     text.push_str(&times_heading(times.len(), after));
-    for t in &times {
-        let _ = writeln!(
-            text,
-            "  {}  {}  in {}",
-            schedule_time(t),
-            t.format("%a"),
-            until(after, t)
-        );
-    }
+    super::validate::time_lines(&mut text, after, &times);
     print(&text)
 }
 

@@ -43,6 +43,29 @@ pub(super) struct Args {
     pub(super) expression: Vec<String>,
 }
 
+impl Args {
+    /// `--after` (now by default) in `tz`. Fire times are whole seconds,
+    /// so "strictly after" a time is "strictly after its whole second":
+    /// the fraction is dropped.
+    pub(super) fn after_in(&self, tz: Tz) -> Result<DateTime<Tz>, Error> {
+        let at = parse_time(self.after.as_deref().unwrap_or("now"), tz, Utc::now())?;
+        Ok(whole_second(&at))
+    }
+}
+
+/// The `  TIME  Day  in 1h 3m` lines of `times` after `after`.
+pub(super) fn time_lines(text: &mut String, after: &DateTime<Tz>, times: &[DateTime<Tz>]) {
+    for t in times {
+        let _ = writeln!(
+            text,
+            "  {}  {}  in {}",
+            schedule_time(t),
+            t.format("%a"),
+            until(after, t)
+        );
+    }
+}
+
 /// A fire time adjusted by DST, in the JSON output.
 #[derive(Serialize)]
 struct Adjusted {
@@ -126,13 +149,7 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
     }
     let schedule = parsed(args, &expression)?;
     let tz = zone(&schedule, args, &expression)?;
-    // Fire times are whole seconds, so "strictly after" a time is "strictly
-    // after its whole second": the fraction is dropped.
-    let after = whole_second(&parse_time(
-        args.after.as_deref().unwrap_or("now"),
-        tz,
-        Utc::now(),
-    )?);
+    let after = args.after_in(tz)?;
     let mut fires = schedule.iter_after(&after);
     let list: Vec<FireTime> = std::iter::from_fn(|| fires.next_fire())
         .take(args.count)
@@ -286,10 +303,6 @@ fn every_times(
         hint: String::new(),
     })?;
     let tz = zone_or_system(args.timezone.as_deref())?;
-    let after = whole_second(&parse_time(
-        args.after.as_deref().unwrap_or("now"),
-        tz,
-        Utc::now(),
-    )?);
+    let after = args.after_in(tz)?;
     super::every::show(expression, period, &after, args.count, args.json)
 }

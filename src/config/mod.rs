@@ -63,6 +63,25 @@ pub struct Settings {
     pub(crate) hooks: HookSettings,
 }
 
+impl Settings {
+    /// `[scheduler]` of a file that sets nothing there, keeping its state
+    /// at `state`.
+    pub(crate) fn defaults(state: Option<PathBuf>) -> Settings {
+        Settings {
+            timezone: Tz::UTC,
+            state,
+            database: None,
+            password_file: None,
+            max_workers: 10,
+            shell: "/bin/sh".into(),
+            shutdown_timeout: Duration::from_secs(30),
+            history: 1000,
+            watch: false,
+            hooks: HookSettings::default(),
+        }
+    }
+}
+
 /// What a job runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
@@ -147,6 +166,17 @@ pub(crate) struct Defaults {
     pub misfire_grace_time: Option<Duration>,
     pub coalesce: bool,
     pub max_instances: usize,
+}
+
+impl Default for Defaults {
+    /// No grace limit, coalescing, one instance.
+    fn default() -> Defaults {
+        Defaults {
+            misfire_grace_time: None,
+            coalesce: true,
+            max_instances: 1,
+        }
+    }
 }
 
 /// The file name that stands for standard input.

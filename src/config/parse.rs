@@ -7,10 +7,8 @@ use super::toml_errors;
 use super::values::{self, Value};
 use super::{Config, Defaults, Job, Settings, job};
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 use toml::de::{DeTable, DeValue};
 
 /// Parses; with `fires_after`, a job with no run time after that time is a
@@ -115,23 +113,8 @@ fn sections(
     path: &Path,
     root: &DeTable<'_>,
 ) -> (Settings, Defaults, Given) {
-    let mut settings = Settings {
-        timezone: Tz::UTC,
-        state: super::state_path(path, None),
-        database: None,
-        password_file: None,
-        max_workers: 10,
-        shell: "/bin/sh".into(),
-        shutdown_timeout: Duration::from_secs(30),
-        history: 1000,
-        watch: false,
-        hooks: super::HookSettings::default(),
-    };
-    let mut defaults = Defaults {
-        misfire_grace_time: None,
-        coalesce: true,
-        max_instances: 1,
-    };
+    let mut settings = Settings::defaults(super::state_path(path, None));
+    let mut defaults = Defaults::default();
     let mut given = Given::default();
     for (key, value) in root {
         let v = Value::new(value);

@@ -4,20 +4,12 @@
 use super::shared::Shared;
 use super::{Error, TriggerSpec};
 use crate::call::{Call, JobContext};
-use crate::config::{Command, HookSet, Job, JobMore, OnLost};
+use crate::config::{Command, Defaults, HookSet, Job, JobMore, OnLost};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::fmt::Display;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// The job defaults of a scheduler (APScheduler's `job_defaults`).
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Defaults {
-    pub misfire_grace_time: Option<Duration>,
-    pub coalesce: bool,
-    pub max_instances: usize,
-}
 
 /// A job's grace time: the scheduler's, or its own (`None`: no limit).
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -21,14 +21,13 @@ pub use handle::{JobInfo, SchedulerHandle};
 pub use job::JobSpec;
 pub use trigger::TriggerSpec;
 
-use crate::config::{HookSettings, Job, Settings};
+use crate::config::{Defaults, Job, Settings};
 use crate::host::State;
 use crate::store::StateStore;
 use crate::store::sqlite::SqliteStore;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use host::{LibHost, Msg};
-use job::Defaults;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -224,23 +223,8 @@ impl Scheduler {
     /// one instance per job, no grace limit, state in memory.
     pub fn builder() -> SchedulerBuilder {
         SchedulerBuilder {
-            settings: Settings {
-                timezone: Tz::UTC,
-                state: None,
-                database: None,
-                password_file: None,
-                max_workers: 10,
-                shell: "/bin/sh".into(),
-                shutdown_timeout: Duration::from_secs(30),
-                history: 1000,
-                watch: false,
-                hooks: HookSettings::default(),
-            },
-            defaults: Defaults {
-                misfire_grace_time: None,
-                coalesce: true,
-                max_instances: 1,
-            },
+            settings: Settings::defaults(None),
+            defaults: Defaults::default(),
             store: Store::Memory,
         }
     }
