@@ -283,3 +283,70 @@ fn a_command_job_runs_its_process_with_the_runs_facts() {
     let text = std::fs::read_to_string(&out).expect("the output");
     assert!(text.lines().any(|l| l == format!("cmd {run}")), "{text}");
 }
+
+#[test]
+fn a_run_date_past_its_grace_time_is_missed_and_one_within_it_runs() {
+    let scheduler = Scheduler::builder()
+        .misfire_grace_time(Some(Duration::from_secs(1)))
+        .build()
+        .expect("a scheduler");
+    let events = scheduler.subscribe();
+    let ago = |s| Utc::now() - chrono::TimeDelta::seconds(s);
+    let ok = |_: &apsched::JobContext| Ok::<(), String>(());
+    scheduler
+        .add_job(JobSpec::function("late", TriggerSpec::date(ago(30)), ok))
+        .expect("late");
+    scheduler
+        .add_job(
+            JobSpec::function("forgiven", TriggerSpec::date(ago(30)), ok)
+                .misfire_grace_time(Some(Duration::from_secs(60))),
+        )
+        .expect("forgiven");
+    let handle = scheduler.start().expect("started");
+    let missed = wait_for(&events, |e| match e {
+        SchedulerEvent::JobMissed { job, scheduled } => Some((job.clone(), *scheduled)),
+        _ => None,
+    });
+    assert_eq!(missed.0, "late");
+    wait_for(&events, |e| {
+        matches!(e, SchedulerEvent::JobExecuted { job, .. } if job == "forgiven").then_some(())
+    });
+    handle.shutdown(true).expect("a clean stop");
+}
+
+#[test]
+fn rescheduling_and_modifying_a_running_job_take_effect() {
+    let scheduler = Scheduler::builder().build().expect("a scheduler");
+    let events = scheduler.subscribe();
+    let (tx, rx) = channel();
+    let yearly = TriggerSpec::cron("0 0 1 1 *");
+    let job = JobSpec::function("job", yearly, move |ctx| {
+        tx.send(ctx.scheduled).map_err(|e| e.to_string())
+    });
+    scheduler.add_job(job).expect("added");
+    let handle = scheduler.start().expect("started");
+    // A change before the scheduler has read its jobs is read with them;
+    // this one is made to a running scheduler.
+    wait_for(&events, |e| {
+        matches!(e, SchedulerEvent::JobAdded { .. }).then_some(())
+    });
+    handle
+        .reschedule_job("job", &TriggerSpec::cron("* * * * * *"))
+        .expect("rescheduled");
+    wait_for(&events, |e| {
+        matches!(e, SchedulerEvent::JobModified { job, .. } if job == "job").then_some(())
+    });
+    rx.recv_timeout(PATIENCE).expect("runs every second now");
+    let (tx2, rx2) = channel();
+    let replaced = JobSpec::function("job", TriggerSpec::cron("* * * * * *"), move |_| {
+        tx2.send(()).map_err(|e| e.to_string())
+    });
+    handle.modify_job(replaced).expect("modified");
+    rx2.recv_timeout(PATIENCE).expect("the new function runs");
+    let missing = JobSpec::shell("nope", TriggerSpec::cron("@daily"), "true");
+    assert!(matches!(
+        handle.modify_job(missing),
+        Err(apsched::Error::NoSuchJob(_))
+    ));
+    handle.shutdown(true).expect("a clean stop");
+}
