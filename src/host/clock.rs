@@ -20,6 +20,8 @@ use rustix::time::{
     timerfd_settime,
 };
 use std::os::fd::AsFd;
+use std::os::fd::OwnedFd;
+use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
 /// When the timer is armed to expire: 2262-04-11T23:47:16Z, the last second
@@ -27,25 +29,68 @@ use std::sync::mpsc::Sender;
 /// refuses times within 30 years of it), so the timer never expires.
 const NEVER: i64 = 9_223_372_036;
 
-/// Creates and arms the timer and starts the thread that sends
-/// [`Msg::ClockSet`] for every clock step; an error, for people, when the
-/// clock cannot be watched.
-pub(super) fn start(tx: Sender<Msg>) -> Result<(), String> {
+/// What the watch sends its host: a clock step, or why it ended.
+pub(crate) trait ClockMsg: Send + 'static {
+    fn clock_set() -> Self;
+    fn watch_failed(error: String) -> Self;
+}
+
+impl ClockMsg for Msg {
+    fn clock_set() -> Msg {
+        Msg::ClockSet
+    }
+
+    fn watch_failed(error: String) -> Msg {
+        Msg::ClockWatchFailed { error }
+    }
+}
+
+/// A running clock watch, to end it when its host ends before the process.
+pub(crate) struct ClockWatch {
+    fd: Arc<OwnedFd>,
+}
+
+impl ClockWatch {
+    /// Ends the watch: the timer is set to expire at once, which ends its
+    /// read and the thread (its last message goes to a host no longer
+    /// listening).
+    pub(crate) fn stop(&self) {
+        let epoch = Timespec {
+            tv_sec: 1,
+            tv_nsec: 0,
+        };
+        let now = Itimerspec {
+            it_interval: Timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+            it_value: epoch,
+        };
+        let _ = timerfd_settime(&*self.fd, TimerfdTimerFlags::ABSTIME, &now);
+    }
+}
+
+/// Creates and arms the timer and starts the thread that sends a
+/// [`ClockMsg::clock_set`] for every clock step; an error, for people,
+/// when the clock cannot be watched.
+pub(crate) fn start<M: ClockMsg>(tx: Sender<M>) -> Result<ClockWatch, String> {
     let fd = timerfd_create(TimerfdClockId::Realtime, TimerfdFlags::CLOEXEC)
         .map_err(|e| format!("cannot create a timer on the wall clock (timerfd_create): {e}"))?;
     arm(&fd).map_err(|e| format!("cannot arm a timer on the wall clock (timerfd_settime): {e}"))?;
+    let fd = Arc::new(fd);
+    let watched = fd.clone();
     std::thread::Builder::new()
         .name("apsched-clock".into())
         .spawn(move || {
             let mut expirations = [0u8; 8];
             watch(
-                || rustix::io::read(&fd, &mut expirations[..]),
-                || arm(&fd),
+                || rustix::io::read(&*watched, &mut expirations[..]),
+                || arm(&*watched),
                 &tx,
             );
         })
         .map_err(|e| format!("cannot start the thread that watches the wall clock: {e}"))?;
-    Ok(())
+    Ok(ClockWatch { fd })
 }
 
 /// Arms `fd` at [`NEVER`], to be cancelled when the clock is set.
@@ -92,23 +137,23 @@ fn meaning(read: Result<usize, Errno>) -> Read {
 /// every clock step and re-arming (`arm`) after it; when a read or a
 /// re-arm fails, sends [`Msg::ClockWatchFailed`] (which also wakes the
 /// runner, so a step is never missed) and returns.
-fn watch(
+fn watch<M: ClockMsg>(
     mut read: impl FnMut() -> Result<usize, Errno>,
     mut arm: impl FnMut() -> Result<(), Errno>,
-    tx: &Sender<Msg>,
+    tx: &Sender<M>,
 ) {
     loop {
-        let msg = match meaning(read()) {
+        let (msg, last) = match meaning(read()) {
             Read::Again => continue,
             Read::ClockSet => match arm() {
-                Ok(()) => Msg::ClockSet,
-                Err(e) => Msg::ClockWatchFailed {
-                    error: format!("cannot arm the wall clock's timer again: {e}"),
-                },
+                Ok(()) => (M::clock_set(), false),
+                Err(e) => (
+                    M::watch_failed(format!("cannot arm the wall clock's timer again: {e}")),
+                    true,
+                ),
             },
-            Read::Failed(error) => Msg::ClockWatchFailed { error },
+            Read::Failed(error) => (M::watch_failed(error), true),
         };
-        let last = matches!(msg, Msg::ClockWatchFailed { .. });
         if tx.send(msg).is_err() || last {
             return;
         }
@@ -198,7 +243,7 @@ mod tests {
 
     #[test]
     fn the_watch_ends_when_the_runner_is_gone() {
-        let (tx, rx) = channel();
+        let (tx, rx) = channel::<Msg>();
         drop(rx);
         let mut reads = 0;
         watch(
@@ -230,11 +275,19 @@ mod tests {
         let mut buf = [0u8; 8];
         assert_eq!(rustix::io::read(&fd, &mut buf[..]), Err(Errno::AGAIN));
         // The thread starts, and sends nothing while nobody sets the clock.
-        let (tx, rx) = channel();
-        super::start(tx).expect("the clock watch starts");
+        let (tx, rx) = channel::<Msg>();
+        let watch = super::start(tx).expect("the clock watch starts");
         assert_eq!(
             rx.recv_timeout(Duration::from_millis(50)),
             Err(RecvTimeoutError::Timeout)
+        );
+        // Stopped, its timer expires at once: its last message, and the end.
+        watch.stop();
+        let last = rx.recv_timeout(Duration::from_secs(5));
+        assert!(matches!(last, Ok(Msg::ClockWatchFailed { .. })), "{last:?}");
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(5)),
+            Err(RecvTimeoutError::Disconnected)
         );
     }
 }

@@ -3,6 +3,7 @@
 //! state store, the log, and the service manager's notify socket.
 
 mod clock;
+pub(crate) use clock::{ClockMsg, ClockWatch, start as watch_clock};
 mod direct;
 mod fence;
 pub(crate) mod hooks;

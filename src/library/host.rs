@@ -9,7 +9,7 @@ use super::pool::{Pool, Task};
 use super::{Inner, SchedulerEvent};
 use crate::call::JobContext;
 use crate::config::{Command, Job, Settings};
-use crate::host::State;
+use crate::host::{ClockWatch, State};
 use crate::runner::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
 use crate::scheduler::{Change, Event, Outcome, Record, RunId, RunRequest};
 use crate::store::JobState;
@@ -38,6 +38,21 @@ pub(crate) enum Msg {
         run: RunId,
         outcome: Outcome,
     },
+    /// The wall clock was set, or the machine resumed from suspend.
+    ClockSet,
+    /// The clock watch ended: from now on the scheduler re-reads the clock
+    /// at least once a minute.
+    ClockWatchFailed,
+}
+
+impl crate::host::ClockMsg for Msg {
+    fn clock_set() -> Msg {
+        Msg::ClockSet
+    }
+
+    fn watch_failed(_error: String) -> Msg {
+        Msg::ClockWatchFailed
+    }
 }
 
 pub(crate) struct LibHost {
@@ -49,6 +64,10 @@ pub(crate) struct LibHost {
     pool: Pool,
     /// Running command processes by run: their process group ids.
     groups: HashMap<RunId, u32>,
+    /// Wakes the scheduler when the wall clock is set, so that it sleeps
+    /// until its next run time with no wake-up between; `None` if it could
+    /// not start or has ended.
+    clock: Option<ClockWatch>,
 }
 
 impl LibHost {
@@ -60,6 +79,7 @@ impl LibHost {
         max_workers: usize,
     ) -> LibHost {
         let pool = Pool::new(max_workers, tx.clone());
+        let clock = crate::host::watch_clock(tx.clone()).ok();
         LibHost {
             inner,
             rx,
@@ -68,16 +88,20 @@ impl LibHost {
             saved,
             pool,
             groups: HashMap::new(),
+            clock,
         }
     }
 
-    /// Waits for the running functions to return.
+    /// Ends the clock watch and waits for the running functions to return.
     pub(crate) fn finish(self) {
+        if let Some(clock) = &self.clock {
+            clock.stop();
+        }
         self.pool.finish();
     }
 
-    fn input(&mut self, msg: Msg) -> Input {
-        match msg {
+    fn input(&mut self, msg: Msg) -> Option<Input> {
+        Some(match msg {
             Msg::Stop => Input::Stop,
             Msg::Jobs => Input::Reload,
             Msg::Paused { job, paused } => Input::Paused { job, paused },
@@ -86,7 +110,12 @@ impl LibHost {
                 self.groups.remove(&run);
                 Input::Exited { run, outcome }
             }
-        }
+            Msg::ClockSet => Input::ClockSet,
+            Msg::ClockWatchFailed => {
+                self.clock = None;
+                return None;
+            }
+        })
     }
 
     /// Starts a command's process in its own group; a thread waits for it.
@@ -156,6 +185,10 @@ impl Host for LibHost {
         Utc::now()
     }
 
+    fn notices_clock_steps(&self) -> bool {
+        self.clock.is_some()
+    }
+
     fn wait(&mut self, deadline: DateTime<Utc>) -> Vec<Input> {
         let first = if deadline == DateTime::<Utc>::MAX_UTC {
             self.rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
@@ -165,9 +198,11 @@ impl Host for LibHost {
         };
         let mut inputs = Vec::new();
         if let Ok(msg) = first {
-            inputs.push(self.input(msg));
+            inputs.extend(self.input(msg));
             while let Ok(msg) = self.rx.try_recv() {
-                let input = self.input(msg);
+                let Some(input) = self.input(msg) else {
+                    continue;
+                };
                 // A reload reads the jobs as they are by then: the first of
                 // a batch sees every change of it.
                 if input != Input::Reload || !inputs.contains(&Input::Reload) {
