@@ -86,6 +86,11 @@ pub enum SchedulerEvent {
         job: String,
         reason: String,
     },
+    /// A state write failed or was refused (a commit, a run time claimed
+    /// before); the scheduler goes on.
+    StateError {
+        error: String,
+    },
     /// The state cannot be written: no run starts until it can.
     StateFailing {
         error: String,
@@ -180,6 +185,9 @@ pub(crate) fn public(event: &Event) -> Option<SchedulerEvent> {
         Event::RunNowRefused { job, reason } => S::RunNowRefused {
             job: job.clone(),
             reason: reason.clone(),
+        },
+        Event::StateError { error } => S::StateError {
+            error: error.clone(),
         },
         Event::StateFailing { error, .. } => S::StateFailing {
             error: error.clone(),

@@ -280,7 +280,7 @@ impl Host for LibHost {
 
     fn begin(&mut self) {
         if let Err(e) = self.state.store().begin() {
-            self.inner.publish(&SchedulerEvent::StateFailing {
+            self.inner.publish(&SchedulerEvent::StateError {
                 error: e.to_string(),
             });
         }
@@ -288,7 +288,7 @@ impl Host for LibHost {
 
     fn commit(&mut self) {
         if let Err(e) = self.state.store().commit() {
-            self.inner.publish(&SchedulerEvent::StateFailing {
+            self.inner.publish(&SchedulerEvent::StateError {
                 error: e.to_string(),
             });
         }

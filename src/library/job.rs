@@ -109,7 +109,9 @@ impl JobSpec {
         JobSpec::of(id, trigger, Command::Call(call))
     }
 
-    /// A job that runs `command` with `/bin/sh -c`, in its own process group.
+    /// A job that runs `command` with `/bin/sh -c`, in its own process
+    /// group, its output on the program's standard output and error, with
+    /// `APSCHED_JOB_ID`, `APSCHED_RUN_ID` and `APSCHED_SCHEDULED_TIME` set.
     pub fn shell(
         id: impl Into<String>,
         trigger: TriggerSpec,
@@ -165,8 +167,10 @@ impl JobSpec {
         self
     }
 
-    /// A command's run is ended (its whole process group) after this
-    /// long. A function cannot be stopped: its run is only reported late.
+    /// A command's run is ended after this long (SIGTERM to its process
+    /// group, SIGKILL 5 s later). A function cannot be stopped: its run is
+    /// recorded as timed out, and it keeps its worker thread until it
+    /// returns.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> JobSpec {
         self.timeout = Some(timeout);
