@@ -52,11 +52,11 @@ impl Pool {
     pub(crate) fn submit(&mut self, task: Task) -> Result<(), String> {
         let waiting = self.queued.fetch_add(1, Ordering::AcqRel) + 1;
         let idle = self.idle.load(Ordering::Acquire);
-        if grows(waiting, idle, self.threads.len(), self.max) {
-            if let Err(e) = self.grow() {
-                self.queued.fetch_sub(1, Ordering::AcqRel);
-                return Err(e);
-            }
+        if grows(waiting, idle, self.threads.len(), self.max)
+            && let Err(e) = self.grow()
+        {
+            self.queued.fetch_sub(1, Ordering::AcqRel);
+            return Err(e);
         }
         let tx = self.tx.as_ref().ok_or("the worker pool has stopped")?;
         tx.send(task)
