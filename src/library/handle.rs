@@ -69,7 +69,8 @@ impl SchedulerHandle {
         self.tx.send(msg).map_err(|_| Error::ShutDown)
     }
 
-    /// A channel of what happens from now on.
+    /// A channel of what happens from now on (see [`SchedulerEvent`]).
+    /// Events wait in it until read; drop the receiver to stop them.
     #[must_use]
     pub fn subscribe(&self) -> Receiver<SchedulerEvent> {
         let (tx, rx) = channel();

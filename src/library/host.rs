@@ -133,6 +133,17 @@ impl LibHost {
             }
             Command::Call(_) => return Err(StartError::new("a function is not a command")),
         };
+        let more = &run.job.more;
+        if let Some(dir) = &more.cwd {
+            if !dir.is_dir() {
+                let shown = dir.display();
+                return Err(StartError::new(format!(
+                    "working directory {shown} does not exist"
+                )));
+            }
+            command.current_dir(dir);
+        }
+        command.envs(more.env.iter().map(|(k, v)| (k, v)));
         command
             .process_group(0)
             .stdin(Stdio::null())

@@ -48,6 +48,8 @@ pub struct JobSpec {
     paused: bool,
     name: Option<String>,
     timeout: Option<Duration>,
+    cwd: Option<std::path::PathBuf>,
+    env: Vec<(String, String)>,
     pub(crate) replace_existing: bool,
     /// A future job made outside a tokio runtime: refused when added.
     outside_runtime: bool,
@@ -65,6 +67,8 @@ impl JobSpec {
             paused: false,
             name: None,
             timeout: None,
+            cwd: None,
+            env: Vec::new(),
             replace_existing: false,
             outside_runtime: false,
         }
@@ -177,6 +181,22 @@ impl JobSpec {
         self
     }
 
+    /// A command's working directory (default: the program's); a run whose
+    /// directory does not exist fails to start, saying so.
+    #[must_use]
+    pub fn cwd(mut self, dir: impl Into<std::path::PathBuf>) -> JobSpec {
+        self.cwd = Some(dir.into());
+        self
+    }
+
+    /// Sets an environment variable of a command's process (on top of the
+    /// program's environment); repeat it for more.
+    #[must_use]
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> JobSpec {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
     /// Adding it replaces a job of the same id instead of failing (as
     /// APScheduler's `replace_existing`): how a program gives a persisted
     /// job its function again after a restart.
@@ -232,8 +252,8 @@ impl JobSpec {
                 coalesce: self.coalesce.unwrap_or(defaults.coalesce),
                 max_instances,
                 name: self.name.clone(),
-                cwd: None,
-                env: Vec::new(),
+                cwd: self.cwd.clone(),
+                env: self.env.clone(),
                 timeout: self.timeout,
                 description: None,
                 stdin: None,

@@ -242,6 +242,7 @@ impl Scheduler {
     }
 
     /// A channel of what happens from now on (see [`SchedulerEvent`]).
+    /// Events wait in it until read; drop the receiver to stop them.
     #[must_use]
     pub fn subscribe(&self) -> Receiver<SchedulerEvent> {
         self.handle.subscribe()

@@ -258,30 +258,45 @@ fn jobs_that_cannot_be_added_say_why() {
 }
 
 #[test]
-fn a_command_job_runs_its_process_with_the_runs_facts() {
+fn a_command_job_runs_its_process_with_the_runs_facts_directory_and_environment() {
     let dir = tempfile::tempdir().expect("a directory");
-    let out = dir.path().join("out");
     let scheduler = Scheduler::builder().build().expect("a scheduler");
     let events = scheduler.subscribe();
-    let command = format!(
-        "echo \"$APSCHED_JOB_ID $APSCHED_RUN_ID\" >> {}",
-        out.display()
-    );
+    let command = "echo \"$APSCHED_JOB_ID $APSCHED_RUN_ID $GREETING\" >> out";
+    let every = || TriggerSpec::cron("* * * * * *");
     scheduler
-        .add_job(JobSpec::shell(
-            "cmd",
-            TriggerSpec::cron("* * * * * *"),
-            command,
-        ))
+        .add_job(
+            JobSpec::shell("cmd", every(), command)
+                .cwd(dir.path())
+                .env("GREETING", "hello"),
+        )
+        .expect("added");
+    scheduler
+        .add_job(JobSpec::shell("nowhere", every(), "true").cwd(dir.path().join("missing")))
         .expect("added");
     let handle = scheduler.start().expect("started");
     let run = wait_for(&events, |e| match e {
         SchedulerEvent::JobExecuted { job, run_id, .. } if job == "cmd" => Some(*run_id),
         _ => None,
     });
+    let why = wait_for(&events, |e| match e {
+        SchedulerEvent::JobError { job, reason, .. } if job == "nowhere" => Some(reason.clone()),
+        _ => None,
+    });
     handle.shutdown(true).expect("a clean stop");
-    let text = std::fs::read_to_string(&out).expect("the output");
-    assert!(text.lines().any(|l| l == format!("cmd {run}")), "{text}");
+    let text = std::fs::read_to_string(dir.path().join("out")).expect("the output");
+    assert!(
+        text.lines().any(|l| l == format!("cmd {run} hello")),
+        "{text}"
+    );
+    let missing = dir.path().join("missing");
+    assert_eq!(
+        why,
+        format!(
+            "cannot start: working directory {} does not exist",
+            missing.display()
+        )
+    );
 }
 
 #[test]
