@@ -226,8 +226,14 @@ fn health_is_200_other_paths_404_and_other_methods_405() {
         get(&addr, "/healthz"),
         (503, "busy: too many connections\n".into())
     );
-    until(PATIENCE, || get(&addr, "/healthz").0 == 200);
-    assert_eq!(get(&addr, "/healthz").0, 200, "the idle ones timed out");
+    // The idle ones time out after 5 s. Probes a quarter of a second apart:
+    // each busy answer counts until its thread ends, and on a loaded machine
+    // probes 20 ms apart kept the count at the limit by themselves.
+    let healthy = (0..60).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        get(&addr, "/healthz").0 == 200
+    });
+    assert!(healthy, "the idle ones timed out");
     running.stop();
 }
 
