@@ -119,10 +119,10 @@ impl LibHost {
     }
 
     /// Starts a command's process in its own group; a thread waits for it.
-    fn spawn(&mut self, run: &RunRequest, settings_shell: &str) -> Result<(), StartError> {
+    fn spawn(&mut self, run: &RunRequest) -> Result<(), StartError> {
         let mut command = match &*run.job.command {
             Command::Shell(text) => {
-                let mut c = std::process::Command::new(settings_shell);
+                let mut c = std::process::Command::new(&self.inner.settings.shell);
                 c.arg("-c").arg(text);
                 c
             }
@@ -243,8 +243,7 @@ impl Host for LibHost {
             };
             return self.pool.submit(task).map_err(StartError::new);
         }
-        let shell = self.inner.settings().shell;
-        self.spawn(run, &shell)
+        self.spawn(run)
     }
 
     fn signal(&mut self, run: RunId, kill: bool) {
