@@ -15,6 +15,7 @@ mod parse;
 mod pieces;
 mod settings;
 mod shared;
+pub(crate) use shared::Shared;
 mod split;
 mod toml_errors;
 mod trigger;

@@ -1,6 +1,6 @@
-//! What the jobs of one file share: parsed cron schedules, commands and
-//! the keys most jobs leave unset. A large file usually repeats them, so
-//! each distinct one is held once.
+//! What the jobs of one file (or of one library scheduler) share: parsed
+//! cron schedules, commands and the keys most jobs leave unset. A large
+//! file usually repeats them, so each distinct one is held once.
 
 use super::trigger::Schedules;
 use super::{Command, JobMore};
@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 /// The shared parts of the jobs read so far.
 #[derive(Default)]
-pub(super) struct Shared {
-    pub(super) schedules: Schedules,
+pub(crate) struct Shared {
+    pub(crate) schedules: Schedules,
     command: Option<Arc<Command>>,
     more: Vec<Arc<JobMore>>,
 }
@@ -20,7 +20,7 @@ const MORE_KEPT: usize = 8;
 
 impl Shared {
     /// `command`, shared with the previous job's if it is the same.
-    pub(super) fn command(&mut self, command: Command) -> Arc<Command> {
+    pub(crate) fn command(&mut self, command: Command) -> Arc<Command> {
         match &self.command {
             Some(last) if **last == command => last.clone(),
             _ => self.command.insert(Arc::new(command)).clone(),
@@ -28,7 +28,7 @@ impl Shared {
     }
 
     /// `more`, shared with a recent job's if it is the same.
-    pub(super) fn more(&mut self, more: JobMore) -> Arc<JobMore> {
+    pub(crate) fn more(&mut self, more: JobMore) -> Arc<JobMore> {
         if let Some(found) = self.more.iter().find(|kept| ***kept == more) {
             return found.clone();
         }

@@ -85,7 +85,7 @@ impl SchedulerHandle {
             &self.inner.defaults,
             self.inner.settings.timezone,
             Utc::now(),
-            &mut lock(&self.inner.shared),
+            &mut self.inner.shared(),
         )?);
         {
             let mut jobs = lock(&self.inner.jobs);
@@ -118,7 +118,7 @@ impl SchedulerHandle {
                 .build(
                     self.inner.settings.timezone,
                     Utc::now(),
-                    &mut lock(&self.inner.shared),
+                    &mut self.inner.shared(),
                 )
                 .map_err(|reason| Error::InvalidJob {
                     job: id.into(),

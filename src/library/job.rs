@@ -1,9 +1,9 @@
 //! [`JobSpec`]: a job added from code, a function or a command, with the
 //! keys a `[jobs.ID]` table has; it becomes the same job inside.
 
-use super::shared::Shared;
 use super::{Error, TriggerSpec};
 use crate::call::{Call, JobContext};
+use crate::config::Shared;
 use crate::config::{Command, Defaults, HookSet, Job, JobMore, OnLost};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

@@ -11,7 +11,6 @@ mod handle;
 mod host;
 mod job;
 mod pool;
-mod shared;
 mod trigger;
 
 #[cfg(feature = "tokio")]
@@ -21,7 +20,7 @@ pub use handle::{JobInfo, SchedulerHandle};
 pub use job::JobSpec;
 pub use trigger::TriggerSpec;
 
-use crate::config::{Defaults, Job, Settings};
+use crate::config::{Defaults, Job, Settings, Shared};
 use crate::host::State;
 use crate::store::StateStore;
 use crate::store::sqlite::SqliteStore;
@@ -78,7 +77,7 @@ pub(crate) struct Inner {
     defaults: Defaults,
     jobs: Mutex<Vec<Arc<Job>>>,
     /// What the jobs share: their cron schedules and settings.
-    shared: Mutex<shared::Shared>,
+    shared: Mutex<Shared>,
     next: Mutex<HashMap<String, Placed>>,
     subscribers: Mutex<Vec<Sender<SchedulerEvent>>>,
 }
@@ -87,7 +86,21 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// At most this many cron texts are kept for sharing; past it the jobs
+/// added later share afresh (a program that keeps adding new schedules
+/// does not grow the cache without end).
+const SCHEDULES_KEPT: usize = 4096;
+
 impl Inner {
+    /// What the jobs share, for a job being built.
+    fn shared(&self) -> MutexGuard<'_, Shared> {
+        let mut shared = lock(&self.shared);
+        if shared.schedules.len() >= SCHEDULES_KEPT {
+            *shared = Shared::default();
+        }
+        shared
+    }
+
     fn settings(&self) -> Settings {
         self.settings.clone()
     }
@@ -177,7 +190,7 @@ impl SchedulerBuilder {
             settings: self.settings,
             defaults: self.defaults,
             jobs: Mutex::new(Vec::new()),
-            shared: Mutex::new(shared::Shared::default()),
+            shared: Mutex::new(Shared::default()),
             next: Mutex::new(HashMap::new()),
             subscribers: Mutex::new(Vec::new()),
         });

@@ -1,7 +1,7 @@
 //! [`TriggerSpec`]: when a job added from code runs, written as in a
 //! schedule file and checked by the same rules when the job is added.
 
-use super::shared::Shared;
+use crate::config::Shared;
 use crate::trigger::{AND_STEPS, Kind, Trigger};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -181,7 +181,10 @@ fn kind(what: &What, depth: usize, shared: &mut Shared) -> Result<(Kind, Option<
                     period.map_err(|e| format!("@every needs a period of at least 1s: {e}"))?;
                 return Ok((Kind::Interval { period }, None));
             }
-            let schedule = shared.schedule(text)?;
+            let schedule = shared
+                .schedules
+                .string(text)
+                .map_err(|e| format!("invalid cron expression {text:?}: {e}"))?;
             let zone = schedule.zone();
             (Kind::Cron(schedule), zone)
         }

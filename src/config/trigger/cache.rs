@@ -28,6 +28,11 @@ impl Schedules {
         parsed
     }
 
+    /// How many texts and field sets it holds.
+    pub(crate) fn len(&self) -> usize {
+        self.strings.len() + self.fields.len()
+    }
+
     /// The schedule APScheduler-style fields build.
     pub(crate) fn fields(&mut self, fields: &CronFields) -> Parsed {
         if let Some(parsed) = self.fields.get(fields) {

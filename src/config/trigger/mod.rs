@@ -4,7 +4,7 @@ mod cache;
 mod kind;
 mod members;
 
-pub(super) use cache::Schedules;
+pub(crate) use cache::Schedules;
 pub(super) use kind::TriggerKind;
 pub(super) use members::Site;
 
