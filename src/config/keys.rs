@@ -172,7 +172,7 @@ impl Keys {
             }
             "coalesce" => self.coalesce = v.boolean(diags, what).unwrap_or(self.coalesce),
             "max_instances" => {
-                let n = v.count(diags, what, 1, 10_000);
+                let n = v.count(diags, what, 1, i64::from(super::MAX_INSTANCES));
                 self.max_instances = n.unwrap_or(self.max_instances);
             }
             "paused" => self.paused = v.boolean(diags, what).unwrap_or(self.paused),

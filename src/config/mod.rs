@@ -19,6 +19,7 @@ pub(crate) use shared::Shared;
 mod split;
 mod toml_errors;
 mod trigger;
+pub(crate) use trigger::{MAX_DEPTH, MAX_MEMBERS};
 mod user;
 mod values;
 
@@ -160,6 +161,9 @@ pub struct Config {
     /// message (hint)`; `check` prints them and `run` logs them.
     pub warnings: Vec<String>,
 }
+
+/// The most runs of one job at once (`max_instances`).
+pub(crate) const MAX_INSTANCES: u16 = 10_000;
 
 /// Job defaults (`[defaults]`), APScheduler's `job_defaults`.
 #[derive(Clone, Debug)]

@@ -4,7 +4,7 @@
 use super::{Error, TriggerSpec};
 use crate::call::{Call, JobContext};
 use crate::config::Shared;
-use crate::config::{Command, Defaults, HookSet, Job, JobMore, OnLost};
+use crate::config::{Command, Defaults, HookSet, Job, JobMore, MAX_INSTANCES, OnLost};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::fmt::Display;
@@ -17,9 +17,6 @@ enum Grace {
     Default,
     Own(Option<Duration>),
 }
-
-/// The most runs of one job at once, as in the file.
-const MAX_INSTANCES: usize = 10_000;
 
 /// A job to add: its id, trigger and what it runs, and optionally the
 /// keys a schedule file's job has.
@@ -233,7 +230,7 @@ impl JobSpec {
             return Err(invalid("its argv is empty".into()));
         }
         let max_instances = self.max_instances.unwrap_or(defaults.max_instances);
-        if !(1..=MAX_INSTANCES).contains(&max_instances) {
+        if !(1..=usize::from(MAX_INSTANCES)).contains(&max_instances) {
             return Err(invalid(format!(
                 "max_instances must be 1 to {MAX_INSTANCES}"
             )));

@@ -1,7 +1,7 @@
 //! [`TriggerSpec`]: when a job added from code runs, written as in a
 //! schedule file and checked by the same rules when the job is added.
 
-use crate::config::Shared;
+use crate::config::{MAX_DEPTH, MAX_MEMBERS, Shared};
 use crate::trigger::{AND_STEPS, Kind, Trigger};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -166,11 +166,6 @@ impl TriggerSpec {
             || self.jitter.is_some()
     }
 }
-
-/// How deep `or`s and `and`s may nest, as in the file.
-const MAX_DEPTH: usize = 4;
-/// The most members one `or` or `and` may have, as in the file.
-const MAX_MEMBERS: usize = 100;
 
 /// The kind `what` builds, and the zone its cron prefix names, if any.
 fn kind(what: &What, depth: usize, shared: &mut Shared) -> Result<(Kind, Option<Tz>), String> {

@@ -12,9 +12,9 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
 /// The most members one `or`, `and` or cron list may have.
-const MAX_MEMBERS: usize = 100;
+pub(crate) const MAX_MEMBERS: usize = 100;
 /// How deep `or`s and `and`s may nest in one another.
-const MAX_DEPTH: usize = 4;
+pub(crate) const MAX_DEPTH: usize = 4;
 
 /// Where a trigger's keys are: a job's table, or a member's.
 pub(crate) struct Site<'a, 'i> {

@@ -7,6 +7,7 @@ mod members;
 pub(crate) use cache::Schedules;
 pub(super) use kind::TriggerKind;
 pub(super) use members::Site;
+pub(crate) use members::{MAX_DEPTH, MAX_MEMBERS};
 
 use super::diagnostic::Diagnostics;
 use super::values::Value;
