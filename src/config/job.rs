@@ -191,31 +191,17 @@ fn check_fires(
     trigger: &Trigger,
     now: DateTime<Utc>,
 ) {
-    if matches!(trigger.kind, Kind::Date { .. } | Kind::Startup) {
+    let Some(why) = trigger.never_fires(&now) else {
         return;
-    }
-    let now = now.with_timezone(&trigger.tz);
-    if trigger.next_after(&now, &now).is_some() {
-        return;
-    }
-    if matches!(trigger.kind, Kind::And(_)) {
-        diags.error(
-            id.span(),
-            format!(
-                "job \"{name}\" never fires: the triggers of {} agree on no time after now (tried {} candidate times)",
-                trigger.summary(),
-                crate::trigger::AND_STEPS
-            ),
-            Some("an and fires only when all its triggers fire at the same second; check that they can".into()),
-        );
+    };
+    let hint = if matches!(trigger.kind, Kind::And(_)) {
+        "an and fires only when all its triggers fire at the same second; check that they can"
     } else {
-        diags.error(
-            id.span(),
-            format!(
-                "job \"{name}\" never fires: {} has no time after now",
-                trigger.summary()
-            ),
-            Some("check the year, day and month fields and end_date".into()),
-        );
-    }
+        "check the year, day and month fields and end_date"
+    };
+    diags.error(
+        id.span(),
+        format!("job \"{name}\" never fires: {why}"),
+        Some(hint.into()),
+    );
 }

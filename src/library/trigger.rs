@@ -2,7 +2,7 @@
 //! schedule file and checked by the same rules when the job is added.
 
 use crate::config::{MAX_DEPTH, MAX_MEMBERS, Shared};
-use crate::trigger::{AND_STEPS, Kind, Trigger};
+use crate::trigger::{Kind, Trigger};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::time::Duration;
@@ -142,18 +142,8 @@ impl TriggerSpec {
             end_date: self.end_date.map(|t| Box::new(t.with_timezone(&tz))),
             jitter: self.jitter,
         };
-        let at = now.with_timezone(&tz);
-        if !matches!(trigger.kind, Kind::Date { .. }) && trigger.next_after(&at, &at).is_none() {
-            return Err(match trigger.kind {
-                Kind::And(_) => format!(
-                    "it never fires: the triggers of {} agree on no time after now (tried {AND_STEPS} candidate times)",
-                    trigger.summary()
-                ),
-                _ => format!(
-                    "it never fires: {} has no time after now",
-                    trigger.summary()
-                ),
-            });
+        if let Some(why) = trigger.never_fires(&now) {
+            return Err(format!("it never fires: {why}"));
         }
         Ok(trigger)
     }

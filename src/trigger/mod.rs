@@ -145,6 +145,24 @@ impl Trigger {
         from_nanos(origin + k * period, self.tz)
     }
 
+    /// Why a trigger that repeats has no time after `now`, for a message
+    /// that goes on from "never fires: "; `None` if it has one, and for a
+    /// date or startup trigger (a date that passed still runs by its grace
+    /// time, as in APScheduler).
+    pub(crate) fn never_fires(&self, now: &DateTime<chrono::Utc>) -> Option<String> {
+        if matches!(self.kind, Kind::Date { .. } | Kind::Startup) {
+            return None;
+        }
+        let now = now.with_timezone(&self.tz);
+        self.next_after(&now, &now).is_none().then(|| match self.kind {
+            Kind::And(_) => format!(
+                "the triggers of {} agree on no time after now (tried {AND_STEPS} candidate times)",
+                self.summary()
+            ),
+            _ => format!("{} has no time after now", self.summary()),
+        })
+    }
+
     /// Up to `count` scheduled times strictly after `after`.
     pub fn upcoming(
         &self,
