@@ -72,6 +72,12 @@ pub fn parse(text: &str) -> Result<Duration, DurationError> {
     Ok(total)
 }
 
+/// Why an `@every` period is refused, after the text that names it:
+/// `needs a period of at least 1s: ...`.
+pub(crate) fn every_refused(e: &DurationError) -> String {
+    format!("needs a period of at least 1s: {e}")
+}
+
 /// `@every 90s` / `@every 1h30m` (the shorthand of robfig/cron and croner
 /// for an interval): `None` if `text` is not of that form, else its period,
 /// which must be at least one second.

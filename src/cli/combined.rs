@@ -7,7 +7,7 @@ use super::error::Error;
 use super::meaning::meaning;
 use super::output::{print, print_json};
 use super::times::schedule_time;
-use super::validate::{Args, parsed};
+use super::validate::{Args, every_period, parsed};
 use crate::cron::CronError;
 use crate::timezone::zone_or_system;
 use crate::trigger::{AND_STEPS, Kind, Trigger};
@@ -67,9 +67,7 @@ fn member(args: &Args, text: &str) -> Result<Kind, Error> {
         hint: hint.into(),
     };
     if let Some(period) = crate::duration::parse_every(text) {
-        return period
-            .map(|period| Kind::Interval { period })
-            .map_err(|e| refuse(format!("@every needs a period of at least 1s: {e}"), ""));
+        return every_period(text, period).map(|period| Kind::Interval { period });
     }
     let schedule = parsed(args, text)?;
     if schedule.zone().is_some() {

@@ -287,21 +287,29 @@ fn text(
     text
 }
 
+/// An `@every` expression's period, or why it is refused.
+pub(super) fn every_period(
+    expression: &str,
+    period: Result<std::time::Duration, crate::duration::DurationError>,
+) -> Result<std::time::Duration, Error> {
+    period.map_err(|e| Error::Cron {
+        expression: expression.to_string(),
+        source: CronError::new(
+            "expression",
+            expression,
+            format!("@every {}", crate::duration::every_refused(&e)),
+        ),
+        hint: String::new(),
+    })
+}
+
 /// `validate "@every 90s"`: the next times from `--after` (default now).
 fn every_times(
     args: &Args,
     expression: &str,
     period: Result<std::time::Duration, crate::duration::DurationError>,
 ) -> Result<(), Error> {
-    let period = period.map_err(|e| Error::Cron {
-        expression: expression.to_string(),
-        source: CronError::new(
-            "expression",
-            expression,
-            format!("@every needs a period of at least 1s: {e}"),
-        ),
-        hint: String::new(),
-    })?;
+    let period = every_period(expression, period)?;
     let tz = zone_or_system(args.timezone.as_deref())?;
     let after = args.after_in(tz)?;
     super::every::show(expression, period, &after, args.count, args.json)

@@ -163,7 +163,7 @@ fn kind(what: &What, depth: usize, shared: &mut Shared) -> Result<(Kind, Option<
         What::Cron(text) => {
             if let Some(period) = crate::duration::parse_every(text) {
                 let period =
-                    period.map_err(|e| format!("@every needs a period of at least 1s: {e}"))?;
+                    period.map_err(|e| format!("@every {}", crate::duration::every_refused(&e)))?;
                 return Ok((Kind::Interval { period }, None));
             }
             let schedule = shared

@@ -155,7 +155,11 @@ fn every(
         Err(e) => {
             diags.error(
                 span,
-                format!("{what}: {} needs a period of at least 1s: {e}", shown(text)),
+                format!(
+                    "{what}: {} {}",
+                    shown(text),
+                    crate::duration::every_refused(&e)
+                ),
                 Some("write it as \"@every 90s\" or \"@every 1h30m\"".into()),
             );
             None
