@@ -14,6 +14,7 @@ mod invariants;
 mod nodes;
 
 mod clock;
+mod combined;
 mod control;
 mod downtime;
 mod lost;
