@@ -72,6 +72,15 @@ fn check_and_list_show_combined_triggers_and_their_next_times() {
         assert!(row.contains(trigger), "{row}");
         assert!(row.ends_with(meaning), "{row}");
     }
+    let json = dir.apsched(["check", "s.toml", "--json"]).run().json();
+    assert_eq!(
+        json["jobs"][0]["description"],
+        "every minute, at second 58, or every 2 seconds"
+    );
+    assert_eq!(
+        json["jobs"][1]["description"],
+        "when all agree: every 2 seconds; and every second from second 57 through 59 of every minute"
+    );
     let list = dir
         .apsched([
             "list",
@@ -169,6 +178,31 @@ fn validate_combines_expressions_with_or_and_and() {
         .run()
         .json();
     assert_eq!(and["combined"], "and");
+    let or = Test::new()
+        .args([
+            "validate",
+            "--json",
+            "-z",
+            "UTC",
+            "--after",
+            "2027-01-01T00:00:00Z",
+            "-n",
+            "2",
+            "0 9 * * *",
+            "--or",
+            "@every 6h",
+        ])
+        .run()
+        .json();
+    assert_eq!(or["combined"], "or");
+    assert_eq!(
+        or["expression"],
+        serde_json::json!(["0 9 * * *", "@every 6h"])
+    );
+    assert_eq!(
+        or["next_run_times"],
+        serde_json::json!(["2027-01-01T06:00:00+00:00", "2027-01-01T09:00:00+00:00"])
+    );
     assert_eq!(
         and["next_run_times"],
         serde_json::json!(["2027-01-01T06:00:00+00:00", "2027-01-01T12:00:00+00:00"])

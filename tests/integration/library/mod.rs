@@ -365,3 +365,40 @@ fn rescheduling_and_modifying_a_running_job_take_effect() {
     ));
     handle.shutdown(true).expect("a clean stop");
 }
+
+#[test]
+fn or_and_and_triggers_fire_at_their_members_times() {
+    let scheduler = Scheduler::builder().build().expect("a scheduler");
+    let (tx, rx) = channel();
+    let (both_tx, both_rx) = channel();
+    // Even and odd seconds: every second. And every second that is even
+    // and a multiple of 3 (of 6).
+    let either = TriggerSpec::or([
+        TriggerSpec::cron("*/2 * * * * *"),
+        TriggerSpec::cron("1/2 * * * * *"),
+    ]);
+    let both = TriggerSpec::and([
+        TriggerSpec::cron("*/2 * * * * *"),
+        TriggerSpec::cron("*/3 * * * * *"),
+    ]);
+    scheduler
+        .add_job(JobSpec::function("either", either, move |ctx| {
+            tx.send(ctx.scheduled).map_err(|e| e.to_string())
+        }))
+        .expect("either");
+    scheduler
+        .add_job(JobSpec::function("both", both, move |ctx| {
+            both_tx.send(ctx.scheduled).map_err(|e| e.to_string())
+        }))
+        .expect("both");
+    let handle = scheduler.start().expect("started");
+    let runs: Vec<_> = (0..3)
+        .map(|_| rx.recv_timeout(PATIENCE).expect("a run"))
+        .collect();
+    let joint = both_rx.recv_timeout(PATIENCE).expect("a run of both");
+    handle.shutdown(true).expect("a clean stop");
+    for pair in runs.windows(2) {
+        assert_eq!((pair[1] - pair[0]).num_seconds(), 1, "{runs:?}");
+    }
+    assert_eq!(joint.timestamp() % 6, 0, "{joint}");
+}
