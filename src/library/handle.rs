@@ -87,13 +87,8 @@ impl SchedulerHandle {
             Utc::now(),
             &mut self.inner.shared(),
         )?);
-        {
-            let mut jobs = lock(&self.inner.jobs);
-            match jobs.iter().position(|j| j.id == job.id) {
-                Some(i) if spec.replace_existing => jobs[i] = job,
-                Some(_) => return Err(Error::JobExists(spec.id)),
-                None => jobs.push(job),
-            }
+        if !lock(&self.inner.jobs).put(job, spec.replace_existing) {
+            return Err(Error::JobExists(spec.id));
         }
         self.changed()
     }
@@ -108,44 +103,31 @@ impl SchedulerHandle {
     /// Gives a job a new trigger, keeping the rest; its next run time is
     /// planned afresh.
     pub fn reschedule_job(&self, id: &str, trigger: &TriggerSpec) -> Result<(), Error> {
-        let new = {
-            let jobs = lock(&self.inner.jobs);
-            let old = jobs
-                .iter()
-                .find(|j| j.id == id)
-                .ok_or_else(|| Error::NoSuchJob(id.into()))?;
-            let built = trigger
-                .build(
-                    self.inner.settings.timezone,
-                    Utc::now(),
-                    &mut self.inner.shared(),
-                )
-                .map_err(|reason| Error::InvalidJob {
-                    job: id.into(),
-                    reason,
-                })?;
-            let mut job = (**old).clone();
-            job.trigger = built;
-            Arc::new(job)
-        };
+        self.ensure(id)?;
+        let built = trigger
+            .build(
+                self.inner.settings.timezone,
+                Utc::now(),
+                &mut self.inner.shared(),
+            )
+            .map_err(|reason| Error::InvalidJob {
+                job: id.into(),
+                reason,
+            })?;
         {
             let mut jobs = lock(&self.inner.jobs);
-            if let Some(slot) = jobs.iter_mut().find(|j| j.id == id) {
-                *slot = new;
-            }
+            let old = jobs.get(id).ok_or_else(|| Error::NoSuchJob(id.into()))?;
+            let mut job = (**old).clone();
+            job.trigger = built;
+            jobs.put(Arc::new(job), true);
         }
         self.changed()
     }
 
     /// Removes a job; a run of it that is going goes on to its end.
     pub fn remove_job(&self, id: &str) -> Result<(), Error> {
-        {
-            let mut jobs = lock(&self.inner.jobs);
-            let before = jobs.len();
-            jobs.retain(|j| j.id != id);
-            if jobs.len() == before {
-                return Err(Error::NoSuchJob(id.into()));
-            }
+        if !lock(&self.inner.jobs).remove(id) {
+            return Err(Error::NoSuchJob(id.into()));
         }
         lock(&self.inner.next).remove(id);
         self.changed()
@@ -182,6 +164,7 @@ impl SchedulerHandle {
     pub fn jobs(&self) -> Vec<JobInfo> {
         let next = lock(&self.inner.next);
         lock(&self.inner.jobs)
+            .all()
             .iter()
             .map(|j| {
                 let placed = next.get(&j.id).copied().unwrap_or(Placed {
@@ -229,7 +212,7 @@ impl SchedulerHandle {
     }
 
     fn ensure(&self, id: &str) -> Result<(), Error> {
-        if lock(&self.inner.jobs).iter().any(|j| j.id == id) {
+        if lock(&self.inner.jobs).get(id).is_some() {
             Ok(())
         } else {
             Err(Error::NoSuchJob(id.into()))

@@ -10,6 +10,7 @@ mod event;
 mod handle;
 mod host;
 mod job;
+mod jobs;
 mod pool;
 mod trigger;
 
@@ -75,7 +76,7 @@ pub(crate) struct Placed {
 pub(crate) struct Inner {
     settings: Settings,
     defaults: Defaults,
-    jobs: Mutex<Vec<Arc<Job>>>,
+    jobs: Mutex<jobs::JobList>,
     /// What the jobs share: their cron schedules and settings.
     shared: Mutex<Shared>,
     next: Mutex<HashMap<String, Placed>>,
@@ -106,7 +107,7 @@ impl Inner {
     }
 
     fn jobs(&self) -> Vec<Arc<Job>> {
-        lock(&self.jobs).clone()
+        lock(&self.jobs).all().to_vec()
     }
 
     fn set_next(&self, job: &str, next: Option<DateTime<Utc>>, paused: bool) {
@@ -189,7 +190,7 @@ impl SchedulerBuilder {
         let inner = Arc::new(Inner {
             settings: self.settings,
             defaults: self.defaults,
-            jobs: Mutex::new(Vec::new()),
+            jobs: Mutex::new(jobs::JobList::default()),
             shared: Mutex::new(Shared::default()),
             next: Mutex::new(HashMap::new()),
             subscribers: Mutex::new(Vec::new()),
