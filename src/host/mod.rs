@@ -19,6 +19,7 @@ pub(crate) use orphans::settle_orphans;
 mod output;
 pub(crate) use direct::run_direct;
 mod process;
+pub(crate) use process::usable_dir;
 mod seam;
 mod signals;
 mod state;

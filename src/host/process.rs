@@ -43,12 +43,7 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Launch, S
         JobCommand::Call(_) => return Err("a function job runs in a library scheduler only".into()),
     };
     if let Some(cwd) = &job.more.cwd {
-        if !cwd.is_dir() {
-            return Err(format!(
-                "working directory {} does not exist",
-                cwd.display()
-            ));
-        }
+        usable_dir(cwd)?;
         command.current_dir(cwd);
     }
     // The service manager's socket is apsched's own, not its jobs'.
@@ -70,6 +65,19 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Launch, S
         .stdin_piped(job.more.stdin.is_some())
         .identity(switch_to(job.more.user.as_deref()));
     Ok(command)
+}
+
+/// A job's working directory can be used, or why not (the run's start
+/// error).
+pub(crate) fn usable_dir(dir: &std::path::Path) -> Result<(), String> {
+    if dir.is_dir() {
+        Ok(())
+    } else {
+        Err(format!(
+            "working directory {} does not exist",
+            dir.display()
+        ))
+    }
 }
 
 /// The variables cron sets for a job's user; the job's own `env` is set

@@ -135,12 +135,7 @@ impl LibHost {
         };
         let more = &run.job.more;
         if let Some(dir) = &more.cwd {
-            if !dir.is_dir() {
-                let shown = dir.display();
-                return Err(StartError::new(format!(
-                    "working directory {shown} does not exist"
-                )));
-            }
+            crate::host::usable_dir(dir).map_err(StartError::new)?;
             command.current_dir(dir);
         }
         command.envs(more.env.iter().map(|(k, v)| (k, v)));
@@ -149,7 +144,10 @@ impl LibHost {
             .stdin(Stdio::null())
             .env("APSCHED_JOB_ID", &run.job.id)
             .env("APSCHED_RUN_ID", run.record.to_string())
-            .env("APSCHED_SCHEDULED_TIME", run.scheduled.to_rfc3339());
+            .env(
+                "APSCHED_SCHEDULED_TIME",
+                crate::timefmt::rfc3339_auto(&run.scheduled),
+            );
         let mut child = command.spawn().map_err(StartError::new)?;
         self.groups.insert(run.run, child.id());
         let (done, id) = (self.tx.clone(), run.run);
