@@ -1,16 +1,19 @@
 //! The jobs of a library scheduler as its handles change them: in the
 //! order they were added, found by id in constant time (a program may add
-//! 100,000 of them one by one).
+//! 100,000 of them one by one) through an index of positions that holds no
+//! copy of the id, as the scheduler's own table does.
 
 use crate::config::Job;
-use std::collections::HashMap;
+use hashbrown::HashTable;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
 #[derive(Default)]
 pub(crate) struct JobList {
     list: Vec<Arc<Job>>,
-    /// Each job's place in `list`, by id.
-    at: HashMap<String, usize>,
+    /// Positions in `list`, hashed by their job's id.
+    at: HashTable<usize>,
+    hasher: RandomState,
 }
 
 impl JobList {
@@ -18,32 +21,48 @@ impl JobList {
         &self.list
     }
 
+    /// The position of the job `id`.
+    fn place(&self, id: &str) -> Option<usize> {
+        let list = &self.list;
+        let hash = self.hasher.hash_one(id);
+        self.at.find(hash, |&i| list[i].id == id).copied()
+    }
+
     pub(crate) fn get(&self, id: &str) -> Option<&Arc<Job>> {
-        self.at.get(id).map(|i| &self.list[*i])
+        self.place(id).map(|i| &self.list[i])
     }
 
     /// Adds `job`, or puts it in the place of the job of its id when
     /// `replace`; false (and nothing changed) if the id is taken otherwise.
     pub(crate) fn put(&mut self, job: Arc<Job>, replace: bool) -> bool {
-        match self.at.get(&job.id) {
-            Some(i) if replace => self.list[*i] = job,
+        match self.place(&job.id) {
+            Some(i) if replace => self.list[i] = job,
             Some(_) => return false,
             None => {
-                self.at.insert(job.id.clone(), self.list.len());
+                let (list, hasher) = (&self.list, &self.hasher);
+                let hash = hasher.hash_one(job.id.as_str());
+                self.at
+                    .insert_unique(hash, list.len(), |&i| hasher.hash_one(list[i].id.as_str()));
                 self.list.push(job);
             }
         }
         true
     }
 
-    /// Removes the job `id`; false if there is none.
+    /// Removes the job `id`; false if there is none. The jobs after it
+    /// move up one place.
     pub(crate) fn remove(&mut self, id: &str) -> bool {
-        let Some(i) = self.at.remove(id) else {
+        let list = &self.list;
+        let hash = self.hasher.hash_one(id);
+        let Ok(found) = self.at.find_entry(hash, |&i| list[i].id == id) else {
             return false;
         };
+        let (i, _) = found.remove();
         self.list.remove(i);
-        for (place, job) in self.list.iter().enumerate().skip(i) {
-            self.at.insert(job.id.clone(), place);
+        for place in &mut self.at {
+            if *place > i {
+                *place -= 1;
+            }
         }
         true
     }
