@@ -134,3 +134,28 @@ fn every_problem_of_a_combination_is_said_where_it_is() {
         assert_eq!(problems(body), want, "{body}");
     }
 }
+
+#[test]
+fn member_counts_and_the_jobs_own_keys_are_bounded() {
+    let many = vec!["{ cron = \"@daily\" }"; 101].join(", ");
+    let got = problems(&format!("trigger = \"or\"\ntriggers = [{many}]"));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("s.toml:6:12: jobs.a.triggers has 101 items; it takes 1 to 100"),
+        "{got:?}"
+    );
+    for key in [
+        "timezone = \"UTC\"",
+        "start_date = \"2027-01-01T00:00:00\"",
+        "end_date = \"2027-01-01T00:00:00\"",
+    ] {
+        let name = key.split(' ').next().unwrap_or_default();
+        let got = problems(&format!(
+            "trigger = \"and\"\ntriggers = [{{ cron = \"@daily\", {key} }}, {{ cron = \"@hourly\" }}]"
+        ));
+        let want = format!(
+            "s.toml:6:32: jobs.a.triggers[0].{name}: \"{name}\" belongs to the job, not to one of its triggers (move it to [jobs.a]; it applies to all its triggers)"
+        );
+        assert_eq!(got, [want], "{key}");
+    }
+}
