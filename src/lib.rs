@@ -35,8 +35,8 @@
 //! | `runner` | the loop driving the core through the `Host` seam (clock, waits, processes, storage) | `scheduler`, `config` |
 //! | `store` | SQLite (and, not yet wired in, PostgreSQL) state and history, implementing what the core persists | `scheduler`, `text`, `timefmt` |
 //! | `log` | events as text or JSON lines | `scheduler`, `console`, `timefmt` |
-//! | `host` | the real `Host`: wall clock, signals, processes, output, the store | all of the above but `library` and `cli` |
-//! | `library` | the public [`Scheduler`], its builder and handle, and its own `Host`: a channel, worker threads, child processes, the store | all of the above but `cli` |
+//! | `host` | the real `Host` of `apsched run` and of [`Scheduler`]: wall clock, signals, processes and functions, output, the store | all of the above but `library` and `cli` |
+//! | `library` | the public [`Scheduler`], its builder and handle, running on the host inside a program | all of the above but `cli` |
 //! | [`cli`] | arguments, commands, the one error type and its exit codes | everything |
 
 pub(crate) mod account;

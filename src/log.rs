@@ -21,7 +21,8 @@ pub(crate) enum Format {
 #[derive(Clone)]
 pub(crate) struct Logger {
     format: Format,
-    min: Level,
+    /// The lowest level shown; `None` shows nothing.
+    min: Option<Level>,
     /// Where lines are queued: one write(2) per batch, not per line.
     console: Arc<Console>,
 }
@@ -88,14 +89,21 @@ impl Logger {
     pub(crate) fn new(format: Format, min: Level, console: Arc<Console>) -> Logger {
         Logger {
             format,
-            min,
+            min: Some(min),
             console,
         }
     }
 
+    /// The same logger showing nothing: a scheduler inside a program tells
+    /// the program instead.
+    pub(crate) fn silent(mut self) -> Logger {
+        self.min = None;
+        self
+    }
+
     /// Queues the event's line if its level is shown; [`Logger::flush`] writes.
     pub(crate) fn log(&mut self, event: &Event) {
-        if event.level() >= self.min {
+        if self.min.is_some_and(|min| event.level() >= min) {
             self.console.queue(&self.render(event, &Utc::now()));
         }
     }

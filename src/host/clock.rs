@@ -29,22 +29,6 @@ use std::sync::mpsc::Sender;
 /// refuses times within 30 years of it), so the timer never expires.
 const NEVER: i64 = 9_223_372_036;
 
-/// What the watch sends its host: a clock step, or why it ended.
-pub(crate) trait ClockMsg: Send + 'static {
-    fn clock_set() -> Self;
-    fn watch_failed(error: String) -> Self;
-}
-
-impl ClockMsg for Msg {
-    fn clock_set() -> Msg {
-        Msg::ClockSet
-    }
-
-    fn watch_failed(error: String) -> Msg {
-        Msg::ClockWatchFailed { error }
-    }
-}
-
 /// A running clock watch, to end it when its host ends before the process.
 pub(crate) struct ClockWatch {
     fd: Arc<OwnedFd>,
@@ -71,9 +55,9 @@ impl ClockWatch {
 }
 
 /// Creates and arms the timer and starts the thread that sends a
-/// [`ClockMsg::clock_set`] for every clock step; an error, for people,
+/// [`Msg::ClockSet`] for every clock step; an error, for people,
 /// when the clock cannot be watched.
-pub(crate) fn start<M: ClockMsg>(tx: Sender<M>) -> Result<ClockWatch, String> {
+pub(super) fn start(tx: Sender<Msg>) -> Result<ClockWatch, String> {
     let fd = timerfd_create(TimerfdClockId::Realtime, TimerfdFlags::CLOEXEC)
         .map_err(|e| format!("cannot create a timer on the wall clock (timerfd_create): {e}"))?;
     arm(&fd).map_err(|e| format!("cannot arm a timer on the wall clock (timerfd_settime): {e}"))?;
@@ -137,22 +121,24 @@ fn meaning(read: Result<usize, Errno>) -> Read {
 /// every clock step and re-arming (`arm`) after it; when a read or a
 /// re-arm fails, sends [`Msg::ClockWatchFailed`] (which also wakes the
 /// runner, so a step is never missed) and returns.
-fn watch<M: ClockMsg>(
+fn watch(
     mut read: impl FnMut() -> Result<usize, Errno>,
     mut arm: impl FnMut() -> Result<(), Errno>,
-    tx: &Sender<M>,
+    tx: &Sender<Msg>,
 ) {
     loop {
         let (msg, last) = match meaning(read()) {
             Read::Again => continue,
             Read::ClockSet => match arm() {
-                Ok(()) => (M::clock_set(), false),
+                Ok(()) => (Msg::ClockSet, false),
                 Err(e) => (
-                    M::watch_failed(format!("cannot arm the wall clock's timer again: {e}")),
+                    Msg::ClockWatchFailed {
+                        error: format!("cannot arm the wall clock's timer again: {e}"),
+                    },
                     true,
                 ),
             },
-            Read::Failed(error) => (M::watch_failed(error), true),
+            Read::Failed(error) => (Msg::ClockWatchFailed { error }, true),
         };
         if tx.send(msg).is_err() || last {
             return;

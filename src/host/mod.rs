@@ -1,12 +1,18 @@
-//! The real [`Host`](crate::runner::Host): the wall clock, sleeping on a channel that signals,
-//! exiting children, changes of a watched file and clock steps wake, job processes, the
-//! state store, the log, and the service manager's notify socket.
+//! The real [`Host`](crate::runner::Host) of `apsched run` and of the
+//! library's `Scheduler`: the wall clock, sleeping on a channel that
+//! signals, exiting children, changes of a watched file, clock steps and
+//! the library's handle wake, job processes and functions, the state
+//! store, the log, and the service manager's notify socket. Inside a
+//! program ([`RealHost::embedded`]) it installs no signal handler and
+//! reaps only its own children.
 
 mod clock;
-pub(crate) use clock::{ClockMsg, ClockWatch, start as watch_clock};
+use clock::ClockWatch;
 mod direct;
 mod fence;
 pub(crate) mod hooks;
+mod input;
+use input::finishing;
 mod launch;
 pub(crate) mod metrics;
 mod node;
@@ -18,10 +24,13 @@ mod orphans;
 pub(crate) use orphans::settle_orphans;
 mod output;
 pub(crate) use direct::run_direct;
+mod pool;
 mod process;
-pub(crate) use process::usable_dir;
+mod program;
+pub(crate) use program::{Program, Source};
 mod seam;
 mod signals;
+pub(crate) use signals::Msg;
 mod state;
 pub(crate) use state::State;
 mod watch;
@@ -30,13 +39,12 @@ pub(crate) use watch::Version;
 use crate::config::{Job, Settings};
 use crate::console::Console;
 use crate::log::{Format, Logger};
-use crate::runner::Input;
 use crate::scheduler::{Event, RunId};
 use crate::store::{JobState, StateStore};
 use notify::Notifier;
 use observe::Observers;
 use output::Forwarder;
-use signals::Msg;
+use pool::Pool;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -47,9 +55,9 @@ use std::time::{Duration, Instant};
 /// How long shutdown waits for the last job output to be forwarded.
 const OUTPUT_DRAIN: Duration = Duration::from_secs(2);
 
-/// The host of a running `apsched run`.
+/// The host of a running `apsched run`, and of a library `Scheduler`.
 pub(crate) struct RealHost {
-    file: PathBuf,
+    source: Source,
     shell: String,
     logger: Logger,
     rx: Receiver<Msg>,
@@ -70,8 +78,14 @@ pub(crate) struct RealHost {
     /// The database's clock minus this host's, in microseconds: runs are
     /// due by the database's clock.
     offset: Arc<AtomicI64>,
-    /// The clock watch runs: a clock step wakes the runner at once.
-    clock_watch: bool,
+    /// Wakes the runner at once when the wall clock is set; `None` if it
+    /// could not start or has ended.
+    clock: Option<ClockWatch>,
+    /// The worker threads of function jobs.
+    pool: Pool,
+    /// Children are waited for one by one, not reaped by the signal
+    /// thread: the scheduler runs inside a program, which may have others.
+    own_children: bool,
     /// The jobs' saved states for start-up: loaded with the state, or
     /// `None` to read each from the store when it is asked for.
     saved: Option<HashMap<String, JobState>>,
@@ -107,34 +121,64 @@ impl RealHost {
     ) -> std::io::Result<RealHost> {
         let (tx, rx) = channel();
         signals::start(tx.clone())?;
-        let clock = clock::start(tx.clone());
-        let (console, format) = output;
         let (notify, problem) = Notifier::from_env();
+        let mut host = RealHost::new(
+            Source::File(file),
+            (tx, rx),
+            settings,
+            logger,
+            output,
+            store,
+        )?;
+        host.notify = notify;
+        if let Some(event) = problem {
+            host.logger.log(&event);
+        }
+        Ok(host)
+    }
+
+    /// A host reached through `channel`, forwarding output, watching the
+    /// clock; no signal handling, no service manager.
+    fn new(
+        source: Source,
+        (tx, rx): (Sender<Msg>, Receiver<Msg>),
+        settings: &Settings,
+        logger: Logger,
+        (console, format): (Arc<Console>, Format),
+        store: Box<dyn StateStore>,
+    ) -> std::io::Result<RealHost> {
+        let clock = clock::start(tx.clone());
         let mut host = RealHost {
-            file,
+            source,
             shell: settings.shell.clone(),
             logger,
             rx,
             tx: tx.clone(),
-            forwarder: Forwarder::start(tx, console, format)?,
+            forwarder: Forwarder::start(tx.clone(), console, format)?,
             runs: HashMap::new(),
             pids: HashMap::new(),
             state: State::new(store),
-            notify,
+            notify: Notifier::none(),
             observers: Observers::default(),
             saved: Some(HashMap::new()),
             node: None,
             fence: None,
             offset: Arc::new(AtomicI64::new(0)),
-            clock_watch: clock.is_ok(),
+            clock: None,
+            pool: Pool::new(settings.max_workers, tx),
+            own_children: false,
         };
-        if let Some(event) = problem {
-            host.logger.log(&event);
-        }
-        if let Err(error) = clock {
-            host.logger.log(&Event::ClockWatchFailed { error });
+        match clock {
+            Ok(watch) => host.clock = Some(watch),
+            Err(error) => host.log_event(&Event::ClockWatchFailed { error }),
         }
         Ok(host)
+    }
+
+    /// Logs `event` and tells the program of it.
+    fn log_event(&mut self, event: &Event) {
+        self.logger.log(event);
+        self.tell_program(event);
     }
 
     /// Runs as `node` of its cluster: renews its lease, reaps lost runs,
@@ -165,7 +209,10 @@ impl RealHost {
     /// once if it changed since it was read as `loaded`; an error, for
     /// people, when it cannot be watched.
     pub(crate) fn watch(&mut self, loaded: Version) -> Result<(), String> {
-        watch::start(self.file.clone(), loaded, self.tx.clone())
+        let Source::File(file) = &self.source else {
+            return Err("a program's scheduler has no file to watch".into());
+        };
+        watch::start(file.clone(), loaded, self.tx.clone())
     }
 
     /// Sends the service manager what it is owed before a wait (after the
@@ -180,9 +227,14 @@ impl RealHost {
     /// Flushes the remaining job output and saves its tails; call after the
     /// runner returns.
     pub(crate) fn finish(mut self) {
+        if let Some(clock) = &self.clock {
+            clock.stop();
+        }
         if let Some(node) = &self.node {
             node.leave();
         }
+        // Running functions cannot be stopped: they are waited for.
+        self.pool.finish();
         self.logger.flush();
         self.forwarder.finish(OUTPUT_DRAIN);
         while let Ok(msg) = self.rx.try_recv() {
@@ -198,75 +250,5 @@ impl RealHost {
             }
         }
         self.logger.flush();
-    }
-
-    fn input(&mut self, msg: Msg) -> Vec<Input> {
-        match msg {
-            Msg::Stop => vec![Input::Stop],
-            Msg::Reload => vec![Input::Reload],
-            Msg::FileChanged => {
-                self.logger.log(&Event::FileChanged {
-                    path: self.file.display().to_string(),
-                });
-                vec![Input::FileChanged]
-            }
-            Msg::WatchFailed { error } => {
-                self.logger.log(&Event::WatchFailed { error });
-                Vec::new()
-            }
-            Msg::ClockSet => vec![Input::ClockSet],
-            Msg::ClockWatchFailed { error } => {
-                self.clock_watch = false;
-                self.logger.log(&Event::ClockWatchFailed { error });
-                Vec::new()
-            }
-            Msg::Control => state::control(self.state.store()),
-            Msg::Notices(notices) => {
-                for notice in notices {
-                    self.observers.notice(notice);
-                }
-                Vec::new()
-            }
-            Msg::Output { record, tail } => {
-                self.observers.tail(record, &tail);
-                let inputs = self.state.output(record, tail, &mut self.logger);
-                let failed = inputs.iter().find_map(|i| match i {
-                    Input::StoreFailed { error } => Some(error.as_str()),
-                    _ => None,
-                });
-                self.observers.write_result(failed);
-                inputs
-            }
-            Msg::Reaped { pid, status } => {
-                // Other pids are hooks, or orphans reaped as PID 1.
-                let Some(run) = self.runs.remove(&pid) else {
-                    self.observers.reaped(pid, status);
-                    return Vec::new();
-                };
-                self.pids.remove(&run);
-                if let (Some(fence), Ok(pid)) = (&self.fence, u32::try_from(pid)) {
-                    fence.ended(pid);
-                }
-                vec![Input::Exited {
-                    run,
-                    outcome: signals::outcome(status),
-                }]
-            }
-        }
-    }
-}
-
-/// A message after the runner returned: output tails are saved, exits of
-/// hooks passed on; the rest no longer matters.
-fn finishing(observers: &mut Observers, state: &mut State, logger: &mut Logger, msg: Msg) {
-    match msg {
-        Msg::Output { record, tail } => {
-            observers.tail(record, &tail);
-            state.output(record, tail, logger);
-        }
-        Msg::Reaped { pid, status } => {
-            observers.reaped(pid, status);
-        }
-        _ => {}
     }
 }

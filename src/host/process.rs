@@ -2,7 +2,8 @@
 //!
 //! Each run is the leader of its own process group, so a timeout or a
 //! shutdown ends the whole tree the command started. Exit statuses are
-//! collected by the reaper ([`super::signals`]), never by `Child::wait`.
+//! collected by the reaper ([`super::signals`]), or inside a program by a
+//! thread waiting for each ([`super::program`]), never by `Child::wait`.
 
 use super::launch::{Launch, Launched};
 use super::output::{Forwarder, Stream};
@@ -106,13 +107,10 @@ fn switch_to(account: Option<&Account>) -> Option<(Uid, Gid, Vec<Gid>)> {
     ))
 }
 
-fn start(
-    job: &Job,
-    shell: &str,
-    scheduled: &DateTime<Tz>,
-    env: &[(String, String)],
-) -> Result<Launched, String> {
-    let mut command = command(job, shell, scheduled)?;
+fn start(request: &RunRequest, shell: &str, env: &[(String, String)]) -> Result<Launched, String> {
+    let job = &request.job;
+    let mut command = command(job, shell, &request.scheduled)?;
+    command.env("APSCHED_RUN_ID", request.record.to_string());
     for (key, value) in env {
         command.env(key, value);
     }
@@ -142,7 +140,7 @@ pub(super) fn spawn(
     env: &[(String, String)],
 ) -> Result<u32, String> {
     let job = &request.job;
-    let child = start(job, shell, &request.scheduled, env)?;
+    let child = start(request, shell, env)?;
     if let (Some(pipe), Some(text)) = (child.stdin, &job.more.stdin) {
         feed(PipeWriter::from(pipe), text.as_bytes().to_vec());
     }

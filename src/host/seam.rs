@@ -3,7 +3,7 @@
 //! state store, the log, hooks and metrics, and reloading the file.
 
 use super::signals::Msg;
-use super::{RealHost, orphans, process};
+use super::{RealHost, Source, orphans, process, program};
 use crate::config::{self, Job, Settings};
 use crate::runner::{Host, Input, PersistError, RecoverError, ReloadError, StartError};
 use crate::scheduler::{Change, Event, Notice, Record, RunId, RunRequest};
@@ -36,6 +36,11 @@ impl Host for RealHost {
         };
         let mut inputs = self.input(msg);
         while let Ok(msg) = self.rx.try_recv() {
+            // A reload reads the program's jobs as they are by then: the
+            // first of a batch sees every change of it.
+            if msg == Msg::Jobs && inputs.contains(&Input::Reload) {
+                continue;
+            }
             inputs.extend(self.input(msg));
         }
         inputs
@@ -44,10 +49,13 @@ impl Host for RealHost {
     fn notices_clock_steps(&self) -> bool {
         // In a cluster the clock is the database's, whose steps only the
         // next measure of its offset shows.
-        self.clock_watch && self.node.is_none()
+        self.clock.is_some() && self.node.is_none()
     }
 
     fn start(&mut self, run: &RunRequest) -> Result<(), StartError> {
+        if matches!(*run.job.command, config::Command::Call(_)) {
+            return self.call(run);
+        }
         let env = self.state.store().run_env(run.record);
         let pid =
             process::spawn(run, &self.shell, &self.forwarder, &env).map_err(StartError::new)?;
@@ -62,6 +70,9 @@ impl Host for RealHost {
             fence.started(&run.job.id, pid);
         }
         self.pids.insert(run.run, pid);
+        if self.own_children {
+            program::wait_for(pid, run.run, self.tx.clone())?;
+        }
         Ok(())
     }
 
@@ -72,7 +83,7 @@ impl Host for RealHost {
     }
 
     fn log(&mut self, event: &Event) {
-        self.logger.log(event);
+        self.log_event(event);
         if let Some(failed) = self.notify.event(event) {
             self.logger.log(&failed);
         }
@@ -88,7 +99,12 @@ impl Host for RealHost {
         let now = self.now();
         let result = self.state.persist(change, now);
         match &result {
-            Ok(_) => self.observers.written(change),
+            Ok(_) => {
+                self.observers.written(change);
+                if let Source::Program(program) = &self.source {
+                    program.written(change);
+                }
+            }
             Err(PersistError::Failed(e)) => self.observers.write_result(Some(e)),
             Err(PersistError::Refused(_) | PersistError::Lost { .. }) => {}
         }
@@ -105,7 +121,7 @@ impl Host for RealHost {
     fn begin(&mut self) {
         self.observers.begin();
         if let Err(e) = self.state.store().begin() {
-            self.logger.log(&Event::StateError {
+            self.log_event(&Event::StateError {
                 error: e.to_string(),
             });
         }
@@ -114,7 +130,7 @@ impl Host for RealHost {
     fn commit(&mut self) {
         if let Err(e) = self.state.store().commit() {
             self.observers.write_result(Some(&e.to_string()));
-            self.logger.log(&Event::StateError {
+            self.log_event(&Event::StateError {
                 error: e.to_string(),
             });
         }
@@ -157,14 +173,22 @@ impl Host for RealHost {
         if let Some(failed) = self.notify.reloading() {
             self.logger.log(&failed);
         }
-        if config::is_stdin(&self.file) {
+        let file = match &self.source {
+            Source::File(file) => file,
+            Source::Program(program) => {
+                let (settings, jobs) = program.jobs();
+                self.shell.clone_from(&settings.shell);
+                return Ok((settings, jobs));
+            }
+        };
+        if config::is_stdin(file) {
             return Err(ReloadError {
                 problems: vec![
                     "the schedule came from standard input, which cannot be read again; restart apsched to change it".into(),
                 ],
             });
         }
-        match config::load(&self.file, chrono::Utc::now()) {
+        match config::load(file, chrono::Utc::now()) {
             Ok(c) => {
                 self.shell.clone_from(&c.scheduler.shell);
                 self.state.store().set_generation(c.generation());

@@ -14,9 +14,11 @@ use std::process::ExitStatus;
 use std::sync::Mutex;
 use std::sync::mpsc::Sender;
 
-/// What the signal thread tells the runner.
+/// What reaches the host: from the signal thread, the output forwarder,
+/// the watches, and (for a scheduler inside a program) its handle and
+/// worker threads.
 #[derive(Clone, Debug, PartialEq)]
-pub(super) enum Msg {
+pub(crate) enum Msg {
     /// A child ended; `status` as `waitpid` gives it.
     Reaped {
         pid: i32,
@@ -46,6 +48,22 @@ pub(super) enum Msg {
     /// For hooks and metrics: runs of the cluster recorded interrupted by
     /// this node, their node having lost its lease.
     Notices(Vec<crate::scheduler::Notice>),
+    /// The program changed its jobs: read them again.
+    Jobs,
+    /// The program paused or resumed a job.
+    Paused {
+        job: String,
+        paused: bool,
+    },
+    /// The program asked for a run of a job now.
+    RunNow {
+        job: String,
+    },
+    /// A function's run ended.
+    Done {
+        run: crate::scheduler::RunId,
+        outcome: crate::scheduler::Outcome,
+    },
 }
 
 /// Installs the handlers and starts the thread. Call before starting jobs.

@@ -1,8 +1,8 @@
 //! [`SchedulerHandle`]: changes the jobs of a scheduler, before or while
 //! it runs, from any thread, and shuts it down.
 
-use super::host::Msg;
 use super::{Error, Inner, JobSpec, Placed, SchedulerEvent, TriggerSpec, lock};
+use crate::host::Msg;
 use chrono::{DateTime, Utc};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};

@@ -8,10 +8,8 @@
 mod asynchronous;
 mod event;
 mod handle;
-mod host;
 mod job;
 mod jobs;
-mod pool;
 mod trigger;
 
 #[cfg(feature = "tokio")]
@@ -22,12 +20,12 @@ pub use job::JobSpec;
 pub use trigger::TriggerSpec;
 
 use crate::config::{Defaults, Job, Settings, Shared};
-use crate::host::State;
+use crate::host::{Msg, Program, RealHost};
+use crate::scheduler::{Change, Event};
 use crate::store::StateStore;
 use crate::store::sqlite::SqliteStore;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use host::{LibHost, Msg};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -117,6 +115,26 @@ impl Inner {
     /// Tells every subscriber still listening.
     fn publish(&self, event: &SchedulerEvent) {
         lock(&self.subscribers).retain(|s| s.send(event.clone()).is_ok());
+    }
+}
+
+impl Program for Inner {
+    fn jobs(&self) -> (Settings, Vec<Arc<Job>>) {
+        (self.settings(), Inner::jobs(self))
+    }
+
+    fn event(&self, event: &Event) {
+        if let Some(event) = event::public(event) {
+            self.publish(&event);
+        }
+    }
+
+    fn written(&self, change: &Change) {
+        match change {
+            Change::Save { job, state } => self.set_next(job, state.next_run, state.paused),
+            Change::Claim { claim, .. } => self.set_next(&claim.job, claim.next, false),
+            _ => {}
+        }
     }
 }
 
@@ -272,15 +290,10 @@ impl Scheduler {
         self.handle.running();
         let inner = self.handle.inner.clone();
         let settings = inner.settings();
-        let saved = std::mem::take(&mut loaded.jobs);
-        let state = State::new(self.store);
-        let mut host = LibHost::new(
-            inner.clone(),
-            (self.tx, self.rx),
-            state,
-            saved,
-            settings.max_workers,
-        );
+        let channel = (self.tx, self.rx);
+        let mut host = RealHost::embedded(inner.clone(), channel, &settings, self.store)
+            .map_err(Error::Thread)?;
+        host.use_saved(std::mem::take(&mut loaded.jobs), false);
         let seed = u64::from(std::process::id()) ^ u64::from(Utc::now().timestamp_subsec_nanos());
         let ending = crate::runner::run(&mut host, &settings, inner.jobs(), seed);
         host.finish();

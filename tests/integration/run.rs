@@ -20,7 +20,7 @@ fn start(file: &str, extra: &[&str]) -> (Dir, Running) {
 fn an_every_second_job_runs_and_its_output_is_tagged() {
     let file = format!(
         r#"{HEAD}[jobs.tick]
-command = "echo \"$APSCHED_JOB_ID $APSCHED_SCHEDULED_TIME\" >> ticks; echo hello; echo oops >&2"
+command = "echo \"$APSCHED_JOB_ID $APSCHED_SCHEDULED_TIME $APSCHED_RUN_ID\" >> ticks; echo hello; echo oops >&2"
 trigger = "interval"
 seconds = 1
 "#
@@ -42,6 +42,12 @@ seconds = 1
     assert_eq!(code, Some(0), "{err}");
     assert!((2..=4).contains(&ticks.len()), "{ticks:?}");
     assert!(ticks[0].starts_with("tick 20"), "{ticks:?}");
+    // The run's number, as the log and the history name it.
+    let first = ticks[0].rsplit(' ').next().expect("a run id");
+    assert!(
+        err.contains(&format!("job_submitted job=tick run={first} ")),
+        "{first} in {err}"
+    );
     assert!(
         out.lines().filter(|l| *l == "tick| hello").count() >= 2,
         "{out}"

@@ -55,6 +55,12 @@ impl Notifier {
         )
     }
 
+    /// A notifier that tells no manager anything: a scheduler inside a
+    /// program leaves the service manager to the program.
+    pub(super) fn none() -> Notifier {
+        Notifier::new(&Env::default(), std::process::id()).0
+    }
+
     fn new(env: &Env, pid: u32) -> (Notifier, Option<Event>) {
         let mut notifier = Notifier {
             socket: None,

@@ -2,7 +2,7 @@
 //! most `max_workers` (the core never has more runs going), each reporting
 //! its run's end to the scheduler's channel.
 
-use super::host::Msg;
+use super::signals::Msg;
 use crate::call::{Call, JobContext};
 use crate::scheduler::{Outcome, RunId};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -76,7 +76,7 @@ impl Pool {
     }
 
     /// Lets the running functions end and the threads with them.
-    pub(crate) fn finish(mut self) {
+    pub(crate) fn finish(&mut self) {
         self.tx = None;
         for thread in self.threads.drain(..) {
             let _ = thread.join();
