@@ -22,6 +22,16 @@ pub(crate) enum Who {
     Uid(u32),
 }
 
+impl Who {
+    /// A uid when `text` is all digits (and fits), else a name.
+    pub(crate) fn of(text: &str) -> Who {
+        match text.parse::<u32>() {
+            Ok(uid) if text.bytes().all(|b| b.is_ascii_digit()) => Who::Uid(uid),
+            _ => Who::Name(text.to_string()),
+        }
+    }
+}
+
 impl fmt::Display for Who {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

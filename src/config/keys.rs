@@ -38,7 +38,7 @@ const COMMON_KEYS: &[&str] = &[
 ];
 
 /// The most bytes `stdin` may hold.
-pub(super) const MAX_STDIN: usize = 1024 * 1024;
+pub(crate) const MAX_STDIN: usize = 1024 * 1024;
 
 /// The job whose keys are read: its id, the trigger it asked for (if that
 /// was clear) and the zone its times are read in.

@@ -9,6 +9,7 @@ mod hooks;
 mod ids;
 mod job;
 mod keys;
+pub(crate) use keys::MAX_STDIN;
 mod metrics;
 pub(crate) use metrics::{Listen, parse_listen};
 mod parse;
@@ -21,6 +22,7 @@ mod toml_errors;
 mod trigger;
 pub(crate) use trigger::{MAX_DEPTH, MAX_MEMBERS};
 mod user;
+pub(crate) use user::account_for;
 mod values;
 
 pub(crate) use diagnostic::Diagnostic;

@@ -64,37 +64,46 @@ pub(super) fn resolve(
     (who, span): (Who, Range<usize>),
     name: &str,
 ) -> Option<Account> {
-    let account = match account::lookup(&who) {
-        Ok(Some(account)) => account,
-        Ok(None) => {
+    match account_for(&who) {
+        Ok(account) => Some(account),
+        Err((problem, hint)) => {
             diags.error(
                 span,
+                format!("job \"{name}\" {problem}"),
+                hint.map(Into::into),
+            );
+            None
+        }
+    }
+}
+
+/// The account `who` names, if apsched may run a job as it; else what is
+/// wrong (to follow the job's name) and how to fix it.
+pub(crate) fn account_for(who: &Who) -> Result<Account, (String, Option<&'static str>)> {
+    let account = match account::lookup(who) {
+        Ok(Some(account)) => account,
+        Ok(None) => {
+            return Err((
                 format!(
-                    "job \"{name}\" runs as user {who}, which does not exist (no entry in {})",
+                    "runs as user {who}, which does not exist (no entry in {})",
                     account::PASSWD
                 ),
-                Some("name a user of this system, or drop user".into()),
-            );
-            return None;
+                Some("name a user of this system, or drop user"),
+            ));
         }
-        Err(why) => {
-            diags.error(span, format!("job \"{name}\": {why}"), None);
-            return None;
-        }
+        Err(why) => return Err((format!("cannot run as user {who}: {why}"), None)),
     };
     let euid = rustix::process::geteuid().as_raw();
     if !allowed(euid, &account) {
-        diags.error(
-            span,
+        return Err((
             format!(
-                "job \"{name}\" runs as user \"{}\" (uid {}), but apsched runs as uid {euid}, not root: only root can run a job as another user",
+                "runs as user \"{}\" (uid {}), but apsched runs as uid {euid}, not root: only root can run a job as another user",
                 account.name, account.uid
             ),
-            Some("run apsched as root, run it as that user, or drop user".into()),
-        );
-        return None;
+            Some("run apsched as root, run it as that user, or drop user"),
+        ));
     }
-    Some(account)
+    Ok(account)
 }
 
 #[cfg(test)]

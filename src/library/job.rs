@@ -2,9 +2,10 @@
 //! keys a `[jobs.ID]` table has; it becomes the same job inside.
 
 use super::{Error, TriggerSpec};
+use crate::account::Who;
 use crate::call::{Call, JobContext};
-use crate::config::Shared;
 use crate::config::{Command, Defaults, HookSet, Job, JobMore, MAX_INSTANCES, OnLost};
+use crate::config::{MAX_STDIN, Shared};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::fmt::Display;
@@ -47,6 +48,8 @@ pub struct JobSpec {
     timeout: Option<Duration>,
     cwd: Option<std::path::PathBuf>,
     env: Vec<(String, String)>,
+    user: Option<String>,
+    stdin: Option<String>,
     pub(crate) replace_existing: bool,
     /// A future job made outside a tokio runtime: refused when added.
     outside_runtime: bool,
@@ -66,6 +69,8 @@ impl JobSpec {
             timeout: None,
             cwd: None,
             env: Vec::new(),
+            user: None,
+            stdin: None,
             replace_existing: false,
             outside_runtime: false,
         }
@@ -111,8 +116,10 @@ impl JobSpec {
     }
 
     /// A job that runs `command` with `/bin/sh -c`, in its own process
-    /// group, its output on the program's standard output and error, with
-    /// `APSCHED_JOB_ID`, `APSCHED_RUN_ID` and `APSCHED_SCHEDULED_TIME` set.
+    /// group, with `APSCHED_JOB_ID`, `APSCHED_RUN_ID` and
+    /// `APSCHED_SCHEDULED_TIME` set. As in `apsched run`, its output goes
+    /// to the program's standard output and error a line at a time, each
+    /// line after `ID| `, and its last 4 KiB are saved in the history.
     pub fn shell(
         id: impl Into<String>,
         trigger: TriggerSpec,
@@ -194,6 +201,23 @@ impl JobSpec {
         self
     }
 
+    /// Runs a command as this user (a name or a uid), with its groups,
+    /// home and shell variables, as the file's `user`; only a program
+    /// running as root may name another user than itself.
+    #[must_use]
+    pub fn user(mut self, user: impl Into<String>) -> JobSpec {
+        self.user = Some(user.into());
+        self
+    }
+
+    /// Text written to a command's standard input (at most 1 MiB), as the
+    /// file's `stdin`; without it, standard input is `/dev/null`.
+    #[must_use]
+    pub fn stdin(mut self, text: impl Into<String>) -> JobSpec {
+        self.stdin = Some(text.into());
+        self
+    }
+
     /// Adding it replaces a job of the same id instead of failing (as
     /// APScheduler's `replace_existing`): how a program gives a persisted
     /// job its function again after a restart.
@@ -235,6 +259,15 @@ impl JobSpec {
                 "max_instances must be 1 to {MAX_INSTANCES}"
             )));
         }
+        if self.stdin.as_ref().is_some_and(|t| t.len() > MAX_STDIN) {
+            return Err(invalid(format!("its stdin is over {MAX_STDIN} bytes")));
+        }
+        let user = match &self.user {
+            Some(user) => Some(Box::new(
+                crate::config::account_for(&Who::of(user)).map_err(|(why, _)| invalid(why))?,
+            )),
+            None => None,
+        };
         let trigger = self.trigger.build(tz, now, shared).map_err(invalid)?;
         Ok(Job {
             id: self.id.clone(),
@@ -253,9 +286,9 @@ impl JobSpec {
                 env: self.env.clone(),
                 timeout: self.timeout,
                 description: None,
-                stdin: None,
+                stdin: self.stdin.clone(),
                 shell: None,
-                user: None,
+                user,
                 hooks: HookSet::default(),
                 on_lost: OnLost::Record,
                 max_attempts: 2,

@@ -6,6 +6,7 @@
 
 #[cfg(feature = "tokio")]
 mod asynchronous;
+mod commands;
 mod restart;
 
 use apsched::{JobSpec, Scheduler, SchedulerEvent, TriggerSpec};
