@@ -4,8 +4,9 @@
 //! or commands) with the core `apsched run` uses: triggers (cron, interval,
 //! date, and their `or`/`and` combinations, see [`TriggerSpec`]), misfire
 //! grace time, coalescing, max instances, the DST policy, events
-//! ([`Scheduler::subscribe`]) and catch-up from an SQLite state after a
-//! restart. [`Scheduler::run`] blocks (APScheduler's `BlockingScheduler`);
+//! ([`Scheduler::subscribe`]), catch-up from an SQLite state after a
+//! restart, and a PostgreSQL state shared by several schedulers.
+//! [`Scheduler::run`] blocks (APScheduler's `BlockingScheduler`);
 //! [`Scheduler::start`] runs it on a thread of its own and returns a
 //! [`SchedulerHandle`] (`BackgroundScheduler`). `examples/` has both.
 //!
@@ -33,7 +34,7 @@
 //! | `config` | the schedule file: reading, diagnostics, state path; takes `now` as an argument | the above |
 //! | `scheduler` | the pure core: due runs, misfire, coalescing, max instances, events; defines what it needs persisted (`scheduler::persist`) | `config`, `trigger`, `cron`, `timefmt` |
 //! | `runner` | the loop driving the core through the `Host` seam (clock, waits, processes, storage) | `scheduler`, `config` |
-//! | `store` | SQLite (and, not yet wired in, PostgreSQL) state and history, implementing what the core persists | `scheduler`, `text`, `timefmt` |
+//! | `store` | SQLite and PostgreSQL state and history, implementing what the core persists | `scheduler`, `text`, `timefmt` |
 //! | `log` | events as text or JSON lines | `scheduler`, `console`, `timefmt` |
 //! | `host` | the real `Host` of `apsched run` and of [`Scheduler`]: wall clock, signals, processes and functions, output, the store | all of the above but `library` and `cli` |
 //! | `library` | the public [`Scheduler`], its builder and handle, running on the host inside a program | all of the above but `cli` |

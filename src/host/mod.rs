@@ -10,6 +10,8 @@ mod clock;
 use clock::ClockWatch;
 mod direct;
 mod fence;
+mod identity;
+pub(crate) use identity::{jobs_hash, node_info};
 pub(crate) mod hooks;
 mod input;
 use input::finishing;

@@ -173,41 +173,43 @@ impl Host for RealHost {
         if let Some(failed) = self.notify.reloading() {
             self.logger.log(&failed);
         }
-        let file = match &self.source {
-            Source::File(file) => file,
-            Source::Program(program) => {
-                let (settings, jobs) = program.jobs();
-                self.shell.clone_from(&settings.shell);
-                return Ok((settings, jobs));
+        let (settings, jobs) = match &self.source {
+            Source::File(file) => {
+                let config = read_again(file)?;
+                self.state.store().set_generation(config.generation());
+                (config.scheduler, config.jobs)
             }
+            Source::Program(program) => program.jobs(),
         };
-        if config::is_stdin(file) {
-            return Err(ReloadError {
-                problems: vec![
-                    "the schedule came from standard input, which cannot be read again; restart apsched to change it".into(),
-                ],
-            });
+        self.shell.clone_from(&settings.shell);
+        if let Some(fence) = &self.fence {
+            fence.jobs(&jobs);
         }
-        match config::load(file, chrono::Utc::now()) {
-            Ok(c) => {
-                self.shell.clone_from(&c.scheduler.shell);
-                self.state.store().set_generation(c.generation());
-                if let Some(fence) = &self.fence {
-                    fence.jobs(&c.jobs);
-                }
-                self.observers.jobs(&c.scheduler, &c.jobs);
-                Ok((c.scheduler, c.jobs))
-            }
-            Err(config::ConfigError::Invalid { diagnostics, .. }) => Err(ReloadError {
-                problems: diagnostics
-                    .iter()
-                    .map(std::string::ToString::to_string)
-                    .collect(),
-            }),
-            Err(e) => Err(ReloadError {
-                problems: vec![e.to_string()],
-            }),
-        }
+        self.observers.jobs(&settings, &jobs);
+        Ok((settings, jobs))
+    }
+}
+
+/// The schedule file read again, or its problems.
+fn read_again(file: &std::path::Path) -> Result<config::Config, ReloadError> {
+    if config::is_stdin(file) {
+        return Err(ReloadError {
+            problems: vec![
+                "the schedule came from standard input, which cannot be read again; restart apsched to change it".into(),
+            ],
+        });
+    }
+    match config::load(file, chrono::Utc::now()) {
+        Ok(config) => Ok(config),
+        Err(config::ConfigError::Invalid { diagnostics, .. }) => Err(ReloadError {
+            problems: diagnostics
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
+        }),
+        Err(e) => Err(ReloadError {
+            problems: vec![e.to_string()],
+        }),
     }
 }
 

@@ -10,6 +10,7 @@ mod event;
 mod handle;
 mod job;
 mod jobs;
+mod store;
 mod trigger;
 
 #[cfg(feature = "tokio")]
@@ -23,7 +24,6 @@ use crate::config::{Defaults, Job, Settings, Shared};
 use crate::host::{Msg, Program, RealHost};
 use crate::scheduler::{Change, Event};
 use crate::store::StateStore;
-use crate::store::sqlite::SqliteStore;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -31,6 +31,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
+use store::Store;
 
 /// Why a library call failed.
 #[derive(Debug, thiserror::Error)]
@@ -54,13 +55,6 @@ pub enum Error {
     /// Its thread could not be started.
     #[error("cannot start the scheduler's thread: {0}")]
     Thread(std::io::Error),
-}
-
-/// Where the scheduler keeps its state.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Store {
-    Memory,
-    Sqlite(PathBuf),
 }
 
 /// A job's next run time and pause, as last written to the store.
@@ -194,16 +188,37 @@ impl SchedulerBuilder {
         self
     }
 
+    /// Shares the state with the other schedulers on this PostgreSQL
+    /// database (a `postgresql://` URL or a key=value string), as the nodes
+    /// of a cluster of `apsched run` do: each run time of a job runs once
+    /// among them, a run whose scheduler dies is recorded interrupted when
+    /// its lease (30 s) ends, and pauses and run-now requests made with
+    /// `apsched pause`/`run-now` reach them. Each scheduler is a node of
+    /// the cluster `default`, named by [`SchedulerBuilder::node_id`].
+    pub fn postgres(mut self, dsn: impl Into<String>) -> SchedulerBuilder {
+        let id = match self.store {
+            Store::Postgres(_, id) => id,
+            _ => None,
+        };
+        self.store = Store::Postgres(dsn.into(), id);
+        self
+    }
+
+    /// This scheduler's node id in its cluster (1 to 64 letters, digits,
+    /// `.`, `_` or `-`; default: the host name). Only with
+    /// [`SchedulerBuilder::postgres`]: two live schedulers cannot share
+    /// one.
+    pub fn node_id(mut self, id: impl Into<String>) -> SchedulerBuilder {
+        if let Store::Postgres(_, node) = &mut self.store {
+            *node = Some(id.into());
+        }
+        self
+    }
+
     /// Opens the state; an error if it cannot be opened or is locked by
     /// another scheduler.
     pub fn build(self) -> Result<Scheduler, Error> {
-        let history = self.settings.history;
-        let store: Box<dyn StateStore + Send> = match &self.store {
-            Store::Memory => Box::new(SqliteStore::memory(history).map_err(state_error)?),
-            Store::Sqlite(path) => {
-                Box::new(SqliteStore::open_for_run(path, history).map_err(state_error)?)
-            }
-        };
+        let opened = self.store.open(self.settings.history)?;
         let (tx, rx) = channel();
         let inner = Arc::new(Inner {
             settings: self.settings,
@@ -217,7 +232,8 @@ impl SchedulerBuilder {
             handle: SchedulerHandle::new(inner, tx.clone()),
             tx,
             rx,
-            store,
+            store: opened.store,
+            cluster: opened.cluster,
         })
     }
 }
@@ -248,6 +264,8 @@ pub struct Scheduler {
     tx: Sender<Msg>,
     rx: Receiver<Msg>,
     store: Box<dyn StateStore + Send>,
+    /// In a cluster, the node to join when it starts.
+    cluster: Option<store::Joining>,
 }
 
 impl Scheduler {
@@ -290,12 +308,20 @@ impl Scheduler {
         self.handle.running();
         let inner = self.handle.inner.clone();
         let settings = inner.settings();
+        let jobs = inner.jobs();
+        let node = match self.cluster {
+            Some(joining) => Some((joining.poll, joining.join(&jobs)?)),
+            None => None,
+        };
         let channel = (self.tx, self.rx);
         let mut host = RealHost::embedded(inner.clone(), channel, &settings, self.store)
             .map_err(Error::Thread)?;
+        if let Some((poll, node)) = node {
+            host.join(node, poll, &jobs);
+        }
         host.use_saved(std::mem::take(&mut loaded.jobs), false);
         let seed = u64::from(std::process::id()) ^ u64::from(Utc::now().timestamp_subsec_nanos());
-        let ending = crate::runner::run(&mut host, &settings, inner.jobs(), seed);
+        let ending = crate::runner::run(&mut host, &settings, jobs, seed);
         host.finish();
         self.handle.stopped();
         match ending {

@@ -6,6 +6,7 @@
 
 #[cfg(feature = "tokio")]
 mod asynchronous;
+mod cluster;
 mod commands;
 mod restart;
 
