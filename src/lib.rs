@@ -37,7 +37,7 @@
 //! | `store` | SQLite and PostgreSQL state and history, implementing what the core persists | `scheduler`, `text`, `timefmt` |
 //! | `log` | events as text or JSON lines | `scheduler`, `console`, `timefmt` |
 //! | `host` | the real `Host` of `apsched run` and of [`Scheduler`]: wall clock, signals, processes and functions, output, the store | all of the above but `library` and `cli` |
-//! | `library` | the public [`Scheduler`], its builder and handle, running on the host inside a program | all of the above but `cli` |
+//! | `library` | the public [`Scheduler`], its builder and handle; `serve`, the one path by which `apsched run` (the process's scheduler of a file) and [`Scheduler::run`] (a program's) run | all of the above but `cli` |
 //! | [`cli`] | arguments, commands, the one error type and its exit codes | everything |
 
 pub(crate) mod account;
@@ -49,7 +49,7 @@ pub mod cron;
 pub mod duration;
 pub(crate) mod host;
 pub(crate) mod import;
-mod library;
+pub(crate) mod library;
 pub(crate) mod log;
 pub(crate) mod runner;
 pub(crate) mod scheduler;

@@ -1,19 +1,21 @@
-//! `apsched run`: the blocking scheduler.
+//! `apsched run`: the blocking scheduler. It reads the schedule file and
+//! opens its state, then serves it as the library's `Scheduler::run` serves
+//! a program's jobs (`library::serve`), as the process: with signals, the
+//! service manager, metrics, hooks and the file watch.
 
 use super::cluster;
 use super::error::Error;
 use super::target::Target;
 use crate::config;
 use crate::console::Console;
-use crate::host::Node;
-use crate::host::metrics::{self, Metrics};
-use crate::host::{self, RealHost};
+use crate::host::{self, Node};
+use crate::library::{self, Home, Joined, Process, Serve, ServeError};
 use crate::log::{Format, Logger};
-use crate::runner::{self, Ending, Host};
+use crate::runner::Ending;
 use crate::scheduler::{Event, Level};
 use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Loaded, Location, StateStore, StoreError};
+use crate::store::{Location, StateStore, StoreError};
 use crate::timefmt::rfc3339_secs_z;
 use std::path::PathBuf;
 
@@ -45,43 +47,6 @@ fn open_state(
             (Box::new(store), Some(node))
         }
     })
-}
-
-/// The lines for what the state held at start besides the jobs' state: rows
-/// set aside (the last first), runs found unfinished.
-fn found(saved: &Loaded) -> Vec<Event> {
-    let mut events: Vec<Event> = (saved.set_aside.iter().rev())
-        .map(|(job, reason)| Event::StateSetAside {
-            job: job.clone(),
-            reason: reason.clone(),
-        })
-        .collect();
-    if saved.interrupted + saved.unknown > 0 {
-        events.push(Event::StateInterrupted {
-            count: saved.interrupted,
-            unknown: saved.unknown,
-        });
-    }
-    events
-}
-
-/// Binds the metrics endpoint and serves it from a thread of its own, its
-/// counts starting from the saved state and the run history.
-fn start_metrics(
-    listen: &config::Listen,
-    store: &dyn StateStore,
-    jobs: &[std::sync::Arc<config::Job>],
-    saved: &Loaded,
-) -> Result<(Metrics, std::net::SocketAddr), Error> {
-    let failed = |source| Error::MetricsListen {
-        addr: listen.to_string(),
-        source,
-    };
-    let listener = metrics::bind(listen).map_err(failed)?;
-    let last = store.last_times().map_err(|e| store.named_error(e))?;
-    let metrics = Metrics::new(jobs, &saved.jobs, &last);
-    let addr = metrics.serve(listener).map_err(failed)?;
-    Ok((metrics, addr))
 }
 
 #[derive(Debug, clap::Args)]
@@ -143,66 +108,47 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
             warning: warning.clone(),
         });
     }
-    let (mut store, node) = open_state(&state, &config, args.node_id.as_deref())?;
-    // Metrics start from every job's saved state; without them each is
-    // read as start-up reaches it, so that they are never all held.
-    let listen = args.metrics_listen.as_ref().or(config.metrics.as_ref());
-    let loaded = if listen.is_some() {
-        store.load()
-    } else {
-        store.load_lazily()
+    let (store, node) = open_state(&state, &config, args.node_id.as_deref())?;
+    let node = match (node, &state) {
+        (Some(node), Location::Database(db)) => Some(Joined {
+            node,
+            poll: config.cluster.poll,
+            cluster: db.cluster.clone(),
+            database: db.describe(),
+        }),
+        _ => None,
     };
-    let mut saved = loaded.map_err(|e| store.named_error(e))?;
-    let settled = host::settle_orphans(&mut *store, &saved.started, &saved.pending);
-    let settled = settled.map_err(|e| store.named_error(e))?;
-    for event in &settled.events {
-        logger.log(event);
-    }
-    saved.interrupted += settled.interrupted;
-    saved.unknown = settled.unknown;
-    let metrics = match listen {
-        Some(listen) => Some(start_metrics(listen, &*store, &config.jobs, &saved)?),
-        None => None,
-    };
-    let mut host = RealHost::start(
-        path.clone(),
-        &config.scheduler,
+    let metrics = args.metrics_listen.clone().or(config.metrics.clone());
+    let process = Process {
+        file: path,
         logger,
-        (console, args.log_format),
+        output: (console, args.log_format),
+        metrics,
+        watch: watch.then_some(version),
+    };
+    // The scheduler of the library, served as this process.
+    let ending = library::serve(Serve {
+        home: Home::Process(process),
+        settings: config.scheduler,
+        jobs: config.jobs,
         store,
-    )
-    .map_err(|source| Error::Io {
-        context: "cannot set up signal handling and job output".into(),
-        source,
+        node,
     })?;
-    if let (Some(node), Location::Database(db)) = (node, &state) {
-        join(&mut host, node, db, &config);
-    }
-    if let Some((metrics, addr)) = metrics {
-        host.observe_metrics(metrics);
-        host.log(&Event::MetricsListening {
-            addr: addr.to_string(),
-        });
-    }
-    host.start_hooks(&config.scheduler, &config.jobs);
-    if watch {
-        host.watch(version).map_err(|problem| Error::Watch {
-            file: path.display().to_string(),
-            problem,
-        })?;
-    }
-    for event in found(&saved) {
-        host.log(&event);
-    }
-    for notice in settled.notices {
-        host.notify(notice);
-    }
-    let seed =
-        u64::from(std::process::id()) ^ u64::from(chrono::Utc::now().timestamp_subsec_nanos());
-    host.use_saved(std::mem::take(&mut saved.jobs), saved.lazy);
-    let ending = runner::run(&mut host, &config.scheduler, config.jobs, seed);
-    host.finish();
     ended(ending, &state)
+}
+
+impl From<ServeError> for Error {
+    fn from(e: ServeError) -> Error {
+        match e {
+            ServeError::State(e) => Error::State(e),
+            ServeError::MetricsListen { addr, source } => Error::MetricsListen { addr, source },
+            ServeError::Host(source) => Error::Io {
+                context: "cannot set up signal handling and job output".into(),
+                source,
+            },
+            ServeError::Watch { file, problem } => Error::Watch { file, problem },
+        }
+    }
 }
 
 impl Args {
@@ -215,16 +161,6 @@ impl Args {
         };
         Logger::new(self.log_format, min, console)
     }
-}
-
-/// The host runs as `node` of the cluster on `db`.
-fn join(host: &mut RealHost, node: Node, db: &crate::store::Database, config: &config::Config) {
-    host.log(&Event::NodeStarted {
-        node: node.id().to_string(),
-        cluster: db.cluster.clone(),
-        database: db.describe(),
-    });
-    host.join(node, config.cluster.poll, &config.jobs);
 }
 
 /// How `run` ends: a clean stop, or a state that could not be written.

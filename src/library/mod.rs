@@ -10,6 +10,8 @@ mod event;
 mod handle;
 mod job;
 mod jobs;
+mod serve;
+pub(crate) use serve::{Home, Joined, Process, Serve, ServeError, serve};
 mod store;
 mod trigger;
 
@@ -21,7 +23,7 @@ pub use job::JobSpec;
 pub use trigger::TriggerSpec;
 
 use crate::config::{Defaults, Job, Settings, Shared};
-use crate::host::{Msg, Program, RealHost};
+use crate::host::{Msg, Program};
 use crate::scheduler::{Change, Event};
 use crate::store::StateStore;
 use chrono::{DateTime, Utc};
@@ -238,8 +240,19 @@ impl SchedulerBuilder {
     }
 }
 
-fn state_error(e: impl std::fmt::Display) -> Error {
-    Error::State(e.to_string())
+impl From<ServeError> for Error {
+    fn from(e: ServeError) -> Error {
+        match e {
+            ServeError::State(e) => Error::State(e.to_string()),
+            ServeError::Host(e) => Error::Thread(e),
+            ServeError::MetricsListen { addr, source } => {
+                Error::State(format!("cannot serve metrics at {addr}: {source}"))
+            }
+            ServeError::Watch { file, problem } => {
+                Error::State(format!("cannot watch {file}: {problem}"))
+            }
+        }
+    }
 }
 
 /// A scheduler of a program's own jobs.
@@ -301,33 +314,33 @@ impl Scheduler {
     /// Runs the jobs on this thread until [`SchedulerHandle::shutdown`]
     /// (APScheduler's `BlockingScheduler`); an error if the state could
     /// not be read, or could not be written when it stopped.
-    pub fn run(mut self) -> Result<(), Error> {
-        let mut loaded = self.store.load().map_err(state_error)?;
-        crate::host::settle_orphans(&mut *self.store, &loaded.started, &loaded.pending)
-            .map_err(state_error)?;
-        self.handle.running();
-        let inner = self.handle.inner.clone();
-        let settings = inner.settings();
-        let jobs = inner.jobs();
-        let node = match self.cluster {
-            Some(joining) => Some((joining.poll, joining.join(&jobs)?)),
-            None => None,
-        };
-        let channel = (self.tx, self.rx);
-        let mut host = RealHost::embedded(inner.clone(), channel, &settings, self.store)
-            .map_err(Error::Thread)?;
-        if let Some((poll, node)) = node {
-            host.join(node, poll, &jobs);
-        }
-        host.use_saved(std::mem::take(&mut loaded.jobs), false);
-        let seed = u64::from(std::process::id()) ^ u64::from(Utc::now().timestamp_subsec_nanos());
-        let ending = crate::runner::run(&mut host, &settings, jobs, seed);
-        host.finish();
-        self.handle.stopped();
-        match ending {
+    pub fn run(self) -> Result<(), Error> {
+        let handle = self.handle.clone();
+        handle.running();
+        let served = self.serve();
+        handle.stopped();
+        match served? {
             crate::runner::Ending::Clean => Ok(()),
             crate::runner::Ending::StoreFailing { error, .. } => Err(Error::State(error)),
         }
+    }
+
+    /// Serves the jobs as they are now, as `apsched run` serves a file's.
+    fn serve(self) -> Result<crate::runner::Ending, Error> {
+        let inner = self.handle.inner.clone();
+        let jobs = inner.jobs();
+        let node = match self.cluster {
+            Some(joining) => Some(joining.join(&jobs)?),
+            None => None,
+        };
+        let program: Arc<dyn Program> = inner.clone();
+        Ok(serve(Serve {
+            home: Home::Program(program, (self.tx, self.rx)),
+            settings: inner.settings(),
+            jobs,
+            store: self.store,
+            node,
+        })?)
     }
 
     /// Runs the jobs on a thread of their own (APScheduler's

@@ -3,6 +3,7 @@
 //! of one cluster, as `apsched run` processes on the same database are).
 
 use super::Error;
+use super::serve::Joined;
 use crate::config::{Cluster, Job};
 use crate::host::{Node, node_info};
 use crate::store::postgres::PgStore;
@@ -31,7 +32,7 @@ pub(super) struct Opened {
 pub(super) struct Joining {
     db: Database,
     info: NodeInfo,
-    pub poll: std::time::Duration,
+    poll: std::time::Duration,
 }
 
 fn state_error(e: impl std::fmt::Display) -> Error {
@@ -91,11 +92,16 @@ fn open_node(dsn: &str, id: Option<&str>, history: usize) -> Result<Opened, Erro
 impl Joining {
     /// Takes the node's row for a scheduler of `jobs`; an error while a
     /// live process holds the same node id.
-    pub(super) fn join(mut self, jobs: &[Arc<Job>]) -> Result<Node, Error> {
+    pub(super) fn join(mut self, jobs: &[Arc<Job>]) -> Result<Joined, Error> {
         self.info.config_hash = crate::host::jobs_hash(jobs);
         let id = self.info.id.clone();
         match Node::join(&self.db, self.info).map_err(state_error)? {
-            Ok(node) => Ok(node),
+            Ok(node) => Ok(Joined {
+                node,
+                poll: self.poll,
+                cluster: self.db.cluster.clone(),
+                database: self.db.describe(),
+            }),
             Err((pid, host)) => Err(Error::State(format!(
                 "node {id:?} of cluster {:?} is in use by pid {pid} on {host}; give this scheduler another node_id",
                 self.db.cluster
