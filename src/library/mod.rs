@@ -6,6 +6,7 @@
 
 #[cfg(feature = "tokio")]
 mod asynchronous;
+mod builder;
 mod event;
 mod handle;
 mod job;
@@ -17,6 +18,7 @@ mod trigger;
 
 #[cfg(feature = "tokio")]
 pub use asynchronous::AsyncScheduler;
+pub use builder::SchedulerBuilder;
 pub use event::SchedulerEvent;
 pub use handle::{JobInfo, SchedulerHandle};
 pub use job::JobSpec;
@@ -27,13 +29,9 @@ use crate::host::{Msg, Program};
 use crate::scheduler::{Change, Event};
 use crate::store::StateStore;
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
-use store::Store;
 
 /// Why a library call failed.
 #[derive(Debug, thiserror::Error)]
@@ -134,112 +132,6 @@ impl Program for Inner {
     }
 }
 
-/// Builds a [`Scheduler`]: zone, job defaults, workers and state.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct SchedulerBuilder {
-    settings: Settings,
-    defaults: Defaults,
-    store: Store,
-}
-
-impl SchedulerBuilder {
-    /// The zone of every job that names none (default UTC).
-    pub fn timezone(mut self, tz: Tz) -> SchedulerBuilder {
-        self.settings.timezone = tz;
-        self
-    }
-
-    /// How many runs may go at once, functions and commands together
-    /// (default 10; at least 1).
-    pub fn max_workers(mut self, n: usize) -> SchedulerBuilder {
-        self.settings.max_workers = n.max(1);
-        self
-    }
-
-    /// The default grace time of jobs (default `None`, no limit).
-    pub fn misfire_grace_time(mut self, grace: Option<Duration>) -> SchedulerBuilder {
-        self.defaults.misfire_grace_time = grace;
-        self
-    }
-
-    /// Whether jobs coalesce run times due at once by default (default true).
-    pub fn coalesce(mut self, coalesce: bool) -> SchedulerBuilder {
-        self.defaults.coalesce = coalesce;
-        self
-    }
-
-    /// The default `max_instances` of jobs (default 1).
-    pub fn max_instances(mut self, n: usize) -> SchedulerBuilder {
-        self.defaults.max_instances = n;
-        self
-    }
-
-    /// How long `shutdown(true)` waits for running jobs (default 30 s).
-    pub fn shutdown_timeout(mut self, timeout: Duration) -> SchedulerBuilder {
-        self.settings.shutdown_timeout = timeout;
-        self
-    }
-
-    /// Keeps the state (each job's next run time, the run history) in
-    /// this SQLite file, as `apsched run` does: jobs added again after a
-    /// restart, by id, catch up by their grace and coalescing rules. One
-    /// scheduler at a time may use a file. Default: in memory.
-    pub fn sqlite(mut self, path: impl Into<PathBuf>) -> SchedulerBuilder {
-        self.store = Store::Sqlite(path.into());
-        self
-    }
-
-    /// Shares the state with the other schedulers on this PostgreSQL
-    /// database (a `postgresql://` URL or a key=value string), as the nodes
-    /// of a cluster of `apsched run` do: each run time of a job runs once
-    /// among them, a run whose scheduler dies is recorded interrupted when
-    /// its lease (30 s) ends, and pauses and run-now requests made with
-    /// `apsched pause`/`run-now` reach them. Each scheduler is a node of
-    /// the cluster `default`, named by [`SchedulerBuilder::node_id`].
-    pub fn postgres(mut self, dsn: impl Into<String>) -> SchedulerBuilder {
-        let id = match self.store {
-            Store::Postgres(_, id) => id,
-            _ => None,
-        };
-        self.store = Store::Postgres(dsn.into(), id);
-        self
-    }
-
-    /// This scheduler's node id in its cluster (1 to 64 letters, digits,
-    /// `.`, `_` or `-`; default: the host name). Only with
-    /// [`SchedulerBuilder::postgres`]: two live schedulers cannot share
-    /// one.
-    pub fn node_id(mut self, id: impl Into<String>) -> SchedulerBuilder {
-        if let Store::Postgres(_, node) = &mut self.store {
-            *node = Some(id.into());
-        }
-        self
-    }
-
-    /// Opens the state; an error if it cannot be opened or is locked by
-    /// another scheduler.
-    pub fn build(self) -> Result<Scheduler, Error> {
-        let opened = self.store.open(self.settings.history)?;
-        let (tx, rx) = channel();
-        let inner = Arc::new(Inner {
-            settings: self.settings,
-            defaults: self.defaults,
-            jobs: Mutex::new(jobs::JobList::default()),
-            shared: Mutex::new(Shared::default()),
-            next: Mutex::new(HashMap::new()),
-            subscribers: Mutex::new(Vec::new()),
-        });
-        Ok(Scheduler {
-            handle: SchedulerHandle::new(inner, tx.clone()),
-            tx,
-            rx,
-            store: opened.store,
-            cluster: opened.cluster,
-        })
-    }
-}
-
 impl From<ServeError> for Error {
     fn from(e: ServeError) -> Error {
         match e {
@@ -285,11 +177,7 @@ impl Scheduler {
     /// A builder with APScheduler's defaults: UTC, 10 workers, coalescing,
     /// one instance per job, no grace limit, state in memory.
     pub fn builder() -> SchedulerBuilder {
-        SchedulerBuilder {
-            settings: Settings::defaults(None),
-            defaults: Defaults::default(),
-            store: Store::Memory,
-        }
+        SchedulerBuilder::new()
     }
 
     /// Adds a job before the scheduler starts (as [`SchedulerHandle::add_job`]).
