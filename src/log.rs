@@ -25,7 +25,12 @@ pub(crate) struct Logger {
     min: Option<Level>,
     /// Where lines are queued: one write(2) per batch, not per line.
     console: Arc<Console>,
+    /// Also told of every event, shown or not (a program's subscribers).
+    tap: Option<Tap>,
 }
+
+/// What a logger also tells each event to.
+pub(crate) type Tap = Arc<dyn Fn(&Event) + Send + Sync>;
 
 /// A logfmt value: bare when simple, quoted otherwise.
 fn value(text: &str) -> String {
@@ -91,18 +96,23 @@ impl Logger {
             format,
             min: Some(min),
             console,
+            tap: None,
         }
     }
 
-    /// The same logger showing nothing: a scheduler inside a program tells
-    /// the program instead.
-    pub(crate) fn silent(mut self) -> Logger {
+    /// The same logger showing nothing, telling `tap` of each event
+    /// instead: a scheduler inside a program tells the program.
+    pub(crate) fn silent(mut self, tap: Tap) -> Logger {
         self.min = None;
+        self.tap = Some(tap);
         self
     }
 
     /// Queues the event's line if its level is shown; [`Logger::flush`] writes.
     pub(crate) fn log(&mut self, event: &Event) {
+        if let Some(tap) = &self.tap {
+            tap(event);
+        }
         if self.min.is_some_and(|min| event.level() >= min) {
             self.console.queue(&self.render(event, &Utc::now()));
         }

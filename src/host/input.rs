@@ -27,7 +27,7 @@ impl RealHost {
             Msg::ClockSet => vec![Input::ClockSet],
             Msg::ClockWatchFailed { error } => {
                 self.clock = None;
-                self.log_event(&Event::ClockWatchFailed { error });
+                self.logger.log(&Event::ClockWatchFailed { error });
                 Vec::new()
             }
             Msg::Paused { job, paused } => vec![Input::Paused { job, paused }],

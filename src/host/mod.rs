@@ -172,15 +172,9 @@ impl RealHost {
         };
         match clock {
             Ok(watch) => host.clock = Some(watch),
-            Err(error) => host.log_event(&Event::ClockWatchFailed { error }),
+            Err(error) => host.logger.log(&Event::ClockWatchFailed { error }),
         }
         Ok(host)
-    }
-
-    /// Logs `event` and tells the program of it.
-    fn log_event(&mut self, event: &Event) {
-        self.logger.log(event);
-        self.tell_program(event);
     }
 
     /// Runs as `node` of its cluster: renews its lease, reaps lost runs,

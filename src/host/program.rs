@@ -11,7 +11,7 @@ use super::{RealHost, signals};
 use crate::call::JobContext;
 use crate::config::{Command, Job, Settings};
 use crate::console::Console;
-use crate::log::{Format, Logger};
+use crate::log::{Format, Logger, Tap};
 use crate::runner::StartError;
 use crate::scheduler::{Change, Event, Level, Outcome, RunId, RunRequest};
 use crate::store::StateStore;
@@ -52,7 +52,9 @@ impl RealHost {
         let console = Console::new();
         // Events go to the program; job output is forwarded as apsched
         // run forwards it, and its tail saved in the history.
-        let logger = Logger::new(Format::Text, Level::Error, console.clone()).silent();
+        let tell = program.clone();
+        let tap: Tap = Arc::new(move |event: &Event| tell.event(event));
+        let logger = Logger::new(Format::Text, Level::Error, console.clone()).silent(tap);
         let mut host = RealHost::new(
             Source::Program(program),
             channel,
@@ -87,13 +89,6 @@ impl RealHost {
             run: run.run,
         };
         self.pool.submit(task).map_err(StartError::new)
-    }
-
-    /// Tells the program, if there is one, of `event`.
-    pub(super) fn tell_program(&self, event: &Event) {
-        if let Source::Program(program) = &self.source {
-            program.event(event);
-        }
     }
 }
 

@@ -83,7 +83,7 @@ impl Host for RealHost {
     }
 
     fn log(&mut self, event: &Event) {
-        self.log_event(event);
+        self.logger.log(event);
         if let Some(failed) = self.notify.event(event) {
             self.logger.log(&failed);
         }
@@ -121,7 +121,7 @@ impl Host for RealHost {
     fn begin(&mut self) {
         self.observers.begin();
         if let Err(e) = self.state.store().begin() {
-            self.log_event(&Event::StateError {
+            self.logger.log(&Event::StateError {
                 error: e.to_string(),
             });
         }
@@ -130,7 +130,7 @@ impl Host for RealHost {
     fn commit(&mut self) {
         if let Err(e) = self.state.store().commit() {
             self.observers.write_result(Some(&e.to_string()));
-            self.log_event(&Event::StateError {
+            self.logger.log(&Event::StateError {
                 error: e.to_string(),
             });
         }

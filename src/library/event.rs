@@ -97,6 +97,21 @@ pub enum SchedulerEvent {
     },
     /// The state can be written again.
     StateRecovered,
+    /// On PostgreSQL: this scheduler could not renew its node's lease (told
+    /// once an episode); once the lease lapses it claims no run time until
+    /// a renewal works again.
+    LeaseRenewalFailed {
+        error: String,
+    },
+    /// On PostgreSQL: the lease is renewed again.
+    LeaseRenewed,
+    /// On PostgreSQL: a run of a node whose lease lapsed (`node`, if it is
+    /// known) was recorded interrupted.
+    RunLost {
+        job: String,
+        run_id: i64,
+        node: Option<String>,
+    },
 }
 
 fn utc(t: &DateTime<chrono_tz::Tz>) -> DateTime<Utc> {
@@ -193,6 +208,58 @@ pub(crate) fn public(event: &Event) -> Option<SchedulerEvent> {
             error: error.clone(),
         },
         Event::StateRecovered { .. } => S::StateRecovered,
+        Event::HeartbeatFailed { error } => S::LeaseRenewalFailed {
+            error: error.clone(),
+        },
+        Event::HeartbeatRecovered { .. } => S::LeaseRenewed,
+        Event::RunLost { job, run, node, .. } => S::RunLost {
+            job: job.clone(),
+            run_id: *run,
+            node: node.clone(),
+        },
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_nodes_lease_events_reach_subscribers_and_debug_lines_do_not() {
+        let cases = [
+            (
+                Event::HeartbeatFailed {
+                    error: "gone".into(),
+                },
+                Some(SchedulerEvent::LeaseRenewalFailed {
+                    error: "gone".into(),
+                }),
+            ),
+            (
+                Event::HeartbeatRecovered {
+                    after: Duration::from_secs(4),
+                },
+                Some(SchedulerEvent::LeaseRenewed),
+            ),
+            (
+                Event::RunLost {
+                    job: "j".into(),
+                    run: 7,
+                    node: Some("n1".into()),
+                    rerun: false,
+                },
+                Some(SchedulerEvent::RunLost {
+                    job: "j".into(),
+                    run_id: 7,
+                    node: Some("n1".into()),
+                }),
+            ),
+            (Event::ClockOffset { offset: 2.0 }, None),
+        ];
+        for (event, want) in cases {
+            assert_eq!(public(&event), want, "{event:?}");
+        }
+    }
 }

@@ -120,6 +120,9 @@ pub(crate) fn serve(mut s: Serve) -> Result<Ending, ServeError> {
         Home::Program(program, channel) => {
             let host = RealHost::embedded(program, channel, &s.settings, s.store);
             let mut host = host.map_err(ServeError::Host)?;
+            for event in &settled.events {
+                host.log(event);
+            }
             join(&mut host, s.node, &s.jobs);
             host
         }
