@@ -23,7 +23,7 @@ pub(crate) use node::Node;
 mod notify;
 mod observe;
 mod orphans;
-pub(crate) use orphans::settle_orphans;
+pub(crate) use orphans::{Settled, settle_orphans};
 mod output;
 pub(crate) use direct::run_direct;
 mod pool;

@@ -70,60 +70,30 @@ pub(crate) struct Serve {
 }
 
 /// Runs the jobs until shut down; how it ended.
-pub(crate) fn serve(mut s: Serve) -> Result<Ending, ServeError> {
-    let named = |store: &dyn StateStore, e| ServeError::State(store.named_error(e));
+pub(crate) fn serve(s: Serve) -> Result<Ending, ServeError> {
+    let Serve {
+        home,
+        settings,
+        jobs,
+        mut store,
+        node,
+    } = s;
     // Metrics start from every job's saved state; without them each is
     // read as start-up reaches it, so that they are never all held.
-    let listen = match &s.home {
-        Home::Process(p) => p.metrics.clone(),
-        Home::Program(..) => None,
-    };
-    let lazily = matches!(s.home, Home::Process(_)) && listen.is_none();
-    let loaded = if lazily {
-        s.store.load_lazily()
-    } else {
-        s.store.load()
-    };
-    let mut saved = loaded.map_err(|e| named(&*s.store, e))?;
-    let settled = host::settle_orphans(&mut *s.store, &saved.started, &saved.pending);
-    let settled = settled.map_err(|e| named(&*s.store, e))?;
-    saved.interrupted += settled.interrupted;
-    saved.unknown = settled.unknown;
-    let mut host = match s.home {
-        Home::Process(mut p) => {
-            for event in &settled.events {
-                p.logger.log(event);
-            }
-            let metrics = match &listen {
-                Some(listen) => Some(start_metrics(listen, &*s.store, &s.jobs, &saved)?),
-                None => None,
-            };
-            let (file, watch) = (p.file.clone(), p.watch);
-            let host = RealHost::start(p.file, &s.settings, p.logger, p.output, s.store);
-            let mut host = host.map_err(ServeError::Host)?;
-            join(&mut host, s.node, &s.jobs);
-            if let Some((metrics, addr)) = metrics {
-                host.observe_metrics(metrics);
-                host.log(&Event::MetricsListening {
-                    addr: addr.to_string(),
-                });
-            }
-            host.start_hooks(&s.settings, &s.jobs);
-            if let Some(version) = watch {
-                host.watch(version).map_err(|problem| ServeError::Watch {
-                    file: file.display().to_string(),
-                    problem,
-                })?;
-            }
-            host
+    let lazily = matches!(&home, Home::Process(p) if p.metrics.is_none());
+    let (mut saved, settled) = read_state(&mut *store, lazily)?;
+    let mut host = match home {
+        Home::Process(p) => {
+            let found = (&saved, &settled.events[..]);
+            as_process(p, &settings, &jobs, store, node, found)?
         }
         Home::Program(program, channel) => {
-            let host = RealHost::embedded(program, channel, &s.settings, s.store);
+            let host = RealHost::embedded(program, channel, &settings, store);
             let mut host = host.map_err(ServeError::Host)?;
             for event in &settled.events {
                 host.log(event);
             }
-            join(&mut host, s.node, &s.jobs);
+            join(&mut host, node, &jobs);
             host
         }
     };
@@ -136,9 +106,64 @@ pub(crate) fn serve(mut s: Serve) -> Result<Ending, ServeError> {
     let seed =
         u64::from(std::process::id()) ^ u64::from(chrono::Utc::now().timestamp_subsec_nanos());
     host.use_saved(std::mem::take(&mut saved.jobs), saved.lazy);
-    let ending = runner::run(&mut host, &s.settings, s.jobs, seed);
+    let ending = runner::run(&mut host, &settings, jobs, seed);
     host.finish();
     Ok(ending)
+}
+
+/// The saved state (each job's only when asked for, `lazily`), with the
+/// runs a dead scheduler left settled and counted in it.
+fn read_state(
+    store: &mut dyn StateStore,
+    lazily: bool,
+) -> Result<(Loaded, host::Settled), ServeError> {
+    let loaded = if lazily {
+        store.load_lazily()
+    } else {
+        store.load()
+    };
+    let named = |store: &dyn StateStore, e| ServeError::State(store.named_error(e));
+    let mut saved = loaded.map_err(|e| named(store, e))?;
+    let settled = host::settle_orphans(store, &saved.started, &saved.pending);
+    let settled = settled.map_err(|e| named(store, e))?;
+    saved.interrupted += settled.interrupted;
+    saved.unknown = settled.unknown;
+    Ok((saved, settled))
+}
+
+/// The host of `apsched run`: the process's signals and service manager,
+/// its metrics endpoint, hooks and file watch. `found` is the saved state
+/// and the lines of the runs settled in it.
+fn as_process(
+    mut p: Process,
+    settings: &Settings,
+    jobs: &[Arc<Job>],
+    store: Box<dyn StateStore>,
+    node: Option<Joined>,
+    (saved, settled): (&Loaded, &[Event]),
+) -> Result<RealHost, ServeError> {
+    for event in settled {
+        p.logger.log(event);
+    }
+    let metrics = match &p.metrics {
+        Some(listen) => Some(start_metrics(listen, &*store, jobs, saved)?),
+        None => None,
+    };
+    let file = p.file.display().to_string();
+    let host = RealHost::start(p.file, settings, p.logger, p.output, store);
+    let mut host = host.map_err(ServeError::Host)?;
+    join(&mut host, node, jobs);
+    if let Some((metrics, addr)) = metrics {
+        host.observe_metrics(metrics);
+        host.log(&Event::MetricsListening {
+            addr: addr.to_string(),
+        });
+    }
+    host.start_hooks(settings, jobs);
+    if let Some(version) = p.watch {
+        (host.watch(version)).map_err(|problem| ServeError::Watch { file, problem })?;
+    }
+    Ok(host)
 }
 
 /// The host runs as the node of its cluster, if it is one.
