@@ -12,6 +12,24 @@ use std::sync::mpsc::channel;
 use std::time::Duration;
 
 /// Builds a [`Scheduler`]: zone, job defaults, workers and state.
+///
+/// ```
+/// use apsched::Scheduler;
+/// use std::time::Duration;
+///
+/// let dir = std::env::temp_dir().join(format!("apsched-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).map_err(|e| apsched::Error::State(e.to_string()))?;
+/// let scheduler = Scheduler::builder()
+///     .timezone(chrono_tz::Europe::Berlin)
+///     .max_workers(4)
+///     .misfire_grace_time(Some(Duration::from_secs(600)))
+///     .coalesce(true)
+///     .sqlite(dir.join("jobs.db")) // or .postgres("postgresql://...").node_id("web-1")
+///     .build()?;
+/// # drop(scheduler);
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// # Ok::<(), apsched::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct SchedulerBuilder {

@@ -7,6 +7,26 @@ use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 /// Something that happened in a running scheduler.
+///
+/// ```
+/// use apsched::{JobSpec, Scheduler, SchedulerEvent, TriggerSpec};
+/// use std::time::Duration;
+///
+/// let scheduler = Scheduler::builder().build()?;
+/// let events = scheduler.subscribe();
+/// scheduler.add_job(JobSpec::function("fail", TriggerSpec::cron("* * * * * *"), |_| {
+///     Err("the disk is full")
+/// }))?;
+/// let handle = scheduler.start()?;
+/// while let Ok(event) = events.recv_timeout(Duration::from_secs(3)) {
+///     if let SchedulerEvent::JobError { job, reason, .. } = event {
+///         assert_eq!((job.as_str(), reason.as_str()), ("fail", "failed: the disk is full"));
+///         break;
+///     }
+/// }
+/// handle.shutdown(true)?;
+/// # Ok::<(), apsched::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SchedulerEvent {

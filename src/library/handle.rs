@@ -13,6 +13,19 @@ use std::thread::JoinHandle;
 type Thread = JoinHandle<Result<(), Error>>;
 
 /// A job as the scheduler has it now.
+///
+/// ```
+/// use apsched::{JobSpec, Scheduler, TriggerSpec};
+///
+/// let scheduler = Scheduler::builder().build()?;
+/// scheduler.add_job(JobSpec::shell("nightly", TriggerSpec::cron("0 3 * * *"), "true"))?;
+/// let handle = scheduler.start()?;
+/// for job in handle.jobs() {
+///     println!("{}: next {:?}, paused {}", job.id, job.next_run_time, job.paused);
+/// }
+/// handle.shutdown(true)?;
+/// # Ok::<(), apsched::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct JobInfo {
@@ -26,6 +39,22 @@ pub struct JobInfo {
 /// Changes a scheduler's jobs and shuts it down; cheap to clone, usable
 /// from any thread. What it changes takes effect as the scheduler's
 /// thread reads it, in the order it was asked.
+///
+/// ```
+/// use apsched::{JobSpec, Scheduler, TriggerSpec};
+///
+/// let scheduler = Scheduler::builder().build()?;
+/// let handle = scheduler.start()?;
+/// handle.add_job(JobSpec::function("tick", TriggerSpec::cron("*/5 * * * * *"), |_| {
+///     Ok::<(), String>(())
+/// }))?;
+/// handle.pause_job("tick")?;
+/// handle.reschedule_job("tick", &TriggerSpec::cron("* * * * * *"))?;
+/// handle.resume_job("tick")?;
+/// handle.remove_job("tick")?;
+/// handle.shutdown(true)?;
+/// # Ok::<(), apsched::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct SchedulerHandle {
     pub(super) inner: Arc<Inner>,

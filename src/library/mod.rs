@@ -34,6 +34,18 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// Why a library call failed.
+///
+/// ```
+/// use apsched::{Error, JobSpec, Scheduler, TriggerSpec};
+///
+/// let scheduler = Scheduler::builder().build()?;
+/// let bad = JobSpec::shell("bad", TriggerSpec::cron("61 * * * *"), "true");
+/// match scheduler.add_job(bad) {
+///     Err(Error::InvalidJob { job, reason }) => println!("{job}: {reason}"),
+///     other => panic!("{other:?}"),
+/// }
+/// # Ok::<(), apsched::Error>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
