@@ -26,7 +26,7 @@ fn open_state(
     state: &Location,
     config: &config::Config,
     node_id: Option<&str>,
-) -> Result<(Box<dyn StateStore>, Option<Node>), Error> {
+) -> Result<(Box<dyn StateStore>, Option<Joined>), Error> {
     let history = config.scheduler.history;
     Ok(match state {
         Location::Memory => (Box::new(SqliteStore::memory(history)?), None),
@@ -44,7 +44,13 @@ fn open_state(
                 pid,
                 host,
             })?;
-            (Box::new(store), Some(node))
+            let joined = Joined {
+                node,
+                poll: config.cluster.poll,
+                cluster: db.cluster.clone(),
+                database: db.describe(),
+            };
+            (Box::new(store), Some(joined))
         }
     })
 }
@@ -109,15 +115,6 @@ pub(super) fn run(args: &Args) -> Result<(), Error> {
         });
     }
     let (store, node) = open_state(&state, &config, args.node_id.as_deref())?;
-    let node = match (node, &state) {
-        (Some(node), Location::Database(db)) => Some(Joined {
-            node,
-            poll: config.cluster.poll,
-            cluster: db.cluster.clone(),
-            database: db.describe(),
-        }),
-        _ => None,
-    };
     let metrics = args.metrics_listen.clone().or(config.metrics.clone());
     let process = Process {
         file: path,
