@@ -35,23 +35,69 @@ pub struct AsyncScheduler {
 
 impl AsyncScheduler {
     /// The async form of `scheduler`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), apsched::Error> {
+    /// let scheduler = apsched::AsyncScheduler::new(apsched::Scheduler::builder().build()?);
+    /// # let _ = scheduler;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
     pub fn new(scheduler: Scheduler) -> AsyncScheduler {
         AsyncScheduler { scheduler }
     }
 
     /// Adds a job before it runs (as [`SchedulerHandle::add_job`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), apsched::Error> {
+    /// use apsched::{AsyncScheduler, JobSpec, Scheduler, TriggerSpec};
+    /// let scheduler = AsyncScheduler::new(Scheduler::builder().build()?);
+    /// scheduler.add_job(JobSpec::future("ping", TriggerSpec::cron("@hourly"), |_| async { Ok::<(), String>(()) }))?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_job(&self, job: JobSpec) -> Result<(), Error> {
         self.scheduler.add_job(job)
     }
 
     /// A handle to change its jobs and shut it down.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), apsched::Error> {
+    /// let scheduler = apsched::AsyncScheduler::new(apsched::Scheduler::builder().build()?);
+    /// let handle = scheduler.handle();
+    /// let running = tokio::spawn(scheduler.run());
+    /// handle.shutdown(true)?;
+    /// running.await.expect("the scheduler task")?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
     pub fn handle(&self) -> SchedulerHandle {
         self.scheduler.handle()
     }
 
     /// A channel of what happens from now on.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), apsched::Error> {
+    /// use apsched::{AsyncScheduler, Scheduler, SchedulerEvent};
+    /// let scheduler = AsyncScheduler::new(Scheduler::builder().build()?);
+    /// let events = scheduler.subscribe();
+    /// let handle = scheduler.handle();
+    /// let running = tokio::spawn(scheduler.run());
+    /// handle.shutdown(true)?;
+    /// running.await.expect("the scheduler task")?;
+    /// assert!(events.try_iter().any(|e| e == SchedulerEvent::Stopped));
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
     pub fn subscribe(&self) -> Receiver<SchedulerEvent> {
         self.scheduler.subscribe()
@@ -59,6 +105,18 @@ impl AsyncScheduler {
 
     /// Runs the jobs until [`SchedulerHandle::shutdown`]; must be awaited
     /// inside a tokio runtime.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), apsched::Error> {
+    /// let scheduler = apsched::AsyncScheduler::new(apsched::Scheduler::builder().build()?);
+    /// let handle = scheduler.handle();
+    /// let running = tokio::spawn(scheduler.run()); // or scheduler.run().await on a task of its own
+    /// handle.shutdown(true)?;
+    /// running.await.expect("the scheduler task")?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn run(self) -> Result<(), Error> {
         let scheduler = self.scheduler;
         tokio::task::spawn_blocking(move || scheduler.run())

@@ -36,6 +36,8 @@ pub struct SchedulerBuilder {
     settings: Settings,
     defaults: Defaults,
     store: Store,
+    /// The node id, for a PostgreSQL store.
+    node_id: Option<String>,
 }
 
 impl SchedulerBuilder {
@@ -44,10 +46,19 @@ impl SchedulerBuilder {
             settings: Settings::defaults(None),
             defaults: Defaults::default(),
             store: Store::Memory,
+            node_id: None,
         }
     }
 
     /// The zone of every job that names none (default UTC).
+    ///
+    /// ```
+    /// use apsched::{JobSpec, Scheduler, TriggerSpec};
+    /// let scheduler = Scheduler::builder().timezone(chrono_tz::Asia::Tokyo).build()?;
+    /// // 09:00 in Tokyo, as the job names no zone of its own.
+    /// scheduler.add_job(JobSpec::shell("morning", TriggerSpec::cron("0 9 * * *"), "true"))?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn timezone(mut self, tz: Tz) -> SchedulerBuilder {
         self.settings.timezone = tz;
         self
@@ -55,30 +66,63 @@ impl SchedulerBuilder {
 
     /// How many runs may go at once, functions and commands together
     /// (default 10; at least 1).
+    ///
+    /// ```
+    /// let scheduler = apsched::Scheduler::builder().max_workers(4).build()?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn max_workers(mut self, n: usize) -> SchedulerBuilder {
         self.settings.max_workers = n.max(1);
         self
     }
 
     /// The default grace time of jobs (default `None`, no limit).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// // A run more than 5 minutes late is missed, not run.
+    /// let scheduler = apsched::Scheduler::builder()
+    ///     .misfire_grace_time(Some(Duration::from_secs(300)))
+    ///     .build()?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn misfire_grace_time(mut self, grace: Option<Duration>) -> SchedulerBuilder {
         self.defaults.misfire_grace_time = grace;
         self
     }
 
     /// Whether jobs coalesce run times due at once by default (default true).
+    ///
+    /// ```
+    /// // After downtime, run each job once per missed run time, not once.
+    /// let scheduler = apsched::Scheduler::builder().coalesce(false).build()?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn coalesce(mut self, coalesce: bool) -> SchedulerBuilder {
         self.defaults.coalesce = coalesce;
         self
     }
 
     /// The default `max_instances` of jobs (default 1).
+    ///
+    /// ```
+    /// let scheduler = apsched::Scheduler::builder().max_instances(3).build()?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn max_instances(mut self, n: usize) -> SchedulerBuilder {
         self.defaults.max_instances = n;
         self
     }
 
     /// How long `shutdown(true)` waits for running jobs (default 30 s).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let scheduler = apsched::Scheduler::builder()
+    ///     .shutdown_timeout(Duration::from_secs(5))
+    ///     .build()?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn shutdown_timeout(mut self, timeout: Duration) -> SchedulerBuilder {
         self.settings.shutdown_timeout = timeout;
         self
@@ -88,6 +132,15 @@ impl SchedulerBuilder {
     /// this SQLite file, as `apsched run` does: jobs added again after a
     /// restart, by id, catch up by their grace and coalescing rules. One
     /// scheduler at a time may use a file. Default: in memory.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("apsched-sqlite-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).map_err(|e| apsched::Error::State(e.to_string()))?;
+    /// let scheduler = apsched::Scheduler::builder().sqlite(dir.join("jobs.db")).build()?;
+    /// # drop(scheduler);
+    /// # let _ = std::fs::remove_dir_all(&dir);
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn sqlite(mut self, path: impl Into<PathBuf>) -> SchedulerBuilder {
         self.store = Store::Sqlite(path.into());
         self
@@ -100,30 +153,48 @@ impl SchedulerBuilder {
     /// its lease (30 s) ends, and pauses and run-now requests made with
     /// `apsched pause`/`run-now` reach them. Each scheduler is a node of
     /// the cluster `default`, named by [`SchedulerBuilder::node_id`].
+    ///
+    /// ```no_run
+    /// // Every copy of the program runs this; each run time runs in one of them.
+    /// let scheduler = apsched::Scheduler::builder()
+    ///     .postgres("postgresql://apsched@db.example/jobs")
+    ///     .node_id("web-1")
+    ///     .build()?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn postgres(mut self, dsn: impl Into<String>) -> SchedulerBuilder {
-        let id = match self.store {
-            Store::Postgres(_, id) => id,
-            _ => None,
-        };
-        self.store = Store::Postgres(dsn.into(), id);
+        self.store = Store::Postgres(dsn.into());
         self
     }
 
     /// This scheduler's node id in its cluster (1 to 64 letters, digits,
-    /// `.`, `_` or `-`; default: the host name). Only with
+    /// `.`, `_` or `-`; default: the host name). It matters only with
     /// [`SchedulerBuilder::postgres`]: two live schedulers cannot share
     /// one.
+    ///
+    /// ```no_run
+    /// let scheduler = apsched::Scheduler::builder()
+    ///     .postgres("host=/run/postgresql dbname=jobs")
+    ///     .node_id("worker-2")
+    ///     .build()?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn node_id(mut self, id: impl Into<String>) -> SchedulerBuilder {
-        if let Store::Postgres(_, node) = &mut self.store {
-            *node = Some(id.into());
-        }
+        self.node_id = Some(id.into());
         self
     }
 
     /// Opens the state; an error if it cannot be opened or is locked by
     /// another scheduler.
+    ///
+    /// ```
+    /// let scheduler = apsched::Scheduler::builder().build()?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn build(self) -> Result<Scheduler, Error> {
-        let opened = self.store.open(self.settings.history)?;
+        let opened = self
+            .store
+            .open(self.settings.history, self.node_id.as_deref())?;
         let (tx, rx) = channel();
         let inner = Arc::new(Inner {
             settings: self.settings,

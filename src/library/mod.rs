@@ -188,17 +188,38 @@ pub struct Scheduler {
 impl Scheduler {
     /// A builder with APScheduler's defaults: UTC, 10 workers, coalescing,
     /// one instance per job, no grace limit, state in memory.
+    ///
+    /// ```
+    /// let scheduler = apsched::Scheduler::builder().build()?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn builder() -> SchedulerBuilder {
         SchedulerBuilder::new()
     }
 
     /// Adds a job before the scheduler starts (as [`SchedulerHandle::add_job`]).
+    ///
+    /// ```
+    /// use apsched::{JobSpec, Scheduler, TriggerSpec};
+    /// let scheduler = Scheduler::builder().build()?;
+    /// scheduler.add_job(JobSpec::shell("rotate", TriggerSpec::cron("@daily"), "logrotate /etc/logrotate.conf"))?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn add_job(&self, job: JobSpec) -> Result<(), Error> {
         self.handle.add_job(job)
     }
 
     /// A handle to change the jobs and stop the scheduler from other
     /// threads, before or while it runs.
+    ///
+    /// ```
+    /// use apsched::{JobSpec, Scheduler, TriggerSpec};
+    /// let scheduler = Scheduler::builder().build()?;
+    /// let handle = scheduler.handle();
+    /// std::thread::spawn(move || handle.shutdown(false));
+    /// scheduler.run()?; // returns once the other thread shuts it down
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     #[must_use]
     pub fn handle(&self) -> SchedulerHandle {
         self.handle.clone()
@@ -206,6 +227,16 @@ impl Scheduler {
 
     /// A channel of what happens from now on (see [`SchedulerEvent`]).
     /// Events wait in it until read; drop the receiver to stop them.
+    ///
+    /// ```
+    /// use apsched::{Scheduler, SchedulerEvent};
+    /// let scheduler = Scheduler::builder().build()?;
+    /// let events = scheduler.subscribe();
+    /// let handle = scheduler.start()?;
+    /// handle.shutdown(true)?;
+    /// assert!(events.iter().any(|e| e == SchedulerEvent::Stopped));
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     #[must_use]
     pub fn subscribe(&self) -> Receiver<SchedulerEvent> {
         self.handle.subscribe()
@@ -214,6 +245,17 @@ impl Scheduler {
     /// Runs the jobs on this thread until [`SchedulerHandle::shutdown`]
     /// (APScheduler's `BlockingScheduler`); an error if the state could
     /// not be read, or could not be written when it stopped.
+    ///
+    /// ```
+    /// use apsched::{JobSpec, Scheduler, TriggerSpec};
+    /// let scheduler = Scheduler::builder().build()?;
+    /// let handle = scheduler.handle();
+    /// scheduler.add_job(JobSpec::function("once", TriggerSpec::cron("* * * * * *"), move |_| {
+    ///     handle.shutdown(false).map_err(|e| e.to_string())
+    /// }))?;
+    /// scheduler.run()?; // until the job's first run shuts it down
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn run(self) -> Result<(), Error> {
         let handle = self.handle.clone();
         handle.running();
@@ -245,6 +287,12 @@ impl Scheduler {
 
     /// Runs the jobs on a thread of their own (APScheduler's
     /// `BackgroundScheduler`); the handle changes them and shuts it down.
+    ///
+    /// ```
+    /// let handle = apsched::Scheduler::builder().build()?.start()?;
+    /// handle.shutdown(true)?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn start(self) -> Result<SchedulerHandle, Error> {
         let handle = self.handle.clone();
         let thread = std::thread::Builder::new()

@@ -18,8 +18,8 @@ use std::sync::Arc;
 pub(super) enum Store {
     Memory,
     Sqlite(PathBuf),
-    /// A connection string, and the node's id (`None`: the host name).
-    Postgres(String, Option<String>),
+    /// A connection string.
+    Postgres(String),
 }
 
 /// A store opened, and in a cluster the node still to join.
@@ -41,14 +41,16 @@ fn state_error(e: impl std::fmt::Display) -> Error {
 
 impl Store {
     /// Opens the state, keeping the last `history` runs of each job; an
-    /// error if it cannot be opened or is held by another scheduler.
-    pub(super) fn open(&self, history: usize) -> Result<Opened, Error> {
+    /// error if it cannot be opened or is held by another scheduler. On
+    /// PostgreSQL the scheduler is the node `node_id` (`None`: the host
+    /// name).
+    pub(super) fn open(&self, history: usize, node_id: Option<&str>) -> Result<Opened, Error> {
         let store: Box<dyn StateStore + Send> = match self {
             Store::Memory => Box::new(SqliteStore::memory(history).map_err(state_error)?),
             Store::Sqlite(path) => {
                 Box::new(SqliteStore::open_for_run(path, history).map_err(state_error)?)
             }
-            Store::Postgres(dsn, id) => return open_node(dsn, id.as_deref(), history),
+            Store::Postgres(dsn) => return open_node(dsn, node_id, history),
         };
         Ok(Opened {
             store,

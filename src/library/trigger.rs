@@ -56,6 +56,13 @@ impl TriggerSpec {
 
     /// A cron expression, as `cron = "..."` takes it (5 to 7 fields, `@daily`,
     /// `CRON_TZ=` prefixes, `@every 90s`); checked when the job is added.
+    ///
+    /// ```
+    /// use apsched::TriggerSpec;
+    /// let weekdays = TriggerSpec::cron("0 9 * * mon-fri");
+    /// let every_ten_seconds = TriggerSpec::cron("*/10 * * * * *");
+    /// # let _ = (weekdays, every_ten_seconds);
+    /// ```
     #[must_use]
     pub fn cron(expression: &str) -> TriggerSpec {
         TriggerSpec::of(What::Cron(expression.to_string()))
@@ -63,12 +70,23 @@ impl TriggerSpec {
 
     /// Every `period` of elapsed time, from `start_date` or else one period
     /// after the job is first scheduled.
+    ///
+    /// ```
+    /// let every_90s = apsched::TriggerSpec::interval(std::time::Duration::from_secs(90));
+    /// # let _ = every_90s;
+    /// ```
     #[must_use]
     pub fn interval(period: Duration) -> TriggerSpec {
         TriggerSpec::of(What::Interval(period))
     }
 
     /// Once, at `run_date`.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// let once = apsched::TriggerSpec::date(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap());
+    /// # let _ = once;
+    /// ```
     #[must_use]
     pub fn date(run_date: DateTime<Utc>) -> TriggerSpec {
         TriggerSpec::of(What::Date(run_date))
@@ -76,6 +94,16 @@ impl TriggerSpec {
 
     /// At every time any member has, once an instant (APScheduler's
     /// `OrTrigger`). Members take no zone, bounds or jitter of their own.
+    ///
+    /// ```
+    /// use apsched::TriggerSpec;
+    /// // 09:00 on weekdays and 12:00 on Saturdays.
+    /// let both = TriggerSpec::or([
+    ///     TriggerSpec::cron("0 9 * * mon-fri"),
+    ///     TriggerSpec::cron("0 12 * * sat"),
+    /// ]);
+    /// # let _ = both;
+    /// ```
     #[must_use]
     pub fn or(members: impl IntoIterator<Item = TriggerSpec>) -> TriggerSpec {
         TriggerSpec::of(What::Or(members.into_iter().collect()))
@@ -83,12 +111,27 @@ impl TriggerSpec {
 
     /// At the times all members share (APScheduler's `AndTrigger`), found
     /// by a bounded search; one that never fires is refused when added.
+    ///
+    /// ```
+    /// use apsched::TriggerSpec;
+    /// // Fridays that are the 13th.
+    /// let unlucky = TriggerSpec::and([
+    ///     TriggerSpec::cron("0 12 13 * *"),
+    ///     TriggerSpec::cron("0 12 * * fri"),
+    /// ]);
+    /// # let _ = unlucky;
+    /// ```
     #[must_use]
     pub fn and(members: impl IntoIterator<Item = TriggerSpec>) -> TriggerSpec {
         TriggerSpec::of(What::And(members.into_iter().collect()))
     }
 
     /// The zone its times are computed in (default: the scheduler's).
+    ///
+    /// ```
+    /// let close = apsched::TriggerSpec::cron("30 16 * * mon-fri").timezone(chrono_tz::America::New_York);
+    /// # let _ = close;
+    /// ```
     #[must_use]
     pub fn timezone(mut self, tz: Tz) -> TriggerSpec {
         self.timezone = Some(tz);
@@ -96,6 +139,13 @@ impl TriggerSpec {
     }
 
     /// No run before this time (inclusive).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// let from_2030 = apsched::TriggerSpec::cron("@daily")
+    ///     .start_date(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap());
+    /// # let _ = from_2030;
+    /// ```
     #[must_use]
     pub fn start_date(mut self, at: DateTime<Utc>) -> TriggerSpec {
         self.start_date = Some(at);
@@ -103,6 +153,13 @@ impl TriggerSpec {
     }
 
     /// No run after this time (inclusive).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// let until_2030 = apsched::TriggerSpec::cron("@daily")
+    ///     .end_date(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap());
+    /// # let _ = until_2030;
+    /// ```
     #[must_use]
     pub fn end_date(mut self, at: DateTime<Utc>) -> TriggerSpec {
         self.end_date = Some(at);
@@ -110,6 +167,12 @@ impl TriggerSpec {
     }
 
     /// Each run starts up to this much later, chosen at random.
+    ///
+    /// ```
+    /// // Each run up to 30 s after its time, so that many hosts do not start at once.
+    /// let spread = apsched::TriggerSpec::cron("@hourly").jitter(std::time::Duration::from_secs(30));
+    /// # let _ = spread;
+    /// ```
     #[must_use]
     pub fn jitter(mut self, jitter: Duration) -> TriggerSpec {
         self.jitter = Some(jitter);

@@ -1,9 +1,12 @@
 //! [`SchedulerHandle`]: changes the jobs of a scheduler, before or while
 //! it runs, from any thread, and shuts it down.
 
-use super::{Error, Inner, JobSpec, Placed, SchedulerEvent, TriggerSpec, lock};
+mod info;
+pub use info::JobInfo;
+
+use super::{Error, Inner, JobSpec, SchedulerEvent, TriggerSpec, lock};
 use crate::host::Msg;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -11,30 +14,6 @@ use std::thread::JoinHandle;
 
 /// The scheduler's thread, once started, and how it ended.
 type Thread = JoinHandle<Result<(), Error>>;
-
-/// A job as the scheduler has it now.
-///
-/// ```
-/// use apsched::{JobSpec, Scheduler, TriggerSpec};
-///
-/// let scheduler = Scheduler::builder().build()?;
-/// scheduler.add_job(JobSpec::shell("nightly", TriggerSpec::cron("0 3 * * *"), "true"))?;
-/// let handle = scheduler.start()?;
-/// for job in handle.jobs() {
-///     println!("{}: next {:?}, paused {}", job.id, job.next_run_time, job.paused);
-/// }
-/// handle.shutdown(true)?;
-/// # Ok::<(), apsched::Error>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct JobInfo {
-    pub id: String,
-    /// When it runs next; `None` when paused or when it has no run time
-    /// left (and before the scheduler has placed it).
-    pub next_run_time: Option<DateTime<Utc>>,
-    pub paused: bool,
-}
 
 /// Changes a scheduler's jobs and shuts it down; cheap to clone, usable
 /// from any thread. What it changes takes effect as the scheduler's
@@ -100,6 +79,17 @@ impl SchedulerHandle {
 
     /// A channel of what happens from now on (see [`SchedulerEvent`]).
     /// Events wait in it until read; drop the receiver to stop them.
+    ///
+    /// ```
+    /// use apsched::{JobSpec, Scheduler, SchedulerEvent, TriggerSpec};
+    /// let handle = Scheduler::builder().build()?.start()?;
+    /// let events = handle.subscribe();
+    /// handle.add_job(JobSpec::shell("x", TriggerSpec::cron("@yearly"), "true"))?;
+    /// let added = events.iter().find(|e| matches!(e, SchedulerEvent::JobAdded { .. }));
+    /// assert!(matches!(added, Some(SchedulerEvent::JobAdded { job, .. }) if job == "x"));
+    /// handle.shutdown(true)?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     #[must_use]
     pub fn subscribe(&self) -> Receiver<SchedulerEvent> {
         let (tx, rx) = channel();
@@ -109,6 +99,15 @@ impl SchedulerHandle {
 
     /// Adds a job; an error if it is not valid, or if its id is taken
     /// and it does not [`replace_existing`](JobSpec::replace_existing).
+    ///
+    /// ```
+    /// use apsched::{JobSpec, Scheduler, TriggerSpec};
+    /// let handle = Scheduler::builder().build()?.start()?;
+    /// handle.add_job(JobSpec::shell("report", TriggerSpec::cron("0 8 * * mon"), "true"))?;
+    /// assert!(handle.add_job(JobSpec::shell("report", TriggerSpec::cron("@daily"), "true")).is_err());
+    /// handle.shutdown(true)?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn add_job(&self, spec: JobSpec) -> Result<(), Error> {
         let job = Arc::new(spec.build(
             &self.inner.defaults,
@@ -124,6 +123,15 @@ impl SchedulerHandle {
 
     /// Replaces the job of the same id (its trigger, function or command,
     /// and settings); an error if there is none.
+    ///
+    /// ```
+    /// use apsched::{JobSpec, Scheduler, TriggerSpec};
+    /// let handle = Scheduler::builder().build()?.start()?;
+    /// handle.add_job(JobSpec::shell("sync", TriggerSpec::cron("@hourly"), "true"))?;
+    /// handle.modify_job(JobSpec::shell("sync", TriggerSpec::cron("@hourly"), "true").max_instances(2))?;
+    /// handle.shutdown(true)?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn modify_job(&self, spec: JobSpec) -> Result<(), Error> {
         self.ensure(&spec.id)?;
         self.add_job(spec.replace_existing(true))
@@ -131,6 +139,15 @@ impl SchedulerHandle {
 
     /// Gives a job a new trigger, keeping the rest; its next run time is
     /// planned afresh.
+    ///
+    /// ```
+    /// use apsched::{JobSpec, Scheduler, TriggerSpec};
+    /// let handle = Scheduler::builder().build()?.start()?;
+    /// handle.add_job(JobSpec::shell("sync", TriggerSpec::cron("@hourly"), "true"))?;
+    /// handle.reschedule_job("sync", &TriggerSpec::cron("*/15 * * * *"))?;
+    /// handle.shutdown(true)?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn reschedule_job(&self, id: &str, trigger: &TriggerSpec) -> Result<(), Error> {
         self.ensure(id)?;
         let built = trigger
@@ -154,6 +171,16 @@ impl SchedulerHandle {
     }
 
     /// Removes a job; a run of it that is going goes on to its end.
+    ///
+    /// ```
+    /// use apsched::{Error, JobSpec, Scheduler, TriggerSpec};
+    /// let handle = Scheduler::builder().build()?.start()?;
+    /// handle.add_job(JobSpec::shell("old", TriggerSpec::cron("@daily"), "true"))?;
+    /// handle.remove_job("old")?;
+    /// assert!(matches!(handle.remove_job("old"), Err(Error::NoSuchJob(_))));
+    /// handle.shutdown(true)?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn remove_job(&self, id: &str) -> Result<(), Error> {
         if !lock(&self.inner.jobs).remove(id) {
             return Err(Error::NoSuchJob(id.into()));
@@ -164,6 +191,15 @@ impl SchedulerHandle {
 
     /// Stops running a job until [`resume_job`](Self::resume_job); its run
     /// times meanwhile are not caught up.
+    ///
+    /// ```
+    /// use apsched::{JobSpec, Scheduler, TriggerSpec};
+    /// let handle = Scheduler::builder().build()?.start()?;
+    /// handle.add_job(JobSpec::shell("backup", TriggerSpec::cron("@daily"), "true"))?;
+    /// handle.pause_job("backup")?; // until resume_job("backup")
+    /// handle.shutdown(true)?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn pause_job(&self, id: &str) -> Result<(), Error> {
         self.ensure(id)?;
         self.send(Msg::Paused {
@@ -173,6 +209,15 @@ impl SchedulerHandle {
     }
 
     /// Runs a paused job again from its next run time after now.
+    ///
+    /// ```
+    /// use apsched::{JobSpec, Scheduler, TriggerSpec};
+    /// let handle = Scheduler::builder().build()?.start()?;
+    /// handle.add_job(JobSpec::shell("backup", TriggerSpec::cron("@daily"), "true").paused(true))?;
+    /// handle.resume_job("backup")?;
+    /// handle.shutdown(true)?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn resume_job(&self, id: &str) -> Result<(), Error> {
         self.ensure(id)?;
         self.send(Msg::Paused {
@@ -183,30 +228,22 @@ impl SchedulerHandle {
 
     /// Runs a job once now, outside its schedule (within `max_instances`
     /// and `max_workers`).
+    ///
+    /// ```
+    /// use apsched::{JobSpec, Scheduler, SchedulerEvent, TriggerSpec};
+    /// let scheduler = Scheduler::builder().build()?;
+    /// let events = scheduler.subscribe();
+    /// scheduler.add_job(JobSpec::function("yearly", TriggerSpec::cron("@yearly"), |_| Ok::<(), String>(())))?;
+    /// let handle = scheduler.start()?;
+    /// handle.run_job_now("yearly")?;
+    /// let ran = events.iter().find(|e| matches!(e, SchedulerEvent::JobExecuted { .. }));
+    /// assert!(ran.is_some());
+    /// handle.shutdown(true)?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn run_job_now(&self, id: &str) -> Result<(), Error> {
         self.ensure(id)?;
         self.send(Msg::RunNow { job: id.into() })
-    }
-
-    /// The jobs, in the order they were added, with their next run times.
-    #[must_use]
-    pub fn jobs(&self) -> Vec<JobInfo> {
-        let next = lock(&self.inner.next);
-        lock(&self.inner.jobs)
-            .all()
-            .iter()
-            .map(|j| {
-                let placed = next.get(&j.id).copied().unwrap_or(Placed {
-                    next: None,
-                    paused: j.paused,
-                });
-                JobInfo {
-                    id: j.id.clone(),
-                    next_run_time: placed.next.filter(|_| !placed.paused),
-                    paused: placed.paused,
-                }
-            })
-            .collect()
     }
 
     /// Stops the scheduler: no run starts any more. With `wait`, running
@@ -215,6 +252,12 @@ impl SchedulerHandle {
     /// killed at once. Waits for the scheduler's thread when it was
     /// [`started`](super::Scheduler::start); its error, if it stopped with
     /// one. Shutting down twice is no error.
+    ///
+    /// ```
+    /// let handle = apsched::Scheduler::builder().build()?.start()?;
+    /// handle.shutdown(true)?; // waits for running jobs, up to the shutdown timeout
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     pub fn shutdown(&self, wait: bool) -> Result<(), Error> {
         let stops = if wait { 1 } else { 2 };
         for _ in 0..stops {

@@ -1,13 +1,11 @@
 //! [`JobSpec`]: a job added from code, a function or a command, with the
 //! keys a `[jobs.ID]` table has; it becomes the same job inside.
 
-use super::{Error, TriggerSpec};
-use crate::account::Who;
+mod build;
+
+use super::TriggerSpec;
 use crate::call::{Call, JobContext};
-use crate::config::{Command, Defaults, HookSet, Job, JobMore, MAX_INSTANCES, OnLost};
-use crate::config::{MAX_STDIN, Shared};
-use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
+use crate::config::Command;
 use std::fmt::Display;
 use std::sync::Arc;
 use std::time::Duration;
@@ -79,6 +77,15 @@ impl JobSpec {
     /// A job that calls `f` on one of the scheduler's worker threads. An
     /// `Err` (or a panic) is the run's failure; its text is the event's
     /// reason.
+    ///
+    /// ```
+    /// use apsched::{JobSpec, TriggerSpec};
+    /// let job = JobSpec::function("clean", TriggerSpec::cron("@hourly"), |ctx| {
+    ///     println!("run {} for {}", ctx.run_id, ctx.scheduled);
+    ///     Ok::<(), String>(())
+    /// });
+    /// # let _ = job;
+    /// ```
     pub fn function<F, E>(id: impl Into<String>, trigger: TriggerSpec, f: F) -> JobSpec
     where
         F: Fn(&JobContext) -> Result<(), E> + Send + Sync + 'static,
@@ -94,6 +101,20 @@ impl JobSpec {
     /// runtime this is called from (with the `tokio` feature). An `Err`
     /// (or a panic) is the run's failure. Outside a runtime, adding it is
     /// an error.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), apsched::Error> {
+    /// use apsched::{JobSpec, TriggerSpec};
+    /// // Inside the program's runtime, where its runs are spawned.
+    /// let job = JobSpec::future("poll", TriggerSpec::cron("*/30 * * * * *"), |ctx| async move {
+    ///     println!("polling for {}", ctx.scheduled);
+    ///     Ok::<(), String>(())
+    /// });
+    /// # let _ = job;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "tokio")]
     pub fn future<F, Fut, E>(id: impl Into<String>, trigger: TriggerSpec, f: F) -> JobSpec
     where
@@ -120,6 +141,11 @@ impl JobSpec {
     /// `APSCHED_SCHEDULED_TIME` set. As in `apsched run`, its output goes
     /// to the program's standard output and error a line at a time, each
     /// line after `ID| `, and its last 4 KiB are saved in the history.
+    ///
+    /// ```
+    /// let job = apsched::JobSpec::shell("df", apsched::TriggerSpec::cron("@daily"), "df -h / >> /tmp/df.log");
+    /// # let _ = job;
+    /// ```
     pub fn shell(
         id: impl Into<String>,
         trigger: TriggerSpec,
@@ -129,6 +155,11 @@ impl JobSpec {
     }
 
     /// A job that runs a program with arguments, no shell.
+    ///
+    /// ```
+    /// let job = apsched::JobSpec::argv("ping", apsched::TriggerSpec::cron("*/5 * * * *"), ["ping", "-c", "1", "example.org"]);
+    /// # let _ = job;
+    /// ```
     pub fn argv<I, S>(id: impl Into<String>, trigger: TriggerSpec, argv: I) -> JobSpec
     where
         I: IntoIterator<Item = S>,
@@ -140,6 +171,13 @@ impl JobSpec {
 
     /// How late a run may start and still run (`None`: no limit); default:
     /// the scheduler's.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let job = apsched::JobSpec::shell("report", apsched::TriggerSpec::cron("0 8 * * *"), "true")
+    ///     .misfire_grace_time(Some(Duration::from_secs(3600)));
+    /// # let _ = job;
+    /// ```
     #[must_use]
     pub fn misfire_grace_time(mut self, grace: Option<Duration>) -> JobSpec {
         self.misfire_grace_time = Grace::Own(grace);
@@ -147,6 +185,11 @@ impl JobSpec {
     }
 
     /// Whether run times due at once run once; default: the scheduler's.
+    ///
+    /// ```
+    /// let job = apsched::JobSpec::shell("each", apsched::TriggerSpec::cron("@hourly"), "true").coalesce(false);
+    /// # let _ = job;
+    /// ```
     #[must_use]
     pub fn coalesce(mut self, coalesce: bool) -> JobSpec {
         self.coalesce = Some(coalesce);
@@ -155,6 +198,11 @@ impl JobSpec {
 
     /// How many runs of the job may go at once (1 to 10,000); default:
     /// the scheduler's.
+    ///
+    /// ```
+    /// let job = apsched::JobSpec::shell("crawl", apsched::TriggerSpec::cron("* * * * *"), "true").max_instances(3);
+    /// # let _ = job;
+    /// ```
     #[must_use]
     pub fn max_instances(mut self, n: usize) -> JobSpec {
         self.max_instances = Some(n);
@@ -162,6 +210,11 @@ impl JobSpec {
     }
 
     /// Added paused: not run until resumed.
+    ///
+    /// ```
+    /// let job = apsched::JobSpec::shell("later", apsched::TriggerSpec::cron("@daily"), "true").paused(true);
+    /// # let _ = job;
+    /// ```
     #[must_use]
     pub fn paused(mut self, paused: bool) -> JobSpec {
         self.paused = paused;
@@ -169,6 +222,12 @@ impl JobSpec {
     }
 
     /// A name for people.
+    ///
+    /// ```
+    /// let job = apsched::JobSpec::shell("db-backup", apsched::TriggerSpec::cron("@daily"), "true")
+    ///     .name("Nightly database backup");
+    /// # let _ = job;
+    /// ```
     #[must_use]
     pub fn name(mut self, name: impl Into<String>) -> JobSpec {
         self.name = Some(name.into());
@@ -179,6 +238,13 @@ impl JobSpec {
     /// group, SIGKILL 5 s later). A function cannot be stopped: its run is
     /// recorded as timed out, and it keeps its worker thread until it
     /// returns.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let job = apsched::JobSpec::shell("fetch", apsched::TriggerSpec::cron("@hourly"), "curl -sf https://example.org")
+    ///     .timeout(Duration::from_secs(60));
+    /// # let _ = job;
+    /// ```
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> JobSpec {
         self.timeout = Some(timeout);
@@ -187,6 +253,11 @@ impl JobSpec {
 
     /// A command's working directory (default: the program's); a run whose
     /// directory does not exist fails to start, saying so.
+    ///
+    /// ```
+    /// let job = apsched::JobSpec::shell("build", apsched::TriggerSpec::cron("@daily"), "make").cwd("/srv/app");
+    /// # let _ = job;
+    /// ```
     #[must_use]
     pub fn cwd(mut self, dir: impl Into<std::path::PathBuf>) -> JobSpec {
         self.cwd = Some(dir.into());
@@ -195,6 +266,13 @@ impl JobSpec {
 
     /// Sets an environment variable of a command's process (on top of the
     /// program's environment); repeat it for more.
+    ///
+    /// ```
+    /// let job = apsched::JobSpec::shell("greet", apsched::TriggerSpec::cron("@daily"), "echo $GREETING")
+    ///     .env("GREETING", "hello")
+    ///     .env("LANG", "C.UTF-8");
+    /// # let _ = job;
+    /// ```
     #[must_use]
     pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> JobSpec {
         self.env.push((key.into(), value.into()));
@@ -204,6 +282,11 @@ impl JobSpec {
     /// Runs a command as this user (a name or a uid), with its groups,
     /// home and shell variables, as the file's `user`; only a program
     /// running as root may name another user than itself.
+    ///
+    /// ```
+    /// let job = apsched::JobSpec::shell("backup", apsched::TriggerSpec::cron("@daily"), "true").user("backup");
+    /// # let _ = job;
+    /// ```
     #[must_use]
     pub fn user(mut self, user: impl Into<String>) -> JobSpec {
         self.user = Some(user.into());
@@ -212,6 +295,12 @@ impl JobSpec {
 
     /// Text written to a command's standard input (at most 1 MiB), as the
     /// file's `stdin`; without it, standard input is `/dev/null`.
+    ///
+    /// ```
+    /// let job = apsched::JobSpec::shell("mail", apsched::TriggerSpec::cron("@weekly"), "cat")
+    ///     .stdin("Weekly report\n");
+    /// # let _ = job;
+    /// ```
     #[must_use]
     pub fn stdin(mut self, text: impl Into<String>) -> JobSpec {
         self.stdin = Some(text.into());
@@ -221,78 +310,18 @@ impl JobSpec {
     /// Adding it replaces a job of the same id instead of failing (as
     /// APScheduler's `replace_existing`): how a program gives a persisted
     /// job its function again after a restart.
+    ///
+    /// ```
+    /// use apsched::{JobSpec, Scheduler, TriggerSpec};
+    /// let scheduler = Scheduler::builder().build()?;
+    /// scheduler.add_job(JobSpec::shell("a", TriggerSpec::cron("@daily"), "true"))?;
+    /// // At each start, a persisted job is given its function again by id.
+    /// scheduler.add_job(JobSpec::shell("a", TriggerSpec::cron("@daily"), "true").replace_existing(true))?;
+    /// # Ok::<(), apsched::Error>(())
+    /// ```
     #[must_use]
     pub fn replace_existing(mut self, replace: bool) -> JobSpec {
         self.replace_existing = replace;
         self
-    }
-
-    /// The job inside, with `defaults` for what it leaves unset; an error
-    /// if a value is out of bounds or the trigger is not valid.
-    pub(crate) fn build(
-        &self,
-        defaults: &Defaults,
-        tz: Tz,
-        now: DateTime<Utc>,
-        shared: &mut Shared,
-    ) -> Result<Job, Error> {
-        let invalid = |reason: String| Error::InvalidJob {
-            job: self.id.clone(),
-            reason,
-        };
-        if !crate::config::valid_job_id(&self.id) {
-            return Err(invalid(
-                "an id may not be empty or contain spaces or \"|\"".into(),
-            ));
-        }
-        if self.outside_runtime {
-            return Err(invalid(
-                "a future job is made inside a tokio runtime, where its runs are spawned".into(),
-            ));
-        }
-        if matches!(&self.command, Command::Argv(argv) if argv.is_empty()) {
-            return Err(invalid("its argv is empty".into()));
-        }
-        let max_instances = self.max_instances.unwrap_or(defaults.max_instances);
-        if !(1..=usize::from(MAX_INSTANCES)).contains(&max_instances) {
-            return Err(invalid(format!(
-                "max_instances must be 1 to {MAX_INSTANCES}"
-            )));
-        }
-        if self.stdin.as_ref().is_some_and(|t| t.len() > MAX_STDIN) {
-            return Err(invalid(format!("its stdin is over {MAX_STDIN} bytes")));
-        }
-        let user = match &self.user {
-            Some(user) => Some(Box::new(
-                crate::config::account_for(&Who::of(user)).map_err(|(why, _)| invalid(why))?,
-            )),
-            None => None,
-        };
-        let trigger = self.trigger.build(tz, now, shared).map_err(invalid)?;
-        Ok(Job {
-            id: self.id.clone(),
-            command: Arc::new(self.command.clone()),
-            trigger,
-            paused: self.paused,
-            more: shared.more(JobMore {
-                misfire_grace_time: match self.misfire_grace_time {
-                    Grace::Default => defaults.misfire_grace_time,
-                    Grace::Own(grace) => grace,
-                },
-                coalesce: self.coalesce.unwrap_or(defaults.coalesce),
-                max_instances,
-                name: self.name.clone(),
-                cwd: self.cwd.clone(),
-                env: self.env.clone(),
-                timeout: self.timeout,
-                description: None,
-                stdin: self.stdin.clone(),
-                shell: None,
-                user,
-                hooks: HookSet::default(),
-                on_lost: OnLost::Record,
-                max_attempts: 2,
-            }),
-        })
     }
 }
