@@ -39,8 +39,8 @@ fn command(job: &Job, shell: &str, scheduled: &DateTime<Tz>) -> Result<Launch, S
             }
             c
         }
-        // A schedule file cannot name a function; only a library
-        // scheduler's host runs one.
+        // A schedule file cannot name a function, and the host runs a
+        // library scheduler's functions on its pool, never through here.
         JobCommand::Call(_) => return Err("a function job runs in a library scheduler only".into()),
     };
     if let Some(cwd) = &job.more.cwd {
@@ -158,7 +158,8 @@ pub(super) fn spawn(
     })
     .collect();
     forwarder.add(streams);
-    // The reaper collects the exit status.
+    // The reaper (or, inside a program, a thread waiting for it) collects
+    // the exit status.
     Ok(child.pid)
 }
 
