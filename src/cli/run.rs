@@ -8,13 +8,11 @@ use super::error::Error;
 use super::target::Target;
 use crate::config;
 use crate::console::Console;
-use crate::host::{self, Node};
-use crate::library::{self, Home, Joined, Process, Serve, ServeError};
+use crate::host;
+use crate::library::{self, Home, JoinError, Joined, Member, Process, Serve, ServeError};
 use crate::log::{Format, Logger};
 use crate::runner::Ending;
 use crate::scheduler::{Event, Level};
-use crate::store::postgres::PgStore;
-use crate::store::sqlite::SqliteStore;
 use crate::store::{Location, StateStore, StoreError};
 use crate::timefmt::rfc3339_secs_z;
 use std::path::PathBuf;
@@ -27,32 +25,36 @@ fn open_state(
     config: &config::Config,
     node_id: Option<&str>,
 ) -> Result<(Box<dyn StateStore>, Option<Joined>), Error> {
-    let history = config.scheduler.history;
-    Ok(match state {
-        Location::Memory => (Box::new(SqliteStore::memory(history)?), None),
-        Location::File(p) => (Box::new(SqliteStore::open_for_run(p, history)?), None),
-        Location::Database(db) => {
-            let info = cluster::node_info(config, node_id);
-            let (id, lease) = (info.id.clone(), info.lease);
-            // Creates the tables first.
-            let store = PgStore::open(db, Some(&id), history)?
-                .with_lease(lease)
-                .with_generation(config.generation());
-            let node = Node::join(db, info)?.map_err(|(pid, host)| Error::NodeInUse {
-                node: id.clone(),
-                cluster: db.cluster.clone(),
+    let member = matches!(state, Location::Database(_)).then(|| Member {
+        info: cluster::node_info(config, node_id),
+        generation: config.generation(),
+        poll: config.cluster.poll,
+    });
+    let store = library::open(state, config.scheduler.history, member.as_ref())?;
+    let joined = match (state, member) {
+        (Location::Database(db), Some(member)) => Some(library::join(db, member)?),
+        _ => None,
+    };
+    Ok((store, joined))
+}
+
+impl From<JoinError> for Error {
+    fn from(e: JoinError) -> Error {
+        match e {
+            JoinError::Store(e) => Error::State(e),
+            JoinError::InUse {
+                node,
+                cluster,
                 pid,
                 host,
-            })?;
-            let joined = Joined {
+            } => Error::NodeInUse {
                 node,
-                poll: config.cluster.poll,
-                cluster: db.cluster.clone(),
-                database: db.describe(),
-            };
-            (Box::new(store), Some(joined))
+                cluster,
+                pid,
+                host,
+            },
         }
-    })
+    }
 }
 
 #[derive(Debug, clap::Args)]

@@ -14,6 +14,7 @@ mod jobs;
 mod serve;
 pub(crate) use serve::{Home, Joined, Process, Serve, ServeError, serve};
 mod store;
+pub(crate) use store::{JoinError, Member, join, open};
 mod trigger;
 
 #[cfg(feature = "tokio")]

@@ -1,6 +1,7 @@
-//! Where a library scheduler keeps its state: in memory, in an SQLite
-//! file, or in a PostgreSQL database shared with other schedulers (nodes
-//! of one cluster, as `apsched run` processes on the same database are).
+//! Opening a scheduler's state, for `apsched run` and a library scheduler
+//! alike: in memory, an SQLite file (one scheduler at a time), or a
+//! PostgreSQL database shared by the nodes of a cluster, which a scheduler
+//! joins once its jobs are known.
 
 use super::Error;
 use super::serve::Joined;
@@ -9,30 +10,92 @@ use crate::host::{Node, node_info};
 use crate::store::postgres::PgStore;
 use crate::store::postgres::nodes::NodeInfo;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Database, StateStore};
-use std::path::PathBuf;
+use crate::store::{Database, Location, StateStore, StoreError};
 use std::sync::Arc;
+use std::time::Duration;
 
-/// Where the scheduler keeps its state.
+/// A scheduler as a node of its cluster: who it is (and its lease), how
+/// new its jobs are (`generation`), how often it polls.
+pub(crate) struct Member {
+    pub info: NodeInfo,
+    pub generation: i64,
+    pub poll: Duration,
+}
+
+/// Why a scheduler cannot join its cluster.
+pub(crate) enum JoinError {
+    Store(StoreError),
+    /// A live process holds the node id.
+    InUse {
+        node: String,
+        cluster: String,
+        pid: i32,
+        host: String,
+    },
+}
+
+/// Opens the state at `location`, keeping the last `history` runs of each
+/// job; on a database, as `member` (see [`join`]). A file is locked: an
+/// error while another scheduler has it.
+pub(crate) fn open(
+    location: &Location,
+    history: usize,
+    member: Option<&Member>,
+) -> Result<Box<dyn StateStore + Send>, StoreError> {
+    Ok(match location {
+        Location::Memory => Box::new(SqliteStore::memory(history)?),
+        Location::File(path) => Box::new(SqliteStore::open_for_run(path, history)?),
+        Location::Database(db) => {
+            // Creates the tables first.
+            let mut store = PgStore::open(db, member.map(|m| m.info.id.as_str()), history)?;
+            if let Some(m) = member {
+                store = store.with_lease(m.info.lease).with_generation(m.generation);
+            }
+            Box::new(store)
+        }
+    })
+}
+
+/// Joins the cluster on `db` as `member`: refused while a live process
+/// holds the same node id.
+pub(crate) fn join(db: &Database, member: Member) -> Result<Joined, JoinError> {
+    let node = member.info.id.clone();
+    match Node::join(db, member.info).map_err(JoinError::Store)? {
+        Ok(joined) => Ok(Joined {
+            node: joined,
+            poll: member.poll,
+            cluster: db.cluster.clone(),
+            database: db.describe(),
+        }),
+        Err((pid, host)) => Err(JoinError::InUse {
+            node,
+            cluster: db.cluster.clone(),
+            pid,
+            host,
+        }),
+    }
+}
+
+/// Where a library scheduler keeps its state, as its builder says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Store {
     Memory,
-    Sqlite(PathBuf),
+    Sqlite(std::path::PathBuf),
     /// A connection string.
     Postgres(String),
 }
 
-/// A store opened, and in a cluster the node still to join.
+/// A library scheduler's state opened, and in a cluster the node still
+/// to join once its jobs are known.
 pub(super) struct Opened {
     pub store: Box<dyn StateStore + Send>,
     pub cluster: Option<Joining>,
 }
 
-/// A node of a cluster, to join once the jobs are known.
+/// A library scheduler's node, to join when it starts.
 pub(super) struct Joining {
     db: Database,
-    info: NodeInfo,
-    poll: std::time::Duration,
+    member: Member,
 }
 
 fn state_error(e: impl std::fmt::Display) -> Error {
@@ -40,29 +103,28 @@ fn state_error(e: impl std::fmt::Display) -> Error {
 }
 
 impl Store {
-    /// Opens the state, keeping the last `history` runs of each job; an
-    /// error if it cannot be opened or is held by another scheduler. On
-    /// PostgreSQL the scheduler is the node `node_id` (`None`: the host
-    /// name).
+    /// Opens the state; on PostgreSQL the scheduler is the node `node_id`
+    /// (`None`: the host name) of the cluster `default`.
     pub(super) fn open(&self, history: usize, node_id: Option<&str>) -> Result<Opened, Error> {
-        let store: Box<dyn StateStore + Send> = match self {
-            Store::Memory => Box::new(SqliteStore::memory(history).map_err(state_error)?),
-            Store::Sqlite(path) => {
-                Box::new(SqliteStore::open_for_run(path, history).map_err(state_error)?)
-            }
-            Store::Postgres(dsn) => return open_node(dsn, node_id, history),
+        let (location, member) = match self {
+            Store::Memory => (Location::Memory, None),
+            Store::Sqlite(path) => (Location::File(path.clone()), None),
+            Store::Postgres(dsn) => postgres(dsn, node_id)?,
         };
-        Ok(Opened {
-            store,
-            cluster: None,
-        })
+        let store = open(&location, history, member.as_ref()).map_err(state_error)?;
+        let cluster = match (location, member) {
+            (Location::Database(db), Some(member)) => Some(Joining { db, member }),
+            _ => None,
+        };
+        Ok(Opened { store, cluster })
     }
 }
 
-/// Opens the database as a node of the default cluster.
-fn open_node(dsn: &str, id: Option<&str>, history: usize) -> Result<Opened, Error> {
+/// The database at `dsn` and this scheduler as a node of its default
+/// cluster; an error, for people, if either is not valid.
+fn postgres(dsn: &str, node_id: Option<&str>) -> Result<(Location, Option<Member>), Error> {
     crate::config::check_dsn(dsn).map_err(|why| Error::State(format!("the database {why}")))?;
-    if let Some(id) = id.filter(|id| !crate::config::valid_id(id)) {
+    if let Some(id) = node_id.filter(|id| !crate::config::valid_id(id)) {
         return Err(Error::State(format!(
             "node id {id:?}: use 1 to 64 letters, digits, '.', '_' or '-'"
         )));
@@ -73,41 +135,31 @@ fn open_node(dsn: &str, id: Option<&str>, history: usize) -> Result<Opened, Erro
         password_file: None,
         cluster: cluster.name.clone(),
     };
-    // The fingerprint of the jobs is set when it joins.
-    let info = node_info(&cluster, id.map(str::to_string), &[]);
-    // A program's jobs are as new as the program's start.
-    let generation = chrono::Utc::now().timestamp_nanos_opt().unwrap_or(i64::MAX);
-    let store = PgStore::open(&db, Some(&info.id), history)
-        .map_err(state_error)?
-        .with_lease(cluster.lease)
-        .with_generation(generation);
-    Ok(Opened {
-        store: Box::new(store),
-        cluster: Some(Joining {
-            db,
-            info,
-            poll: cluster.poll,
-        }),
-    })
+    let member = Member {
+        // The fingerprint of the jobs is set when it joins.
+        info: node_info(&cluster, node_id.map(str::to_string), &[]),
+        // A program's jobs are as new as the program's start.
+        generation: chrono::Utc::now().timestamp_nanos_opt().unwrap_or(i64::MAX),
+        poll: cluster.poll,
+    };
+    Ok((Location::Database(db), Some(member)))
 }
 
 impl Joining {
     /// Takes the node's row for a scheduler of `jobs`; an error while a
     /// live process holds the same node id.
     pub(super) fn join(mut self, jobs: &[Arc<Job>]) -> Result<Joined, Error> {
-        self.info.config_hash = crate::host::jobs_hash(jobs);
-        let id = self.info.id.clone();
-        match Node::join(&self.db, self.info).map_err(state_error)? {
-            Ok(node) => Ok(Joined {
+        self.member.info.config_hash = crate::host::jobs_hash(jobs);
+        join(&self.db, self.member).map_err(|e| match e {
+            JoinError::Store(e) => state_error(e),
+            JoinError::InUse {
                 node,
-                poll: self.poll,
-                cluster: self.db.cluster.clone(),
-                database: self.db.describe(),
-            }),
-            Err((pid, host)) => Err(Error::State(format!(
-                "node {id:?} of cluster {:?} is in use by pid {pid} on {host}; give this scheduler another node_id",
-                self.db.cluster
-            ))),
-        }
+                cluster,
+                pid,
+                host,
+            } => Error::State(format!(
+                "node {node:?} of cluster {cluster:?} is in use by pid {pid} on {host}; give this scheduler another node_id"
+            )),
+        })
     }
 }
