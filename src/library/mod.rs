@@ -115,8 +115,14 @@ impl Inner {
         lock(&self.jobs).all().to_vec()
     }
 
+    /// Keeps what the store now holds of `job`, while it is one of the
+    /// jobs: a removed job's entry is gone for good, so the map never holds
+    /// more than the jobs.
     fn set_next(&self, job: &str, next: Option<DateTime<Utc>>, paused: bool) {
-        lock(&self.next).insert(job.to_string(), Placed { next, paused });
+        let jobs = lock(&self.jobs);
+        if jobs.get(job).is_some() {
+            lock(&self.next).insert(job.to_string(), Placed { next, paused });
+        }
     }
 
     /// Tells every subscriber still listening.

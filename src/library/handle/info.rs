@@ -43,9 +43,10 @@ impl SchedulerHandle {
     /// ```
     #[must_use]
     pub fn jobs(&self) -> Vec<JobInfo> {
+        // Jobs before next run times, as every holder of both locks takes them.
+        let jobs = lock(&self.inner.jobs);
         let next = lock(&self.inner.next);
-        lock(&self.inner.jobs)
-            .all()
+        jobs.all()
             .iter()
             .map(|j| {
                 let placed = next.get(&j.id).copied().unwrap_or(Placed {

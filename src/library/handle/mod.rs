@@ -182,10 +182,14 @@ impl SchedulerHandle {
     /// # Ok::<(), apsched::Error>(())
     /// ```
     pub fn remove_job(&self, id: &str) -> Result<(), Error> {
-        if !lock(&self.inner.jobs).remove(id) {
+        let mut jobs = lock(&self.inner.jobs);
+        if !jobs.remove(id) {
             return Err(Error::NoSuchJob(id.into()));
         }
+        // Under the jobs' lock: a write the scheduler made before it read
+        // the removal cannot bring the entry back (see `Inner::set_next`).
         lock(&self.inner.next).remove(id);
+        drop(jobs);
         self.changed()
     }
 
