@@ -85,9 +85,6 @@ pub(crate) struct RealHost {
     clock: Option<ClockWatch>,
     /// The worker threads of function jobs.
     pool: Pool,
-    /// Children are waited for one by one, not reaped by the signal
-    /// thread: the scheduler runs inside a program, which may have others.
-    own_children: bool,
     /// The jobs' saved states for start-up: loaded with the state, or
     /// `None` to read each from the store when it is asked for.
     saved: Option<HashMap<String, JobState>>,
@@ -168,7 +165,6 @@ impl RealHost {
             offset: Arc::new(AtomicI64::new(0)),
             clock: None,
             pool: Pool::new(settings.max_workers, tx),
-            own_children: false,
         };
         match clock {
             Ok(watch) => host.clock = Some(watch),

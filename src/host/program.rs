@@ -55,16 +55,14 @@ impl RealHost {
         let tell = program.clone();
         let tap: Tap = Arc::new(move |event: &Event| tell.event(event));
         let logger = Logger::new(Format::Text, Level::Error, console.clone()).silent(tap);
-        let mut host = RealHost::new(
+        RealHost::new(
             Source::Program(program),
             channel,
             settings,
             logger,
             (console, Format::Text),
             store,
-        )?;
-        host.own_children = true;
-        Ok(host)
+        )
     }
 
     /// Starts a function's run on the pool (or, for a future, on its

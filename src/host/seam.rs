@@ -70,7 +70,9 @@ impl Host for RealHost {
             fence.started(&run.job.id, pid);
         }
         self.pids.insert(run.run, pid);
-        if self.own_children {
+        // Inside a program, which may have children of its own, each run's
+        // process is waited for by itself rather than reaped with the rest.
+        if matches!(self.source, Source::Program(_)) {
             program::wait_for(pid, run.run, self.tx.clone())?;
         }
         Ok(())
