@@ -1,17 +1,8 @@
 //! A node of a cluster, as `apsched run` makes it from the schedule file
 //! and `--node-id` (see `host::identity`).
 
-use crate::config::{self, Config};
+use crate::config::Config;
 use crate::store::postgres::nodes::NodeInfo;
-
-/// A `--node-id` value.
-pub(super) fn parse_node_id(text: &str) -> Result<String, String> {
-    if config::valid_id(text) {
-        Ok(text.to_string())
-    } else {
-        Err("use 1 to 64 letters, digits, '.', '_' or '-'".into())
-    }
-}
 
 /// The node this process is: `--node-id`, else `[cluster] node_id`, else
 /// the host name.

@@ -87,7 +87,7 @@ pub(super) struct Args {
     /// [cluster] node_id, whose default is the host name
     // The text is the option's help: no Markdown, no links.
     #[allow(rustdoc::broken_intra_doc_links, clippy::doc_markdown)]
-    #[arg(long, value_name = "ID", value_parser = cluster::parse_node_id)]
+    #[arg(long, value_name = "ID", value_parser = config::parse_id)]
     node_id: Option<String>,
     #[command(flatten)]
     target: Target,

@@ -5,7 +5,6 @@
 //! Refused while a scheduler runs on either side, and when TO already
 //! holds state (unless `--force`).
 
-use super::cluster::parse_node_id;
 use super::error::Error;
 use super::output::print;
 use crate::config;
@@ -41,7 +40,7 @@ struct CopyArgs {
     #[arg(value_name = "TO", value_parser = place)]
     to: String,
     /// The cluster whose rows are read or written in a database
-    #[arg(long, value_name = "NAME", default_value = config::DEFAULT_CLUSTER, value_parser = parse_node_id)]
+    #[arg(long, value_name = "NAME", default_value = config::DEFAULT_CLUSTER, value_parser = config::parse_id)]
     cluster: String,
     /// Replace the jobs and runs TO holds (deleted in the same transaction)
     #[arg(long)]

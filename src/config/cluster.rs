@@ -157,6 +157,16 @@ pub(crate) fn valid_id(id: &str) -> bool {
 
 const ID_HINT: &str = "use 1 to 64 letters, digits, '.', '_' or '-'";
 
+/// A node or cluster id as given (`--node-id`, a library's `node_id`), or
+/// how to write one.
+pub(crate) fn parse_id(text: &str) -> Result<String, String> {
+    if valid_id(text) {
+        Ok(text.to_string())
+    } else {
+        Err(ID_HINT.into())
+    }
+}
+
 /// Reads `[cluster]`.
 pub(super) fn cluster(diags: &mut Diagnostics<'_>, v: &Value<'_, '_>) -> Cluster {
     let mut c = Cluster::default();

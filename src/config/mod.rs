@@ -2,7 +2,7 @@
 //! The format is documented in `man/apsched.toml.5`.
 
 mod cluster;
-pub(crate) use cluster::{Cluster, DEFAULT_CLUSTER, OnLost, check_dsn, is_database, valid_id};
+pub(crate) use cluster::{Cluster, DEFAULT_CLUSTER, OnLost, check_dsn, is_database, parse_id};
 mod diagnostic;
 mod error;
 mod hooks;

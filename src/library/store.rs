@@ -124,10 +124,9 @@ impl Store {
 /// cluster; an error, for people, if either is not valid.
 fn postgres(dsn: &str, node_id: Option<&str>) -> Result<(Location, Option<Member>), Error> {
     crate::config::check_dsn(dsn).map_err(|why| Error::State(format!("the database {why}")))?;
-    if let Some(id) = node_id.filter(|id| !crate::config::valid_id(id)) {
-        return Err(Error::State(format!(
-            "node id {id:?}: use 1 to 64 letters, digits, '.', '_' or '-'"
-        )));
+    if let Some(id) = node_id {
+        crate::config::parse_id(id)
+            .map_err(|how| Error::State(format!("node id {id:?}: {how}")))?;
     }
     let cluster = Cluster::default();
     let db = Database {
