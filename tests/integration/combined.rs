@@ -134,6 +134,23 @@ triggers = [ { cron = "0 9 * * *" }, { cron = "0 10 * * *" } ]
     }
 }
 
+/// `validate --json` of `combined` (A --or/--and B) in UTC, its first two
+/// times after the start of 2027.
+fn validate_json(combined: [&str; 3]) -> serde_json::Value {
+    let after = [
+        "validate",
+        "--json",
+        "-z",
+        "UTC",
+        "--after",
+        "2027-01-01T00:00:00Z",
+    ];
+    Test::new()
+        .args(after.into_iter().chain(["-n", "2"]).chain(combined))
+        .run()
+        .json()
+}
+
 #[test]
 fn validate_combines_expressions_with_or_and_and() {
     Test::new()
@@ -161,39 +178,9 @@ fn validate_combines_expressions_with_or_and_and() {
              2026-03-30T09:00:00+02:00  Mon  in 3d 8h\n",
         )
         .run();
-    let and = Test::new()
-        .args([
-            "validate",
-            "--json",
-            "-z",
-            "UTC",
-            "--after",
-            "2027-01-01T00:00:00Z",
-            "-n",
-            "2",
-            "0 */2 * * *",
-            "--and",
-            "0 */3 * * *",
-        ])
-        .run()
-        .json();
+    let and = validate_json(["0 */2 * * *", "--and", "0 */3 * * *"]);
     assert_eq!(and["combined"], "and");
-    let or = Test::new()
-        .args([
-            "validate",
-            "--json",
-            "-z",
-            "UTC",
-            "--after",
-            "2027-01-01T00:00:00Z",
-            "-n",
-            "2",
-            "0 9 * * *",
-            "--or",
-            "@every 6h",
-        ])
-        .run()
-        .json();
+    let or = validate_json(["0 9 * * *", "--or", "@every 6h"]);
     assert_eq!(or["combined"], "or");
     assert_eq!(
         or["expression"],
