@@ -80,7 +80,7 @@ pub(crate) fn serve(s: Serve) -> Result<Ending, ServeError> {
     } = s;
     // Metrics start from every job's saved state; without them each is
     // read as start-up reaches it, so that they are never all held.
-    let lazily = matches!(&home, Home::Process(p) if p.metrics.is_none());
+    let lazily = !matches!(&home, Home::Process(p) if p.metrics.is_some());
     let (mut saved, settled) = read_state(&mut *store, lazily)?;
     let mut host = match home {
         Home::Process(p) => {
