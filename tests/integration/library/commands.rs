@@ -1,7 +1,7 @@
 //! A library scheduler's command jobs run as `apsched run`'s do: their
 //! standard input fed from `stdin`, run as `user`, their output's tail
 //! saved in the history, which `apsched history` reads from the same state
-//! file.
+//! file; and it reaps only its own processes, never the program's.
 
 use super::wait_for;
 use crate::harness::Dir;
@@ -61,4 +61,32 @@ fn a_user_that_does_not_exist_is_refused_when_added() {
         refused.to_string(),
         "job \"big\": its stdin is over 1048576 bytes"
     );
+}
+
+#[test]
+fn the_programs_own_children_are_left_for_it_to_wait_for() {
+    // The program's child ends while the scheduler runs command jobs; a
+    // scheduler that reaped every child would take its status.
+    let mut own = std::process::Command::new("sh")
+        .args(["-c", "sleep 0.5; exit 7"])
+        .spawn()
+        .expect("the program's child");
+    let scheduler = Scheduler::builder().build().expect("a scheduler");
+    let events = scheduler.subscribe();
+    let every = TriggerSpec::cron("* * * * * *");
+    scheduler
+        .add_job(JobSpec::shell("tick", every, "true"))
+        .expect("added");
+    let handle = scheduler.start().expect("started");
+    for _ in 0..2 {
+        wait_for(&events, |e| match e {
+            SchedulerEvent::JobExecuted { job, .. } if job == "tick" => Some(()),
+            _ => None,
+        });
+    }
+    handle.shutdown(true).expect("a clean stop");
+    let status = own
+        .wait()
+        .expect("its status is still the program's to take");
+    assert_eq!(status.code(), Some(7));
 }
