@@ -3,7 +3,7 @@
 //! jobs did) agreeing with the history (what the database says ran).
 
 use super::nodes::{Cluster, Line, NAME, Run};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Checks the invariants; panics with the evidence.
 pub(crate) fn check(c: &mut Cluster) {
@@ -41,8 +41,8 @@ fn none_unfinished(c: &mut Cluster) {
 }
 
 /// Every successful run has exactly one ledger line with its slot (and its
-/// node and fence); every ledger line has a run; no slot is in the ledger
-/// twice.
+/// node and fence); every ledger line has a run, whose number the job was
+/// told; no slot is in the ledger twice.
 pub(crate) fn ledger_agrees(ledger: &[Line], runs: &[Run]) {
     let mut lines: HashMap<(String, i64), Vec<&Line>> = HashMap::new();
     for line in ledger {
@@ -58,8 +58,16 @@ pub(crate) fn ledger_agrees(ledger: &[Line], runs: &[Run]) {
         .iter()
         .map(|r| ((r.job.clone(), r.scheduled.timestamp_micros()), r))
         .collect();
+    let numbers: HashSet<(&str, i64, i64)> = runs
+        .iter()
+        .map(|r| (r.job.as_str(), r.scheduled.timestamp_micros(), r.id))
+        .collect();
     for line in ledger {
         let key = (line.job.clone(), line.scheduled.timestamp_micros());
+        assert!(
+            numbers.contains(&(line.job.as_str(), key.1, line.run)),
+            "{line:?}: APSCHED_RUN_ID names no run of its slot\nruns: {runs:#?}"
+        );
         let run = by_slot
             .get(&key)
             .unwrap_or_else(|| panic!("a ledger line without a run: {line:?}\nruns: {runs:#?}"));

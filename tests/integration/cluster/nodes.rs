@@ -12,8 +12,7 @@ pub(crate) const NAME: &str = "t";
 
 /// A ledger job's command (jobs run in the schedule file's directory): one
 /// line per run, with what the run was told, appended to `ledger`.
-pub(crate) const LEDGER: &str =
-    r#"echo "$APSCHED_JOB_ID $APSCHED_SCHEDULED_TIME $APSCHED_NODE $APSCHED_FENCE" >> ledger"#;
+pub(crate) const LEDGER: &str = r#"echo "$APSCHED_JOB_ID $APSCHED_SCHEDULED_TIME $APSCHED_NODE $APSCHED_FENCE $APSCHED_RUN_ID" >> ledger"#;
 
 /// A schedule file in a directory, its database, and a connection to it.
 pub(crate) struct Cluster {
@@ -44,6 +43,8 @@ pub(crate) struct Line {
     pub scheduled: DateTime<Utc>,
     pub node: String,
     pub fence: String,
+    /// The run's number, as the job was told it (`APSCHED_RUN_ID`).
+    pub run: i64,
 }
 
 /// The schedule file: `[scheduler]` with the database as its state,
@@ -152,7 +153,7 @@ impl Cluster {
             .lines()
             .map(|l| {
                 let f: Vec<&str> = l.split(' ').collect();
-                assert_eq!(f.len(), 4, "a ledger line of 4 fields: {l:?}");
+                assert_eq!(f.len(), 5, "a ledger line of 5 fields: {l:?}");
                 let scheduled = DateTime::parse_from_rfc3339(f[1])
                     .unwrap_or_else(|e| panic!("{e}: {l:?}"))
                     .with_timezone(&Utc);
@@ -161,6 +162,7 @@ impl Cluster {
                     scheduled,
                     node: f[2].into(),
                     fence: f[3].into(),
+                    run: f[4].parse().unwrap_or_else(|e| panic!("{e}: {l:?}")),
                 }
             })
             .collect()
