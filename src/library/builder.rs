@@ -1,8 +1,10 @@
 //! Building a [`Scheduler`]: its zone, job defaults, workers and state.
 
-use super::store::Store;
+use super::store::open_for_program;
 use super::{Error, Inner, Scheduler, SchedulerHandle, jobs};
+use crate::config::DEFAULT_CLUSTER;
 use crate::config::{Defaults, Settings, Shared};
+use crate::store::{Database, Location};
 use chrono_tz::Tz;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -35,7 +37,7 @@ use std::time::Duration;
 pub struct SchedulerBuilder {
     settings: Settings,
     defaults: Defaults,
-    store: Store,
+    store: Location,
     /// The node id, for a PostgreSQL store.
     node_id: Option<String>,
 }
@@ -45,7 +47,7 @@ impl SchedulerBuilder {
         SchedulerBuilder {
             settings: Settings::defaults(None),
             defaults: Defaults::default(),
-            store: Store::Memory,
+            store: Location::Memory,
             node_id: None,
         }
     }
@@ -142,7 +144,7 @@ impl SchedulerBuilder {
     /// # Ok::<(), apsched::Error>(())
     /// ```
     pub fn sqlite(mut self, path: impl Into<PathBuf>) -> SchedulerBuilder {
-        self.store = Store::Sqlite(path.into());
+        self.store = Location::File(path.into());
         self
     }
 
@@ -163,7 +165,11 @@ impl SchedulerBuilder {
     /// # Ok::<(), apsched::Error>(())
     /// ```
     pub fn postgres(mut self, dsn: impl Into<String>) -> SchedulerBuilder {
-        self.store = Store::Postgres(dsn.into());
+        self.store = Location::Database(Database {
+            dsn: dsn.into(),
+            password_file: None,
+            cluster: DEFAULT_CLUSTER.into(),
+        });
         self
     }
 
@@ -192,9 +198,8 @@ impl SchedulerBuilder {
     /// # Ok::<(), apsched::Error>(())
     /// ```
     pub fn build(self) -> Result<Scheduler, Error> {
-        let opened = self
-            .store
-            .open(self.settings.history, self.node_id.as_deref())?;
+        let history = self.settings.history;
+        let opened = open_for_program(&self.store, history, self.node_id.as_deref())?;
         let (tx, rx) = channel();
         let inner = Arc::new(Inner {
             settings: self.settings,

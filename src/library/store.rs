@@ -76,15 +76,6 @@ pub(crate) fn join(db: &Database, member: Member) -> Result<Joined, JoinError> {
     }
 }
 
-/// Where a library scheduler keeps its state, as its builder says.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) enum Store {
-    Memory,
-    Sqlite(std::path::PathBuf),
-    /// A connection string.
-    Postgres(String),
-}
-
 /// A library scheduler's state opened, and in a cluster the node still
 /// to join once its jobs are known.
 pub(super) struct Opened {
@@ -102,46 +93,45 @@ fn state_error(e: impl std::fmt::Display) -> Error {
     Error::State(e.to_string())
 }
 
-impl Store {
-    /// Opens the state; on PostgreSQL the scheduler is the node `node_id`
-    /// (`None`: the host name) of the cluster `default`.
-    pub(super) fn open(&self, history: usize, node_id: Option<&str>) -> Result<Opened, Error> {
-        let (location, member) = match self {
-            Store::Memory => (Location::Memory, None),
-            Store::Sqlite(path) => (Location::File(path.clone()), None),
-            Store::Postgres(dsn) => postgres(dsn, node_id)?,
-        };
-        let store = open(&location, history, member.as_ref()).map_err(state_error)?;
-        let cluster = match (location, member) {
-            (Location::Database(db), Some(member)) => Some(Joining { db, member }),
-            _ => None,
-        };
-        Ok(Opened { store, cluster })
-    }
+/// Opens a library scheduler's state at `location`; on PostgreSQL the
+/// scheduler is the node `node_id` (`None`: the host name) of the
+/// location's cluster.
+pub(super) fn open_for_program(
+    location: &Location,
+    history: usize,
+    node_id: Option<&str>,
+) -> Result<Opened, Error> {
+    let member = match location {
+        Location::Database(db) => Some(member(db, node_id)?),
+        Location::Memory | Location::File(_) => None,
+    };
+    let store = open(location, history, member.as_ref()).map_err(state_error)?;
+    let cluster = match (location, member) {
+        (Location::Database(db), Some(member)) => Some(Joining {
+            db: db.clone(),
+            member,
+        }),
+        _ => None,
+    };
+    Ok(Opened { store, cluster })
 }
 
-/// The database at `dsn` and this scheduler as a node of its default
-/// cluster; an error, for people, if either is not valid.
-fn postgres(dsn: &str, node_id: Option<&str>) -> Result<(Location, Option<Member>), Error> {
-    crate::config::check_dsn(dsn).map_err(|why| Error::State(format!("the database {why}")))?;
+/// This scheduler as a node of `db`'s cluster; an error, for people, if
+/// the connection string or the node id is not valid.
+fn member(db: &Database, node_id: Option<&str>) -> Result<Member, Error> {
+    crate::config::check_dsn(&db.dsn).map_err(|why| Error::State(format!("the database {why}")))?;
     if let Some(id) = node_id {
         crate::config::parse_id(id)
             .map_err(|how| Error::State(format!("node id {id:?}: {how}")))?;
     }
     let cluster = Cluster::default();
-    let db = Database {
-        dsn: dsn.into(),
-        password_file: None,
-        cluster: cluster.name.clone(),
-    };
-    let member = Member {
+    Ok(Member {
         // The fingerprint of the jobs is set when it joins.
         info: node_info(&cluster, node_id.map(str::to_string), &[]),
         // A program's jobs are as new as the program's start.
         generation: chrono::Utc::now().timestamp_nanos_opt().unwrap_or(i64::MAX),
         poll: cluster.poll,
-    };
-    Ok((Location::Database(db), Some(member)))
+    })
 }
 
 impl Joining {
